@@ -1,0 +1,4 @@
+#ifndef CRM_CSYSTEMD_SHIM_H
+#define CRM_CSYSTEMD_SHIM_H
+#include <systemd/sd-daemon.h>
+#endif

@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+
+/// Everything a daemon reads from its environment (ARCHITECTURE §5), parsed and validated once at
+/// start-up. A bad value stops the daemon with a one-line `ConfigError` naming the variable.
+public struct CRMConfig: Sendable {
+    public enum Mode: String, CaseIterable, Sendable {
+        case development
+        case production
+    }
+
+    public enum LogFormat: String, CaseIterable, Sendable {
+        case text
+        case json
+    }
+
+    public var mode: Mode
+    public var secretKey: Secret?
+    /// Absolute path of the data directory (database, secrets, backups).
+    public var dataDir: String
+    /// Absolute path of the directory holding the daemons' wake-up sockets.
+    public var runDir: String
+    public var httpHost: String
+    public var httpPort: Int
+    public var publicURL: String?
+    public var corsOrigin: String?
+    public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+    /// How often each daemon writes its heartbeat row.
+    public var heartbeatInterval: Duration
+    /// How often each daemon looks for work without being woken.
+    public var pollInterval: Duration
+    /// Bcrypt cost for new password hashes; production never goes below 12.
+    public var bcryptCost: Int
+    /// Things worth one warning line at start-up (not errors).
+    public var warnings: [String]
+
+    public var isProduction: Bool { self.mode == .production }
+    public var databasePath: String { self.dataDir + "/crm.sqlite" }
+    public var secretsDir: String { self.dataDir + "/secrets" }
+
+    /// The wake-up socket of a daemon.
+    public func socketPath(for daemon: DaemonName) -> String { self.runDir + "/" + daemon.rawValue + ".sock" }
+
+    /// Longest path a Unix socket address holds on Linux, less the terminating NUL.
+    static let maximumSocketPathBytes = 107
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) {
+        let env = EnvironmentReader(values: environment)
+        self.mode = try env.choice("CRM_ENV", default: Mode.development)
+        self.warnings = []
+
+        self.secretKey = env.string("CRM_SECRET_KEY").map(Secret.init)
+        if let key = self.secretKey, key.byteCount < 32 {
+            throw ConfigError("CRM_SECRET_KEY", "must be at least 32 bytes long (generate one with: openssl rand -hex 32)")
+        }
+        if self.secretKey == nil {
+            if self.mode == .production {
+                throw ConfigError("CRM_SECRET_KEY", "must be set when CRM_ENV=production (generate one with: openssl rand -hex 32)")
+            }
+            self.warnings.append("CRM_SECRET_KEY is not set: fine for development, required in production")
+        }
+
+        self.dataDir = try env.path("CRM_DATA_DIR", default: self.mode == .production ? "/data" : "./.data")
+        self.runDir = try env.path("CRM_RUN_DIR", default: self.dataDir + "/run")
+        let longestSocket = self.runDir + "/" + DaemonName.scheduler.rawValue + ".sock"
+        if longestSocket.utf8.count > Self.maximumSocketPathBytes {
+            throw ConfigError("CRM_RUN_DIR", "is too long for Unix sockets (at most \(Self.maximumSocketPathBytes - 19) bytes)")
+        }
+
+        self.httpHost = env.string("CRM_HTTP_HOST") ?? "127.0.0.1"
+        if self.httpHost.contains(where: { $0.isWhitespace || $0 == "/" }) {
+            throw ConfigError("CRM_HTTP_HOST", "must be a host name or IP address, got \"\(self.httpHost)\"")
+        }
+        self.httpPort = try env.integer("CRM_HTTP_PORT", default: 8080, in: 1...65535)
+        self.publicURL = try env.httpURL("CRM_PUBLIC_URL")
+        self.corsOrigin = try env.httpURL("CRM_CORS_ORIGIN")
+
+        self.logLevel = try env.choice("LOG_LEVEL", default: Logger.Level.info)
+        self.logFormat = try env.choice("LOG_FORMAT", default: LogFormat.text)
+        self.heartbeatInterval = try env.seconds("CRM_HEARTBEAT_INTERVAL_S", default: 15, in: 0.1...300)
+        self.pollInterval = try env.seconds("CRM_POLL_INTERVAL_S", default: 30, in: 0.1...3600)
+
+        self.bcryptCost = try env.integer("CRM_BCRYPT_COST", default: 12, in: 4...16)
+        if self.mode == .production && self.bcryptCost < 12 {
+            throw ConfigError("CRM_BCRYPT_COST", "must be at least 12 when CRM_ENV=production")
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import GRDB
+
+/// The one append-only migrator for the whole schema. Each issue appends its own migration;
+/// a migration is never edited once it has shipped.
+public enum Migrations {
+    public static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration(Migration001Foundation.identifier, migrate: Migration001Foundation.apply)
+        return migrator
+    }()
+
+    /// Identifiers of every migration this binary knows, oldest first.
+    public static var identifiers: [String] { Self.migrator.migrations }
+
+    /// SQL for "now" in the same text format GRDB uses for `Date` ("YYYY-MM-DD HH:MM:SS.SSS", UTC).
+    static let now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+}

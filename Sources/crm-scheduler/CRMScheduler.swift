@@ -1,0 +1,26 @@
+import ArgumentParser
+import Logging
+import Shared
+
+/// crm-scheduler: Gmail sync, the daily digest and time-based automations. It never sends mail
+/// itself; it queues into `outbound_mail` and wakes crm-mailer.
+@main
+struct CRMScheduler: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crm-scheduler",
+        abstract: "Venture CRM scheduler: Gmail sync, daily digest, automations.",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self
+    )
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the scheduler until SIGTERM (the default).")
+
+        func run() async throws {
+            try await WorkerDaemon.main(.scheduler) { _, _, environment in
+                let logger = environment.logger
+                return { wake in logger.debug("woke", metadata: ["wake": "\(wake)"]) }
+            }
+        }
+    }
+}

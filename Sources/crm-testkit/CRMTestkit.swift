@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import Shared
+
+/// Test-only helpers that use the real `Shared` code from a separate process, for the
+/// integration tests (two processes writing one database at once). Not installed anywhere.
+@main
+struct CRMTestkit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crm-testkit",
+        abstract: "Test helpers (not shipped).",
+        subcommands: [WriteBurst.self]
+    )
+
+    /// Inserts `count` rows, one short immediate transaction each, into `app_settings`.
+    struct WriteBurst: AsyncParsableCommand {
+        @Option var database: String
+        @Option var tag: String
+        @Option var count: Int = 2000
+
+        func run() async throws {
+            let db = try AppDatabase.open(path: self.database)
+            for index in 0..<self.count {
+                try await db.pool.write { db in
+                    try db.execute(
+                        sql: "INSERT INTO app_settings (key, value) VALUES (?, ?)",
+                        arguments: ["\(self.tag)-\(index)", "\(index)"])
+                }
+            }
+            print("wrote \(self.count)")
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import Testing
+@testable import Shared
+
+@Suite struct CRMConfigTests {
+    @Test func developmentDefaultsNeedNoVariables() throws {
+        let config = try CRMConfig(environment: [:])
+        #expect(config.mode == .development)
+        #expect(config.dataDir == FileManager.default.currentDirectoryPath + "/.data")
+        #expect(config.runDir == config.dataDir + "/run")
+        #expect(config.httpHost == "127.0.0.1")
+        #expect(config.httpPort == 8080)
+        #expect(config.logLevel == .info)
+        #expect(config.logFormat == .text)
+        #expect(config.bcryptCost == 12)
+        #expect(config.warnings.contains { $0.contains("CRM_SECRET_KEY") })
+    }
+
+    @Test func productionRefusesToStartWithoutSecretKey() {
+        #expect(throws: ConfigError("CRM_SECRET_KEY", "must be set when CRM_ENV=production (generate one with: openssl rand -hex 32)")) {
+            try CRMConfig(environment: ["CRM_ENV": "production"])
+        }
+    }
+
+    @Test func shortSecretKeyIsRefusedWithoutEchoingIt() throws {
+        let error = try #require(throws: ConfigError.self) {
+            try CRMConfig(environment: ["CRM_ENV": "production", "CRM_SECRET_KEY": "tooshort-secret"])
+        }
+        #expect(error.variable == "CRM_SECRET_KEY")
+        #expect(!error.description.contains("tooshort-secret"))
+    }
+
+    @Test func productionDefaultsToSlashData() throws {
+        let config = try CRMConfig(environment: ["CRM_ENV": "production", "CRM_SECRET_KEY": String(repeating: "k", count: 32)])
+        #expect(config.dataDir == "/data")
+        #expect(config.warnings.isEmpty)
+        #expect(config.secretKey?.description == "<redacted>")
+    }
+
+    @Test(arguments: [
+        ("CRM_ENV", "staging"),
+        ("CRM_HTTP_PORT", "eighty"),
+        ("CRM_HTTP_PORT", "70000"),
+        ("CRM_HTTP_HOST", "bad host"),
+        ("CRM_PUBLIC_URL", "crm.example.com"),
+        ("CRM_CORS_ORIGIN", "ftp://example.com"),
+        ("CRM_PUBLIC_URL", "https://user:pw@example.com"),
+        ("LOG_LEVEL", "loud"),
+        ("LOG_FORMAT", "xml"),
+        ("CRM_POLL_INTERVAL_S", "-1"),
+        ("CRM_HEARTBEAT_INTERVAL_S", "soon"),
+        ("CRM_BCRYPT_COST", "99"),
+        ("CRM_RUN_DIR", "/" + String(repeating: "r", count: 120)),
+    ])
+    func badValueNamesItsVariable(variable: String, value: String) {
+        let error = #expect(throws: ConfigError.self) { try CRMConfig(environment: [variable: value]) }
+        #expect(error?.variable == variable)
+        #expect(error?.description.hasPrefix("configuration error: \(variable) ") == true)
+        #expect(error?.description.contains("\n") == false)
+    }
+
+    @Test func productionKeepsBcryptCostAtTwelveOrMore() {
+        let error = #expect(throws: ConfigError.self) {
+            try CRMConfig(environment: ["CRM_ENV": "production", "CRM_SECRET_KEY": String(repeating: "k", count: 40), "CRM_BCRYPT_COST": "4"])
+        }
+        #expect(error?.variable == "CRM_BCRYPT_COST")
+    }
+
+    @Test func valuesAreParsed() throws {
+        let config = try CRMConfig(environment: [
+            "CRM_DATA_DIR": "/srv/crm", "CRM_HTTP_PORT": "9000", "CRM_PUBLIC_URL": "https://crm.example.com/",
+            "LOG_LEVEL": "DEBUG", "LOG_FORMAT": "json", "CRM_POLL_INTERVAL_S": "0.5",
+        ])
+        #expect(config.dataDir == "/srv/crm")
+        #expect(config.runDir == "/srv/crm/run")
+        #expect(config.databasePath == "/srv/crm/crm.sqlite")
+        #expect(config.socketPath(for: .mailer) == "/srv/crm/run/crm-mailer.sock")
+        #expect(config.httpPort == 9000)
+        #expect(config.publicURL == "https://crm.example.com")
+        #expect(config.logLevel == .debug)
+        #expect(config.logFormat == .json)
+        #expect(config.pollInterval == .milliseconds(500))
+    }
+
+    @Test func smtpIsOptionalAndValidated() throws {
+        #expect(try SMTPConfig.load(environment: [:]) == nil)
+        let smtp = try #require(
+            try SMTPConfig.load(environment: [
+                "SMTP_HOST": "smtp.example.com", "SMTP_FROM": "CRM <crm@example.com>", "SMTP_USER": "crm",
+                "SMTP_PASS": "pw", "SMTP_SECURITY": "tls",
+            ]))
+        #expect(smtp.port == 465)
+        #expect(smtp.password?.reveal() == "pw")
+        #expect(
+            throws: ConfigError.self,
+            performing: { try SMTPConfig.load(environment: ["SMTP_HOST": "smtp.example.com"]) })
+        #expect(
+            throws: ConfigError.self,
+            performing: {
+                try SMTPConfig.load(environment: ["SMTP_HOST": "h.example.com", "SMTP_FROM": "a@b.c", "SMTP_PASS": "x"])
+            })
+    }
+}
