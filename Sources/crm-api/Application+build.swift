@@ -3,13 +3,16 @@ import Logging
 import Shared
 
 /// Builds the crm-api application: router, heartbeat and systemd services. Tests call this too.
-func buildApplication(environment: DaemonEnvironment, database: AppDatabase) async throws -> some ApplicationProtocol {
+func buildApplication(
+    environment: DaemonEnvironment, database: AppDatabase, clock: AppClock = .system
+) async throws -> some ApplicationProtocol {
     let config = environment.config
     let logger = environment.logger
     let heartbeat = Heartbeat(daemon: .api, database: database, logger: logger)
     await heartbeat.set("http", .string("\(config.httpHost):\(config.httpPort)"))
+    let services = AppServices(config: config, database: database, clock: clock)
     return Application(
-        router: buildRouter(database: database),
+        router: buildRouter(services: services),
         configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "crm-api"),
         services: [
             SystemdWatchdogService(logger: logger),
@@ -23,10 +26,26 @@ func buildApplication(environment: DaemonEnvironment, database: AppDatabase) asy
     )
 }
 
-/// The routes, each area registered by its controller.
-func buildRouter(database: AppDatabase) -> Router<AppRequestContext> {
+/// The middleware chain and every route, each registered by its controller with its access rule.
+func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware(httpsOnly: services.config.publicURL?.hasPrefix("https://") == true))
+    if let origin = services.config.corsOrigin {
+        router.add(
+            middleware: CORSMiddleware(
+                allowOrigin: .custom(origin), allowHeaders: [.accept, .authorization, .contentType, .origin],
+                allowMethods: [.get, .post, .put, .patch, .delete, .options], allowCredentials: true, maxAge: .seconds(600)))
+    }
     router.add(middleware: APIErrorMiddleware())
-    HealthController(database: database).addRoutes(to: router)
+    router.add(middleware: RateLimitMiddleware(services: services))
+    router.add(middleware: AuthenticationMiddleware(services: services))
+
+    let routes = GuardedRouter(router: router, rules: services.rules)
+    HealthController(database: services.database).addRoutes(to: routes)
+    AuthController(services: services).addRoutes(to: routes)
+    APITokenController(services: services).addRoutes(to: routes)
+    InviteController(services: services).addRoutes(to: routes)
+    UserAdminController(services: services).addRoutes(to: routes)
+    SecurityStatusController(services: services).addRoutes(to: routes)
     return router
 }

@@ -42,7 +42,8 @@ import Testing
         let directory = try TemporaryDirectory()
         let environment = try Self.environment(dataDir: directory.path)
         let database = try AppDatabase.open(path: directory.path + "/crm.sqlite")
-        let app = Application(router: buildRouter(database: database))
+        let services = AppServices(config: environment.config, database: database)
+        let app = Application(router: buildRouter(services: services))
         try await app.test(.router) { client in
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
@@ -57,12 +58,13 @@ import Testing
                 #expect(schema.contains("crm-api migrate"))
             }
         }
-        _ = environment
     }
 
     @Test func unknownAddressesGetTheJSONErrorShape() async throws {
         let directory = try TemporaryDirectory()
-        let app = Application(router: buildRouter(database: try directory.migratedDatabase()))
+        let environment = try Self.environment(dataDir: directory.path)
+        let services = AppServices(config: environment.config, database: try directory.migratedDatabase())
+        let app = Application(router: buildRouter(services: services))
         try await app.test(.router) { client in
             for uri in ["/nope", "/api/../../etc/passwd", "/healthz/extra", "/%00"] {
                 try await client.execute(uri: uri, method: .get) { response in

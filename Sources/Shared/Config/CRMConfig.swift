@@ -32,6 +32,11 @@ public struct CRMConfig: Sendable {
     public var pollInterval: Duration
     /// Bcrypt cost for new password hashes; production never goes below 12.
     public var bcryptCost: Int
+    /// Writes per second each client IP may sustain, and the burst it may make at once.
+    public var writeRatePerSecond: Int
+    public var writeBurst: Int
+    /// Peers whose `X-Forwarded-For` names the real client (a reverse proxy).
+    public var trustedProxies: Set<String>
     /// Things worth one warning line at start-up (not errors).
     public var warnings: [String]
 
@@ -80,6 +85,15 @@ public struct CRMConfig: Sendable {
         self.logFormat = try env.choice("LOG_FORMAT", default: LogFormat.text)
         self.heartbeatInterval = try env.seconds("CRM_HEARTBEAT_INTERVAL_S", default: 15, in: 0.1...300)
         self.pollInterval = try env.seconds("CRM_POLL_INTERVAL_S", default: 30, in: 0.1...3600)
+
+        self.writeRatePerSecond = try env.integer("CRM_WRITE_RATE_PER_S", default: 100, in: 1...100_000)
+        self.writeBurst = try env.integer("CRM_WRITE_BURST", default: 500, in: 1...1_000_000)
+        self.trustedProxies = Set(
+            (env.string("CRM_TRUSTED_PROXIES") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty })
+        if let bad = self.trustedProxies.first(where: { !$0.allSatisfy { $0.isHexDigit || $0 == "." || $0 == ":" } }) {
+            throw ConfigError("CRM_TRUSTED_PROXIES", "must be a comma-separated list of IP addresses, got \"\(bad)\"")
+        }
 
         self.bcryptCost = try env.integer("CRM_BCRYPT_COST", default: 12, in: 4...16)
         if self.mode == .production && self.bcryptCost < 12 {

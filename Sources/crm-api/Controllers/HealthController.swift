@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import Shared
 
 /// `/healthz` (the process answers) and `/readyz` (the database answers and its schema is current).
@@ -9,9 +10,9 @@ struct HealthController {
         let status: String
     }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("healthz") { _, _ in Status(status: "ok") }
-        router.get("readyz") { _, _ in try await self.ready() }
+    func addRoutes(to routes: GuardedRouter) {
+        routes.get("/healthz", .anyone) { _, _ in Status(status: "ok") }
+        routes.get("/readyz", .anyone) { _, _ in try await self.ready() }
     }
 
     func ready() async throws -> Status {
@@ -22,7 +23,9 @@ struct HealthController {
             throw APIError(.serviceUnavailable, "not_ready", "The database does not answer.", details: ["database": "unreachable"])
         }
         guard schema.isCurrent else {
-            throw APIError(.serviceUnavailable, "not_ready", "The database schema is not current.", details: ["schema": .string(schema.explanation)])
+            throw APIError(
+                .serviceUnavailable, "not_ready", "The database schema is not current.",
+                details: ["schema": .string(schema.explanation)])
         }
         return Status(status: "ready")
     }

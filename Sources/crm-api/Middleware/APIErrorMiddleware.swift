@@ -2,27 +2,37 @@ import GRDB
 import Hummingbird
 import Logging
 
-/// Turns every error a route throws into the API's JSON error shape, so no stack trace, SQL or
-/// path ever reaches a client. Unknown errors are logged here and answered with a generic 500.
-struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Turns every error into the API's JSON error response, so no stack trace, SQL or path ever
+/// reaches a client; unknown errors are logged here and answered with a generic 500. It returns
+/// responses rather than throwing, so the middleware outside it (security headers) sees them.
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            throw error
-        } catch let error as HTTPError {
-            throw Self.translate(error)
-        } catch is DecodingError {
-            throw APIError(.badRequest, "malformed_json", "The request body is not the JSON this endpoint expects.")
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-            throw APIError(
+        } catch {
+            return try Self.apiError(for: error, context: context).response(from: request, context: context)
+        }
+    }
+
+    static func apiError(for error: any Error, context: Context) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as HTTPError:
+            return Self.translate(error)
+        case is DecodingError:
+            return APIError(.badRequest, "malformed_json", "The request body is not the JSON this endpoint expects.")
+        case let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
+            return APIError(
                 .serviceUnavailable, "database_busy", "The database is busy. Please try again in a moment.",
                 headers: [.retryAfter: "1"])
-        } catch {
+        default:
             context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))"])
-            throw APIError(.internalServerError, "internal_error", "Something went wrong on the server. Please try again.")
+            return APIError(.internalServerError, "internal_error", "Something went wrong on the server. Please try again.")
         }
     }
 

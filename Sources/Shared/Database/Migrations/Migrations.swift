@@ -6,6 +6,7 @@ public enum Migrations {
     public static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(Migration001Foundation.identifier, migrate: Migration001Foundation.apply)
+        migrator.registerMigration(Migration002Accounts.identifier, migrate: Migration002Accounts.apply)
         return migrator
     }()
 

@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import Shared
+
+/// What the routes and middleware of crm-api share, built once per process.
+struct AppServices: Sendable {
+    let config: CRMConfig
+    let database: AppDatabase
+    let clock: AppClock
+    let hasher: PasswordHasher
+    let sessions: SessionStore
+    let tokens: APITokenStore
+    let loginThrottle: LoginThrottle
+    let writeLimiter: WriteLimiter
+    /// Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
+    let decoyPasswordHash: String
+    let rules = RouteRules()
+
+    init(config: CRMConfig, database: AppDatabase, clock: AppClock = .system) {
+        self.config = config
+        self.database = database
+        self.clock = clock
+        self.hasher = PasswordHasher(cost: config.bcryptCost)
+        self.sessions = SessionStore(database: database, clock: clock, secureCookies: config.isProduction)
+        self.tokens = APITokenStore(database: database, clock: clock)
+        self.loginThrottle = LoginThrottle()
+        self.writeLimiter = WriteLimiter(ratePerSecond: config.writeRatePerSecond, burst: config.writeBurst)
+        self.decoyPasswordHash = Bcrypt.hash(PasswordGenerator.generate(), cost: UInt8(config.bcryptCost))
+    }
+
+    /// The client's IP for rate limits and session records.
+    func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
+        ClientAddress.resolve(
+            peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor],
+            trustedProxies: self.config.trustedProxies)
+    }
+
+    /// The base URL links in mail and invites point at.
+    var publicBaseURL: String {
+        self.config.publicURL ?? "http://\(self.config.httpHost):\(self.config.httpPort)"
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import Shared
+
+/// Sign-in, sign-out, the current user, password change and self-registration (always refused).
+struct AuthController {
+    let services: AppServices
+
+    func addRoutes(to routes: GuardedRouter) {
+        routes.post("/api/auth/login", .anyone, use: self.login)
+        routes.post("/api/auth/logout", .signedInPendingPassword, use: self.logout)
+        routes.post("/api/auth/logout-all", .signedInPendingPassword, use: self.logoutEverywhere)
+        routes.get("/api/auth/me", .signedInPendingPassword, use: self.me)
+        routes.post("/api/auth/password", .signedInPendingPassword, use: self.changePassword)
+        routes.post("/api/auth/register", .anyone) { _, _ -> Response in
+            throw APIError(
+                .forbidden, "self_registration_disabled", "Accounts are by invitation only. Ask an admin for an invite.")
+        }
+    }
+
+    struct LoginRequest: Decodable {
+        let email: String
+        let password: String
+    }
+
+    func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await request.decode(as: LoginRequest.self, context: context)
+        let now = self.services.clock.now()
+        let address = self.services.clientAddress(request, context)
+        let email = body.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let keys = ["ip:\(address)", "account:\(email)"]
+        if let wait = await self.services.loginThrottle.retryAfter(keys: keys, now: now) {
+            throw APIError.rateLimited(retryAfter: wait)
+        }
+        let user = try await self.services.database.pool.read { db in
+            try User.all().live().filter(sql: "email = ?", arguments: [email]).fetchOne(db)
+        }
+        let candidate = body.password.utf8.count <= PasswordPolicy.maximumBytes ? body.password : ""
+        let matches = try await self.services.hasher.verify(candidate, hash: user?.passwordHash ?? self.services.decoyPasswordHash)
+        guard let user, matches, !candidate.isEmpty, user.active else {
+            await self.services.loginThrottle.recordFailure(keys: keys, now: now)
+            context.logger.notice("sign-in refused", metadata: ["user.id": "\(user?.id.map(String.init) ?? "unknown")"])
+            throw APIError(.unauthorized, "invalid_credentials", "The email or password is not correct.")
+        }
+        await self.services.loginThrottle.recordSuccess(key: "account:\(email)")
+        let token = try await self.services.sessions.create(
+            userId: user.id!, ip: address, userAgent: request.headers[.userAgent])
+        context.logger.info("signed in", metadata: ["user.id": "\(user.id!)"])
+        var response = try UserEnvelope(user: UserResponse(user)).response(status: .ok, from: request, context: context)
+        response.setCookie(self.services.sessions.cookie(token))
+        return response
+    }
+
+    func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if case .session(let id)? = context.identity?.credential {
+            try await self.services.sessions.revoke(sessionId: id)
+        }
+        var response = Response(status: .noContent)
+        response.setCookie(self.services.sessions.clearingCookie())
+        return response
+    }
+
+    func logoutEverywhere(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let now = self.services.clock.now()
+        try await self.services.database.pool.write { db in
+            try SessionStore.revokeAll(userId: identity.userId, at: now, in: db)
+        }
+        context.logger.info("signed out everywhere", metadata: ["user.id": "\(identity.userId)"])
+        var response = Response(status: .noContent)
+        response.setCookie(self.services.sessions.clearingCookie())
+        return response
+    }
+
+    func me(_ request: Request, context: AppRequestContext) async throws -> UserEnvelope {
+        UserEnvelope(user: UserResponse(try context.requireIdentity().user))
+    }
+
+    struct PasswordChange: Decodable {
+        let currentPassword: String
+        let newPassword: String
+
+        enum CodingKeys: String, CodingKey {
+            case currentPassword = "current_password"
+            case newPassword = "new_password"
+        }
+    }
+
+    /// Replaces the caller's password and ends their other sessions.
+    func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let body = try await request.decode(as: PasswordChange.self, context: context)
+        guard try await self.services.hasher.verify(body.currentPassword, hash: identity.user.passwordHash) else {
+            throw APIError(
+                .unprocessableContent, "invalid_password", "The current password is not correct.",
+                details: ["current_password": "The current password is not correct."])
+        }
+        if let problem = PasswordPolicy.problem(password: body.newPassword, email: identity.user.email) {
+            throw APIError(.unprocessableContent, "invalid_password", problem, details: ["new_password": .string(problem)])
+        }
+        let hash = try await self.services.hasher.hash(body.newPassword)
+        let now = self.services.clock.now()
+        let keep: Int64? = if case .session(let id) = identity.credential { id } else { nil }
+        try await self.services.database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?",
+                arguments: [hash, now, identity.userId])
+            try SessionStore.revokeAll(userId: identity.userId, except: keep, at: now, in: db)
+        }
+        context.logger.info("password changed", metadata: ["user.id": "\(identity.userId)"])
+        return Response(status: .noContent)
+    }
+}
+
+extension AppRequestContext {
+    /// The identity, or 401 (routes call this after their `Access` rule already passed).
+    func requireIdentity() throws -> Identity {
+        guard let identity = self.identity else { throw APIError(.unauthorized, "not_signed_in", "Please sign in first.") }
+        return identity
+    }
+}

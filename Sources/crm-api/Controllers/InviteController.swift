@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import Shared
+
+/// Invite-only accounts: admins invite by email and role; the invitee accepts with the token.
+struct InviteController {
+    let services: AppServices
+
+    func addRoutes(to routes: GuardedRouter) {
+        routes.post("/api/admin/invites", .admin, use: self.create)
+        routes.get("/api/admin/invites", .admin, use: self.list)
+        routes.delete("/api/admin/invites/:id", .admin, use: self.revoke)
+        routes.post("/api/auth/accept-invite", .anyone, use: self.accept)
+    }
+
+    struct CreateRequest: Decodable {
+        let email: String
+        let role: User.Role
+    }
+
+    struct InviteResponse: Encodable {
+        let id: Int64
+        let email: String
+        let role: User.Role
+        let status: Invite.State
+        let invitedBy: Int64?
+        let createdAt: Date
+        let expiresAt: Date
+        /// Token and URL appear only in the response that creates the invite.
+        let token: String?
+        let url: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, email, role, status, token, url
+            case invitedBy = "invited_by"
+            case createdAt = "created_at"
+            case expiresAt = "expires_at"
+        }
+    }
+
+    struct InviteList: ResponseEncodable {
+        let invites: [InviteResponse]
+    }
+
+    func response(_ invite: Invite, now: Date, token: SecretToken? = nil) -> InviteResponse {
+        InviteResponse(
+            id: invite.id ?? 0, email: invite.email, role: invite.role, status: invite.state(at: now),
+            invitedBy: invite.invitedBy, createdAt: invite.createdAt, expiresAt: invite.expiresAt, token: token?.value,
+            url: token.map { "\(self.services.publicBaseURL)/accept-invite#token=\($0.value)" })
+    }
+
+    /// Creates an invite; a pending invite for the same address is replaced.
+    func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let body = try await request.decode(as: CreateRequest.self, context: context)
+        guard let email = EmailAddress.normalized(body.email) else {
+            throw APIError(
+                .unprocessableContent, "invalid_email", "That is not a valid email address.",
+                details: ["email": "That is not a valid email address."])
+        }
+        let now = self.services.clock.now()
+        let token = SecretToken.generate()
+        let invite = try await self.services.database.pool.write { db in
+            if try User.all().live().filter(sql: "email = ?", arguments: [email]).fetchCount(db) > 0 {
+                throw APIError(.conflict, "email_taken", "Someone already has an account with that email address.")
+            }
+            try db.execute(
+                sql: "UPDATE invites SET revoked_at = ? WHERE email = ? AND accepted_at IS NULL AND revoked_at IS NULL",
+                arguments: [now, email])
+            var invite = Invite(email: email, role: body.role, tokenHash: token.hash, invitedBy: identity.userId, now: now)
+            try invite.insert(db)
+            return invite
+        }
+        context.logger.info("invite created", metadata: ["invite.id": "\(invite.id!)", "user.id": "\(identity.userId)"])
+        return try self.response(invite, now: now, token: token).response(status: .created, from: request, context: context)
+    }
+
+    func list(_ request: Request, context: AppRequestContext) async throws -> InviteList {
+        let now = self.services.clock.now()
+        let invites = try await self.services.database.pool.read { db in
+            try Invite.order(sql: "id DESC").fetchAll(db)
+        }
+        return InviteList(invites: invites.map { self.response($0, now: now) })
+    }
+
+    func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.parameters.requireID()
+        let now = self.services.clock.now()
+        try await self.services.database.pool.write { db in
+            guard var invite = try Invite.fetchOne(db, key: id) else { throw APIError.notFound("There is no such invite.") }
+            switch invite.state(at: now) {
+            case .accepted:
+                throw APIError(.conflict, "invite_accepted", "This invite was already accepted; deactivate the user instead.")
+            case .revoked:
+                return
+            case .pending, .expired:
+                invite.revokedAt = now
+                try invite.update(db, columns: ["revoked_at"])
+            }
+        }
+        return Response(status: .noContent)
+    }
+
+    struct AcceptRequest: Decodable {
+        let token: String
+        let name: String
+        let password: String
+        /// Optional: when given, it must be the invited address.
+        let email: String?
+    }
+
+    /// Creates the account the invite names, signs it in, and uses the invite up.
+    func accept(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await request.decode(as: AcceptRequest.self, context: context)
+        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let now = self.services.clock.now()
+        let invite = try await self.services.database.pool.read { db in
+            try Invite.filter(sql: "token_hash = ?", arguments: [SecretToken.hash(body.token)]).fetchOne(db)
+        }
+        guard let invite else { throw APIError(.notFound, "invite_not_found", "This invite link is not valid.") }
+        switch invite.state(at: now) {
+        case .pending: break
+        case .accepted: throw APIError(.gone, "invite_used", "This invite was already used. Sign in instead.")
+        case .expired: throw APIError(.gone, "invite_expired", "This invite has expired. Ask an admin for a new one.")
+        case .revoked: throw APIError(.gone, "invite_revoked", "This invite was withdrawn. Ask an admin for a new one.")
+        }
+        if let email = body.email, EmailAddress.normalized(email) != invite.email {
+            throw APIError(
+                .unprocessableContent, "invite_email_mismatch", "This invite is for a different email address.",
+                details: ["email": "This invite is for a different email address."])
+        }
+        guard (1...200).contains(name.count), !name.contains(where: \.isNewline) else {
+            throw APIError(
+                .unprocessableContent, "invalid_name", "The name must be 1 to 200 characters.",
+                details: ["name": "The name must be 1 to 200 characters."])
+        }
+        if let problem = PasswordPolicy.problem(password: body.password, email: invite.email) {
+            throw APIError(.unprocessableContent, "invalid_password", problem, details: ["password": .string(problem)])
+        }
+        let hash = try await self.services.hasher.hash(body.password)
+        let user = try await self.services.database.pool.write { db -> User in
+            // Re-check inside the write: two tabs accepting at once must make one account.
+            guard var current = try Invite.fetchOne(db, key: invite.id), current.state(at: now) == .pending else {
+                throw APIError(.gone, "invite_used", "This invite was already used. Sign in instead.")
+            }
+            if try User.all().live().filter(sql: "email = ?", arguments: [invite.email]).fetchCount(db) > 0 {
+                throw APIError(.conflict, "email_taken", "Someone already has an account with that email address.")
+            }
+            var user = User(email: invite.email, name: name, role: invite.role, passwordHash: hash)
+            try user.insert(db)
+            current.acceptedAt = now
+            current.acceptedUserId = user.id
+            try current.update(db, columns: ["accepted_at", "accepted_user_id"])
+            return user
+        }
+        let token = try await self.services.sessions.create(
+            userId: user.id!, ip: self.services.clientAddress(request, context), userAgent: request.headers[.userAgent])
+        context.logger.info("invite accepted", metadata: ["invite.id": "\(invite.id!)", "user.id": "\(user.id!)"])
+        var response = try UserEnvelope(user: UserResponse(user)).response(status: .created, from: request, context: context)
+        response.setCookie(self.services.sessions.cookie(token))
+        return response
+    }
+}

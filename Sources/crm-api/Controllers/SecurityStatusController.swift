@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import Shared
+
+/// `GET /api/security/status`: the go-live checklist, each check pass / warn / fail with why.
+struct SecurityStatusController {
+    let services: AppServices
+
+    func addRoutes(to routes: GuardedRouter) {
+        routes.get("/api/security/status", .admin, use: self.status)
+    }
+
+    struct Check: Encodable, Equatable {
+        enum Result: String, Encodable, Comparable {
+            case pass, warn, fail
+
+            static func < (lhs: Self, rhs: Self) -> Bool {
+                [Self.pass, .warn, .fail].firstIndex(of: lhs)! < [Self.pass, .warn, .fail].firstIndex(of: rhs)!
+            }
+        }
+
+        let id: String
+        let status: Result
+        let message: String
+    }
+
+    struct Report: ResponseEncodable {
+        let overall: Check.Result
+        let checks: [Check]
+    }
+
+    /// Facts read from the database in one snapshot.
+    struct Facts {
+        var activeAdmins = 0
+        var staleInvites = 0
+        var newestVerifiedBackup: Date?
+        var backupsAvailable = false
+        var mailerFigures: [String: JSONValue]?
+    }
+
+    func status(_ request: Request, context: AppRequestContext) async throws -> Report {
+        let now = self.services.clock.now()
+        let facts = try await self.services.database.pool.read { db in
+            var facts = Facts()
+            facts.activeAdmins = try User.all().activeAdmins().fetchCount(db)
+            facts.staleInvites = try Invite.filter(
+                sql: "accepted_at IS NULL AND revoked_at IS NULL AND expires_at <= ?", arguments: [now]
+            ).fetchCount(db)
+            facts.backupsAvailable = try db.tableExists("backups")
+            if facts.backupsAvailable {
+                facts.newestVerifiedBackup = try Date.fetchOne(db, sql: "SELECT max(verified_at) FROM backups WHERE deleted_at IS NULL")
+            }
+            if let figures = try String.fetchOne(db, sql: "SELECT figures FROM daemon_status WHERE name = 'crm-mailer'") {
+                facts.mailerFigures = try? JSONDecoder().decode([String: JSONValue].self, from: Data(figures.utf8))
+            }
+            return facts
+        }
+        let checks = Self.checks(config: self.services.config, facts: facts, now: now)
+        return Report(overall: checks.map(\.status).max() ?? .pass, checks: checks)
+    }
+
+    static func checks(config: CRMConfig, facts: Facts, now: Date) -> [Check] {
+        var checks: [Check] = []
+        checks.append(
+            config.isProduction
+                ? Check(id: "production_mode", status: .pass, message: "Running with CRM_ENV=production.")
+                : Check(id: "production_mode", status: .warn, message: "Running in development mode; set CRM_ENV=production."))
+        checks.append(
+            config.secretKey != nil
+                ? Check(id: "secret_key", status: .pass, message: "CRM_SECRET_KEY is set and long enough.")
+                : Check(id: "secret_key", status: config.isProduction ? .fail : .warn, message: "CRM_SECRET_KEY is not set."))
+        switch config.corsOrigin {
+        case nil:
+            checks.append(Check(id: "cors", status: .pass, message: "No other website may call the API."))
+        case let origin? where origin.hasPrefix("https://"):
+            checks.append(Check(id: "cors", status: .pass, message: "Only \(origin) may call the API from a browser."))
+        case let origin?:
+            checks.append(Check(id: "cors", status: .warn, message: "CRM_CORS_ORIGIN \(origin) is not https."))
+        }
+        checks.append(
+            config.isProduction
+                ? Check(id: "secure_cookies", status: .pass, message: "Session cookies are Secure, HttpOnly and SameSite=Lax.")
+                : Check(
+                    id: "secure_cookies", status: .warn,
+                    message: "Session cookies are not marked Secure outside production."))
+        switch config.publicURL {
+        case let url? where url.hasPrefix("https://"):
+            checks.append(Check(id: "public_url_https", status: .pass, message: "The CRM is reached over https (\(url))."))
+        case let url?:
+            checks.append(
+                Check(
+                    id: "public_url_https", status: config.isProduction ? .fail : .warn,
+                    message: "CRM_PUBLIC_URL \(url) is not https: passwords and cookies would travel in the clear."))
+        case nil:
+            checks.append(
+                Check(
+                    id: "public_url_https", status: .warn,
+                    message: "CRM_PUBLIC_URL is not set; put the CRM behind https and set it."))
+        }
+        checks.append(
+            facts.activeAdmins > 1
+                ? Check(id: "admins", status: .pass, message: "\(facts.activeAdmins) active admins.")
+                : Check(
+                    id: "admins", status: .warn,
+                    message: "Only \(facts.activeAdmins) active admin; a second one keeps you from being locked out."))
+        checks.append(
+            facts.staleInvites == 0
+                ? Check(id: "stale_invites", status: .pass, message: "No expired invites are left unrevoked.")
+                : Check(
+                    id: "stale_invites", status: .warn,
+                    message: "\(facts.staleInvites) invite(s) expired without being used; revoke them."))
+        if let newest = facts.newestVerifiedBackup {
+            let hours = Int(now.timeIntervalSince(newest) / 3600)
+            checks.append(
+                hours <= 36
+                    ? Check(id: "backup_freshness", status: .pass, message: "The newest verified backup is \(hours) hour(s) old.")
+                    : Check(
+                        id: "backup_freshness", status: .fail,
+                        message: "The newest verified backup is \(hours) hours old."))
+        } else {
+            checks.append(
+                Check(
+                    id: "backup_freshness", status: facts.backupsAvailable ? .fail : .warn,
+                    message: facts.backupsAvailable ? "There is no verified backup." : "Backups are not set up yet."))
+        }
+        switch facts.mailerFigures?["smtp_configured"] {
+        case .bool(true)?:
+            checks.append(Check(id: "smtp", status: .pass, message: "The mailer reports SMTP configured."))
+        case .bool(false)?:
+            checks.append(Check(id: "smtp", status: .warn, message: "SMTP is not configured: invites and digests are not mailed."))
+        default:
+            checks.append(Check(id: "smtp", status: .warn, message: "The mailer has not reported yet."))
+        }
+        return checks
+    }
+}
