@@ -92,7 +92,7 @@ let package = Package(
         ),
         .target(
             name: "SharedTesting",
-            dependencies: ["Shared"],
+            dependencies: ["Shared", .product(name: "Logging", package: "swift-log")],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(

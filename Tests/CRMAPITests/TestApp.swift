@@ -15,6 +15,7 @@ struct TestApp: @unchecked Sendable {
     let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
     let services: AppServices
     let router: Router<AppRequestContext>
+    let logs = CapturedLogs()
 
     static let password = "correct horse battery staple"
     static let origin = "http://crm.test"
@@ -39,7 +40,7 @@ struct TestApp: @unchecked Sendable {
     }
 
     func test(_ body: @escaping @Sendable (Client) async throws -> Void) async throws {
-        let app = Application(router: self.router)
+        let app = Application(router: self.router, logger: self.logs.logger(label: "crm-api"))
         try await app.test(.router) { client in try await body(Client(client: client)) }
     }
 }

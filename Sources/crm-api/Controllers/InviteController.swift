@@ -17,7 +17,7 @@ struct InviteController {
 
     struct CreateRequest: Decodable {
         let email: String
-        let role: User.Role
+        let role: String
     }
 
     struct InviteResponse: Encodable {
@@ -60,6 +60,7 @@ struct InviteController {
                 .unprocessableContent, "invalid_email", "That is not a valid email address.",
                 details: ["email": "That is not a valid email address."])
         }
+        let role = try User.Role.parse(body.role)
         let now = self.services.clock.now()
         let token = SecretToken.generate()
         let invite = try await self.services.database.pool.write { db in
@@ -69,7 +70,7 @@ struct InviteController {
             try db.execute(
                 sql: "UPDATE invites SET revoked_at = ? WHERE email = ? AND accepted_at IS NULL AND revoked_at IS NULL",
                 arguments: [now, email])
-            var invite = Invite(email: email, role: body.role, tokenHash: token.hash, invitedBy: identity.userId, now: now)
+            var invite = Invite(email: email, role: role, tokenHash: token.hash, invitedBy: identity.userId, now: now)
             try invite.insert(db)
             return invite
         }

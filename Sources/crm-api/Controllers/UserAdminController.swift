@@ -23,7 +23,7 @@ struct UserAdminController {
     }
 
     struct UpdateRequest: Decodable {
-        let role: User.Role?
+        let role: String?
         let active: Bool?
         let name: String?
     }
@@ -38,13 +38,14 @@ struct UserAdminController {
                 .unprocessableContent, "invalid_name", "The name must be 1 to 200 characters.",
                 details: ["name": "The name must be 1 to 200 characters."])
         }
+        let role = try body.role.map(User.Role.parse)
         let now = self.services.clock.now()
         let user = try await self.services.database.pool.write { db -> User in
             guard var user = try User.all().live().filter(sql: "id = ?", arguments: [id]).fetchOne(db) else {
                 throw APIError.notFound("There is no such user.")
             }
             let wasActiveAdmin = user.active && user.role == .admin
-            user.role = body.role ?? user.role
+            user.role = role ?? user.role
             user.active = body.active ?? user.active
             user.name = name ?? user.name
             if wasActiveAdmin && !(user.active && user.role == .admin),

@@ -42,9 +42,15 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     func isSameOrigin(_ request: Request) -> Bool {
-        guard let claimed = (request.headers[.origin] ?? request.headers[.referer]).flatMap(Self.origin) else { return false }
-        if !self.allowedOrigins.isEmpty { return self.allowedOrigins.contains(claimed) }
-        guard let host = request.head.authority?.lowercased() else { return false }
+        Self.isSameOrigin(
+            claimed: request.headers[.origin] ?? request.headers[.referer], host: request.head.authority,
+            allowed: self.allowedOrigins)
+    }
+
+    static func isSameOrigin(claimed: String?, host: String?, allowed: Set<String>) -> Bool {
+        guard let claimed = claimed.flatMap(Self.origin) else { return false }
+        if !allowed.isEmpty { return allowed.contains(claimed) }
+        guard let host = host?.lowercased() else { return false }
         return claimed == "http://\(host)" || claimed == "https://\(host)"
     }
 

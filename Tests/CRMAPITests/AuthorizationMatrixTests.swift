@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import Shared
+import Testing
+@testable import crm_api
+
+/// Calls every route the router has registered as anon, member and admin, and checks the
+/// answer against the access rule registered with it. A route added without a rule fails here.
+@Suite struct AuthorizationMatrixTests {
+    /// Error codes only the access layer produces.
+    static let refusals: Set<String> = ["not_signed_in", "forbidden", "password_change_required"]
+
+    @Test func everyRouteHasARuleAndTheRuleHolds() async throws {
+        let app = try TestApp()
+        try await app.createUser("root@example.com", role: .admin)
+        try await app.createUser("ada@example.com")
+        let routes = app.router.routes.map { (method: $0.method, path: $0.path.description) }
+        #expect(routes.count >= 18)
+        #expect(routes.count == app.services.rules.all.count, "a rule without a route, or a route without a rule")
+
+        try await app.test { client in
+            for route in routes {
+                let path = route.path
+                let access = try #require(
+                    app.services.rules.access(method: route.method, path: path), "\(route.method) \(path) has no access rule")
+                let uri = RouteRules.normalize(path).replacingOccurrences(of: ":id", with: "1")
+                let body = route.method.isUnsafe ? "{}" : nil
+
+                client.cookie = nil
+                let anon = try await client.send(route.method, uri, json: body)
+                let member = try await self.call(client, as: "ada@example.com", route.method, uri, body)
+                let admin = try await self.call(client, as: "root@example.com", route.method, uri, body)
+                let label = "\(route.method) \(path) [\(access)]"
+
+                switch access {
+                case .anyone:
+                    #expect(!Self.refusals.contains(anon.error ?? ""), "\(label) anon: \(anon.body)")
+                case .member, .signedInPendingPassword:
+                    #expect(anon.status == .unauthorized && anon.error == "not_signed_in", "\(label) anon")
+                    #expect(!Self.refusals.contains(member.error ?? ""), "\(label) member: \(member.body)")
+                case .admin:
+                    #expect(anon.status == .unauthorized && anon.error == "not_signed_in", "\(label) anon")
+                    #expect(member.status == .forbidden && member.error == "forbidden", "\(label) member")
+                }
+                #expect(!Self.refusals.contains(admin.error ?? ""), "\(label) admin: \(admin.body)")
+                for reply in [anon, member, admin] {
+                    #expect(reply.status.code < 500, "\(label): \(reply.status)")
+                    #expect(reply.body.isEmpty || reply.headers[.contentType]?.hasPrefix("application/json") == true, "\(label)")
+                }
+            }
+        }
+    }
+
+    func call(_ client: Client, as email: String, _ method: HTTPRequest.Method, _ uri: String, _ body: String?)
+        async throws -> Client.Reply
+    {
+        client.cookie = nil
+        try await client.login(email)
+        return try await client.send(method, uri, json: body)
+    }
+}

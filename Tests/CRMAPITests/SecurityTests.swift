@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import Shared
+import Testing
+@testable import crm_api
+
+@Suite struct SecurityTests {
+    @Test func aCookieWriteWithoutOurOriginIsRefused() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            let tokenBody = #"{"name": "t"}"#
+            client.origin = nil
+            let bare = try await client.send(.post, "/api/auth/tokens", json: tokenBody)
+            #expect(bare.status == .forbidden)
+            #expect(bare.error == "csrf_origin_mismatch")
+            let evil = try await client.send(.post, "/api/auth/tokens", json: tokenBody, headers: [.origin: "https://evil.example"])
+            #expect(evil.error == "csrf_origin_mismatch")
+            let lookalike = try await client.send(.post, "/api/auth/tokens", json: tokenBody, headers: [.origin: "http://crm.test.evil.example"])
+            #expect(lookalike.error == "csrf_origin_mismatch")
+            let referer = try await client.send(.post, "/api/auth/tokens", json: tokenBody, headers: [.referer: "http://crm.test/investors?view=1"])
+            #expect(referer.status == .created)
+            let origin = try await client.send(.post, "/api/auth/tokens", json: tokenBody, headers: [.origin: "HTTP://CRM.TEST"])
+            #expect(origin.status == .created)
+            // Reads need no Origin.
+            #expect(try await client.send(.get, "/api/auth/tokens").status == .ok)
+        }
+        #expect(try await app.database.pool.read { db in try APIToken.fetchCount(db) } == 2)
+    }
+
+    @Test func withoutAPublicURLTheOriginMustMatchTheHost() {
+        let check = AuthenticationMiddleware.isSameOrigin
+        #expect(check("http://localhost:8080", "localhost:8080", []))
+        #expect(check("http://localhost:8080/grid", "LOCALHOST:8080", []))
+        #expect(!check("http://attacker:8080", "localhost:8080", []))
+        #expect(!check("http://localhost:8080", nil, []))
+        #expect(!check(nil, "localhost:8080", []))
+        #expect(!check("null", "localhost:8080", []))
+        #expect(!check("http://localhost:8080", "localhost:8080", ["https://crm.fund.com"]), "a public URL replaces the Host rule")
+    }
+
+    @Test func corsPreflightAllowsOnlyTheConfiguredOrigin() async throws {
+        let configured = try TestApp(environment: ["CRM_CORS_ORIGIN": "https://app.example.com"])
+        try await configured.test { client in
+            let preflight = try await client.send(
+                .options, "/api/auth/me",
+                headers: [.origin: "https://app.example.com", .accessControlRequestMethod: "PATCH"])
+            #expect(preflight.headers[.accessControlAllowOrigin] == "https://app.example.com")
+            #expect(preflight.headers[.accessControlAllowCredentials] == "true")
+            #expect(preflight.headers[.accessControlAllowMethods]?.contains("PATCH") == true)
+        }
+        let closed = try TestApp()
+        try await closed.test { client in
+            let preflight = try await client.send(
+                .options, "/api/auth/me", headers: [.origin: "https://app.example.com", .accessControlRequestMethod: "GET"])
+            #expect(preflight.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
+
+    @Test func signInLocksAfterTenFailuresAMinuteForGrowingPeriods() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.test { client in
+            for _ in 0..<10 { #expect(try await client.login("ada@example.com", password: "wrong password!").status == .unauthorized) }
+            let locked = try await client.login("ada@example.com")
+            #expect(locked.status == .tooManyRequests)
+            #expect(locked.headers[.retryAfter] == "60")
+            #expect(locked.error == "rate_limited")
+
+            app.clock.advance(by: 61)
+            #expect(try await client.login("ada@example.com").status == .ok)
+
+            for _ in 0..<10 { try await client.login("ada@example.com", password: "wrong password!") }
+            app.clock.advance(by: 61)
+            #expect(try await client.login("ada@example.com").status == .tooManyRequests, "the second lockout lasts longer")
+            app.clock.advance(by: 60)
+            #expect(try await client.login("ada@example.com").status == .ok)
+        }
+    }
+
+    @Test func theThrottleCountsEachKeyOnItsOwn() async {
+        let throttle = LoginThrottle(limit: 3)
+        let now = Date()
+        for _ in 0..<3 { await throttle.recordFailure(keys: ["ip:1", "account:a"], now: now) }
+        #expect(await throttle.retryAfter(keys: ["ip:2", "account:a"], now: now) == 60)
+        #expect(await throttle.retryAfter(keys: ["ip:1", "account:b"], now: now) == 60)
+        #expect(await throttle.retryAfter(keys: ["ip:2", "account:b"], now: now) == nil)
+        await throttle.recordSuccess(key: "account:a")
+        #expect(await throttle.retryAfter(keys: ["account:a"], now: now) == nil)
+        // Failures spread over more than a minute never lock.
+        for minute in 0..<10 { await throttle.recordFailure(keys: ["ip:3"], now: now.addingTimeInterval(Double(minute) * 40)) }
+        #expect(await throttle.retryAfter(keys: ["ip:3"], now: now.addingTimeInterval(400)) == nil)
+    }
+
+    @Test func writesAreLimitedPerClientAndRecover() async throws {
+        let app = try TestApp(environment: ["CRM_WRITE_RATE_PER_S": "1", "CRM_WRITE_BURST": "5"])
+        try await app.test { client in
+            for _ in 0..<5 { #expect(try await client.send(.post, "/api/auth/register", json: "{}").error == "self_registration_disabled") }
+            let limited = try await client.send(.post, "/api/auth/register", json: "{}")
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers[.retryAfter] == "1")
+            #expect(try await client.send(.get, "/healthz").status == .ok, "reads are not limited")
+            app.clock.advance(by: 2)
+            #expect(try await client.send(.post, "/api/auth/register", json: "{}").error == "self_registration_disabled")
+        }
+    }
+
+    @Test func theDefaultLimitLetsABurstOfAPasteThrough() async throws {
+        let app = try TestApp()
+        try await app.test { client in
+            for _ in 0..<400 {
+                let reply = try await client.send(.post, "/api/auth/register", json: "{}")
+                #expect(reply.status == .forbidden)
+            }
+        }
+    }
+
+    @Test func everyResponseCarriesTheSecurityHeaders() async throws {
+        let app = try TestApp()
+        try await app.test { client in
+            for uri in ["/healthz", "/api/auth/me", "/no/such/page"] {
+                let reply = try await client.send(.get, uri)
+                let csp = try #require(reply.headers[.contentSecurityPolicy])
+                #expect(csp.contains("frame-ancestors 'none'"))
+                #expect(csp.contains("script-src 'self'"))
+                #expect(!csp.contains("unsafe-inline"))
+                #expect(reply.headers[.xContentTypeOptions] == "nosniff")
+                #expect(reply.headers[.referrerPolicy] == "same-origin")
+                #expect(reply.headers[.xFrameOptions] == "DENY")
+            }
+            #expect(try await client.send(.get, "/api/auth/me").headers[.cacheControl] == "no-store")
+        }
+    }
+
+    @Test func securityStatusListsEveryGoLiveCheck() async throws {
+        let app = try TestApp()
+        try await app.createUser("root@example.com", role: .admin)
+        try await app.createUser("ada@example.com")
+        try await app.test { admin in
+            try await admin.login("root@example.com")
+            let report = try await admin.send(.get, "/api/security/status")
+            #expect(report.status == .ok)
+            guard case .array(let checks)? = report.value("checks") else {
+                Issue.record("no checks in \(report.body)")
+                return
+            }
+            var byID: [String: String] = [:]
+            for case .object(let check) in checks {
+                if case .string(let id)? = check["id"], case .string(let status)? = check["status"] { byID[id] = status }
+            }
+            #expect(Set(byID.keys) == [
+                "production_mode", "secret_key", "cors", "secure_cookies", "public_url_https", "admins", "stale_invites",
+                "backup_freshness", "smtp",
+            ])
+            #expect(byID["production_mode"] == "warn")
+            #expect(byID["admins"] == "warn")
+            #expect(byID["public_url_https"] == "warn")
+            #expect(report.value("overall") == "warn")
+
+            let member = Client(client: admin.client)
+            try await member.login("ada@example.com")
+            #expect(try await member.send(.get, "/api/security/status").status == .forbidden)
+        }
+    }
+
+    @Test func productionWithHTTPSPassesTheURLAndCookieChecks() {
+        let config = try! CRMConfig(environment: [
+            "CRM_ENV": "production", "CRM_SECRET_KEY": String(repeating: "k", count: 32), "CRM_PUBLIC_URL": "https://crm.fund.com",
+        ])
+        let checks = SecurityStatusController.checks(
+            config: config, facts: .init(activeAdmins: 2, mailerFigures: ["smtp_configured": true]), now: Date())
+        let failing = checks.filter { $0.status != .pass }.map(\.id)
+        #expect(failing == ["backup_freshness"])
+    }
+
+    @Test(arguments: [
+        ("10.0.0.9", "203.0.113.7", [String](), "10.0.0.9"),
+        ("10.0.0.9", "203.0.113.7", ["10.0.0.9"], "203.0.113.7"),
+        ("10.0.0.9", "198.51.100.1, 203.0.113.7", ["10.0.0.9"], "203.0.113.7"),
+        ("10.0.0.9", "203.0.113.7, 10.0.0.8", ["10.0.0.9", "10.0.0.8"], "203.0.113.7"),
+        ("10.0.0.9", nil, ["10.0.0.9"], "10.0.0.9"),
+    ])
+    func clientAddressTrustsForwardedForOnlyFromProxies(peer: String, forwarded: String?, trusted: [String], expected: String) {
+        #expect(ClientAddress.resolve(peer: peer, forwardedFor: forwarded, trustedProxies: Set(trusted)) == expected)
+    }
+}
