@@ -47,5 +47,6 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     InviteController(services: services).addRoutes(to: routes)
     UserAdminController(services: services).addRoutes(to: routes)
     SecurityStatusController(services: services).addRoutes(to: routes)
+    RecordsController(services: services).addRoutes(to: routes)
     return router
 }

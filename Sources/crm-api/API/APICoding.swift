@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// JSON with ISO 8601 dates, as API.md specifies; DTOs name their snake_case keys themselves.
 struct APIResponseEncoder: ResponseEncoder {
@@ -21,7 +22,12 @@ struct APIRequestDecoder: RequestDecoder {
         guard contentType.hasPrefix("application/json") else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type", "Send the request body as application/json.")
         }
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw APIError.tooLarge
+        }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do {

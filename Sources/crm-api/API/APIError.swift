@@ -36,6 +36,8 @@ struct APIError: HTTPResponseError {
 }
 
 extension APIError {
+    static let tooLarge = APIError(.contentTooLarge, "too_large", "The request body is larger than this endpoint accepts.")
+
     static func notFound(_ message: String = "There is nothing at this address.") -> APIError {
         APIError(.notFound, "not_found", message)
     }

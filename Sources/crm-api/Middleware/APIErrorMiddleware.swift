@@ -1,6 +1,7 @@
 import GRDB
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Turns every error into the API's JSON error response, so no stack trace, SQL or path ever
 /// reaches a client; unknown errors are logged here and answered with a generic 500. It returns
@@ -24,6 +25,8 @@ struct APIErrorMiddleware: RouterMiddleware {
             return error
         case let error as HTTPError:
             return Self.translate(error)
+        case is NIOTooManyBytesError:
+            return .tooLarge
         case is DecodingError:
             return APIError(.badRequest, "malformed_json", "The request body is not the JSON this endpoint expects.")
         case let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
@@ -39,8 +42,7 @@ struct APIErrorMiddleware: RouterMiddleware {
     static func translate(_ error: HTTPError) -> APIError {
         switch error.status {
         case .notFound: .notFound()
-        case .contentTooLarge:
-            APIError(.contentTooLarge, "too_large", "The request body is larger than this endpoint accepts.")
+        case .contentTooLarge: .tooLarge
         case .methodNotAllowed: APIError(.methodNotAllowed, "method_not_allowed", "This address does not accept that method.")
         case .badRequest: APIError(.badRequest, "bad_request", "The request could not be understood.")
         default: APIError(error.status, "http_\(error.status.code)", error.status.reasonPhrase)

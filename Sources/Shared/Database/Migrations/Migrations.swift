@@ -7,6 +7,7 @@ public enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(Migration001Foundation.identifier, migrate: Migration001Foundation.apply)
         migrator.registerMigration(Migration002Accounts.identifier, migrate: Migration002Accounts.apply)
+        migrator.registerMigration(Migration003Fundraising.identifier, migrate: Migration003Fundraising.apply)
         return migrator
     }()
 

@@ -1,0 +1,211 @@
+import Foundation
+import GRDB
+
+/// Why a value does not fit its field: a sentence for the user.
+public struct FieldProblem: Error, Equatable, Sendable {
+    public let message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+}
+
+/// Checks a value sent for a field against the field's type and turns it into its canonical API
+/// form; converts between that form and what a core column stores.
+public enum FieldValues {
+    public static let maximumTextLength = 100_000
+
+    /// The canonical value, or a sentence saying what is wrong. `null` (and "") clear a field.
+    public static func normalize(_ value: JSONValue, for field: FieldDefinition) -> Result<JSONValue, FieldProblem> {
+        if field.type.isComputed { return .failure(FieldProblem("\(field.label) is computed and cannot be set.")) }
+        if value == .null || value == .string("") || value == .array([]) {
+            return .success(field.type == .checkbox ? .bool(false) : field.type == .multiSelect ? .array([]) : .null)
+        }
+        let options = field.optionValues
+        switch field.type {
+        case .text, .longText:
+            guard case .string(let text) = value else { return .failure(FieldProblem("\(field.label) must be text.")) }
+            guard text.count <= Self.maximumTextLength else {
+                return .failure(FieldProblem("\(field.label) is longer than \(Self.maximumTextLength) characters."))
+            }
+            return .success(.string(text))
+        case .number, .currency, .percent, .rating:
+            guard case .number(let number) = value, number.isFinite else { return .failure(FieldProblem("\(field.label) must be a number.")) }
+            if field.type == .currency {
+                if field.isCore && number < 0 { return .failure(FieldProblem("\(field.label) cannot be negative.")) }
+                guard abs(number) < 1e13 else { return .failure(FieldProblem("\(field.label) is too large.")) }
+                return .success(.number((number * 100).rounded() / 100))
+            }
+            if field.type == .rating {
+                let maximum = options["max"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? 5
+                guard number == number.rounded(), (0...Double(maximum)).contains(number) else {
+                    return .failure(FieldProblem("\(field.label) must be a whole number from 0 to \(maximum)."))
+                }
+            }
+            if options["integer"] == .bool(true) {
+                guard number == number.rounded(), abs(number) < 1e15 else { return .failure(FieldProblem("\(field.label) must be a whole number.")) }
+            }
+            return .success(.number(number))
+        case .checkbox:
+            guard case .bool = value else { return .failure(FieldProblem("\(field.label) must be true or false.")) }
+            return .success(value)
+        case .date:
+            guard case .string(let text) = value, let date = Self.parseDate(text) else {
+                return .failure(FieldProblem("\(field.label) must be a date like 2026-03-31."))
+            }
+            return .success(.string(date))
+        case .datetime:
+            guard case .string(let text) = value, let date = Self.parseDateTime(text) else {
+                return .failure(FieldProblem("\(field.label) must be a date and time with a zone, like 2026-03-31T14:30:00Z."))
+            }
+            return .success(.string(Self.formatDateTime(date)))
+        case .singleSelect:
+            guard case .string(let text) = value else { return .failure(FieldProblem("\(field.label) must be one of its options.")) }
+            return Self.choose(text, field: field, options: options).map(JSONValue.string)
+        case .multiSelect:
+            let items: [JSONValue]
+            switch value {
+            case .array(let array): items = array
+            case .string: items = [value]
+            default: return .failure(FieldProblem("\(field.label) must be a list of options."))
+            }
+            var chosen: [String] = []
+            for item in items {
+                guard case .string(let text) = item else { return .failure(FieldProblem("\(field.label) must be a list of options.")) }
+                switch Self.choose(text, field: field, options: options) {
+                case .success(let choice): if !chosen.contains(choice) { chosen.append(choice) }
+                case .failure(let problem): return .failure(problem)
+                }
+            }
+            guard chosen.count <= 1000 else { return .failure(FieldProblem("\(field.label) holds too many items.")) }
+            return .success(.array(chosen.map(JSONValue.string)))
+        case .email:
+            guard case .string(let text) = value, let email = EmailAddress.normalized(text) else {
+                return .failure(FieldProblem("\(field.label) must be an email address."))
+            }
+            return .success(.string(email))
+        case .url:
+            guard case .string(let text) = value, let url = Self.normalizeURL(text) else {
+                return .failure(FieldProblem("\(field.label) must be a web address like https://example.com."))
+            }
+            return .success(.string(url))
+        case .phone:
+            let allowed = Set("0123456789+()-. /x")
+            guard case .string(let text) = value, text.count <= 50, text.allSatisfy(allowed.contains),
+                text.filter(\.isNumber).count >= 3
+            else { return .failure(FieldProblem("\(field.label) must be a phone number.")) }
+            return .success(.string(text.trimmingCharacters(in: .whitespaces)))
+        case .link:
+            guard case .number(let number) = value, number == number.rounded(), number >= 1, number < 1e15 else {
+                return .failure(FieldProblem("\(field.label) must be the id of a record."))
+            }
+            return .success(.number(number))
+        case .formula, .createdTime, .lastModifiedTime, .lastModifiedBy:
+            return .failure(FieldProblem("\(field.label) is computed and cannot be set."))
+        }
+    }
+
+    /// An option of the field matched ignoring case and treating spaces and `_` alike; free-form
+    /// lists (tags, emails, domains) take any short text.
+    static func choose(_ raw: String, field: FieldDefinition, options: [String: JSONValue]) -> Result<String, FieldProblem> {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 200, !text.contains(where: \.isNewline) else {
+            return .failure(FieldProblem("\(field.label) options must be 1 to 200 characters on one line."))
+        }
+        if options["format"] == .string("email") {
+            guard let email = EmailAddress.normalized(text) else { return .failure(FieldProblem("\(text) is not an email address.")) }
+            return .success(email)
+        }
+        if options["free"] == .bool(true) { return .success(text) }
+        guard case .array(let choices)? = options["choices"] else { return .success(text) }
+        let wanted = Self.comparable(text)
+        for case .string(let choice) in choices where Self.comparable(choice) == wanted { return .success(choice) }
+        let names = choices.compactMap { if case .string(let name) = $0 { name } else { nil } }.joined(separator: ", ")
+        return .failure(FieldProblem("\(field.label) must be one of: \(names)."))
+    }
+
+    static func comparable(_ text: String) -> String {
+        text.lowercased().replacingOccurrences(of: "_", with: " ").split(separator: " ").joined(separator: " ")
+    }
+
+    static func parseDate(_ text: String) -> String? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...9999).contains(year)
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
+            calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month
+        else { return nil }
+        return text
+    }
+
+    static func parseDateTime(_ text: String) -> Date? {
+        guard text.count <= 40 else { return nil }
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return plain.date(from: text) ?? fractional.date(from: text)
+    }
+
+    static func formatDateTime(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
+    }
+
+    static func normalizeURL(_ raw: String) -> String? {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.count <= 2000, !text.contains(where: \.isWhitespace) else { return nil }
+        let candidate = text.contains("://") ? text : "https://" + text
+        guard let url = URL(string: candidate), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = url.host, host.contains(".") || host == "localhost"
+        else { return nil }
+        return candidate
+    }
+
+    /// What a core column stores for a canonical value.
+    public static func databaseValue(_ value: JSONValue, for field: FieldDefinition) -> DatabaseValue {
+        switch (field.type, value) {
+        case (_, .null): return .null
+        case (.currency, .number(let number)): return Int64((number * 100).rounded()).databaseValue
+        case (.checkbox, .bool(let flag)): return (flag ? 1 : 0).databaseValue
+        case (.link, .number(let number)), (.rating, .number(let number)): return Int64(number).databaseValue
+        case (_, .number(let number)) where field.optionValues["integer"] == .bool(true): return Int64(number).databaseValue
+        case (_, .number(let number)): return number.databaseValue
+        case (_, .string(let text)): return text.databaseValue
+        case (_, .bool(let flag)): return (flag ? 1 : 0).databaseValue
+        case (_, .array), (_, .object): return JSONValue.encode(value).databaseValue
+        }
+    }
+
+    /// The canonical value of what a core column stores.
+    public static func apiValue(_ stored: DatabaseValue, for field: FieldDefinition) -> JSONValue {
+        switch stored.storage {
+        case .null: return field.type == .checkbox ? .bool(false) : .null
+        case .int64(let integer):
+            switch field.type {
+            case .currency: return .number(Double(integer) / 100)
+            case .checkbox: return .bool(integer != 0)
+            default: return .number(Double(integer))
+            }
+        case .double(let number): return field.type == .currency ? .number(number / 100) : .number(number)
+        case .string(let text):
+            if field.type == .multiSelect { return JSONValue.decode(text) ?? .array([]) }
+            return .string(text)
+        case .blob: return .null
+        }
+    }
+}
+
+extension JSONValue {
+    /// Compact JSON text with sorted keys.
+    public static func encode(_ value: JSONValue) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    public static func decode(_ text: String) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+}

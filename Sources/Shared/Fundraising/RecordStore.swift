@@ -1,0 +1,247 @@
+import Foundation
+import GRDB
+
+/// Reads and writes fundraising records. Every write is one transaction that validates each value
+/// against the catalog, applies the change, writes one history row per changed field and bumps
+/// the record's version and the grid's global version exactly once.
+public struct RecordStore: Sendable {
+    public let database: AppDatabase
+    public let now: @Sendable () -> Date
+
+    public init(database: AppDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.now = now
+    }
+
+    // MARK: Reads
+
+    public func get(_ table: RecordTable, id: Int64) async throws -> RecordValue? {
+        try await self.database.pool.read { db in try Self.read(table, id: id, includeDeleted: false, db) }
+    }
+
+    /// A page of live records in id order after `afterId`, the next cursor, and the live total.
+    public func list(_ table: RecordTable, limit: Int, afterId: Int64?) async throws -> (
+        records: [RecordValue], next: Int64?, total: Int
+    ) {
+        try await self.database.pool.read { db in
+            let catalog = try FieldDefinition.catalog(table, db)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+                arguments: [afterId ?? 0, limit + 1])
+            let records = rows.prefix(limit).map { RecordValue(row: $0, catalog: catalog) }
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqlTable) WHERE deleted_at IS NULL") ?? 0
+            return (records, rows.count > limit ? records.last?.id : nil, total)
+        }
+    }
+
+    /// Field-level history of a record (live or archived), newest first.
+    public func history(_ table: RecordTable, id: Int64, limit: Int, beforeId: Int64?) async throws -> (
+        entries: [HistoryEntry], next: Int64?
+    ) {
+        try await self.database.pool.read { db in
+            guard try Self.read(table, id: id, includeDeleted: true, db) != nil else { throw RecordStoreError.notFound }
+            let entries = try HistoryEntry.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM record_history WHERE table_name = ? AND record_id = ? AND id < ?
+                    ORDER BY id DESC LIMIT ?
+                    """,
+                arguments: [table.rawValue, id, beforeId ?? Int64.max, limit + 1])
+            return (Array(entries.prefix(limit)), entries.count > limit ? entries[limit - 1].id : nil)
+        }
+    }
+
+    static func read(_ table: RecordTable, id: Int64, includeDeleted: Bool, _ db: Database) throws -> RecordValue? {
+        let live = includeDeleted ? "" : " AND deleted_at IS NULL"
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM \(table.sqlTable) WHERE id = ?\(live)", arguments: [id])
+        else { return nil }
+        return RecordValue(row: row, catalog: try FieldDefinition.catalog(table, db))
+    }
+
+    // MARK: Writes
+
+    public func create(_ table: RecordTable, fields input: [String: JSONValue], by userId: Int64?) async throws -> RecordValue {
+        let now = self.now()
+        return try await self.database.pool.write { db in
+            let catalog = try FieldDefinition.catalog(table, db)
+            let values = try Self.validate(input, table: table, catalog: catalog, db)
+            let missing = table.requiredKeys.filter { (values[$0] ?? .null) == .null }
+            if !missing.isEmpty {
+                let labels = Dictionary(uniqueKeysWithValues: catalog.map { ($0.key, $0.label) })
+                throw RecordStoreError.invalid(
+                    Dictionary(uniqueKeysWithValues: missing.map { ($0, "\(labels[$0] ?? $0) is required.") }))
+            }
+            var columns = ["custom", "created_at", "updated_at", "created_by", "last_modified_by"]
+            var custom: [String: JSONValue] = [:]
+            var arguments: [any DatabaseValueConvertible] = []
+            for field in catalog {
+                guard let value = values[field.key] else { continue }
+                if field.isCore {
+                    columns.append(field.key)
+                    arguments.append(FieldValues.databaseValue(value, for: field))
+                } else if value != .null {
+                    custom[field.key] = value
+                }
+            }
+            let prefix: [any DatabaseValueConvertible] = [
+                JSONValue.encode(.object(custom)), now, now, userId.databaseValue, userId.databaseValue,
+            ]
+            try db.execute(
+                sql: """
+                    INSERT INTO \(table.sqlTable) (\(columns.map { "\"\($0)\"" }.joined(separator: ", ")))
+                    VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+                    """,
+                arguments: StatementArguments(prefix + arguments))
+            let id = db.lastInsertedRowID
+            for (key, value) in values.sorted(by: { $0.key < $1.key }) where value != .null && value != .array([]) {
+                try Self.recordHistory(db, table, id, "create", key, old: nil, new: value, version: 1, by: userId, at: now)
+            }
+            try Self.bumpGlobalVersion(db, by: userId, at: now)
+            return try Self.read(table, id: id, includeDeleted: false, db)!
+        }
+    }
+
+    /// Applies `fields` to the record if it is still at `expectedVersion`.
+    public func update(
+        _ table: RecordTable, id: Int64, expectedVersion: Int, fields input: [String: JSONValue], by userId: Int64?
+    ) async throws -> RecordValue {
+        let now = self.now()
+        return try await self.database.pool.write { db in
+            guard let current = try Self.read(table, id: id, includeDeleted: false, db) else { throw RecordStoreError.notFound }
+            guard current.version == expectedVersion else { throw RecordStoreError.versionConflict(current: current) }
+            let catalog = try FieldDefinition.catalog(table, db)
+            let values = try Self.validate(input, table: table, catalog: catalog, db)
+            let cleared = table.requiredKeys.filter { values[$0] == .null }
+            if !cleared.isEmpty {
+                throw RecordStoreError.invalid(Dictionary(uniqueKeysWithValues: cleared.map { ($0, "This field cannot be empty.") }))
+            }
+            let changed = values.filter { current.fields[$0.key] != $0.value }
+            var custom: [String: JSONValue] =
+                if case .object(let object)? = JSONValue.decode(
+                    try String.fetchOne(db, sql: "SELECT custom FROM \(table.sqlTable) WHERE id = ?", arguments: [id]) ?? "{}")
+                { object } else { [:] }
+            var assignments = ["version = version + 1", "updated_at = ?", "last_modified_by = ?"]
+            var arguments: [any DatabaseValueConvertible] = [now, userId.databaseValue]
+            for field in catalog {
+                guard let value = changed[field.key] else { continue }
+                if field.isCore {
+                    assignments.append("\"\(field.key)\" = ?")
+                    arguments.append(FieldValues.databaseValue(value, for: field))
+                } else {
+                    custom[field.key] = value == .null ? nil : value
+                }
+            }
+            assignments.append("custom = ?")
+            arguments.append(JSONValue.encode(.object(custom)))
+            arguments.append(id)
+            try db.execute(
+                sql: "UPDATE \(table.sqlTable) SET \(assignments.joined(separator: ", ")) WHERE id = ?",
+                arguments: StatementArguments(arguments))
+            for (key, value) in changed.sorted(by: { $0.key < $1.key }) {
+                try Self.recordHistory(
+                    db, table, id, "update", key, old: current.fields[key], new: value, version: current.version + 1, by: userId,
+                    at: now)
+            }
+            try Self.bumpGlobalVersion(db, by: userId, at: now)
+            return try Self.read(table, id: id, includeDeleted: false, db)!
+        }
+    }
+
+    /// Archives a live record (soft delete); it leaves every list and can be restored.
+    public func delete(_ table: RecordTable, id: Int64, by userId: Int64?) async throws {
+        try await self.setDeleted(table, id: id, deleted: true, by: userId)
+    }
+
+    /// Brings an archived record back, with its history.
+    public func restore(_ table: RecordTable, id: Int64, by userId: Int64?) async throws -> RecordValue {
+        try await self.setDeleted(table, id: id, deleted: false, by: userId)
+        return try await self.get(table, id: id)!
+    }
+
+    private func setDeleted(_ table: RecordTable, id: Int64, deleted: Bool, by userId: Int64?) async throws {
+        let now = self.now()
+        try await self.database.pool.write { db in
+            guard let current = try Self.read(table, id: id, includeDeleted: true, db) else { throw RecordStoreError.notFound }
+            if (current.deletedAt != nil) == deleted {
+                // Restoring a live record changes nothing; deleting an archived one is "not found".
+                if deleted { throw RecordStoreError.notFound }
+                return
+            }
+            try db.execute(
+                sql: """
+                    UPDATE \(table.sqlTable) SET deleted_at = ?, version = version + 1, updated_at = ?, last_modified_by = ?
+                    WHERE id = ?
+                    """,
+                arguments: [deleted ? now : nil, now, userId, id])
+            try Self.recordHistory(
+                db, table, id, deleted ? "delete" : "restore", nil, old: nil, new: nil, version: current.version + 1, by: userId,
+                at: now)
+            try Self.bumpGlobalVersion(db, by: userId, at: now)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Canonical values for the fields sent, or every problem at once.
+    static func validate(_ input: [String: JSONValue], table: RecordTable, catalog: [FieldDefinition], _ db: Database) throws
+        -> [String: JSONValue]
+    {
+        let byKey = Dictionary(uniqueKeysWithValues: catalog.map { ($0.key, $0) })
+        var values: [String: JSONValue] = [:]
+        var problems: [String: String] = [:]
+        for (key, raw) in input {
+            guard let field = byKey[key] else {
+                problems[String(key.prefix(64))] = "There is no field with this key."
+                continue
+            }
+            switch FieldValues.normalize(raw, for: field) {
+            case .failure(let problem): problems[key] = problem.message
+            case .success(let value):
+                if field.type == .link, case .number(let number) = value, !(try Self.linkTargetExists(field, Int64(number), db)) {
+                    problems[key] = "\(field.label) names a record that does not exist."
+                } else {
+                    values[key] = value
+                }
+            }
+        }
+        if !problems.isEmpty { throw RecordStoreError.invalid(problems) }
+        return values
+    }
+
+    static func linkTargetExists(_ field: FieldDefinition, _ id: Int64, _ db: Database) throws -> Bool {
+        guard case .string(let target)? = field.optionValues["table"] else { return false }
+        let sqlTable = target == "users" ? "users" : RecordTable(rawValue: target)?.sqlTable
+        guard let sqlTable else { return false }
+        return try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM \(sqlTable) WHERE id = ? AND deleted_at IS NULL)", arguments: [id]) ?? false
+    }
+
+    static func recordHistory(
+        _ db: Database, _ table: RecordTable, _ id: Int64, _ action: String, _ key: String?, old: JSONValue?, new: JSONValue?,
+        version: Int, by userId: Int64?, at now: Date
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO record_history (table_name, record_id, action, field_key, old_value, new_value, record_version,
+                    changed_by, changed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [table.rawValue, id, action, key, old.map(JSONValue.encode), new.map(JSONValue.encode), version, userId, now])
+    }
+
+    static func bumpGlobalVersion(_ db: Database, by userId: Int64?, at now: Date) throws {
+        try db.execute(
+            sql: "UPDATE fundraising_state SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = 1",
+            arguments: [now, userId])
+    }
+}
+
+extension RecordTable {
+    /// Fields a record of this table cannot be without.
+    public var requiredKeys: [String] {
+        switch self {
+        case .investors, .contacts, .funds: ["name"]
+        case .commitments: ["investor_id", "fund_id"]
+        }
+    }
+}

@@ -1,0 +1,260 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import Shared
+
+/// `/api/tables/:table/records…` and the read-only field catalog.
+struct RecordsController {
+    let services: AppServices
+    var store: RecordStore { RecordStore(database: self.services.database, now: self.services.clock.now) }
+
+    func addRoutes(to routes: GuardedRouter) {
+        routes.get("/api/tables/:table/fields", .member, use: self.fields)
+        routes.get("/api/tables/:table/records", .member, use: self.list)
+        routes.post("/api/tables/:table/records", .member, use: self.create)
+        routes.get("/api/tables/:table/records/:id", .member, use: self.get)
+        routes.patch("/api/tables/:table/records/:id", .member, use: self.update)
+        routes.delete("/api/tables/:table/records/:id", .member, use: self.delete)
+        routes.post("/api/tables/:table/records/:id/restore", .member, use: self.restore)
+        routes.get("/api/tables/:table/records/:id/history", .member, use: self.history)
+    }
+
+    // MARK: Shapes
+
+    struct RecordResponse: ResponseEncodable {
+        let id: Int64
+        let version: Int
+        let fields: [String: JSONValue]
+        let createdAt: Date
+        let updatedAt: Date
+        let lastModifiedBy: Int64?
+
+        init(_ record: RecordValue) {
+            self.id = record.id
+            self.version = record.version
+            self.fields = record.fields
+            self.createdAt = record.createdAt
+            self.updatedAt = record.updatedAt
+            self.lastModifiedBy = record.lastModifiedBy
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, version, fields
+            case createdAt = "created_at"
+            case updatedAt = "updated_at"
+            case lastModifiedBy = "last_modified_by"
+        }
+    }
+
+    struct RecordList: ResponseEncodable {
+        let records: [RecordResponse]
+        let nextCursor: String?
+        let total: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case records, total
+            case nextCursor = "next_cursor"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(self.records, forKey: .records)
+            try container.encode(self.nextCursor, forKey: .nextCursor)
+            try container.encode(self.total, forKey: .total)
+        }
+    }
+
+    struct FieldResponse: Encodable {
+        let key: String
+        let label: String
+        let type: FieldType
+        let options: JSONValue
+        let formula: String?
+        let position: Int
+        let hiddenByDefault: Bool
+        let isCore: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case key, label, type, options, formula, position
+            case hiddenByDefault = "hidden_by_default"
+            case isCore = "is_core"
+        }
+    }
+
+    struct FieldList: ResponseEncodable {
+        let fields: [FieldResponse]
+    }
+
+    struct HistoryResponse: Encodable {
+        let id: Int64
+        let action: String
+        let field: String?
+        let old: JSONValue?
+        let new: JSONValue?
+        let version: Int
+        let changedBy: Int64?
+        let changedAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case id, action, field, old, new, version
+            case changedBy = "changed_by"
+            case changedAt = "changed_at"
+        }
+    }
+
+    struct HistoryList: ResponseEncodable {
+        let history: [HistoryResponse]
+        let nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case history
+            case nextCursor = "next_cursor"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(self.history, forKey: .history)
+            try container.encode(self.nextCursor, forKey: .nextCursor)
+        }
+    }
+
+    struct CreateRequest: Decodable {
+        let fields: [String: JSONValue]
+    }
+
+    struct UpdateRequest: Decodable {
+        let expectedVersion: Int
+        let fields: [String: JSONValue]
+
+        enum CodingKeys: String, CodingKey {
+            case expectedVersion = "expected_version"
+            case fields
+        }
+    }
+
+    // MARK: Handlers
+
+    func fields(_ request: Request, context: AppRequestContext) async throws -> FieldList {
+        let table = try Self.table(context)
+        let catalog = try await self.services.database.pool.read { db in try FieldDefinition.catalog(table, db) }
+        return FieldList(
+            fields: catalog.map {
+                FieldResponse(
+                    key: $0.key, label: $0.label, type: $0.type, options: JSONValue.decode($0.options) ?? [:], formula: $0.formula,
+                    position: $0.position, hiddenByDefault: $0.hiddenByDefault, isCore: $0.isCore)
+            })
+    }
+
+    func list(_ request: Request, context: AppRequestContext) async throws -> RecordList {
+        let table = try Self.table(context)
+        let limit = try Self.limit(request)
+        let after = try Self.cursor(request)
+        let page = try await self.store.list(table, limit: limit, afterId: after)
+        return RecordList(records: page.records.map(RecordResponse.init), nextCursor: page.next.map(String.init), total: page.total)
+    }
+
+    func get(_ request: Request, context: AppRequestContext) async throws -> RecordResponse {
+        let table = try Self.table(context)
+        guard let record = try await self.store.get(table, id: try context.parameters.requireID()) else {
+            throw APIError.notFound("There is no such record.")
+        }
+        return RecordResponse(record)
+    }
+
+    func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let table = try Self.table(context)
+        let body = try await request.decode(as: CreateRequest.self, context: context)
+        let record = try await Self.mapping {
+            try await self.store.create(table, fields: body.fields, by: try context.requireIdentity().userId)
+        }
+        return try RecordResponse(record).response(status: .created, from: request, context: context)
+    }
+
+    func update(_ request: Request, context: AppRequestContext) async throws -> RecordResponse {
+        let table = try Self.table(context)
+        let id = try context.parameters.requireID()
+        let body = try await request.decode(as: UpdateRequest.self, context: context)
+        let record = try await Self.mapping {
+            try await self.store.update(
+                table, id: id, expectedVersion: body.expectedVersion, fields: body.fields, by: try context.requireIdentity().userId)
+        }
+        return RecordResponse(record)
+    }
+
+    func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let table = try Self.table(context)
+        let id = try context.parameters.requireID()
+        try await Self.mapping { try await self.store.delete(table, id: id, by: try context.requireIdentity().userId) }
+        return Response(status: .noContent)
+    }
+
+    func restore(_ request: Request, context: AppRequestContext) async throws -> RecordResponse {
+        let table = try Self.table(context)
+        let id = try context.parameters.requireID()
+        return RecordResponse(
+            try await Self.mapping { try await self.store.restore(table, id: id, by: try context.requireIdentity().userId) })
+    }
+
+    func history(_ request: Request, context: AppRequestContext) async throws -> HistoryList {
+        let table = try Self.table(context)
+        let id = try context.parameters.requireID()
+        let page = try await Self.mapping {
+            try await self.store.history(table, id: id, limit: try Self.limit(request), beforeId: try Self.cursor(request))
+        }
+        return HistoryList(
+            history: page.entries.map {
+                HistoryResponse(
+                    id: $0.id, action: $0.action, field: $0.fieldKey, old: $0.oldValue, new: $0.newValue, version: $0.recordVersion,
+                    changedBy: $0.changedBy, changedAt: $0.changedAt)
+            },
+            nextCursor: page.next.map(String.init))
+    }
+
+    // MARK: Parameters and errors
+
+    static func table(_ context: AppRequestContext) throws -> RecordTable {
+        guard let name = context.parameters.get("table"), let table = RecordTable(rawValue: name) else {
+            throw APIError(
+                .notFound, "unknown_table", "There is no such table; use investors, contacts, funds or commitments.")
+        }
+        return table
+    }
+
+    static func limit(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters.get("limit") else { return 100 }
+        guard let limit = Int(text), (1...1000).contains(limit) else {
+            throw APIError(.badRequest, "invalid_limit", "limit must be a whole number from 1 to 1000.")
+        }
+        return limit
+    }
+
+    static func cursor(_ request: Request) throws -> Int64? {
+        guard let text = request.uri.queryParameters.get("cursor"), !text.isEmpty else { return nil }
+        guard let id = Int64(text), id > 0 else { throw APIError(.badRequest, "invalid_cursor", "The cursor is not valid.") }
+        return id
+    }
+
+    /// Runs a store call, turning `RecordStoreError` into the API's errors.
+    static func mapping<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as RecordStoreError {
+            switch error {
+            case .notFound:
+                throw APIError.notFound("There is no such record.")
+            case .versionConflict(let current):
+                let encoder = JSONEncoder()
+                encoder.dateEncodingStrategy = .iso8601
+                let record = (try? JSONValue.decode(String(decoding: encoder.encode(RecordResponse(current)), as: UTF8.self))) ?? nil
+                throw APIError(
+                    .conflict, "version_conflict", "Someone else changed this record since you loaded it.",
+                    details: ["current": record ?? .null])
+            case .invalid(let problems):
+                throw APIError(
+                    .unprocessableContent, "invalid_fields", "Some values do not fit their fields.",
+                    details: .object(problems.mapValues(JSONValue.string)))
+            }
+        }
+    }
+}
