@@ -63,39 +63,7 @@ public struct RecordStore: Sendable {
     public func create(_ table: RecordTable, fields input: [String: JSONValue], by userId: Int64?) async throws -> RecordValue {
         let now = self.now()
         return try await self.database.pool.write { db in
-            let catalog = try FieldDefinition.catalog(table, db)
-            let values = try Self.validate(input, table: table, catalog: catalog, db)
-            let missing = table.requiredKeys.filter { (values[$0] ?? .null) == .null }
-            if !missing.isEmpty {
-                let labels = Dictionary(uniqueKeysWithValues: catalog.map { ($0.key, $0.label) })
-                throw RecordStoreError.invalid(
-                    Dictionary(uniqueKeysWithValues: missing.map { ($0, "\(labels[$0] ?? $0) is required.") }))
-            }
-            var columns = ["custom", "created_at", "updated_at", "created_by", "last_modified_by"]
-            var custom: [String: JSONValue] = [:]
-            var arguments: [any DatabaseValueConvertible] = []
-            for field in catalog {
-                guard let value = values[field.key] else { continue }
-                if field.isCore {
-                    columns.append(field.key)
-                    arguments.append(FieldValues.databaseValue(value, for: field))
-                } else if value != .null {
-                    custom[field.key] = value
-                }
-            }
-            let prefix: [any DatabaseValueConvertible] = [
-                JSONValue.encode(.object(custom)), now, now, userId.databaseValue, userId.databaseValue,
-            ]
-            try db.execute(
-                sql: """
-                    INSERT INTO \(table.sqlTable) (\(columns.map { "\"\($0)\"" }.joined(separator: ", ")))
-                    VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
-                    """,
-                arguments: StatementArguments(prefix + arguments))
-            let id = db.lastInsertedRowID
-            for (key, value) in values.sorted(by: { $0.key < $1.key }) where value != .null && value != .array([]) {
-                try Self.recordHistory(db, table, id, "create", key, old: nil, new: value, version: 1, by: userId, at: now)
-            }
+            let id = try Self.insert(table, fields: input, by: userId, at: now, catalog: try FieldDefinition.catalog(table, db), db)
             try Self.bumpGlobalVersion(db, by: userId, at: now)
             return try Self.read(table, id: id, includeDeleted: false, db)!
         }
@@ -109,42 +77,93 @@ public struct RecordStore: Sendable {
         return try await self.database.pool.write { db in
             guard let current = try Self.read(table, id: id, includeDeleted: false, db) else { throw RecordStoreError.notFound }
             guard current.version == expectedVersion else { throw RecordStoreError.versionConflict(current: current) }
-            let catalog = try FieldDefinition.catalog(table, db)
-            let values = try Self.validate(input, table: table, catalog: catalog, db)
-            let cleared = table.requiredKeys.filter { values[$0] == .null }
-            if !cleared.isEmpty {
-                throw RecordStoreError.invalid(Dictionary(uniqueKeysWithValues: cleared.map { ($0, "This field cannot be empty.") }))
-            }
-            let changed = values.filter { current.fields[$0.key] != $0.value }
-            var custom: [String: JSONValue] =
-                if case .object(let object)? = JSONValue.decode(
-                    try String.fetchOne(db, sql: "SELECT custom FROM \(table.sqlTable) WHERE id = ?", arguments: [id]) ?? "{}")
-                { object } else { [:] }
-            var assignments = ["version = version + 1", "updated_at = ?", "last_modified_by = ?"]
-            var arguments: [any DatabaseValueConvertible] = [now, userId.databaseValue]
-            for field in catalog {
-                guard let value = changed[field.key] else { continue }
-                if field.isCore {
-                    assignments.append("\"\(field.key)\" = ?")
-                    arguments.append(FieldValues.databaseValue(value, for: field))
-                } else {
-                    custom[field.key] = value == .null ? nil : value
-                }
-            }
-            assignments.append("custom = ?")
-            arguments.append(JSONValue.encode(.object(custom)))
-            arguments.append(id)
-            try db.execute(
-                sql: "UPDATE \(table.sqlTable) SET \(assignments.joined(separator: ", ")) WHERE id = ?",
-                arguments: StatementArguments(arguments))
-            for (key, value) in changed.sorted(by: { $0.key < $1.key }) {
-                try Self.recordHistory(
-                    db, table, id, "update", key, old: current.fields[key], new: value, version: current.version + 1, by: userId,
-                    at: now)
-            }
+            try Self.apply(table, to: current, fields: input, by: userId, at: now, catalog: try FieldDefinition.catalog(table, db), db)
             try Self.bumpGlobalVersion(db, by: userId, at: now)
             return try Self.read(table, id: id, includeDeleted: false, db)!
         }
+    }
+
+    /// Inserts a record inside the caller's transaction, with its history; returns its id.
+    static func insert(
+        _ table: RecordTable, fields input: [String: JSONValue], by userId: Int64?, at now: Date, catalog: [FieldDefinition],
+        _ db: Database
+    ) throws -> Int64 {
+        let values = try Self.validate(input, table: table, catalog: catalog, db)
+        let missing = table.requiredKeys.filter { (values[$0] ?? .null) == .null }
+        if !missing.isEmpty {
+            let labels = Dictionary(uniqueKeysWithValues: catalog.map { ($0.key, $0.label) })
+            throw RecordStoreError.invalid(
+                Dictionary(uniqueKeysWithValues: missing.map { ($0, "\(labels[$0] ?? $0) is required.") }))
+        }
+        var columns = ["custom", "created_at", "updated_at", "created_by", "last_modified_by"]
+        var custom: [String: JSONValue] = [:]
+        var arguments: [any DatabaseValueConvertible] = [
+            JSONValue.encode(.object([:])), now, now, userId.databaseValue, userId.databaseValue,
+        ]
+        for field in catalog {
+            guard let value = values[field.key] else { continue }
+            if field.isCore {
+                columns.append(field.key)
+                arguments.append(FieldValues.databaseValue(value, for: field))
+            } else if value != .null {
+                custom[field.key] = value
+            }
+        }
+        arguments[0] = JSONValue.encode(.object(custom))
+        try db.execute(
+            sql: """
+                INSERT INTO \(table.sqlTable) (\(columns.map { "\"\($0)\"" }.joined(separator: ", ")))
+                VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+                """,
+            arguments: StatementArguments(arguments))
+        let id = db.lastInsertedRowID
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) where value != .null && value != .array([]) {
+            try Self.recordHistory(db, table, id, "create", key, old: nil, new: value, version: 1, by: userId, at: now)
+        }
+        return id
+    }
+
+    /// Applies changed values to a live record inside the caller's transaction: one version bump
+    /// and one history row per changed field. Returns the keys that changed (none: nothing written).
+    @discardableResult
+    static func apply(
+        _ table: RecordTable, to current: RecordValue, fields input: [String: JSONValue], by userId: Int64?, at now: Date,
+        catalog: [FieldDefinition], _ db: Database, bumpWhenUnchanged: Bool = true
+    ) throws -> [String] {
+        let values = try Self.validate(input, table: table, catalog: catalog, db)
+        let cleared = table.requiredKeys.filter { values[$0] == .null }
+        if !cleared.isEmpty {
+            throw RecordStoreError.invalid(Dictionary(uniqueKeysWithValues: cleared.map { ($0, "This field cannot be empty.") }))
+        }
+        let changed = values.filter { current.fields[$0.key] != $0.value }
+        if changed.isEmpty && !bumpWhenUnchanged { return [] }
+        var custom: [String: JSONValue] =
+            if case .object(let object)? = JSONValue.decode(
+                try String.fetchOne(db, sql: "SELECT custom FROM \(table.sqlTable) WHERE id = ?", arguments: [current.id]) ?? "{}")
+            { object } else { [:] }
+        var assignments = ["version = version + 1", "updated_at = ?", "last_modified_by = ?"]
+        var arguments: [any DatabaseValueConvertible] = [now, userId.databaseValue]
+        for field in catalog {
+            guard let value = changed[field.key] else { continue }
+            if field.isCore {
+                assignments.append("\"\(field.key)\" = ?")
+                arguments.append(FieldValues.databaseValue(value, for: field))
+            } else {
+                custom[field.key] = value == .null ? nil : value
+            }
+        }
+        assignments.append("custom = ?")
+        arguments.append(JSONValue.encode(.object(custom)))
+        arguments.append(current.id)
+        try db.execute(
+            sql: "UPDATE \(table.sqlTable) SET \(assignments.joined(separator: ", ")) WHERE id = ?",
+            arguments: StatementArguments(arguments))
+        for (key, value) in changed.sorted(by: { $0.key < $1.key }) {
+            try Self.recordHistory(
+                db, table, current.id, "update", key, old: current.fields[key], new: value, version: current.version + 1,
+                by: userId, at: now)
+        }
+        return changed.keys.sorted()
     }
 
     /// Archives a live record (soft delete); it leaves every list and can be restored.
@@ -167,17 +186,24 @@ public struct RecordStore: Sendable {
                 if deleted { throw RecordStoreError.notFound }
                 return
             }
-            try db.execute(
-                sql: """
-                    UPDATE \(table.sqlTable) SET deleted_at = ?, version = version + 1, updated_at = ?, last_modified_by = ?
-                    WHERE id = ?
-                    """,
-                arguments: [deleted ? now : nil, now, userId, id])
-            try Self.recordHistory(
-                db, table, id, deleted ? "delete" : "restore", nil, old: nil, new: nil, version: current.version + 1, by: userId,
-                at: now)
+            try Self.setDeleted(table, current, deleted: deleted, by: userId, at: now, db)
             try Self.bumpGlobalVersion(db, by: userId, at: now)
         }
+    }
+
+    /// Archives or restores a record inside the caller's transaction, with its history row.
+    static func setDeleted(_ table: RecordTable, _ current: RecordValue, deleted: Bool, by userId: Int64?, at now: Date, _ db: Database)
+        throws
+    {
+        try db.execute(
+            sql: """
+                UPDATE \(table.sqlTable) SET deleted_at = ?, version = version + 1, updated_at = ?, last_modified_by = ?
+                WHERE id = ?
+                """,
+            arguments: [deleted ? now : nil, now, userId, current.id])
+        try Self.recordHistory(
+            db, table, current.id, deleted ? "delete" : "restore", nil, old: nil, new: nil, version: current.version + 1,
+            by: userId, at: now)
     }
 
     // MARK: Helpers

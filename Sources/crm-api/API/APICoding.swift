@@ -18,13 +18,18 @@ struct APIResponseEncoder: ResponseEncoder {
 /// Decodes JSON bodies; anything that is not `application/json` is refused with 415.
 struct APIRequestDecoder: RequestDecoder {
     func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        try await Self.decode(type, from: request, limit: context.maxUploadSize)
+    }
+
+    /// Decodes a JSON body of at most `limit` bytes (routes that take whole documents pass more).
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type", "Send the request body as application/json.")
         }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            buffer = try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw APIError.tooLarge
         }

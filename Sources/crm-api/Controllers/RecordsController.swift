@@ -80,6 +80,17 @@ struct RecordsController {
             case hiddenByDefault = "hidden_by_default"
             case isCore = "is_core"
         }
+
+        init(_ field: FieldDefinition) {
+            self.key = field.key
+            self.label = field.label
+            self.type = field.type
+            self.options = JSONValue.decode(field.options) ?? [:]
+            self.formula = field.formula
+            self.position = field.position
+            self.hiddenByDefault = field.hiddenByDefault
+            self.isCore = field.isCore
+        }
     }
 
     struct FieldList: ResponseEncodable {
@@ -138,12 +149,7 @@ struct RecordsController {
     func fields(_ request: Request, context: AppRequestContext) async throws -> FieldList {
         let table = try Self.table(context)
         let catalog = try await self.services.database.pool.read { db in try FieldDefinition.catalog(table, db) }
-        return FieldList(
-            fields: catalog.map {
-                FieldResponse(
-                    key: $0.key, label: $0.label, type: $0.type, options: JSONValue.decode($0.options) ?? [:], formula: $0.formula,
-                    position: $0.position, hiddenByDefault: $0.hiddenByDefault, isCore: $0.isCore)
-            })
+        return FieldList(fields: catalog.map(FieldResponse.init))
     }
 
     func list(_ request: Request, context: AppRequestContext) async throws -> RecordList {

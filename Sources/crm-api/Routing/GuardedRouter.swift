@@ -26,6 +26,10 @@ struct GuardedRouter {
         _ path: RouterPath, _ access: Access, use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) { self.on(path, method: .post, access, use: handler) }
 
+    func put<Output: ResponseGenerator>(
+        _ path: RouterPath, _ access: Access, use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
+    ) { self.on(path, method: .put, access, use: handler) }
+
     func patch<Output: ResponseGenerator>(
         _ path: RouterPath, _ access: Access, use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) { self.on(path, method: .patch, access, use: handler) }

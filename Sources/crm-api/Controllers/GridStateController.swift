@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+
+/// `GET/PUT /api/fundraising/state`: the whole grid as one versioned document.
+struct GridStateController {
+    let services: AppServices
+    /// A whole-grid document may be far larger than an ordinary request.
+    static let maximumDocumentBytes = 64 * 1024 * 1024
+
+    var store: GridStateStore { GridStateStore(database: self.services.database, now: self.services.clock.now) }
+
+    func addRoutes(to routes: GuardedRouter) {
+        routes.get("/api/fundraising/state", .member, use: self.get)
+        routes.put("/api/fundraising/state", .member, use: self.replace)
+    }
+
+    struct TableState: Encodable {
+        let fields: [RecordsController.FieldResponse]
+        let records: [RecordsController.RecordResponse]
+    }
+
+    struct StateDocument: Encodable {
+        let tables: [String: TableState]
+        /// Saved views join the document with the views issue.
+        let views: [JSONValue]
+    }
+
+    struct StateResponse: ResponseEncodable {
+        let version: Int
+        let updatedAt: Date
+        let updatedBy: Int64?
+        let state: StateDocument?
+
+        enum CodingKeys: String, CodingKey {
+            case version, state
+            case updatedAt = "updated_at"
+            case updatedBy = "updated_by"
+        }
+    }
+
+    struct ReplaceRequest: Decodable {
+        struct Document: Decodable {
+            struct Table: Decodable {
+                let records: [GridStateStore.IncomingRow]
+            }
+
+            let tables: [String: Table]
+        }
+
+        let expectedVersion: Int
+        let state: Document
+
+        enum CodingKeys: String, CodingKey {
+            case expectedVersion = "expected_version"
+            case state
+        }
+    }
+
+    func get(_ request: Request, context: AppRequestContext) async throws -> StateResponse {
+        let (stamp, tables) = try await self.store.snapshot()
+        let document = StateDocument(
+            tables: Dictionary(
+                uniqueKeysWithValues: tables.map { table, snapshot in
+                    (
+                        table.rawValue,
+                        TableState(
+                            fields: snapshot.fields.map(RecordsController.FieldResponse.init),
+                            records: snapshot.records.map(RecordsController.RecordResponse.init))
+                    )
+                }),
+            views: [])
+        return StateResponse(version: stamp.version, updatedAt: stamp.updatedAt, updatedBy: stamp.updatedBy, state: document)
+    }
+
+    func replace(_ request: Request, context: AppRequestContext) async throws -> StateResponse {
+        let identity = try context.requireIdentity()
+        let body = try await APIRequestDecoder.decode(ReplaceRequest.self, from: request, limit: Self.maximumDocumentBytes)
+        var tables: [RecordTable: [GridStateStore.IncomingRow]] = [:]
+        for (name, table) in body.state.tables {
+            guard let recordTable = RecordTable(rawValue: name) else {
+                throw APIError(
+                    .unprocessableContent, "unknown_table", "The state names a table that does not exist.",
+                    details: [String(name.prefix(64)): "There is no such table."])
+            }
+            tables[recordTable] = table.records
+        }
+        do {
+            let outcome = try await self.store.replace(expectedVersion: body.expectedVersion, tables: tables, by: identity.userId)
+            context.logger.info(
+                "grid state replaced",
+                metadata: [
+                    "user.id": "\(identity.userId)", "state.version": "\(outcome.stamp.version)", "records.created": "\(outcome.created)",
+                    "records.updated": "\(outcome.updated)", "records.archived": "\(outcome.archived)",
+                ])
+            return StateResponse(
+                version: outcome.stamp.version, updatedAt: outcome.stamp.updatedAt, updatedBy: outcome.stamp.updatedBy, state: nil)
+        } catch GridStateStore.Failure.versionConflict(let stamp) {
+            throw APIError(
+                .conflict, "version_conflict", "The grid changed since you loaded it. Reload to see the latest.",
+                extra: [
+                    "current_version": .number(Double(stamp.version)),
+                    "updated_at": .string(ISO8601DateFormatter().string(from: stamp.updatedAt)),
+                    "updated_by": stamp.updatedBy.map { .number(Double($0)) } ?? .null,
+                ])
+        } catch GridStateStore.Failure.invalid(let problems) {
+            throw APIError(
+                .unprocessableContent, "invalid_fields", "Some values do not fit their fields; nothing was saved.",
+                details: .object(problems.mapValues(JSONValue.string)))
+        }
+    }
+}

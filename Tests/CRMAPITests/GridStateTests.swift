@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import Shared
+import Testing
+@testable import crm_api
+
+@Suite struct GridStateTests {
+    /// Inserts investors straight into the table (setup only: no history).
+    func seedInvestors(_ app: TestApp, count: Int) async throws {
+        try await app.database.pool.write { db in
+            for index in 0..<count {
+                try db.execute(sql: "INSERT INTO fundraising_investors (name) VALUES (?)", arguments: ["Investor \(index)"])
+            }
+        }
+    }
+
+    func count(_ app: TestApp, _ sql: String) async throws -> Int {
+        try await app.database.pool.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+    }
+
+    @Test func aPutChangingAThousandRowsBumpsTheVersionOnceAndWritesOneHistoryRowPerField() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await self.seedInvestors(app, count: 1000)
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            let state = try await client.send(.get, "/api/fundraising/state")
+            #expect(state.status == .ok)
+            #expect(state.value("version") == 0)
+            guard case .array(let records)? = state.value("state", "tables", "investors", "records") else {
+                Issue.record("no investors in the state")
+                return
+            }
+            #expect(records.count == 1000)
+            #expect(state.value("state", "tables", "funds", "records") == [])
+            guard case .array(let fields)? = state.value("state", "tables", "investors", "fields") else { return }
+            #expect(fields.count == 14)
+
+            let rows = records.compactMap { record -> String? in
+                guard case .object(let object) = record, case .number(let id)? = object["id"] else { return nil }
+                return #"{"id": \#(Int(id)), "fields": {"stage": "meeting", "name": "Investor \#(Int(id) - 1)"}}"#
+            }
+            let put = try await client.send(
+                .put, "/api/fundraising/state",
+                json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [\#(rows.joined(separator: ","))]}}}}"#)
+            #expect(put.status == .ok, "\(put.body.prefix(300))")
+            #expect(put.value("version") == 1)
+            #expect(put.value("updated_by") == 1)
+
+            let stale = try await client.send(
+                .put, "/api/fundraising/state", json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": []}}}}"#)
+            #expect(stale.status == .conflict)
+            #expect(stale.error == "version_conflict")
+            #expect(stale.value("current_version") == 1)
+            #expect(stale.value("updated_by") == 1)
+            #expect(stale.value("updated_at") != nil)
+        }
+        #expect(try await self.count(app, "SELECT version FROM fundraising_state") == 1)
+        #expect(try await self.count(app, "SELECT count(*) FROM record_history") == 1000)
+        #expect(try await self.count(app, "SELECT count(*) FROM record_history WHERE field_key = 'stage' AND old_value = '\"prospect\"'") == 1000)
+        #expect(try await self.count(app, "SELECT count(*) FROM fundraising_investors WHERE version = 2") == 1000)
+        #expect(try await self.count(app, "SELECT count(*) FROM fundraising_investors WHERE deleted_at IS NULL") == 1000)
+    }
+
+    @Test func aPutCreatesArchivesAndLeavesUnnamedTablesAlone() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await self.seedInvestors(app, count: 3)
+        try await app.database.pool.write { db in try db.execute(sql: "INSERT INTO fundraising_funds (name) VALUES ('Fund I')") }
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            let put = try await client.send(
+                .put, "/api/fundraising/state",
+                json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [{"id": 1, "fields": {}}, {"fields": {"name": "New LP", "stage": "intro"}}]}}}}"#)
+            #expect(put.status == .ok)
+            #expect(put.value("version") == 1)
+            let investors = try await client.send(.get, "/api/tables/investors/records")
+            #expect(investors.value("total") == 2)
+            #expect(investors.body.contains("New LP"))
+            #expect(try await client.send(.get, "/api/tables/funds/records").value("total") == 1)
+            #expect(try await client.send(.post, "/api/tables/investors/records/2/restore").status == .ok)
+        }
+        #expect(try await self.count(app, "SELECT count(*) FROM record_history WHERE action = 'delete'") == 2)
+    }
+
+    @Test func aPutWithOneBadValueChangesNothing() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await self.seedInvestors(app, count: 3)
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            let put = try await client.send(
+                .put, "/api/fundraising/state",
+                json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [{"id": 1, "fields": {"stage": "meeting"}}, {"id": 2, "fields": {}}, {"id": 3, "fields": {"stage": "bogus"}}, {"fields": {"name": "X"}}]}}}}"#)
+            #expect(put.status == .unprocessableContent)
+            #expect(put.value("details", "investors/3/stage") != nil)
+            for body in [
+                #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [{"id": 1, "fields": {}}, {"id": 1, "fields": {}}]}}}}"#,
+                #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [{"id": 99, "fields": {}}]}}}}"#,
+                #"{"expected_version": 0, "state": {"tables": {"users": {"records": []}}}}"#,
+            ] {
+                #expect(try await client.send(.put, "/api/fundraising/state", json: body).status == .unprocessableContent)
+            }
+        }
+        #expect(try await self.count(app, "SELECT version FROM fundraising_state") == 0)
+        #expect(try await self.count(app, "SELECT count(*) FROM record_history") == 0)
+        #expect(try await self.count(app, "SELECT count(*) FROM fundraising_investors WHERE stage = 'prospect' AND deleted_at IS NULL") == 3)
+    }
+
+    @Test func recordEditsMoveTheGlobalVersionSoAStaleStateCannotOverwriteThem() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await self.seedInvestors(app, count: 1)
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            #expect(try await client.send(.get, "/api/fundraising/state").value("version") == 0)
+            try await client.send(.patch, "/api/tables/investors/records/1", json: #"{"expected_version": 1, "fields": {"stage": "intro"}}"#)
+            let put = try await client.send(
+                .put, "/api/fundraising/state", json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [{"id": 1, "fields": {"stage": "passed"}}]}}}}"#)
+            #expect(put.status == .conflict)
+            #expect(try await client.send(.get, "/api/tables/investors/records/1").value("fields", "stage") == "intro")
+        }
+    }
+}
