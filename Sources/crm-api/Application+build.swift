@@ -48,6 +48,7 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     UserAdminController(services: services).addRoutes(to: routes)
     SecurityStatusController(services: services).addRoutes(to: routes)
     RecordsController(services: services).addRoutes(to: routes)
+    FieldsController(services: services).addRoutes(to: routes)
     GridStateController(services: services).addRoutes(to: routes)
     return router
 }

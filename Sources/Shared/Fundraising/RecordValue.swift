@@ -23,16 +23,22 @@ public struct RecordValue: Sendable, Equatable {
                 fields[field.key] = custom[field.key] ?? FieldValues.apiValue(.null, for: field)
             }
         }
-        for field in catalog where field.type.isComputed {
-            fields[field.key] = .null
-        }
         self.id = row["id"]
         self.version = row["version"]
-        self.fields = fields
         self.createdAt = row["created_at"]
         self.updatedAt = row["updated_at"]
         self.lastModifiedBy = row["last_modified_by"]
         self.deletedAt = row["deleted_at"]
+        for field in catalog where field.type.isComputed {
+            fields[field.key] =
+                switch field.type {
+                case .createdTime: .string(FieldValues.formatDateTime(self.createdAt))
+                case .lastModifiedTime: .string(FieldValues.formatDateTime(self.updatedAt))
+                case .lastModifiedBy: self.lastModifiedBy.map { .number(Double($0)) } ?? .null
+                default: .null
+                }
+        }
+        self.fields = fields
     }
 }
 

@@ -10,7 +10,6 @@ struct RecordsController {
     var store: RecordStore { RecordStore(database: self.services.database, now: self.services.clock.now) }
 
     func addRoutes(to routes: GuardedRouter) {
-        routes.get("/api/tables/:table/fields", .member, use: self.fields)
         routes.get("/api/tables/:table/records", .member, use: self.list)
         routes.post("/api/tables/:table/records", .member, use: self.create)
         routes.get("/api/tables/:table/records/:id", .member, use: self.get)
@@ -65,7 +64,7 @@ struct RecordsController {
         }
     }
 
-    struct FieldResponse: Encodable {
+    struct FieldResponse: ResponseEncodable {
         let key: String
         let label: String
         let type: FieldType
@@ -91,10 +90,6 @@ struct RecordsController {
             self.hiddenByDefault = field.hiddenByDefault
             self.isCore = field.isCore
         }
-    }
-
-    struct FieldList: ResponseEncodable {
-        let fields: [FieldResponse]
     }
 
     struct HistoryResponse: Encodable {
@@ -145,12 +140,6 @@ struct RecordsController {
     }
 
     // MARK: Handlers
-
-    func fields(_ request: Request, context: AppRequestContext) async throws -> FieldList {
-        let table = try Self.table(context)
-        let catalog = try await self.services.database.pool.read { db in try FieldDefinition.catalog(table, db) }
-        return FieldList(fields: catalog.map(FieldResponse.init))
-    }
 
     func list(_ request: Request, context: AppRequestContext) async throws -> RecordList {
         let table = try Self.table(context)

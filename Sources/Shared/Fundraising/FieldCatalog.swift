@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+
+/// Adds, renames and archives fields of a table's catalog. A field's key is derived from its first
+/// label and never changes, so renaming never loses data; deleting is soft.
+public struct FieldCatalog: Sendable {
+    public enum Failure: Error, Equatable {
+        case notFound
+        case invalid([String: String])
+        case coreField
+    }
+
+    /// Keys a custom field may never take: record metadata and the table's own columns.
+    static let reserved: Set<String> = ["id", "version", "custom", "created_at", "updated_at", "created_by", "last_modified_by",
+                                        "deleted_at", "fields"]
+
+    public let database: AppDatabase
+    public let now: @Sendable () -> Date
+
+    public init(database: AppDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.now = now
+    }
+
+    public func create(_ table: RecordTable, label rawLabel: String, type: FieldType, options: [String: JSONValue]?)
+        async throws -> FieldDefinition
+    {
+        let label = try Self.validLabel(rawLabel)
+        if type == .formula {
+            throw Failure.invalid(["type": "Formula fields are not available yet."])
+        }
+        let options = try Self.validOptions(options ?? [:], for: type)
+        let now = self.now()
+        return try await self.database.pool.write { db in
+            let taken = Set(try String.fetchAll(db, sql: "SELECT key FROM fundraising_fields WHERE table_name = ?", arguments: [table.rawValue]))
+            let key = Self.deriveKey(label, taken: taken.union(Self.reserved))
+            let position = (try Int.fetchOne(
+                db, sql: "SELECT max(position) FROM fundraising_fields WHERE table_name = ?", arguments: [table.rawValue]) ?? -1) + 1
+            try db.execute(
+                sql: """
+                    INSERT INTO fundraising_fields (table_name, key, label, type, options, position, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [table.rawValue, key, label, type.rawValue, JSONValue.encode(.object(options)), position, now, now])
+            try RecordStore.bumpGlobalVersion(db, by: nil, at: now)
+            return try Self.fetch(table, key: key, db)!
+        }
+    }
+
+    /// Changes a field's label, options, default visibility or position; the key stays.
+    public func update(
+        _ table: RecordTable, key: String, label: String?, options: [String: JSONValue]?, hiddenByDefault: Bool?, position: Int?
+    ) async throws -> FieldDefinition {
+        let label = try label.map(Self.validLabel)
+        let now = self.now()
+        return try await self.database.pool.write { db in
+            guard var field = try Self.fetch(table, key: key, db) else { throw Failure.notFound }
+            if let options {
+                guard !field.isCore else { throw Failure.invalid(["options": "The options of a built-in field are fixed."]) }
+                field.options = JSONValue.encode(.object(try Self.validOptions(options, for: field.type)))
+            }
+            if let position, !(0...10_000).contains(position) {
+                throw Failure.invalid(["position": "The position must be from 0 to 10000."])
+            }
+            try db.execute(
+                sql: """
+                    UPDATE fundraising_fields SET label = ?, options = ?, hidden_by_default = ?, position = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [label ?? field.label, field.options, hiddenByDefault ?? field.hiddenByDefault, position ?? field.position,
+                            now, field.id])
+            try RecordStore.bumpGlobalVersion(db, by: nil, at: now)
+            return try Self.fetch(table, key: key, db)!
+        }
+    }
+
+    /// Archives a custom field; its values stay in the records and come back if it is restored.
+    public func delete(_ table: RecordTable, key: String) async throws {
+        let now = self.now()
+        try await self.database.pool.write { db in
+            guard let field = try Self.fetch(table, key: key, db) else { throw Failure.notFound }
+            guard !field.isCore else { throw Failure.coreField }
+            try db.execute(sql: "UPDATE fundraising_fields SET deleted_at = ?, updated_at = ? WHERE id = ?", arguments: [now, now, field.id])
+            try RecordStore.bumpGlobalVersion(db, by: nil, at: now)
+        }
+    }
+
+    static func fetch(_ table: RecordTable, key: String, _ db: Database) throws -> FieldDefinition? {
+        try FieldDefinition.fetchOne(
+            db, sql: "SELECT * FROM fundraising_fields WHERE table_name = ? AND key = ? AND deleted_at IS NULL",
+            arguments: [table.rawValue, key])
+    }
+
+    static func validLabel(_ raw: String) throws -> String {
+        let label = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...200).contains(label.count), !label.contains(where: \.isNewline) else {
+            throw Failure.invalid(["label": "The name must be 1 to 200 characters on one line."])
+        }
+        return label
+    }
+
+    /// Lower snake case from the label, ASCII only, made unique against `taken`.
+    static func deriveKey(_ label: String, taken: Set<String>) -> String {
+        let folded = label.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+        var key = ""
+        for scalar in folded.unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                key.unicodeScalars.append(scalar)
+            } else if !key.hasSuffix("_") {
+                key += "_"
+            }
+        }
+        key = String(key.trimmingCharacters(in: CharacterSet(charactersIn: "_")).prefix(48))
+        if key.isEmpty || key.first!.isNumber { key = "field_" + key }
+        key = key.trimmingCharacters(in: CharacterSet(charactersIn: "_"))
+        var candidate = key
+        var suffix = 2
+        while taken.contains(candidate) {
+            candidate = "\(key)_\(suffix)"
+            suffix += 1
+        }
+        return candidate
+    }
+
+    static func validOptions(_ options: [String: JSONValue], for type: FieldType) throws -> [String: JSONValue] {
+        func invalid(_ message: String) -> Failure { .invalid(["options": message]) }
+        switch type {
+        case .singleSelect, .multiSelect:
+            guard case .array(let choices)? = options["choices"] else {
+                if options["free"] == .bool(true) { return ["free": true] }
+                return ["choices": []]
+            }
+            var names: [String] = []
+            for case let choice in choices {
+                guard case .string(let raw) = choice else { throw invalid("Each option must be text.") }
+                let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard (1...200).contains(name.count), !name.contains(where: \.isNewline) else {
+                    throw invalid("Each option must be 1 to 200 characters on one line.")
+                }
+                guard !names.contains(where: { FieldValues.comparable($0) == FieldValues.comparable(name) }) else {
+                    throw invalid("The option \(name) appears twice.")
+                }
+                names.append(name)
+            }
+            guard names.count <= 1000 else { throw invalid("A field holds at most 1000 options.") }
+            return ["choices": .array(names.map(JSONValue.string))]
+        case .link:
+            guard case .string(let target)? = options["table"], RecordTable(rawValue: target) != nil else {
+                throw invalid("A link names the table it points to: investors, contacts, funds or commitments.")
+            }
+            return ["table": .string(target)]
+        case .rating:
+            guard let max = options["max"] else { return ["max": 5] }
+            guard case .number(let number) = max, number == number.rounded(), (1...10).contains(number) else {
+                throw invalid("A rating goes up to a whole number from 1 to 10.")
+            }
+            return ["max": max]
+        case .number, .percent:
+            return options["integer"] == .bool(true) ? ["integer": true] : [:]
+        case .currency:
+            guard let currency = options["currency"] else { return ["currency": "USD"] }
+            guard case .string(let code) = currency, code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                throw invalid("The currency is a three-letter code such as USD.")
+            }
+            return ["currency": .string(code.uppercased())]
+        default:
+            return [:]
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import Shared
+
+/// `/api/tables/:table/fields`: the catalog of core and custom fields.
+struct FieldsController {
+    let services: AppServices
+    var catalog: FieldCatalog { FieldCatalog(database: self.services.database, now: self.services.clock.now) }
+
+    func addRoutes(to routes: GuardedRouter) {
+        routes.get("/api/tables/:table/fields", .member, use: self.list)
+        routes.post("/api/tables/:table/fields", .member, use: self.create)
+        routes.patch("/api/tables/:table/fields/:key", .member, use: self.update)
+        routes.delete("/api/tables/:table/fields/:key", .admin, use: self.delete)
+    }
+
+    typealias FieldResponse = RecordsController.FieldResponse
+
+    struct FieldList: ResponseEncodable {
+        let fields: [FieldResponse]
+    }
+
+    struct CreateRequest: Decodable {
+        let label: String
+        let type: String
+        let options: [String: JSONValue]?
+    }
+
+    struct UpdateRequest: Decodable {
+        let label: String?
+        let type: String?
+        let options: [String: JSONValue]?
+        let hiddenByDefault: Bool?
+        let position: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case label, type, options, position
+            case hiddenByDefault = "hidden_by_default"
+        }
+    }
+
+    func list(_ request: Request, context: AppRequestContext) async throws -> FieldList {
+        let table = try RecordsController.table(context)
+        let catalog = try await self.services.database.pool.read { db in try FieldDefinition.catalog(table, db) }
+        return FieldList(fields: catalog.map(FieldResponse.init))
+    }
+
+    func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let table = try RecordsController.table(context)
+        let body = try await request.decode(as: CreateRequest.self, context: context)
+        guard let type = FieldType(rawValue: body.type) else {
+            throw APIError(
+                .unprocessableContent, "invalid_field", "That is not a field type.",
+                details: ["type": .string("Use one of: \(FieldType.allCases.map(\.rawValue).joined(separator: ", ")).")])
+        }
+        let field = try await Self.mapping { try await self.catalog.create(table, label: body.label, type: type, options: body.options) }
+        context.logger.info("field created", metadata: ["field.table": "\(table.rawValue)", "field.key": "\(field.key)"])
+        return try FieldResponse(field).response(status: .created, from: request, context: context)
+    }
+
+    func update(_ request: Request, context: AppRequestContext) async throws -> FieldResponse {
+        let table = try RecordsController.table(context)
+        let key = try Self.key(context)
+        let body = try await request.decode(as: UpdateRequest.self, context: context)
+        if body.type != nil {
+            throw APIError(
+                .unprocessableContent, "invalid_field", "A field's type cannot be changed yet; add a new field instead.",
+                details: ["type": "A field's type cannot be changed yet."])
+        }
+        return FieldResponse(
+            try await Self.mapping {
+                try await self.catalog.update(
+                    table, key: key, label: body.label, options: body.options, hiddenByDefault: body.hiddenByDefault,
+                    position: body.position)
+            })
+    }
+
+    func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let table = try RecordsController.table(context)
+        let key = try Self.key(context)
+        try await Self.mapping { try await self.catalog.delete(table, key: key) }
+        context.logger.info("field archived", metadata: ["field.table": "\(table.rawValue)", "field.key": "\(key)"])
+        return Response(status: .noContent)
+    }
+
+    static func key(_ context: AppRequestContext) throws -> String {
+        guard let key = context.parameters.get("key"), (1...64).contains(key.count) else { throw APIError.notFound("There is no such field.") }
+        return key
+    }
+
+    static func mapping<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let failure as FieldCatalog.Failure {
+            switch failure {
+            case .notFound: throw APIError.notFound("There is no such field.")
+            case .coreField: throw APIError(.conflict, "core_field", "Built-in fields cannot be deleted; hide them instead.")
+            case .invalid(let problems):
+                throw APIError(
+                    .unprocessableContent, "invalid_field", problems.values.sorted().joined(separator: " "),
+                    details: .object(problems.mapValues(JSONValue.string)))
+            }
+        }
+    }
+}
