@@ -49,6 +49,7 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     SecurityStatusController(services: services).addRoutes(to: routes)
     RecordsController(services: services).addRoutes(to: routes)
     FieldsController(services: services).addRoutes(to: routes)
+    ExportController(services: services).addRoutes(to: routes)
     GridStateController(services: services).addRoutes(to: routes)
     return router
 }

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import Shared
+
+/// `GET /api/fundraising/export` (JSON snapshot, or one table as Airtable-style CSV) and
+/// `GET /api/fundraising/relational-summary`. Both read live data only.
+struct ExportController {
+    let services: AppServices
+
+    func addRoutes(to routes: GuardedRouter) {
+        routes.get("/api/fundraising/export", .member, use: self.export)
+        routes.get("/api/fundraising/relational-summary", .member) { _, _ in
+            SummaryResponse(summary: try await self.services.database.pool.read(RelationalSummary.compute))
+        }
+    }
+
+    struct SummaryResponse: ResponseEncodable {
+        let summary: RelationalSummary
+
+        func encode(to encoder: any Encoder) throws {
+            try self.summary.encode(to: encoder)
+        }
+    }
+
+    struct ExportedUser: Encodable {
+        let id: Int64
+        let name: String
+        let email: String
+        let role: User.Role
+        let active: Bool
+    }
+
+    struct Snapshot: ResponseEncodable {
+        let exportedAt: Date
+        let version: Int
+        let tables: [String: GridStateController.TableState]
+        /// Who `owner_id` and `last_modified_by` name; never a password hash.
+        let users: [ExportedUser]
+
+        enum CodingKeys: String, CodingKey {
+            case version, tables, users
+            case exportedAt = "exported_at"
+        }
+    }
+
+    func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let format = request.uri.queryParameters.get("format") ?? "json"
+        switch format {
+        case "json":
+            let (stamp, tables) = try await GridStateStore(database: self.services.database).snapshot()
+            let users = try await self.services.database.pool.read { db in
+                try User.all().live().order(sql: "id").fetchAll(db).map {
+                    ExportedUser(id: $0.id!, name: $0.name, email: $0.email, role: $0.role, active: $0.active)
+                }
+            }
+            let snapshot = Snapshot(
+                exportedAt: self.services.clock.now(), version: stamp.version,
+                tables: Dictionary(
+                    uniqueKeysWithValues: tables.map {
+                        ($0.key.rawValue, GridStateController.TableState(
+                            fields: $0.value.fields.map(RecordsController.FieldResponse.init),
+                            records: $0.value.records.map(RecordsController.RecordResponse.init)))
+                    }),
+                users: users)
+            var response = try snapshot.response(status: .ok, from: request, context: context)
+            response.headers[.contentDisposition] = "attachment; filename=\"venture-crm-export.json\""
+            return response
+        case "csv":
+            guard let name = request.uri.queryParameters.get("table"), let table = RecordTable(rawValue: String(name)) else {
+                throw APIError(
+                    .badRequest, "invalid_table", "Name the table to export: table=investors, contacts, funds or commitments.")
+            }
+            let csv = try await self.services.database.pool.read { db in try CSVExport.table(table, db) }
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"\(table.rawValue.capitalized).csv\"",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: csv)))
+        default:
+            throw APIError(.badRequest, "invalid_format", "The export format is json or csv.")
+        }
+    }
+}
