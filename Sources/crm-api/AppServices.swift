@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdBcrypt
+import Logging
 import Shared
 
 /// What the routes and middleware of crm-api share, built once per process.
@@ -16,8 +17,11 @@ struct AppServices: Sendable {
     /// Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
     let decoyPasswordHash: String
     let rules = RouteRules()
+    /// Server-sent events: the hub clients subscribe to, and the service that feeds it.
+    let events: EventHub
+    let eventPump: EventPump
 
-    init(config: CRMConfig, database: AppDatabase, clock: AppClock = .system) {
+    init(config: CRMConfig, database: AppDatabase, clock: AppClock = .system, logger: Logger = Logger(label: "crm-api")) {
         self.config = config
         self.database = database
         self.clock = clock
@@ -27,6 +31,8 @@ struct AppServices: Sendable {
         self.loginThrottle = LoginThrottle()
         self.writeLimiter = WriteLimiter(ratePerSecond: config.writeRatePerSecond, burst: config.writeBurst)
         self.decoyPasswordHash = Bcrypt.hash(PasswordGenerator.generate(), cost: UInt8(config.bcryptCost))
+        self.events = EventHub(database: database)
+        self.eventPump = EventPump(hub: self.events, config: config, logger: logger)
     }
 
     /// The client's IP for rate limits and session records.

@@ -10,13 +10,14 @@ func buildApplication(
     let logger = environment.logger
     let heartbeat = Heartbeat(daemon: .api, database: database, logger: logger)
     await heartbeat.set("http", .string("\(config.httpHost):\(config.httpPort)"))
-    let services = AppServices(config: config, database: database, clock: clock)
+    let services = AppServices(config: config, database: database, clock: clock, logger: logger)
     return Application(
         router: buildRouter(services: services),
         configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "crm-api"),
         services: [
             SystemdWatchdogService(logger: logger),
             HeartbeatService(heartbeat: heartbeat, interval: config.heartbeatInterval),
+            services.eventPump,
         ],
         onServerRunning: { channel in
             SystemdNotifier.notify("READY=1")
@@ -37,6 +38,7 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
                 allowMethods: [.get, .post, .put, .patch, .delete, .options], allowCredentials: true, maxAge: .seconds(600)))
     }
     router.add(middleware: APIErrorMiddleware())
+    router.add(middleware: ChangeNudgeMiddleware(pump: services.eventPump))
     router.add(middleware: RateLimitMiddleware(services: services))
     router.add(middleware: AuthenticationMiddleware(services: services))
 
@@ -50,6 +52,7 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     RecordsController(services: services).addRoutes(to: routes)
     FieldsController(services: services).addRoutes(to: routes)
     ExportController(services: services).addRoutes(to: routes)
+    EventsController(services: services).addRoutes(to: routes)
     GridStateController(services: services).addRoutes(to: routes)
     return router
 }

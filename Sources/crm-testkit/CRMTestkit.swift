@@ -10,8 +10,22 @@ struct CRMTestkit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crm-testkit",
         abstract: "Test helpers (not shipped).",
-        subcommands: [WriteBurst.self]
+        subcommands: [WriteBurst.self, CreateInvestor.self]
     )
+
+    /// Creates an investor through `RecordStore`, as another daemon would, then wakes crm-api.
+    struct CreateInvestor: AsyncParsableCommand {
+        @Option var database: String
+        @Option var runDir: String
+        @Option var name: String
+
+        func run() async throws {
+            let store = RecordStore(database: try AppDatabase.open(path: self.database))
+            let record = try await store.create(.investors, fields: ["name": .string(self.name)], by: nil)
+            let woken = WakeSender(runDir: self.runDir).send(.changed(table: RecordTable.investors.sqlTable), to: .api)
+            print("created \(record.id) woke \(woken)")
+        }
+    }
 
     /// Inserts `count` rows, one short immediate transaction each, into `app_settings`.
     struct WriteBurst: AsyncParsableCommand {

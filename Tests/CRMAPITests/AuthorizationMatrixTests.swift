@@ -11,6 +11,9 @@ import Testing
 @Suite struct AuthorizationMatrixTests {
     /// Error codes only the access layer produces.
     static let refusals: Set<String> = ["not_signed_in", "forbidden", "password_change_required"]
+    /// Endless streams: the in-process client would wait for their end forever. Their signed-in
+    /// access is tested over real HTTP in Tests/Integration/test_events.py.
+    static let streams: Set<String> = ["/api/events"]
 
     @Test func everyRouteHasARuleAndTheRuleHolds() async throws {
         let app = try TestApp()
@@ -30,6 +33,10 @@ import Testing
 
                 client.cookie = nil
                 let anon = try await client.send(route.method, uri, json: body)
+                if Self.streams.contains(uri) {
+                    #expect(access != .anyone && anon.error == "not_signed_in", "\(uri) anon")
+                    continue
+                }
                 let member = try await self.call(client, as: "ada@example.com", route.method, uri, body)
                 let admin = try await self.call(client, as: "root@example.com", route.method, uri, body)
                 let label = "\(route.method) \(path) [\(access)]"

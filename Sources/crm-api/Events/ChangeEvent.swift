@@ -1,0 +1,25 @@
+import Foundation
+import Shared
+
+/// One server-sent event: a record changed, or the grid's global version moved.
+struct ChangeEvent: Sendable, Equatable {
+    enum Kind: String, Sendable {
+        case record
+        case state
+        /// Too much happened since the client's `Last-Event-ID`: reload everything.
+        case reset
+        /// A comment line that keeps proxies from closing an idle stream.
+        case ping
+    }
+
+    /// The `record_history` id the event stands for; clients resume after it.
+    let id: Int64
+    let kind: Kind
+    let data: [String: JSONValue]
+
+    /// The SSE wire form: `id:`, `event:`, one `data:` line, a blank line.
+    var wire: String {
+        if self.kind == .ping { return ": ping\n\n" }
+        return "id: \(self.id)\nevent: \(self.kind.rawValue)\ndata: \(JSONValue.encode(.object(self.data)))\n\n"
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+import Shared
+
+/// Fans change events out to every connected SSE client. Events come from `record_history`,
+/// whose ids are the event ids, so a client resuming with `Last-Event-ID` is replayed from the
+/// table and then follows the live stream without gaps or repeats.
+actor EventHub {
+    /// A replay longer than this tells the client to reload instead.
+    static let maximumReplay = 1000
+
+    let database: AppDatabase
+    private var subscribers: [UUID: AsyncStream<ChangeEvent>.Continuation] = [:]
+    /// The newest history id published so far.
+    private(set) var lastPublishedId: Int64 = 0
+    private var lastVersion: Int = -1
+    private var started = false
+
+    init(database: AppDatabase) {
+        self.database = database
+    }
+
+    /// Starts after the newest history row: events are for changes from now on.
+    func start() async throws {
+        guard !self.started else { return }
+        self.started = true
+        (self.lastPublishedId, self.lastVersion) = try await self.database.pool.read { db in
+            (
+                try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM record_history") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state") ?? 0
+            )
+        }
+    }
+
+    var subscriberCount: Int { self.subscribers.count }
+
+    /// Live events after the current position, and the events a resuming client missed.
+    func subscribe(after lastEventId: Int64?) async throws -> (replay: [ChangeEvent], live: AsyncStream<ChangeEvent>) {
+        let upTo = self.lastPublishedId
+        let (stream, continuation) = AsyncStream.makeStream(of: ChangeEvent.self, bufferingPolicy: .bufferingNewest(10_000))
+        let id = UUID()
+        self.subscribers[id] = continuation
+        continuation.onTermination = { _ in Task { await self.unsubscribe(id) } }
+        guard let lastEventId, lastEventId < upTo else { return ([], stream) }
+        let replay = try await self.database.pool.read { db in
+            try Self.events(db, after: lastEventId, upTo: upTo, limit: Self.maximumReplay + 1)
+        }
+        if replay.records.count > Self.maximumReplay {
+            return ([ChangeEvent(id: upTo, kind: .reset, data: ["reason": "too many changes since Last-Event-ID"])], stream)
+        }
+        return (replay.records, stream)
+    }
+
+    private func unsubscribe(_ id: UUID) {
+        self.subscribers[id] = nil
+    }
+
+    /// Reads history written since the last call and publishes it. Returns how many events went out.
+    @discardableResult
+    func pump() async throws -> Int {
+        let after = self.lastPublishedId
+        let batch = try await self.database.pool.read { db in try Self.events(db, after: after, upTo: nil, limit: 5000) }
+        guard batch.lastId > after || batch.version != self.lastVersion else { return 0 }
+        var events = batch.records
+        if batch.version != self.lastVersion {
+            events.append(ChangeEvent(id: max(batch.lastId, after), kind: .state, data: ["version": .number(Double(batch.version))]))
+        }
+        self.lastPublishedId = max(batch.lastId, after)
+        self.lastVersion = batch.version
+        for continuation in self.subscribers.values {
+            for event in events { continuation.yield(event) }
+        }
+        return events.count
+    }
+
+    /// Keeps idle streams open through proxies.
+    func ping() {
+        for continuation in self.subscribers.values { continuation.yield(ChangeEvent(id: 0, kind: .ping, data: [:])) }
+    }
+
+    /// Ends every stream (shutdown).
+    func finishAll() {
+        for continuation in self.subscribers.values { continuation.finish() }
+        self.subscribers = [:]
+    }
+
+    /// One event per changed record (its newest history id), in history order.
+    static func events(_ db: Database, after: Int64, upTo: Int64?, limit: Int) throws -> (
+        records: [ChangeEvent], lastId: Int64, version: Int
+    ) {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT max(id) AS id, table_name, record_id, max(record_version) AS version,
+                       group_concat(DISTINCT action) AS actions, group_concat(DISTINCT field_key) AS fields
+                FROM record_history WHERE id > ? AND id <= ?
+                GROUP BY table_name, record_id ORDER BY max(id) LIMIT ?
+                """,
+            arguments: [after, upTo ?? Int64.max, limit])
+        let records = rows.map { row in
+            ChangeEvent(
+                id: row["id"], kind: .record,
+                data: [
+                    "table": .string(row["table_name"]), "record_id": .number(Double(row["record_id"] as Int64)),
+                    "version": .number(Double(row["version"] as Int)),
+                    "actions": .array(((row["actions"] as String?) ?? "").split(separator: ",").map { .string(String($0)) }),
+                    "fields": .array(((row["fields"] as String?) ?? "").split(separator: ",").map { .string(String($0)) }),
+                ])
+        }
+        let lastId = records.map(\.id).max() ?? after
+        let version = try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state") ?? 0
+        return (records, lastId, version)
+    }
+}

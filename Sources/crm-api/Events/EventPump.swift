@@ -1,0 +1,53 @@
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// Keeps the event hub current: pumps after crm-api's own writes (`nudge`), when another daemon
+/// sends `changed <table>` to crm-api's wake socket, and on a slow poll for anything missed.
+struct EventPump: Service {
+    let hub: EventHub
+    let config: CRMConfig
+    let logger: Logger
+    let nudges: AsyncStream<Void>
+    private let nudgeContinuation: AsyncStream<Void>.Continuation
+
+    init(hub: EventHub, config: CRMConfig, logger: Logger) {
+        self.hub = hub
+        self.config = config
+        self.logger = logger
+        (self.nudges, self.nudgeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks for a pump soon (after a write this process committed).
+    func nudge() {
+        self.nudgeContinuation.yield()
+    }
+
+    func run() async throws {
+        try await self.hub.start()
+        let socketPath = self.config.socketPath(for: .api)
+        try await WakeSignals.listen(socketPath: socketPath, pollInterval: .seconds(2), logger: self.logger) { wakes in
+            let forward = Task {
+                for await _ in wakes { self.nudge() }
+            }
+            let pings = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(15))
+                    await self.hub.ping()
+                }
+            }
+            defer {
+                forward.cancel()
+                pings.cancel()
+            }
+            for await _ in self.nudges.cancelOnGracefulShutdown() {
+                do {
+                    try await self.hub.pump()
+                } catch {
+                    self.logger.warning("event pump failed", metadata: ["error.type": "\(type(of: error))"])
+                }
+            }
+        }
+        await self.hub.finishAll()
+    }
+}

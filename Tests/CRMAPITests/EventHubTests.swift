@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import Shared
+import SharedTesting
+import Testing
+@testable import crm_api
+
+@Suite struct EventHubTests {
+    func setUp() async throws -> (TemporaryDirectory, RecordStore, EventHub) {
+        let directory = try TemporaryDirectory()
+        let database = try directory.migratedDatabase()
+        let hub = EventHub(database: database)
+        try await hub.start()
+        return (directory, RecordStore(database: database), hub)
+    }
+
+    @Test func aWriteReachesSubscribersAsOneRecordEventAndAStateEvent() async throws {
+        let (directory, store, hub) = try await self.setUp()
+        let (replay, live) = try await hub.subscribe(after: nil)
+        #expect(replay.isEmpty)
+        let record = try await store.create(.investors, fields: ["name": "Acme", "stage": "intro"], by: nil)
+        #expect(try await hub.pump() == 2)
+        var iterator = live.makeAsyncIterator()
+        let event = try #require(await iterator.next())
+        #expect(event.kind == .record)
+        #expect(event.data["table"] == "investors")
+        #expect(event.data["record_id"] == .number(Double(record.id)))
+        #expect(event.data["version"] == 1)
+        #expect(event.wire.hasPrefix("id: \(event.id)\nevent: record\ndata: {"))
+        #expect(event.wire.hasSuffix("}\n\n"))
+        let state = try #require(await iterator.next())
+        #expect(state.kind == .state)
+        #expect(state.data["version"] == 1)
+        #expect(try await hub.pump() == 0, "nothing new")
+        _ = directory
+    }
+
+    @Test func aClientResumingWithLastEventIDGetsWhatItMissedOnce() async throws {
+        let (directory, store, hub) = try await self.setUp()
+        _ = try await store.create(.funds, fields: ["name": "Fund I"], by: nil)
+        try await hub.pump()
+        let seen = await hub.lastPublishedId
+        _ = try await store.create(.funds, fields: ["name": "Fund II"], by: nil)
+        let second = try await store.update(.funds, id: 1, expectedVersion: 1, fields: ["status": "closed"], by: nil)
+        try await hub.pump()
+
+        let (replay, live) = try await hub.subscribe(after: seen)
+        #expect(replay.map(\.kind) == [.record, .record])
+        let ids = replay.compactMap { event -> Int? in if case .number(let id)? = event.data["record_id"] { Int(id) } else { nil } }
+        #expect(Set(ids) == [1, 2])
+        #expect(replay.first { $0.data["record_id"] == 1 }?.data["version"] == .number(Double(second.version)))
+
+        _ = try await store.create(.funds, fields: ["name": "Fund III"], by: nil)
+        try await hub.pump()
+        var iterator = live.makeAsyncIterator()
+        #expect(await iterator.next()?.data["record_id"] == 3)
+        _ = directory
+    }
+
+    @Test func aReplayTooLongToSendTellsTheClientToReload() async throws {
+        let (directory, store, hub) = try await self.setUp()
+        try await store.database.pool.write { db in
+            for index in 0..<(EventHub.maximumReplay + 5) {
+                try db.execute(sql: "INSERT INTO fundraising_contacts (name) VALUES (?)", arguments: ["C\(index)"])
+                try db.execute(
+                    sql: "INSERT INTO record_history (table_name, record_id, action, record_version) VALUES ('contacts', ?, 'create', 1)",
+                    arguments: [index + 1])
+            }
+        }
+        try await hub.pump()
+        let (replay, _) = try await hub.subscribe(after: 0)
+        #expect(replay.map(\.kind) == [.reset])
+        _ = directory
+    }
+}
