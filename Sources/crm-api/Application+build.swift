@@ -53,6 +53,9 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     FieldsController(services: services).addRoutes(to: routes)
     ExportController(services: services).addRoutes(to: routes)
     EventsController(services: services).addRoutes(to: routes)
+    ActivityController(services: services).addRoutes(to: routes)
+    SettingsController(services: services).addRoutes(to: routes)
+    FeatureRequestsController(services: services).addRoutes(to: routes)
     GridStateController(services: services).addRoutes(to: routes)
     return router
 }

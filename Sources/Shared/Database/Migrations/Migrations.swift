@@ -8,6 +8,7 @@ public enum Migrations {
         migrator.registerMigration(Migration001Foundation.identifier, migrate: Migration001Foundation.apply)
         migrator.registerMigration(Migration002Accounts.identifier, migrate: Migration002Accounts.apply)
         migrator.registerMigration(Migration003Fundraising.identifier, migrate: Migration003Fundraising.apply)
+        migrator.registerMigration(Migration004FeatureRequests.identifier, migrate: Migration004FeatureRequests.apply)
         return migrator
     }()
 
