@@ -9,7 +9,7 @@ let sharedSwiftSettings: [SwiftSetting] = [
 
 extension Target {
     /// One of the four daemons: an executable over `Shared`.
-    static func daemon(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    static func daemon(_ name: String, _ dependencies: [Target.Dependency] = [], resources: [Resource]? = nil) -> Target {
         .executableTarget(
             name: name,
             dependencies: ["Shared"] + dependencies + [
@@ -17,6 +17,7 @@ extension Target {
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: resources,
             swiftSettings: sharedSwiftSettings
         )
     }
@@ -77,7 +78,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]),
+            ],
+            resources: [.copy("Resources/openapi.json")]),
         .daemon("crm-scheduler"),
         .daemon("crm-mailer", ["CCurl"]),
         .daemon("crm-backup"),

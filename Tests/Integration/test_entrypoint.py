@@ -35,6 +35,8 @@ def test_stack_becomes_ready_with_four_fresh_heartbeats(start_stack):
 
     assert stack.get("/healthz") == (200, {"status": "ok"})
     assert stack.get("/readyz") == (200, {"status": "ready"})
+    status, document = stack.get("/api/openapi.json")
+    assert status == 200 and document["openapi"] == "3.1.0", "the binary finds its bundled OpenAPI document"
     daemons = stack.daemons()
     assert sorted(daemons) == sorted(DAEMONS)
 
