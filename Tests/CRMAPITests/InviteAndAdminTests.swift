@@ -75,6 +75,10 @@ import Testing
 
             guard case .string(let fresh)? = try await self.invite(admin, "c@example.com").value("token") else { return }
             #expect(try await self.accept(guest, token: fresh, email: "someone@else.com").error == "invite_email_mismatch")
+            let nameless = try await guest.send(
+                .post, "/api/auth/accept-invite", json: #"{"token": "\#(fresh)", "name": "   ", "password": "a long new passphrase"}"#)
+            #expect(nameless.error == "invalid_name")
+            #expect(nameless.value("details", "name") != nil)
             let weak = try await self.accept(guest, token: fresh, password: "short")
             #expect(weak.status == .unprocessableContent)
             #expect(weak.value("details", "password") != nil)
@@ -108,6 +112,7 @@ import Testing
             #expect(demote.error == "last_admin")
             let deactivate = try await admin.send(.patch, "/api/admin/users/\(root.id!)", json: #"{"active": false}"#)
             #expect(deactivate.error == "last_admin")
+            #expect(try await admin.send(.patch, "/api/admin/users/\(second.id!)", json: #"{"name": "two\nlines"}"#).error == "invalid_name")
             #expect(try await admin.send(.patch, "/api/admin/users/9999", json: #"{"active": false}"#).status == .notFound)
             #expect(try await admin.send(.patch, "/api/admin/users/abc", json: #"{"active": false}"#).status == .notFound)
         }

@@ -13,7 +13,7 @@ public struct AccountCreation: Sendable {
         public var description: String {
             switch self {
             case .invalidEmail: "That is not a valid email address."
-            case .invalidName: "The name must be 1 to 200 characters."
+            case .invalidName: PersonName.problem
             case .weakPassword(let reason): reason
             case .emailTaken: "An account with that email address already exists."
             }
@@ -33,8 +33,7 @@ public struct AccountCreation: Sendable {
         async throws -> User
     {
         guard let email = EmailAddress.normalized(rawEmail) else { throw Failure.invalidEmail }
-        let name = (rawName ?? String(email.prefix { $0 != "@" })).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(name.count), !name.contains(where: \.isNewline) else { throw Failure.invalidName }
+        guard let name = PersonName.validated(rawName ?? String(email.prefix { $0 != "@" })) else { throw Failure.invalidName }
         if let reason = PasswordPolicy.problem(password: password, email: email) { throw Failure.weakPassword(reason) }
         let hash = try await self.hasher.hash(password)
         return try await self.database.pool.write { db in

@@ -115,7 +115,6 @@ struct InviteController {
     /// Creates the account the invite names, signs it in, and uses the invite up.
     func accept(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decode(as: AcceptRequest.self, context: context)
-        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         let now = self.services.clock.now()
         let invite = try await self.services.database.pool.read { db in
             try Invite.filter(sql: "token_hash = ?", arguments: [SecretToken.hash(body.token)]).fetchOne(db)
@@ -132,11 +131,7 @@ struct InviteController {
                 .unprocessableContent, "invite_email_mismatch", "This invite is for a different email address.",
                 details: ["email": "This invite is for a different email address."])
         }
-        guard (1...200).contains(name.count), !name.contains(where: \.isNewline) else {
-            throw APIError(
-                .unprocessableContent, "invalid_name", "The name must be 1 to 200 characters.",
-                details: ["name": "The name must be 1 to 200 characters."])
-        }
+        guard let name = PersonName.validated(body.name) else { throw APIError.invalidName }
         if let problem = PasswordPolicy.problem(password: body.password, email: invite.email) {
             throw APIError(.unprocessableContent, "invalid_password", problem, details: ["password": .string(problem)])
         }

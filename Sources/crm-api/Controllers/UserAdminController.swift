@@ -32,11 +32,9 @@ struct UserAdminController {
         let admin = try context.requireIdentity()
         let id = try context.parameters.requireID()
         let body = try await request.decode(as: UpdateRequest.self, context: context)
-        let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let name, !(1...200).contains(name.count) || name.contains(where: \.isNewline) {
-            throw APIError(
-                .unprocessableContent, "invalid_name", "The name must be 1 to 200 characters.",
-                details: ["name": "The name must be 1 to 200 characters."])
+        let name = try body.name.map { raw in
+            guard let name = PersonName.validated(raw) else { throw APIError.invalidName }
+            return name
         }
         let role = try body.role.map(User.Role.parse)
         let now = self.services.clock.now()

@@ -12,3 +12,8 @@ extension User.Role {
         return role
     }
 }
+
+extension APIError {
+    static let invalidName = APIError(
+        .unprocessableContent, "invalid_name", PersonName.problem, details: ["name": .string(PersonName.problem)])
+}
