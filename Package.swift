@@ -82,7 +82,7 @@ let package = Package(
             resources: [.copy("Resources/openapi.json")]),
         .daemon("crm-scheduler"),
         .daemon("crm-mailer", ["CCurl"]),
-        .daemon("crm-backup"),
+        .daemon("crm-backup", [.product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "crm-testkit",
             dependencies: [
@@ -116,6 +116,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "CRMBackupTests",
+            dependencies: [
+                "crm-backup",
+                "Shared",
+                "SharedTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: sharedSwiftSettings
         ),

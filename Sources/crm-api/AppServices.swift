@@ -20,6 +20,8 @@ struct AppServices: Sendable {
     /// Server-sent events: the hub clients subscribe to, and the service that feeds it.
     let events: EventHub
     let eventPump: EventPump
+    /// Wakes the other daemons after committing work for them.
+    let wake: WakeSender
 
     init(config: CRMConfig, database: AppDatabase, clock: AppClock = .system, logger: Logger = Logger(label: "crm-api")) {
         self.config = config
@@ -32,6 +34,7 @@ struct AppServices: Sendable {
         self.writeLimiter = WriteLimiter(ratePerSecond: config.writeRatePerSecond, burst: config.writeBurst)
         self.decoyPasswordHash = Bcrypt.hash(PasswordGenerator.generate(), cost: UInt8(config.bcryptCost))
         self.events = EventHub(database: database)
+        self.wake = WakeSender(runDir: config.runDir)
         self.eventPump = EventPump(hub: self.events, config: config, logger: logger)
     }
 

@@ -10,7 +10,7 @@ struct CRMTestkit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crm-testkit",
         abstract: "Test helpers (not shipped).",
-        subcommands: [WriteBurst.self, CreateInvestor.self]
+        subcommands: [WriteBurst.self, CreateInvestor.self, PairedWrites.self]
     )
 
     /// Creates an investor through `RecordStore`, as another daemon would, then wakes crm-api.
@@ -24,6 +24,24 @@ struct CRMTestkit: AsyncParsableCommand {
             let record = try await store.create(.investors, fields: ["name": .string(self.name)], by: nil)
             let woken = WakeSender(runDir: self.runDir).send(.changed(table: RecordTable.investors.sqlTable), to: .api)
             print("created \(record.id) woke \(woken)")
+        }
+    }
+
+    /// Writes pairs (an app setting and a feature request) in one transaction each, so any
+    /// consistent snapshot holds as many of one as of the other.
+    struct PairedWrites: AsyncParsableCommand {
+        @Option var database: String
+        @Option var count: Int = 5000
+
+        func run() async throws {
+            let db = try AppDatabase.open(path: self.database)
+            for index in 0..<self.count {
+                try await db.pool.write { db in
+                    try db.execute(sql: "INSERT INTO app_settings (key, value) VALUES (?, '1')", arguments: ["pair-\(index)"])
+                    try db.execute(sql: "INSERT INTO feature_requests (title) VALUES (?)", arguments: ["pair \(index)"])
+                }
+            }
+            print("wrote \(self.count) pairs")
         }
     }
 

@@ -174,6 +174,15 @@ import Testing
             config: config, facts: .init(activeAdmins: 2, mailerFigures: ["smtp_configured": true]), now: Date())
         let failing = checks.filter { $0.status != .pass }.map(\.id)
         #expect(failing == ["backup_freshness"])
+        #expect(checks.first { $0.id == "backup_freshness" }?.status == .warn, "no verified backup yet")
+
+        let now = Date()
+        let fresh = SecurityStatusController.checks(
+            config: config, facts: .init(activeAdmins: 2, newestVerifiedBackup: now.addingTimeInterval(-3600)), now: now)
+        #expect(fresh.first { $0.id == "backup_freshness" }?.status == .pass)
+        let stale = SecurityStatusController.checks(
+            config: config, facts: .init(activeAdmins: 2, newestVerifiedBackup: now.addingTimeInterval(-48 * 3600)), now: now)
+        #expect(stale.first { $0.id == "backup_freshness" }?.status == .fail)
     }
 
     @Test(arguments: [

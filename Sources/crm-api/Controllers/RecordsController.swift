@@ -44,6 +44,17 @@ struct RecordsController {
             case updatedAt = "updated_at"
             case lastModifiedBy = "last_modified_by"
         }
+
+        /// `last_modified_by` is always present, `null` when no user made the change.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(self.id, forKey: .id)
+            try container.encode(self.version, forKey: .version)
+            try container.encode(self.fields, forKey: .fields)
+            try container.encode(self.createdAt, forKey: .createdAt)
+            try container.encode(self.updatedAt, forKey: .updatedAt)
+            try container.encode(self.lastModifiedBy, forKey: .lastModifiedBy)
+        }
     }
 
     struct RecordList: ResponseEncodable {
@@ -241,10 +252,10 @@ struct RecordsController {
             case .versionConflict(let current):
                 let encoder = JSONEncoder()
                 encoder.dateEncodingStrategy = .iso8601
-                let record = (try? JSONValue.decode(String(decoding: encoder.encode(RecordResponse(current)), as: UTF8.self))) ?? nil
+                let record = (try? encoder.encode(RecordResponse(current))).flatMap { JSONValue.decode(String(decoding: $0, as: UTF8.self)) } ?? .null
                 throw APIError(
                     .conflict, "version_conflict", "Someone else changed this record since you loaded it.",
-                    details: ["current": record ?? .null])
+                    details: ["current": record])
             case .invalid(let problems):
                 throw APIError(
                     .unprocessableContent, "invalid_fields", "Some values do not fit their fields.",

@@ -36,7 +36,6 @@ struct SecurityStatusController {
         var activeAdmins = 0
         var staleInvites = 0
         var newestVerifiedBackup: Date?
-        var backupsAvailable = false
         var mailerFigures: [String: JSONValue]?
     }
 
@@ -48,10 +47,8 @@ struct SecurityStatusController {
             facts.staleInvites = try Invite.filter(
                 sql: "accepted_at IS NULL AND revoked_at IS NULL AND expires_at <= ?", arguments: [now]
             ).fetchCount(db)
-            facts.backupsAvailable = try db.tableExists("backups")
-            if facts.backupsAvailable {
-                facts.newestVerifiedBackup = try Date.fetchOne(db, sql: "SELECT max(verified_at) FROM backups WHERE deleted_at IS NULL")
-            }
+            facts.newestVerifiedBackup = try Date.fetchOne(
+                db, sql: "SELECT max(created_at) FROM backups WHERE deleted_at IS NULL AND verify_ok = 1")
             if let figures = try String.fetchOne(db, sql: "SELECT figures FROM daemon_status WHERE name = 'crm-mailer'") {
                 facts.mailerFigures = try? JSONDecoder().decode([String: JSONValue].self, from: Data(figures.utf8))
             }
@@ -118,12 +115,12 @@ struct SecurityStatusController {
                     ? Check(id: "backup_freshness", status: .pass, message: "The newest verified backup is \(hours) hour(s) old.")
                     : Check(
                         id: "backup_freshness", status: .fail,
-                        message: "The newest verified backup is \(hours) hours old."))
+                        message: "The newest verified backup is \(hours) hours old: check that crm-backup runs."))
         } else {
             checks.append(
                 Check(
-                    id: "backup_freshness", status: facts.backupsAvailable ? .fail : .warn,
-                    message: facts.backupsAvailable ? "There is no verified backup." : "Backups are not set up yet."))
+                    id: "backup_freshness", status: .warn,
+                    message: "There is no verified backup yet: take one now (Admin → Backups)."))
         }
         switch facts.mailerFigures?["smtp_configured"] {
         case .bool(true)?:

@@ -9,6 +9,7 @@ public enum Migrations {
         migrator.registerMigration(Migration002Accounts.identifier, migrate: Migration002Accounts.apply)
         migrator.registerMigration(Migration003Fundraising.identifier, migrate: Migration003Fundraising.apply)
         migrator.registerMigration(Migration004FeatureRequests.identifier, migrate: Migration004FeatureRequests.apply)
+        migrator.registerMigration(Migration005Backups.identifier, migrate: Migration005Backups.apply)
         return migrator
     }()
 
