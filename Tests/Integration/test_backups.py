@@ -79,8 +79,9 @@ def test_killing_crm_backup_mid_backup_catalogues_nothing_and_the_next_job_succe
         assert browser.call("POST", "/api/auth/login", {"email": "root@example.com", "password": PASSWORD})[0] == 200
 
         _, job, _ = browser.call("POST", "/api/fundraising/backup", {})
-        wait_until(lambda: browser.call("GET", f"/api/fundraising/backup-jobs/{job['id']}")[1]["status"] == "running", 30,
-                   interval=0.01, message="the backup to start")
+        # Kill during the copy itself: the .partial file exists only then.
+        wait_until(lambda: any(name.endswith(".partial") for name in os.listdir(data_dir / "backups"))
+                   if (data_dir / "backups").exists() else False, 30, interval=0.005, message="the copy to start")
         os.kill(backup.pid, signal.SIGKILL)
         backup.wait()
         _, running, _ = browser.call("GET", f"/api/fundraising/backup-jobs/{job['id']}")
