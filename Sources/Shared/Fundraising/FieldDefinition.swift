@@ -3,25 +3,36 @@ import GRDB
 
 /// One field of a table's catalog (`fundraising_fields`): a core column or a custom field kept in
 /// the record's `custom` JSON.
-public struct FieldDefinition: Codable, Sendable, Equatable, FetchableRecord {
+public struct FieldDefinition: Sendable, Equatable, FetchableRecord {
     public var id: Int64
     public var tableName: RecordTable
     public var key: String
     public var label: String
     public var type: FieldType
     /// A JSON object: `choices`, `free`, `format`, `table`, `currency`, `integer`, `max`…
-    public var options: String
+    public var options: String {
+        didSet { self.optionValues = if case .object(let object)? = JSONValue.decode(self.options) { object } else { [:] } }
+    }
     public var formula: String?
     public var position: Int
     public var hiddenByDefault: Bool
     public var isCore: Bool
 
-    public static let databaseTableName = "fundraising_fields"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    /// The options object, decoded once when the field is read.
+    public private(set) var optionValues: [String: JSONValue]
 
-    /// The options object, decoded.
-    public var optionValues: [String: JSONValue] {
-        (try? JSONDecoder().decode([String: JSONValue].self, from: Data(self.options.utf8))) ?? [:]
+    public init(row: Row) throws {
+        self.id = row["id"]
+        self.tableName = row["table_name"]
+        self.key = row["key"]
+        self.label = row["label"]
+        self.type = row["type"]
+        self.options = row["options"]
+        self.formula = row["formula"]
+        self.position = row["position"]
+        self.hiddenByDefault = row["hidden_by_default"]
+        self.isCore = row["is_core"]
+        self.optionValues = if case .object(let object)? = JSONValue.decode(self.options) { object } else { [:] }
     }
 
     /// The live fields of a table in catalog order.

@@ -41,15 +41,18 @@ struct APITokenStore: Sendable {
         guard token.hasPrefix(Self.tokenPrefix) else { return nil }
         let now = self.clock.now()
         let hash = SecretToken.hash(token)
-        return try await self.database.pool.write { db -> Identity? in
-            guard var record = try APIToken.filter(sql: "token_hash = ? AND revoked_at IS NULL", arguments: [hash]).fetchOne(db),
+        let found = try await self.database.pool.read { db -> (APIToken, User)? in
+            guard let record = try APIToken.filter(sql: "token_hash = ? AND revoked_at IS NULL", arguments: [hash]).fetchOne(db),
                 let user = try User.all().live().filter(sql: "id = ? AND active = 1", arguments: [record.userId]).fetchOne(db)
             else { return nil }
-            if record.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.touchInterval }) ?? true {
-                record.lastUsedAt = now
-                try record.update(db, columns: ["last_used_at"])
-            }
-            return Identity(user: user, credential: .apiToken(id: record.id!))
+            return (record, user)
         }
+        guard let (record, user) = found else { return nil }
+        if record.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.touchInterval }) ?? true {
+            try await self.database.pool.write { db in
+                try db.execute(sql: "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", arguments: [now, record.id])
+            }
+        }
+        return Identity(user: user, credential: .apiToken(id: record.id!))
     }
 }

@@ -28,22 +28,28 @@ struct SessionStore: Sendable {
     }
 
     /// The identity behind a session token, or nil when it is unknown, expired or revoked, or its
-    /// user is deactivated or archived. Slides the expiry forward.
+    /// user is deactivated or archived. Slides the expiry forward. A read; the write lock is taken
+    /// only for the (at most once a minute) touch, so requests do not queue behind each other.
     func authenticate(token: String) async throws -> Identity? {
         let now = self.clock.now()
         let hash = SecretToken.hash(token)
-        return try await self.database.pool.write { db -> Identity? in
-            guard var session = try Session.filter(sql: "token_hash = ? AND revoked_at IS NULL", arguments: [hash]).fetchOne(db),
+        let found = try await self.database.pool.read { db -> (Session, User)? in
+            guard let session = try Session.filter(sql: "token_hash = ? AND revoked_at IS NULL", arguments: [hash]).fetchOne(db),
                 session.expiresAt > now, session.absoluteExpiresAt > now,
                 let user = try User.all().live().filter(sql: "id = ? AND active = 1", arguments: [session.userId]).fetchOne(db)
             else { return nil }
-            if now.timeIntervalSince(session.lastSeenAt) >= Self.touchInterval {
-                session.lastSeenAt = now
-                session.expiresAt = min(now.addingTimeInterval(Self.slidingLifetime), session.absoluteExpiresAt)
-                try session.update(db, columns: ["last_seen_at", "expires_at"])
-            }
-            return Identity(user: user, credential: .session(id: session.id!))
+            return (session, user)
         }
+        guard let (session, user) = found else { return nil }
+        if now.timeIntervalSince(session.lastSeenAt) >= Self.touchInterval {
+            let expires = min(now.addingTimeInterval(Self.slidingLifetime), session.absoluteExpiresAt)
+            try await self.database.pool.write { db in
+                try db.execute(
+                    sql: "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ? AND revoked_at IS NULL",
+                    arguments: [now, expires, session.id])
+            }
+        }
+        return Identity(user: user, credential: .session(id: session.id!))
     }
 
     func revoke(sessionId: Int64) async throws {
