@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import HTTPTypes
 import Hummingbird
-import Shared
+@testable import Shared
 import Testing
 @testable import crm_api
 
@@ -31,7 +31,8 @@ import Testing
             #expect(try await ada.send(.get, "/api/activity?user_id=2").body.components(separatedBy: #""type":"audit""#).count == 2)
             #expect(try await ada.send(.get, "/api/activity?table=funds").body.contains("Fund I"))
             #expect(!(try await ada.send(.get, "/api/activity?table=funds").body.contains("Acme")))
-            #expect(try await ada.send(.get, "/api/activity?type=backup").value("activity") == [])
+            let backupsOnly = try await ada.send(.get, "/api/activity?type=backup")
+            #expect(backupsOnly.value("activity") == [], "\(backupsOnly.body)")
 
             let first = try await ada.send(.get, "/api/activity?limit=2")
             guard case .string(let cursor)? = first.value("next_cursor") else {
@@ -50,9 +51,58 @@ import Testing
             guard case .array(let afterRestore)? = try await ada.send(.get, "/api/activity").value("activity") else { return }
             #expect(afterRestore.count == 5)
 
-            for bad in ["type=everything", "table=users", "record_id=-3", "user_id=x", "cursor=0", "limit=5000"] {
+            for bad in ["type=everything", "table=users", "record_id=-3", "user_id=x", "cursor=0", "cursor=bm9wZQ", "limit=5000"] {
                 #expect(try await ada.send(.get, "/api/activity?\(bad)").status == .badRequest, "\(bad)")
             }
+        }
+    }
+
+    @Test func backupsTakenAndPrunedJoinTheFeedInTimeOrderAcrossPages() async throws {
+        let app = try TestApp()
+        try await app.createUser("root@example.com", role: .admin)
+        try await app.test { admin in
+            try await admin.login("root@example.com")
+            try await admin.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "Acme"}}"#)
+            try await app.database.pool.write { db in
+                let job = try BackupJob.enqueue(.manual, by: 1, at: Date(), db)
+                for (index, deleted) in [(1, true), (2, false)] {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO backups (file_name, kind, size_bytes, sha256, schema_version, job_id, created_at, deleted_at)
+                            VALUES (?, 'manual', 4096, ?, '005-backups', ?, ?, ?)
+                            """,
+                        arguments: [
+                            "crm-2026010\(index)T023000Z-manual.sqlite", String(repeating: "a", count: 64), job,
+                            "2099-01-0\(index) 02:30:00.000", deleted ? "2099-01-05 02:30:00.000" : nil,
+                        ])
+                }
+            }
+            let feed = try await admin.send(.get, "/api/activity")
+            guard case .array(let entries)? = feed.value("activity") else { return }
+            let actions = entries.compactMap { entry -> String? in
+                if case .object(let object) = entry, case .string(let action)? = object["action"] { action } else { nil }
+            }
+            #expect(actions == ["backup_pruned", "backup_manual", "backup_manual", "create"])
+            #expect(feed.body.contains("crm-20260102T023000Z-manual.sqlite"))
+
+            let onlyBackups = try await admin.send(.get, "/api/activity?type=backup")
+            #expect(!onlyBackups.body.contains(#""action":"create""#))
+            let onlyRecords = try await admin.send(.get, "/api/activity?table=investors")
+            #expect(!onlyRecords.body.contains("backup"))
+
+            var walked: [String] = []
+            var cursor: String? = nil
+            repeat {
+                let page = try await admin.send(.get, "/api/activity?limit=1" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                guard case .array(let one)? = page.value("activity"), case .object(let entry)? = one.first,
+                    case .string(let id)? = entry["id"], case .string(let action)? = entry["action"]
+                else { break }
+                walked.append("\(id) \(action)")
+                cursor = if case .string(let next)? = page.value("next_cursor") { next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) } else { nil }
+            } while cursor != nil
+            #expect(walked.count == 4)
+            #expect(Set(walked).count == 4)
+            #expect(walked.map { String($0.split(separator: " ")[1]) } == actions)
         }
     }
 

@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
 
-/// The unified activity feed, newest first. Today it holds the audit trail (`record_history`) of
-/// live records; automation, backup, email and import entries join it with their issues, under
-/// the same entry shape and the same cursor.
+/// The unified activity feed, newest first: the audit trail (`record_history`) of live records,
+/// and backups taken and pruned. Automation, email and import entries join it with their issues,
+/// as more arms of the same query. Pages continue from an opaque cursor of (time, type, id).
 public enum ActivityFeed {
     public enum EntryType: String, CaseIterable, Sendable {
         case audit, automation, backup, email, `import`
@@ -31,41 +31,98 @@ public enum ActivityFeed {
         public var new: JSONValue?
     }
 
+    /// Where a page ends: the last entry's time, type and id.
+    public struct Cursor: Sendable, Equatable {
+        var at: String
+        var type: String
+        var id: Int64
+
+        public var token: String {
+            Data("\(self.at)|\(self.type)|\(self.id)".utf8).base64EncodedString()
+        }
+
+        public init?(token: String) {
+            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { return nil }
+            let parts = text.split(separator: "|", omittingEmptySubsequences: false)
+            guard parts.count == 3, EntryType(rawValue: String(parts[1])) != nil, let id = Int64(parts[2]), parts[0].count <= 40
+            else { return nil }
+            (self.at, self.type, self.id) = (String(parts[0]), String(parts[1]), id)
+        }
+
+        init(at: String, type: String, id: Int64) {
+            (self.at, self.type, self.id) = (at, type, id)
+        }
+    }
+
     /// Audit rows only of records that are live: an archived record's trail leaves the feed and
     /// comes back when the record is restored.
     static let liveRecord = RecordTable.allCases.map {
         "(h.table_name = '\($0.rawValue)' AND EXISTS (SELECT 1 FROM \($0.sqlTable) r WHERE r.id = h.record_id AND r.deleted_at IS NULL))"
     }.joined(separator: " OR ")
 
-    public static func page(_ filter: Filter, limit: Int, before cursor: Int64?, _ db: Database) throws -> (
-        entries: [Entry], next: Int64?
+    public static func page(_ filter: Filter, limit: Int, after cursor: Cursor?, _ db: Database) throws -> (
+        entries: [Entry], next: Cursor?
     ) {
-        guard filter.types.contains(.audit) else { return ([], nil) }
-        var conditions = ["h.id < ?", "(\(Self.liveRecord))"]
-        var arguments: [any DatabaseValueConvertible] = [cursor ?? Int64.max]
-        if let table = filter.table {
-            conditions.append("h.table_name = ?")
-            arguments.append(table.rawValue)
+        var arms: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if filter.types.contains(.audit) {
+            var conditions = ["(\(Self.liveRecord))"]
+            if let table = filter.table {
+                conditions.append("h.table_name = ?")
+                arguments.append(table.rawValue)
+            }
+            if let recordId = filter.recordId {
+                conditions.append("h.record_id = ?")
+                arguments.append(recordId)
+            }
+            if let userId = filter.userId {
+                conditions.append("h.changed_by = ?")
+                arguments.append(userId)
+            }
+            arms.append(
+                """
+                SELECT 'audit' AS type, h.id AS id, h.changed_at AS at, h.changed_by AS user_id, h.table_name AS tbl,
+                       h.record_id AS record_id, h.action AS action, h.field_key AS field, h.old_value AS old, h.new_value AS new
+                FROM record_history h WHERE \(conditions.joined(separator: " AND "))
+                """)
         }
-        if let recordId = filter.recordId {
-            conditions.append("h.record_id = ?")
-            arguments.append(recordId)
+        // Backups name no record, so a table or record filter leaves them out.
+        if filter.types.contains(.backup) && filter.table == nil && filter.recordId == nil {
+            let byUser = filter.userId == nil ? "" : " AND j.requested_by = ?"
+            arms.append(
+                """
+                SELECT 'backup' AS type, b.id AS id, b.created_at AS at, j.requested_by AS user_id, NULL AS tbl,
+                       NULL AS record_id, 'backup_' || b.kind AS action, NULL AS field, NULL AS old,
+                       json_object('file', b.file_name, 'size_bytes', b.size_bytes) AS new
+                FROM backups b LEFT JOIN backup_jobs j ON j.id = b.job_id WHERE 1 = 1\(byUser)
+                """)
+            if let userId = filter.userId { arguments.append(userId) }
+            if filter.userId == nil {
+                arms.append(
+                    """
+                    SELECT 'backup' AS type, b.id AS id, b.deleted_at AS at, NULL AS user_id, NULL AS tbl,
+                           NULL AS record_id, 'backup_pruned' AS action, NULL AS field, json_object('file', b.file_name) AS old,
+                           NULL AS new
+                    FROM backups b WHERE b.deleted_at IS NOT NULL
+                    """)
+            }
         }
-        if let userId = filter.userId {
-            conditions.append("h.changed_by = ?")
-            arguments.append(userId)
+        guard !arms.isEmpty else { return ([], nil) }
+        var sql = "SELECT * FROM (\(arms.joined(separator: " UNION ALL ")))"
+        if let cursor {
+            sql += " WHERE (at, type, id) < (?, ?, ?)"
+            arguments += [cursor.at, cursor.type, cursor.id]
         }
+        sql += " ORDER BY at DESC, type DESC, id DESC LIMIT ?"
         arguments.append(limit + 1)
-        let rows = try Row.fetchAll(
-            db,
-            sql: "SELECT h.* FROM record_history h WHERE \(conditions.joined(separator: " AND ")) ORDER BY h.id DESC LIMIT ?",
-            arguments: StatementArguments(arguments))
+        let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
         let entries = rows.prefix(limit).map { row in
             Entry(
-                id: row["id"], type: .audit, at: row["changed_at"], userId: row["changed_by"], table: row["table_name"],
-                recordId: row["record_id"], action: row["action"], field: row["field_key"],
-                old: (row["old_value"] as String?).flatMap(JSONValue.decode), new: (row["new_value"] as String?).flatMap(JSONValue.decode))
+                id: row["id"], type: EntryType(rawValue: row["type"]) ?? .audit, at: row["at"], userId: row["user_id"],
+                table: row["tbl"], recordId: row["record_id"], action: row["action"], field: row["field"],
+                old: (row["old"] as String?).flatMap(JSONValue.decode), new: (row["new"] as String?).flatMap(JSONValue.decode))
         }
-        return (Array(entries), rows.count > limit ? entries.last?.id : nil)
+        let next = rows.count > limit ? rows[limit - 1] : nil
+        return (Array(entries), next.map { Cursor(at: $0["at"], type: $0["type"], id: $0["id"]) })
     }
 }

@@ -70,10 +70,17 @@ struct ActivityController {
         filter.recordId = try Self.positive(query.get("record_id"), name: "record_id")
         filter.userId = try Self.positive(query.get("user_id"), name: "user_id")
         let limit = try RecordsController.limit(request)
-        let cursor = try Self.positive(query.get("cursor"), name: "cursor")
+        var cursor: ActivityFeed.Cursor?
+        if let token = query.get("cursor"), !token.isEmpty {
+            guard let parsed = ActivityFeed.Cursor(token: token) else {
+                throw APIError(.badRequest, "invalid_cursor", "The cursor is not valid.")
+            }
+            cursor = parsed
+        }
         let chosen = filter
+        let after = cursor
         let page = try await self.services.database.pool.read { db in
-            try ActivityFeed.page(chosen, limit: limit, before: cursor, db)
+            try ActivityFeed.page(chosen, limit: limit, after: after, db)
         }
         return Feed(
             activity: page.entries.map {
@@ -81,7 +88,7 @@ struct ActivityController {
                     id: "\($0.type.rawValue):\($0.id)", type: $0.type.rawValue, at: $0.at, userId: $0.userId, table: $0.table,
                     recordId: $0.recordId, action: $0.action, field: $0.field, old: $0.old, new: $0.new)
             },
-            nextCursor: page.next.map(String.init))
+            nextCursor: page.next?.token)
     }
 
     static func positive(_ text: String?, name: String) throws -> Int64? {
