@@ -167,14 +167,7 @@ struct BackupController {
         let keepDailyDays: Int?
         let keepWeeklyWeeks: Int?
 
-        enum CodingKeys: String, CodingKey {
-            case enabled
-            case timeOfDay = "time_of_day"
-            case timeZone = "time_zone"
-            case keepLast = "keep_last"
-            case keepDailyDays = "keep_daily_days"
-            case keepWeeklyWeeks = "keep_weekly_weeks"
-        }
+        typealias CodingKeys = PolicyResponse.CodingKeys
     }
 
     /// Queues a backup and wakes crm-backup: 202 with the job to follow.
