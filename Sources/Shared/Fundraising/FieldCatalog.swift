@@ -131,7 +131,7 @@ public struct FieldCatalog: Sendable {
                 return ["choices": []]
             }
             var names: [String] = []
-            for case let choice in choices {
+            for choice in choices {
                 guard case .string(let raw) = choice else { throw invalid("Each option must be text.") }
                 let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard (1...200).contains(name.count), !name.contains(where: \.isNewline) else {

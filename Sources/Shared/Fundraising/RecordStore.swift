@@ -51,11 +51,14 @@ public struct RecordStore: Sendable {
         }
     }
 
-    static func read(_ table: RecordTable, id: Int64, includeDeleted: Bool, _ db: Database) throws -> RecordValue? {
+    /// One record; pass the catalog when the caller already holds it.
+    static func read(
+        _ table: RecordTable, id: Int64, includeDeleted: Bool, catalog: [FieldDefinition]? = nil, _ db: Database
+    ) throws -> RecordValue? {
         let live = includeDeleted ? "" : " AND deleted_at IS NULL"
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM \(table.sqlTable) WHERE id = ?\(live)", arguments: [id])
         else { return nil }
-        return RecordValue(row: row, catalog: try FieldDefinition.catalog(table, db))
+        return RecordValue(row: row, catalog: try catalog ?? FieldDefinition.catalog(table, db))
     }
 
     // MARK: Writes
@@ -63,9 +66,10 @@ public struct RecordStore: Sendable {
     public func create(_ table: RecordTable, fields input: [String: JSONValue], by userId: Int64?) async throws -> RecordValue {
         let now = self.now()
         return try await self.database.pool.write { db in
-            let id = try Self.insert(table, fields: input, by: userId, at: now, catalog: try FieldDefinition.catalog(table, db), db)
+            let catalog = try FieldDefinition.catalog(table, db)
+            let id = try Self.insert(table, fields: input, by: userId, at: now, catalog: catalog, db)
             try Self.bumpGlobalVersion(db, by: userId, at: now)
-            return try Self.read(table, id: id, includeDeleted: false, db)!
+            return try Self.read(table, id: id, includeDeleted: false, catalog: catalog, db)!
         }
     }
 
@@ -75,11 +79,14 @@ public struct RecordStore: Sendable {
     ) async throws -> RecordValue {
         let now = self.now()
         return try await self.database.pool.write { db in
-            guard let current = try Self.read(table, id: id, includeDeleted: false, db) else { throw RecordStoreError.notFound }
+            let catalog = try FieldDefinition.catalog(table, db)
+            guard let current = try Self.read(table, id: id, includeDeleted: false, catalog: catalog, db) else {
+                throw RecordStoreError.notFound
+            }
             guard current.version == expectedVersion else { throw RecordStoreError.versionConflict(current: current) }
-            try Self.apply(table, to: current, fields: input, by: userId, at: now, catalog: try FieldDefinition.catalog(table, db), db)
+            try Self.apply(table, to: current, fields: input, by: userId, at: now, catalog: catalog, db)
             try Self.bumpGlobalVersion(db, by: userId, at: now)
-            return try Self.read(table, id: id, includeDeleted: false, db)!
+            return try Self.read(table, id: id, includeDeleted: false, catalog: catalog, db)!
         }
     }
 
@@ -137,10 +144,7 @@ public struct RecordStore: Sendable {
         }
         let changed = values.filter { current.fields[$0.key] != $0.value }
         if changed.isEmpty && !bumpWhenUnchanged { return [] }
-        var custom: [String: JSONValue] =
-            if case .object(let object)? = JSONValue.decode(
-                try String.fetchOne(db, sql: "SELECT custom FROM \(table.sqlTable) WHERE id = ?", arguments: [current.id]) ?? "{}")
-            { object } else { [:] }
+        var custom = current.storedCustom
         var assignments = ["version = version + 1", "updated_at = ?", "last_modified_by = ?"]
         var arguments: [any DatabaseValueConvertible] = [now, userId.databaseValue]
         for field in catalog {

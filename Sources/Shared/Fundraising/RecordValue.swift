@@ -10,11 +10,15 @@ public struct RecordValue: Sendable, Equatable {
     public var updatedAt: Date
     public var lastModifiedBy: Int64?
     public var deletedAt: Date?
+    /// The row's `custom` object as stored, archived fields' values included, so a write can
+    /// change some keys without reading the row again.
+    var storedCustom: [String: JSONValue]
 
     /// Decodes a table row with the table's catalog.
     init(row: Row, catalog: [FieldDefinition]) {
         let custom: [String: JSONValue] =
             if case .object(let object)? = JSONValue.decode(row["custom"] ?? "{}") { object } else { [:] }
+        self.storedCustom = custom
         var fields: [String: JSONValue] = [:]
         for field in catalog where !field.type.isComputed {
             if field.isCore {

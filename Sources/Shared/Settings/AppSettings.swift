@@ -32,14 +32,8 @@ public enum AppSettings {
                 return .success(value)
             case (.digestEnabled, _), (.digestSuppressEmpty, _):
                 return .failure(FieldProblem("This setting is true or false."))
-            case (.digestTime, .string(let text)):
-                let parts = text.split(separator: ":")
-                if text.count == 5, parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0...23).contains(hour),
-                    (0...59).contains(minute)
-                {
-                    return .success(value)
-                }
-                return .failure(FieldProblem("The digest time is a 24-hour time such as 07:30."))
+            case (.digestTime, .string(let text)) where TimeOfDay(text) != nil:
+                return .success(value)
             case (.digestTime, _):
                 return .failure(FieldProblem("The digest time is a 24-hour time such as 07:30."))
             case (.gmailSyncWindowDays, .number(let days)) where days == days.rounded() && (1...365).contains(days):

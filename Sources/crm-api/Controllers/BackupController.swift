@@ -211,7 +211,7 @@ struct BackupController {
         let identity = try context.requireIdentity()
         let body = try await request.decode(as: PolicyUpdate.self, context: context)
         var problems: [String: JSONValue] = [:]
-        if let time = body.timeOfDay, AppSettings.Key.digestTime.validate(.string(time)) != .success(.string(time)) {
+        if let time = body.timeOfDay, TimeOfDay(time) == nil {
             problems["time_of_day"] = "A 24-hour time such as 02:30."
         }
         if let zone = body.timeZone, TimeZone(identifier: zone) == nil { problems["time_zone"] = "A time zone such as Europe/Zurich." }

@@ -7,11 +7,10 @@ enum BackupSchedule {
     static func dueSlot(policy: BackupPolicy, now: Date) -> String? {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: policy.timeZone) ?? TimeZone(identifier: "UTC")!
-        let parts = policy.timeOfDay.split(separator: ":").compactMap { Int($0) }
-        guard parts.count == 2 else { return nil }
+        guard let time = TimeOfDay(policy.timeOfDay) else { return nil }
         let today = calendar.dateComponents([.year, .month, .day], from: now)
         guard let slot = calendar.date(from: DateComponents(
-            year: today.year, month: today.month, day: today.day, hour: parts[0], minute: parts[1])), now >= slot
+            year: today.year, month: today.month, day: today.day, hour: time.hour, minute: time.minute)), now >= slot
         else { return nil }
         return String(format: "%04d-%02d-%02d", today.year!, today.month!, today.day!)
     }
