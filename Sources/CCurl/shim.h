@@ -31,6 +31,11 @@ static inline CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *val
     return curl_easy_getinfo(handle, info, value);
 }
 
+/* CURL_GLOBAL_ALL is a macro expression Swift does not import. */
+static inline CURLcode ccurl_global_init(void) {
+    return curl_global_init(CURL_GLOBAL_ALL);
+}
+
 /* CURLVERSION_NOW is a macro Swift does not import. */
 static inline curl_version_info_data *ccurl_version_info(void) {
     return curl_version_info(CURLVERSION_NOW);

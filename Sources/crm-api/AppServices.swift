@@ -22,6 +22,8 @@ struct AppServices: Sendable {
     let eventPump: EventPump
     /// Wakes the other daemons after committing work for them.
     let wake: WakeSender
+    /// Seals queued mail bodies that carry a secret; nil without CRM_SECRET_KEY (development).
+    let mailSeal: MailSeal?
 
     init(config: CRMConfig, database: AppDatabase, clock: AppClock = .system, logger: Logger = Logger(label: "crm-api")) {
         self.config = config
@@ -35,6 +37,7 @@ struct AppServices: Sendable {
         self.decoyPasswordHash = Bcrypt.hash(PasswordGenerator.generate(), cost: UInt8(config.bcryptCost))
         self.events = EventHub(database: database)
         self.wake = WakeSender(runDir: config.runDir)
+        self.mailSeal = config.secretKey.map(MailSeal.init)
         self.eventPump = EventPump(hub: self.events, config: config, logger: logger)
     }
 
@@ -43,6 +46,12 @@ struct AppServices: Sendable {
         ClientAddress.resolve(
             peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor],
             trustedProxies: self.config.trustedProxies)
+    }
+
+    /// The right-hand side of the Message-IDs of queued mail: the CRM's public host name.
+    var messageIdDomain: String {
+        self.config.publicURL.flatMap { URL(string: $0)?.host }.flatMap { $0.contains(".") ? $0 : nil }
+            ?? "venture-crm.localhost"
     }
 
     /// The base URL links in mail and invites point at.

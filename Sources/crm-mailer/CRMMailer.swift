@@ -1,6 +1,6 @@
 import ArgumentParser
-import Logging
 import Foundation
+import Logging
 import Shared
 
 /// crm-mailer: drains the outbound mail queue over SMTP. The only process that holds SMTP
@@ -10,7 +10,7 @@ struct CRMMailer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crm-mailer",
         abstract: "Venture CRM mailer: delivers queued mail over SMTP.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, ConfigureSMTP.self],
         defaultSubcommand: Serve.self
     )
 
@@ -18,20 +18,42 @@ struct CRMMailer: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run the mailer until SIGTERM (the default).")
 
         func run() async throws {
-            try await WorkerDaemon.main(.mailer) { _, heartbeat, environment in
+            Curl.initialize()
+            try await WorkerDaemon.main(.mailer) { database, heartbeat, environment in
                 let logger = environment.logger
-                await heartbeat.set("curl_version", .string(Curl.version))
-                do throws(ConfigError) {
-                    let smtp = try SMTPConfig.load(environment: ProcessInfo.processInfo.environment)
-                    await heartbeat.set("smtp_configured", .bool(smtp != nil))
-                    if smtp == nil { logger.notice("SMTP is not configured: queued mail waits until it is") }
-                } catch {
-                    // A bad SMTP setting must not take the whole CRM down: report it and keep running.
-                    await heartbeat.set("smtp_configured", false)
-                    await heartbeat.set("smtp_error", .string(error.description))
-                    logger.error("SMTP configuration is invalid", metadata: ["smtp.variable": "\(error.variable)"])
+                let settings = try MailerSettings.load(environment: ProcessInfo.processInfo.environment)
+                let smtp = await Self.loadSMTP(heartbeat: heartbeat, logger: logger)
+                let drainer = MailDrainer(
+                    database: database, smtp: smtp, settings: settings, seal: environment.config.secretKey.map(MailSeal.init),
+                    heartbeat: heartbeat, logger: logger, now: { Date() })
+                let timer = RetryTimer()
+                let sender = WakeSender(runDir: environment.config.runDir)
+                return { wake in
+                    if case .message(let message) = wake, message != .outbound { return }
+                    if let due = await drainer.drain() {
+                        await timer.schedule(at: due, now: Date()) { sender.send(.outbound, to: .mailer) }
+                    }
                 }
-                return { wake in logger.debug("woke", metadata: ["wake": "\(wake)"]) }
+            }
+        }
+
+        /// The SMTP account, or nil (mail waits in the queue) when unset or invalid: a bad SMTP
+        /// setting must not take the whole CRM down.
+        static func loadSMTP(heartbeat: Heartbeat, logger: Logger) async -> SMTPConfig? {
+            await heartbeat.set("curl_version", .string(Curl.version))
+            do throws(ConfigError) {
+                let smtp = try SMTPConfig.load(environment: ProcessInfo.processInfo.environment)
+                await heartbeat.set("smtp_configured", .bool(smtp != nil))
+                if smtp == nil { logger.notice("SMTP is not configured: queued mail waits until it is") }
+                if let smtp, smtp.security == .none, smtp.username != nil {
+                    logger.warning("SMTP_SECURITY=none sends the SMTP password unencrypted")
+                }
+                return smtp
+            } catch {
+                await heartbeat.set("smtp_configured", false)
+                await heartbeat.set("smtp_error", .string(error.description))
+                logger.error("SMTP configuration is invalid", metadata: ["smtp.variable": "\(error.variable)"])
+                return nil
             }
         }
     }

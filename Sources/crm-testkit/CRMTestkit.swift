@@ -10,7 +10,7 @@ struct CRMTestkit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crm-testkit",
         abstract: "Test helpers (not shipped).",
-        subcommands: [WriteBurst.self, CreateInvestor.self, PairedWrites.self]
+        subcommands: [WriteBurst.self, CreateInvestor.self, PairedWrites.self, EnqueueMail.self]
     )
 
     /// Creates an investor through `RecordStore`, as another daemon would, then wakes crm-api.
@@ -24,6 +24,37 @@ struct CRMTestkit: AsyncParsableCommand {
             let record = try await store.create(.investors, fields: ["name": .string(self.name)], by: nil)
             let woken = WakeSender(runDir: self.runDir).send(.changed(table: RecordTable.investors.sqlTable), to: .api)
             print("created \(record.id) woke \(woken)")
+        }
+    }
+
+    /// Queues test mails through `MailQueue`, as crm-api and crm-scheduler do, and wakes the
+    /// mailer once per mail (or never, with `--no-wake`, to measure polling alone).
+    struct EnqueueMail: AsyncParsableCommand {
+        @Option var database: String
+        @Option var runDir: String
+        @Option var to: String
+        @Option var count: Int = 1
+        @Option var subject: String = "Test mail"
+        @Option var text: String = "Hello from the CRM."
+        @Option var html: String?
+        @Option var secretKey: String?
+        @Flag var seal = false
+        @Flag var noWake = false
+
+        func run() async throws {
+            let db = try AppDatabase.open(path: self.database)
+            let wake = self.noWake ? nil : WakeSender(runDir: self.runDir)
+            let seal = self.secretKey.map { MailSeal(secretKey: Secret($0)) }
+            for _ in 0..<self.count {
+                let mail = try await db.pool.write { db in
+                    try MailQueue.enqueue(
+                        MailDraft(
+                            kind: .test, recipients: [self.to], subject: self.subject, text: self.text, html: self.html,
+                            idempotencyKey: "testkit:" + UUID().uuidString, sealBodies: self.seal),
+                        db: db, seal: seal, wake: wake, now: Date())
+                }
+                print(mail.id ?? 0, mail.messageId)
+            }
         }
     }
 

@@ -1,18 +1,22 @@
 import Foundation
 
 /// Typed reads of environment variables; every failure is a `ConfigError` naming the variable.
-struct EnvironmentReader {
+public struct EnvironmentReader: Sendable {
     let values: [String: String]
 
+    public init(values: [String: String]) {
+        self.values = values
+    }
+
     /// The trimmed value, or nil when the variable is unset or blank.
-    func string(_ name: String) -> String? {
+    public func string(_ name: String) -> String? {
         guard let raw = self.values[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty else {
             return nil
         }
         return raw
     }
 
-    func integer(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+    public func integer(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
         guard let raw = self.string(name) else { return defaultValue }
         guard let value = Int(raw), range.contains(value) else {
             throw ConfigError(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(raw)\"")
@@ -20,7 +24,7 @@ struct EnvironmentReader {
         return value
     }
 
-    func seconds(_ name: String, default defaultValue: Double, in range: ClosedRange<Double>) throws(ConfigError) -> Duration {
+    public func seconds(_ name: String, default defaultValue: Double, in range: ClosedRange<Double>) throws(ConfigError) -> Duration {
         guard let raw = self.string(name) else { return .milliseconds(Int64(defaultValue * 1000)) }
         guard let value = Double(raw), range.contains(value) else {
             throw ConfigError(name, "must be a number of seconds from \(range.lowerBound) to \(range.upperBound), got \"\(raw)\"")
@@ -28,7 +32,7 @@ struct EnvironmentReader {
         return .milliseconds(Int64(value * 1000))
     }
 
-    func choice<T: RawRepresentable>(_ name: String, default defaultValue: T) throws(ConfigError) -> T
+    public func choice<T: RawRepresentable>(_ name: String, default defaultValue: T) throws(ConfigError) -> T
     where T: CaseIterable, T.RawValue == String {
         guard let raw = self.string(name) else { return defaultValue }
         guard let value = T(rawValue: raw.lowercased()) else {
@@ -39,7 +43,7 @@ struct EnvironmentReader {
     }
 
     /// An absolute http(s) origin or base URL, without a trailing slash.
-    func httpURL(_ name: String) throws(ConfigError) -> String? {
+    public func httpURL(_ name: String) throws(ConfigError) -> String? {
         guard let raw = self.string(name) else { return nil }
         guard let url = URL(string: raw), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = url.host, !host.isEmpty, url.user == nil, url.password == nil
@@ -50,7 +54,7 @@ struct EnvironmentReader {
     }
 
     /// A path made absolute against the working directory.
-    func path(_ name: String, default defaultValue: String) throws(ConfigError) -> String {
+    public func path(_ name: String, default defaultValue: String) throws(ConfigError) -> String {
         let raw = self.string(name) ?? defaultValue
         guard !raw.contains("\0") else { throw ConfigError(name, "must be a file system path") }
         let absolute = raw.hasPrefix("/") ? raw : FileManager.default.currentDirectoryPath + "/" + raw

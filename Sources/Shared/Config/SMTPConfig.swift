@@ -13,6 +13,11 @@ public struct SMTPConfig: Sendable, Equatable {
     public var username: String?
     public var password: Secret?
     public var security: Security
+    /// A PEM bundle of the CAs to trust instead of the system's (`SMTP_CA_FILE`, for private CAs).
+    public var caFile: String?
+    public var connectTimeout: Duration = .seconds(10)
+    /// The longest one whole SMTP exchange may take.
+    public var timeout: Duration = .seconds(60)
 
     /// The account, or nil when `SMTP_HOST` is unset (mail not configured).
     public static func load(environment: [String: String]) throws(ConfigError) -> SMTPConfig? {
@@ -39,6 +44,10 @@ public struct SMTPConfig: Sendable, Equatable {
         if password != nil && username == nil {
             throw ConfigError("SMTP_USER", "must be set when SMTP_PASS is")
         }
-        return SMTPConfig(host: host, port: port, from: from, username: username, password: password, security: security)
+        var config = SMTPConfig(host: host, port: port, from: from, username: username, password: password, security: security)
+        if env.string("SMTP_CA_FILE") != nil { config.caFile = try env.path("SMTP_CA_FILE", default: "") }
+        config.connectTimeout = try env.seconds("SMTP_CONNECT_TIMEOUT_S", default: 10, in: 0.1...300)
+        config.timeout = try env.seconds("SMTP_TIMEOUT_S", default: 60, in: 0.1...3600)
+        return config
     }
 }

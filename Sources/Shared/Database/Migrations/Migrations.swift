@@ -10,6 +10,7 @@ public enum Migrations {
         migrator.registerMigration(Migration003Fundraising.identifier, migrate: Migration003Fundraising.apply)
         migrator.registerMigration(Migration004FeatureRequests.identifier, migrate: Migration004FeatureRequests.apply)
         migrator.registerMigration(Migration005Backups.identifier, migrate: Migration005Backups.apply)
+        migrator.registerMigration(Migration006OutboundMail.identifier, migrate: Migration006OutboundMail.apply)
         return migrator
     }()
 

@@ -1,0 +1,83 @@
+import Foundation
+import Shared
+
+/// The SMTP settings as per-field files under `$CRM_DATA_DIR/secrets/smtp/` (folder 0700, files
+/// 0600), the form `docker_entrypoint.sh` and systemd's `LoadCredential=` hand to the mailer.
+struct SMTPSettingsFiles {
+    /// File name → the variable it fills.
+    static let variables: KeyValuePairs<String, String> = [
+        "host": "SMTP_HOST", "port": "SMTP_PORT", "from": "SMTP_FROM", "username": "SMTP_USER",
+        "password": "SMTP_PASS", "security": "SMTP_SECURITY",
+    ]
+
+    let directory: String
+
+    init(dataDir: String) {
+        self.directory = dataDir + "/secrets/smtp"
+    }
+
+    /// Replaces the settings: each file written to a temporary name, fsynced and renamed, so a
+    /// reader sees the old value or the new one, never half of one. Absent values are removed.
+    func write(_ values: [String: String]) throws {
+        try self.makeDirectory()
+        for (name, _) in Self.variables {
+            let path = self.directory + "/" + name
+            guard let value = values[name] else {
+                if unlink(path) != 0 && errno != ENOENT { throw Self.failure("could not remove \(path)") }
+                continue
+            }
+            let temporary = self.directory + "/." + name + ".tmp"
+            unlink(temporary)
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else { throw Self.failure("could not write \(temporary)") }
+            let bytes = Array(value.utf8)
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            let synced = fsync(fd) == 0
+            close(fd)
+            guard written == bytes.count, synced, rename(temporary, path) == 0 else {
+                unlink(temporary)
+                throw Self.failure("could not write \(path)")
+            }
+        }
+        try self.syncDirectory()
+    }
+
+    /// Removes every settings file (mail stays queued until SMTP is configured again).
+    func clear() throws {
+        try self.write([:])
+    }
+
+    /// The saved settings as `SMTP_*` variables, for `--check` of what is saved.
+    func environment() throws -> [String: String] {
+        var environment: [String: String] = [:]
+        for (name, variable) in Self.variables {
+            let path = self.directory + "/" + name
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & 0o077 == 0 else {
+                throw Self.failure("\(path) can be read by others: chmod 600 it")
+            }
+            environment[variable] = try String(contentsOfFile: path, encoding: .utf8)
+        }
+        return environment
+    }
+
+    private func makeDirectory() throws {
+        let parent = (self.directory as NSString).deletingLastPathComponent
+        for path in [parent, self.directory] {
+            if mkdir(path, 0o700) != 0 && errno != EEXIST { throw Self.failure("could not create \(path)") }
+            guard chmod(path, 0o700) == 0 else { throw Self.failure("could not restrict \(path)") }
+        }
+    }
+
+    private func syncDirectory() throws {
+        let fd = open(self.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw Self.failure("could not open \(self.directory)") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw Self.failure("could not sync \(self.directory)") }
+    }
+
+    private static func failure(_ message: String) -> StartupFailure {
+        StartupFailure(.cannotOpen, message)
+    }
+}

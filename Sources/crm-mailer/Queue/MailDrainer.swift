@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import Logging
+import Shared
+
+/// Drains `outbound_mail`: claims one due row at a time under a lease (so two mailers never send
+/// the same row at once), renders and sends it, then records the outcome. A mail is retried on
+/// deferral and network trouble with backoff, failed on a 5xx refusal, dead after the limit.
+struct MailDrainer: Sendable {
+    let database: AppDatabase
+    let smtp: SMTPConfig?
+    let settings: MailerSettings
+    let seal: MailSeal?
+    let heartbeat: Heartbeat
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    /// Sends everything due; returns when the next queued mail falls due, if any.
+    func drain() async -> Date? {
+        if let smtp = self.smtp {
+            let client = SMTPClient(config: smtp)
+            while let mail = await self.claim(smtp: smtp) {
+                await self.deliver(mail, client: client, smtp: smtp)
+            }
+        }
+        return await self.report()
+    }
+
+    func claim(smtp: SMTPConfig) async -> OutboundMail? {
+        let now = self.now()
+        let lease = now.addingTimeInterval(self.settings.effectiveLease(smtp: smtp))
+        do {
+            return try await self.database.pool.write { db in
+                try OutboundMail.fetchOne(
+                    db,
+                    sql: """
+                        UPDATE outbound_mail
+                        SET status = 'sending', attempts = attempts + 1, lease_expires_at = ?, updated_at = ?
+                        WHERE id = (SELECT id FROM outbound_mail
+                                    WHERE deleted_at IS NULL
+                                      AND ((status = 'queued' AND next_attempt_at <= ?)
+                                           OR (status = 'sending' AND lease_expires_at < ?))
+                                    ORDER BY next_attempt_at, id LIMIT 1)
+                        RETURNING *
+                        """,
+                    arguments: [lease, now, now, now])
+            }
+        } catch {
+            self.logger.error("mail queue not read", metadata: ["error.type": "\(type(of: error))"])
+            return nil
+        }
+    }
+
+    func deliver(_ mail: OutboundMail, client: SMTPClient, smtp: SMTPConfig) async {
+        let id = mail.id ?? 0
+        let result: Result<Void, SMTPFailure>
+        if let message = self.render(mail, smtp: smtp) {
+            result = await client.send(message: message, recipients: mail.recipientList)
+        } else {
+            result = .failure(
+                .init(code: "sealed", sentence: "The message could not be unsealed (CRM_SECRET_KEY changed?).", retryable: false))
+        }
+        let now = self.now()
+        switch result {
+        case .success:
+            await self.record(id: id, sql: "status = 'sent', sent_at = ?, last_error = NULL", arguments: [now])
+            await self.heartbeat.set("last_success_at", .string(ISO8601DateFormatter().string(from: now)))
+            self.logger.info("mail sent", metadata: ["mail.id": "\(id)", "mail.kind": "\(mail.kind.rawValue)", "mail.attempt": "\(mail.attempts)"])
+        case .failure(let failure):
+            let status: OutboundMail.Status
+            var nextAttempt = now
+            if !failure.retryable {
+                status = .failed
+            } else if mail.attempts >= self.settings.maxAttempts {
+                status = .dead
+            } else {
+                status = .queued
+                nextAttempt = now.addingTimeInterval(self.settings.retryDelay(afterAttempt: mail.attempts))
+            }
+            await self.record(
+                id: id, sql: "status = ?, next_attempt_at = ?, last_error = ?",
+                arguments: [status.rawValue, nextAttempt, failure.description])
+            await self.heartbeat.set("last_failure_at", .string(ISO8601DateFormatter().string(from: now)))
+            await self.heartbeat.set("last_failure", .string(failure.description))
+            self.logger.warning(
+                "mail not sent",
+                metadata: [
+                    "mail.id": "\(id)", "mail.kind": "\(mail.kind.rawValue)", "mail.attempt": "\(mail.attempts)",
+                    "mail.status": "\(status.rawValue)", "smtp.error": "\(failure)",
+                ])
+        }
+    }
+
+    /// The message as sent; the same bytes on every attempt.
+    func render(_ mail: OutboundMail, smtp: SMTPConfig) -> String? {
+        var text = mail.bodyText
+        var html = mail.bodyHtml
+        if mail.sealed {
+            guard let seal, let openedText = seal.open(text) else { return nil }
+            text = openedText
+            if let sealedHTML = html {
+                guard let openedHTML = seal.open(sealedHTML) else { return nil }
+                html = openedHTML
+            }
+        }
+        let token = mail.messageId.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        return MIMEMessage(
+            from: Mailbox(smtp.from) ?? Mailbox(address: smtp.from), to: mail.recipientList.map(Mailbox.init(address:)),
+            subject: mail.subject, messageId: mail.messageId, date: mail.createdAt, text: text, html: html,
+            boundary: "=_crm_" + token.prefix(32)
+        ).rendered()
+    }
+
+    private func record(id: Int64, sql: String, arguments: StatementArguments) async {
+        do {
+            try await self.database.pool.write { db in
+                try db.execute(
+                    sql: "UPDATE outbound_mail SET \(sql), lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+                    arguments: arguments + [self.now(), id])
+            }
+        } catch {
+            // The lease runs out and the mail is taken up again: at least once, same Message-ID.
+            self.logger.error("mail outcome not recorded", metadata: ["mail.id": "\(id)", "error.type": "\(type(of: error))"])
+        }
+    }
+
+    /// Queue depth for the heartbeat, and when the next waiting mail falls due.
+    private func report() async -> Date? {
+        let figures = try? await self.database.pool.read { db in
+            (
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM outbound_mail WHERE status IN ('queued', 'sending') AND deleted_at IS NULL") ?? 0,
+                try Date.fetchOne(
+                    db,
+                    sql: """
+                        SELECT min(CASE status WHEN 'queued' THEN next_attempt_at ELSE lease_expires_at END)
+                        FROM outbound_mail WHERE status IN ('queued', 'sending') AND deleted_at IS NULL
+                        """)
+            )
+        }
+        await self.heartbeat.set("queue_depth", .number(Double(figures?.0 ?? 0)))
+        return figures?.1
+    }
+}
