@@ -120,6 +120,17 @@ let package = Package(
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(
+            name: "CRMMailerTests",
+            dependencies: [
+                "crm-mailer",
+                "Shared",
+                "SharedTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
             name: "CRMBackupTests",
             dependencies: [
                 "crm-backup",

@@ -40,6 +40,8 @@ struct CRMTestkit: AsyncParsableCommand {
         @Option var secretKey: String?
         @Flag var seal = false
         @Flag var noWake = false
+        /// Pause between mails, to measure latency at a steady rate rather than a burst.
+        @Option var everyMs: Int = 0
 
         func run() async throws {
             let db = try AppDatabase.open(path: self.database)
@@ -54,6 +56,7 @@ struct CRMTestkit: AsyncParsableCommand {
                         db: db, seal: seal, wake: wake, now: Date())
                 }
                 print(mail.id ?? 0, mail.messageId)
+                if self.everyMs > 0 { try await Task.sleep(for: .milliseconds(self.everyMs)) }
             }
         }
     }

@@ -11,6 +11,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -59,7 +60,8 @@ class Handler:
             return "451 4.3.0 Too slow"
         with self.server.lock:
             self.server.received.append({"envelope_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos),
-                                         "raw": raw, "message": message, "auth": session.auth_data})
+                                         "raw": raw, "message": message, "auth": session.auth_data,
+                                         "at": time.time()})
         return "250 2.0.0 Accepted"
 
 

@@ -278,3 +278,80 @@ def test_sealed_bodies_are_not_in_the_database_in_clear_and_arrive_readable(smtp
     mailers(env)
     wait_until(lambda: server.messages(), 20, message="delivery")
     assert secret_link in server.messages()[0]["message"].get_content()
+
+
+def test_test_email_goes_to_admins_only_and_its_delivery_is_visible(start_stack, smtp, certificates, data_dir):
+    from test_accounts import Browser
+
+    server = smtp("starttls")
+    settings = {k: v for k, v in mail_env(data_dir, server, certificates).items() if k.startswith(("SMTP_", "CRM_MAIL"))}
+    stack = start_stack(**settings)
+    prepare(stack.env)
+    stack.wait_ready()
+    admin = Browser(stack)
+    assert admin.call("POST", "/api/auth/login", {"email": ADMIN, "password": ADMIN_PASSWORD})[0] == 200
+
+    status, invite, _ = admin.call("POST", "/api/admin/invites",
+                                   {"email": "member@example.com", "role": "member", "send_email": False})
+    assert status == 201
+    member = Browser(stack)
+    status, _, _ = member.call("POST", "/api/auth/accept-invite",
+                               {"token": invite["token"], "name": "Mo Member", "password": "a member passphrase 1"})
+    assert status == 201
+
+    status, body, _ = member.call("POST", "/api/admin/digest/test-email", {})
+    assert status == 403 and body["error"] == "forbidden"
+    status, body, _ = admin.call("POST", "/api/admin/digest/test-email",
+                                 {"to": [ADMIN, "member@example.com", "outsider@elsewhere.example"]})
+    assert status == 422 and body["error"] == "recipients_not_allowed"
+    assert body["details"]["to"] == ["member@example.com", "outsider@elsewhere.example"]
+
+    status, queued, _ = admin.call("POST", "/api/admin/digest/test-email", {})
+    assert status == 202 and queued["status"] == "queued" and queued["recipients"] == [ADMIN]
+    wait_until(lambda: server.messages(), 20, message="the test mail")
+    [received] = server.messages()
+    assert received["rcpt_tos"] == [ADMIN] and received["message"]["Message-ID"] == queued["message_id"]
+    assert "Zoë Admin" in received["message"].get_body(("plain",)).get_content()
+
+    shown = wait_until(lambda: (lambda r: r if r[1]["status"] == "sent" else None)(
+        admin.call("GET", f"/api/admin/mail/{queued['id']}")), 10, message="sent in the API")
+    assert shown[0] == 200 and shown[1]["attempts"] == 1 and shown[1]["last_error"] is None
+    status, listing, _ = admin.call("GET", "/api/admin/mail?status=sent")
+    assert status == 200 and [m["id"] for m in listing["mail"]] == [queued["id"]]
+    assert member.call("GET", f"/api/admin/mail/{queued['id']}")[0] == 403
+    assert len(server.messages()) == 1, "the refused requests queued nothing"
+    assert_never_leaked(server.password, data_dir, stack.output())
+
+
+def test_an_invite_is_mailed_to_the_invitee_with_a_link_that_works(start_stack, smtp, certificates, data_dir):
+    from test_accounts import Browser
+
+    server = smtp("starttls")
+    settings = {k: v for k, v in mail_env(data_dir, server, certificates).items() if k.startswith(("SMTP_", "CRM_MAIL"))}
+    stack = start_stack(CRM_SECRET_KEY="s" * 48, **settings)
+    prepare(stack.env)
+    stack.wait_ready()
+    wait_until(lambda: stack.figures("crm-mailer").get("smtp_configured"), 10, message="the mailer's SMTP report")
+    admin = Browser(stack)
+    assert admin.call("POST", "/api/auth/login", {"email": ADMIN, "password": ADMIN_PASSWORD})[0] == 200
+
+    status, invite, _ = admin.call("POST", "/api/admin/invites", {"email": "Grace@Example.com", "role": "member"})
+    assert status == 201 and invite["mailed"] is True and invite["mail_id"]
+    wait_until(lambda: server.messages(), 20, message="the invite mail")
+    [received] = server.messages()
+    assert received["rcpt_tos"] == ["grace@example.com"]
+    assert received["message"]["Subject"] == "Zoë Admin invited you to the team's Venture CRM"
+    assert invite["url"] in received["message"].get_body(("plain",)).get_content()
+    stored = b"".join(p.read_bytes() for p in data_dir.glob("crm.sqlite*"))
+    assert invite["token"].encode() not in stored, "the invite token is sealed in the queue"
+
+    guest = Browser(stack)
+    status, _, _ = guest.call("POST", "/api/auth/accept-invite",
+                              {"token": invite["token"], "name": "Grace", "password": "a new member passphrase"})
+    assert status == 201
+
+    status, by_hand, _ = admin.call("POST", "/api/admin/invites",
+                                    {"email": "hand@example.com", "role": "member", "send_email": False})
+    assert status == 201 and by_hand["mailed"] is False and "mail_id" not in by_hand
+    time.sleep(1)
+    assert len(server.messages()) == 1

@@ -19,7 +19,12 @@ public struct AppDatabase: Sendable {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let pool = try DatabasePool(path: path, configuration: Self.makeConfiguration())
+        // Opening switches a new file to WAL, which needs an exclusive lock that SQLite refuses at
+        // once ("database is locked", no busy wait) while another process is opening it too:
+        // opens are serialised across processes by the same lock the migrators take.
+        let pool = try FileLock.withExclusiveLock(path: path + ".migrate-lock") {
+            try DatabasePool(path: path, configuration: Self.makeConfiguration())
+        }
         // The file holds investors' personal data: owner-only. SQLite gives -wal/-shm the same mode.
         chmod(path, 0o600)
         return AppDatabase(pool: pool, path: path)
@@ -37,8 +42,8 @@ public struct AppDatabase: Sendable {
         return configuration
     }
 
-    /// Applies pending migrations. A lock file beside the database serialises migrators in
-    /// different processes (the entrypoint's `crm-api migrate` and crm-api's own start).
+    /// Applies pending migrations. A lock file beside the database serialises migrators (and
+    /// opens) in different processes (the entrypoint's `crm-api migrate` and crm-api's own start).
     public func migrate() throws {
         try FileLock.withExclusiveLock(path: self.path + ".migrate-lock") {
             try Migrations.migrator.migrate(self.pool)

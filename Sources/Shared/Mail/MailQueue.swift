@@ -85,6 +85,16 @@ public enum MailQueue {
         return mail
     }
 
+    /// Whether the running mailer reports an SMTP account (its heartbeat's `smtp_configured`).
+    public static func smtpConfigured(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT json_extract(figures, '$.smtp_configured') = 1 FROM daemon_status
+                WHERE name = 'crm-mailer' AND status = 'running'
+                """) ?? false
+    }
+
     /// A globally unique `Message-ID`, chosen once so every retry carries the same one.
     public static func messageId(domain: String) -> String {
         let random = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()

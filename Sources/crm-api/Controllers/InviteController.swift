@@ -18,6 +18,13 @@ struct InviteController {
     struct CreateRequest: Decodable {
         let email: String
         let role: String
+        /// Mail the invite when the mailer has SMTP (the default); false to share the link by hand.
+        let sendEmail: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case email, role
+            case sendEmail = "send_email"
+        }
     }
 
     struct InviteResponse: Encodable {
@@ -31,9 +38,13 @@ struct InviteController {
         /// Token and URL appear only in the response that creates the invite.
         let token: String?
         let url: String?
+        /// Only when created: the queued invite mail, or nil when it was not mailed.
+        var mailId: Int64?
+        var mailed: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case id, email, role, status, token, url
+            case id, email, role, status, token, url, mailed
+            case mailId = "mail_id"
             case invitedBy = "invited_by"
             case createdAt = "created_at"
             case expiresAt = "expires_at"
@@ -63,7 +74,8 @@ struct InviteController {
         let role = try User.Role.parse(body.role)
         let now = self.services.clock.now()
         let token = SecretToken.generate()
-        let invite = try await self.services.database.pool.write { db in
+        let url = "\(self.services.publicBaseURL)/accept-invite#token=\(token.value)"
+        let (invite, mail) = try await self.services.database.pool.write { db in
             if try User.all().live().filter(sql: "email = ?", arguments: [email]).fetchCount(db) > 0 {
                 throw APIError(.conflict, "email_taken", "Someone already has an account with that email address.")
             }
@@ -72,10 +84,18 @@ struct InviteController {
                 arguments: [now, email])
             var invite = Invite(email: email, role: role, tokenHash: token.hash, invitedBy: identity.userId, now: now)
             try invite.insert(db)
-            return invite
+            guard body.sendEmail != false, try MailQueue.smtpConfigured(db) else { return (invite, OutboundMail?.none) }
+            let mail = try MailQueue.enqueue(
+                InviteMail.draft(invite: invite, inviter: identity.user.name, url: url), db: db, seal: self.services.mailSeal,
+                wake: self.services.wake, now: now, messageIdDomain: self.services.messageIdDomain)
+            return (invite, mail)
         }
-        context.logger.info("invite created", metadata: ["invite.id": "\(invite.id!)", "user.id": "\(identity.userId)"])
-        return try self.response(invite, now: now, token: token).response(status: .created, from: request, context: context)
+        context.logger.info(
+            "invite created", metadata: ["invite.id": "\(invite.id!)", "user.id": "\(identity.userId)", "invite.mailed": "\(mail != nil)"])
+        var response = self.response(invite, now: now, token: token)
+        response.mailed = mail != nil
+        response.mailId = mail?.id
+        return try response.response(status: .created, from: request, context: context)
     }
 
     func list(_ request: Request, context: AppRequestContext) async throws -> InviteList {

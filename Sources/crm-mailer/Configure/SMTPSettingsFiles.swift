@@ -57,7 +57,10 @@ struct SMTPSettingsFiles {
             guard stat(path, &info) == 0, info.st_mode & 0o077 == 0 else {
                 throw Self.failure("\(path) can be read by others: chmod 600 it")
             }
-            environment[variable] = try String(contentsOfFile: path, encoding: .utf8)
+            var value = try String(contentsOfFile: path, encoding: .utf8)
+            // An editor's final newline is not part of the value (the entrypoint drops it too).
+            if value.hasSuffix("\n") { value.removeLast() }
+            environment[variable] = value
         }
         return environment
     }

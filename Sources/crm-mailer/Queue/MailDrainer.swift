@@ -54,7 +54,13 @@ struct MailDrainer: Sendable {
     func deliver(_ mail: OutboundMail, client: SMTPClient, smtp: SMTPConfig) async {
         let id = mail.id ?? 0
         let result: Result<Void, SMTPFailure>
-        if let message = self.render(mail, smtp: smtp) {
+        let stillAllowed = await self.recipientsStillAllowed(mail)
+        if !stillAllowed {
+            result = .failure(
+                .init(
+                    code: "recipients", sentence: "A recipient is no longer allowed (an admin deactivated, an invite revoked or used).",
+                    retryable: false))
+        } else if let message = self.render(mail, smtp: smtp) {
             result = await client.send(message: message, recipients: mail.recipientList)
         } else {
             result = .failure(
@@ -89,6 +95,15 @@ struct MailDrainer: Sendable {
                     "mail.status": "\(status.rawValue)", "smtp.error": "\(failure)",
                 ])
         }
+    }
+
+    /// Guardrail 2 again at send time: what was allowed when queued may not be now.
+    func recipientsStillAllowed(_ mail: OutboundMail) async -> Bool {
+        let now = self.now()
+        let refused = try? await self.database.pool.read { db in
+            try MailRecipientPolicy.refused(mail.recipientList, kind: mail.kind, db: db, now: now)
+        }
+        return refused?.isEmpty ?? false
     }
 
     /// The message as sent; the same bytes on every attempt.
