@@ -67,16 +67,18 @@ class Handler:
 
 class SMTPServer:
     def __init__(self, certificates: dict, port: int, security: str = "starttls", mode: str = "accept",
-                 password: str = PASSWORD):
+                 password: str = PASSWORD, exclude_mechanisms: tuple = ()):
         self.port, self.security, self.mode, self.password = port, security, mode, password
         self.lock = threading.Lock()
         self.received: list[dict] = []
         self.data_attempts: Counter = Counter()
         self.auth_failures = 0
+        self.mechanisms_used: list[str] = []
         self.hanging = threading.Event()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(certificates["cert"], certificates["key"])
-        kwargs = dict(authenticator=self.authenticate, auth_required=True)
+        kwargs = dict(authenticator=self.authenticate, auth_required=True,
+                      auth_exclude_mechanism=list(exclude_mechanisms))
         if security == "starttls":
             kwargs.update(tls_context=context, require_starttls=True, auth_require_tls=True)
         elif security == "tls":
@@ -87,6 +89,8 @@ class SMTPServer:
                                      ready_timeout=10, **kwargs)
 
     def authenticate(self, server, session, envelope, mechanism, auth_data):
+        with self.lock:
+            self.mechanisms_used.append(mechanism)
         ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USERNAME \
             and auth_data.password.decode() == self.password
         if not ok:
