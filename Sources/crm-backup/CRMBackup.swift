@@ -10,7 +10,7 @@ struct CRMBackup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crm-backup",
         abstract: "Venture CRM backups: scheduled and on-demand backups, verify, restore.",
-        subcommands: [Serve.self, Verify.self],
+        subcommands: [Serve.self, Verify.self, Take.self, Restore.self],
         defaultSubcommand: Serve.self
     )
 
@@ -20,7 +20,8 @@ struct CRMBackup: AsyncParsableCommand {
         func run() async throws {
             try await WorkerDaemon.main(.backup) { database, heartbeat, environment in
                 let runner = BackupJobRunner(
-                    database: database, dataDir: environment.config.dataDir, logger: environment.logger, now: { Date() })
+                    database: database, dataDir: environment.config.dataDir, logger: environment.logger, now: { Date() },
+                    wake: WakeSender(runDir: environment.config.runDir))
                 BackupFiles.removePartials(in: try BackupFiles.directory(dataDir: environment.config.dataDir))
                 return { wake in
                     if case .message(let message) = wake, message != .backup { return }

@@ -10,7 +10,7 @@ struct CRMTestkit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crm-testkit",
         abstract: "Test helpers (not shipped).",
-        subcommands: [WriteBurst.self, CreateInvestor.self, PairedWrites.self, EnqueueMail.self]
+        subcommands: [WriteBurst.self, CreateInvestor.self, PairedWrites.self, EnqueueMail.self, SeedRecords.self]
     )
 
     /// Creates an investor through `RecordStore`, as another daemon would, then wakes crm-api.
@@ -58,6 +58,31 @@ struct CRMTestkit: AsyncParsableCommand {
                 print(mail.id ?? 0, mail.messageId)
                 if self.everyMs > 0 { try await Task.sleep(for: .milliseconds(self.everyMs)) }
             }
+        }
+    }
+
+    /// Creates `count` investors, each with a contact and a commitment to one of two funds,
+    /// through `RecordStore` (with their history), for the restore drill.
+    struct SeedRecords: AsyncParsableCommand {
+        @Option var database: String
+        @Option var count: Int = 100
+        @Option var prefix: String = "Investor"
+
+        func run() async throws {
+            let store = RecordStore(database: try AppDatabase.open(path: self.database))
+            var funds: [Int64] = []
+            for name in ["\(self.prefix) Fund I", "\(self.prefix) Fund II"] {
+                funds.append(try await store.create(.funds, fields: ["name": .string(name)], by: nil).id)
+            }
+            for index in 0..<self.count {
+                let investor = try await store.create(.investors, fields: ["name": .string("\(self.prefix) \(index)")], by: nil)
+                _ = try await store.create(
+                    .contacts, fields: ["name": .string("Contact \(index)"), "investor_id": .number(Double(investor.id))], by: nil)
+                _ = try await store.create(
+                    .commitments,
+                    fields: ["investor_id": .number(Double(investor.id)), "fund_id": .number(Double(funds[index % 2]))], by: nil)
+            }
+            print("seeded \(self.count)")
         }
     }
 

@@ -109,3 +109,57 @@ def _ready(target):
         return urllib.request.urlopen(target.url("/readyz"), timeout=1).status == 200
     except OSError:
         return False
+
+
+def names(browser) -> list[str]:
+    status, page, _ = browser.call("GET", "/api/tables/investors/records?limit=100")
+    assert status == 200
+    return sorted(record["fields"]["name"] for record in page["records"])
+
+
+def test_a_restore_under_the_running_daemons_serves_the_backup_and_the_safety_backup_undoes_it(start_stack, data_dir):
+    from test_events import EventStream
+
+    stack, browser = signed_in(start_stack)
+    for name in ("Acme", "Beta"):
+        assert browser.call("POST", "/api/tables/investors/records", {"fields": {"name": name}})[0] == 201
+    status, job, _ = browser.call("POST", "/api/fundraising/backup", {})
+    backup_id = wait_for_job(browser, job["id"])["backup_id"]
+    assert browser.call("POST", "/api/tables/investors/records", {"fields": {"name": "Gamma"}})[0] == 201
+    assert browser.call("DELETE", "/api/tables/investors/records/1")[0] in (200, 204)
+    assert names(browser) == ["Beta", "Gamma"]
+
+    status, preview, _ = browser.call("POST", "/api/fundraising/restore-preview", {"backup_id": backup_id})
+    assert status == 200
+    investors = preview["tables"][0]
+    assert (investors["disappearing"], investors["appearing"]) == (1, 1)
+    assert investors["disappearing_sample"][0]["name"] == "Gamma" and investors["appearing_sample"][0]["name"] == "Acme"
+
+    stream = EventStream(stack, browser.cookie)
+    pids = stack.daemons()
+    status, job, _ = browser.call("POST", "/api/fundraising/restore", {"backup_id": backup_id, "confirm": True})
+    assert status == 202 and job["kind"] == "restore"
+    job = wait_for_job(browser, job["id"])
+    assert job["status"] == "succeeded", job
+    assert names(browser) == ["Acme", "Beta"], "the API serves the restored data at once"
+    event = stream.next_event()
+    while event["event"] not in ("reset",):
+        event = stream.next_event()
+    assert "restored" in event["data"]["reason"]
+
+    # Every daemon is the same process, still beating, and writes work.
+    assert stack.daemons() == pids
+    before = {name: row["last_beat_at"] for name, row in stack.status_rows().items()}
+    wait_until(lambda: all(row["last_beat_at"] > before[name] for name, row in stack.status_rows().items()), 10,
+               message="fresh heartbeats after the restore")
+    status, delta, _ = browser.call("POST", "/api/tables/investors/records", {"fields": {"name": "Delta"}})
+    assert status == 201 and delta["id"] == 4, "ids are never reused"
+    status, still_me, _ = browser.call("GET", "/api/auth/me")
+    assert status == 200, "the admin who restored is still signed in"
+
+    status, undo, _ = browser.call("POST", "/api/fundraising/restore",
+                                   {"backup_id": job["safety_backup_id"], "confirm": True})
+    assert status == 202 and wait_for_job(browser, undo["id"])["status"] == "succeeded"
+    assert names(browser) == ["Beta", "Gamma"]
+    _, feed, _ = browser.call("GET", "/api/activity?type=backup")
+    assert [entry["action"] for entry in feed["activity"]].count("restore") == 2

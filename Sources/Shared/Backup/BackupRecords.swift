@@ -25,6 +25,8 @@ public struct BackupRecord: Codable, Sendable, Equatable, FetchableRecord, Table
 public struct BackupJob: Codable, Sendable, Equatable, FetchableRecord, TableRecord {
     public enum Kind: String, Codable, Sendable, DatabaseValueConvertible {
         case manual, scheduled, safety
+        /// Copies a catalogued backup's data back into the live database (a safety backup first).
+        case restore
     }
 
     public enum Status: String, Codable, Sendable, DatabaseValueConvertible {
@@ -37,6 +39,9 @@ public struct BackupJob: Codable, Sendable, Equatable, FetchableRecord, TableRec
     public var scheduledFor: String?
     public var requestedBy: Int64?
     public var backupId: Int64?
+    /// For a restore: the backup restored from, and the safety backup taken just before.
+    public var restoreFrom: Int64?
+    public var safetyBackupId: Int64?
     public var progress: Double
     public var error: String?
     public var createdAt: Date
@@ -47,14 +52,15 @@ public struct BackupJob: Codable, Sendable, Equatable, FetchableRecord, TableRec
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 
     /// Queues a job inside the caller's transaction; returns its id.
-    public static func enqueue(_ kind: Kind, scheduledFor: String? = nil, by userId: Int64?, at now: Date, _ db: Database) throws
-        -> Int64
-    {
+    public static func enqueue(
+        _ kind: Kind, scheduledFor: String? = nil, restoreFrom: Int64? = nil, by userId: Int64?, at now: Date, _ db: Database
+    ) throws -> Int64 {
         try db.execute(
             sql: """
-                INSERT INTO backup_jobs (kind, scheduled_for, requested_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO backup_jobs (kind, scheduled_for, restore_from, requested_by, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [kind, scheduledFor, userId, now, now])
+            arguments: [kind, scheduledFor, restoreFrom, userId, now, now])
         return db.lastInsertedRowID
     }
 }

@@ -106,6 +106,14 @@ public enum ActivityFeed {
                     FROM backups b WHERE b.deleted_at IS NOT NULL
                     """)
             }
+            arms.append(
+                """
+                SELECT 'backup' AS type, j.id AS id, j.finished_at AS at, j.requested_by AS user_id, NULL AS tbl,
+                       NULL AS record_id, 'restore' AS action, NULL AS field, NULL AS old,
+                       json_object('restored_from', j.restore_from, 'safety_backup_id', j.safety_backup_id) AS new
+                FROM backup_jobs j WHERE j.kind = 'restore' AND j.status = 'succeeded'\(filter.userId == nil ? "" : " AND j.requested_by = ?")
+                """)
+            if let userId = filter.userId { arguments.append(userId) }
         }
         guard !arms.isEmpty else { return ([], nil) }
         var sql = "SELECT * FROM (\(arms.joined(separator: " UNION ALL ")))"

@@ -26,6 +26,8 @@ struct BackupController {
         let status: BackupJob.Status
         let progress: Double
         let backupId: Int64?
+        let restoreFrom: Int64?
+        let safetyBackupId: Int64?
         let error: String?
         let createdAt: Date
         let startedAt: Date?
@@ -37,6 +39,8 @@ struct BackupController {
             self.status = job.status
             self.progress = job.progress
             self.backupId = job.backupId
+            self.restoreFrom = job.restoreFrom
+            self.safetyBackupId = job.safetyBackupId
             self.error = job.error
             self.createdAt = job.createdAt
             self.startedAt = job.startedAt
@@ -50,6 +54,10 @@ struct BackupController {
             try container.encode(self.status, forKey: .status)
             try container.encode(self.progress, forKey: .progress)
             try container.encode(self.backupId, forKey: .backupId)
+            if self.kind == .restore {
+                try container.encode(self.restoreFrom, forKey: .restoreFrom)
+                try container.encode(self.safetyBackupId, forKey: .safetyBackupId)
+            }
             try container.encode(self.error, forKey: .error)
             try container.encode(self.createdAt, forKey: .createdAt)
             try container.encode(self.startedAt, forKey: .startedAt)
@@ -59,6 +67,8 @@ struct BackupController {
         enum CodingKeys: String, CodingKey {
             case id, kind, status, progress, error
             case backupId = "backup_id"
+            case restoreFrom = "restore_from"
+            case safetyBackupId = "safety_backup_id"
             case createdAt = "created_at"
             case startedAt = "started_at"
             case finishedAt = "finished_at"

@@ -73,6 +73,13 @@ actor EventHub {
         return events.count
     }
 
+    /// Tells every client to reload everything.
+    func reset(reason: String) {
+        for continuation in self.subscribers.values {
+            continuation.yield(ChangeEvent(id: self.lastPublishedId, kind: .reset, data: ["reason": .string(reason)]))
+        }
+    }
+
     /// Keeps idle streams open through proxies.
     func ping() {
         for continuation in self.subscribers.values { continuation.yield(ChangeEvent(id: 0, kind: .ping, data: [:])) }

@@ -28,7 +28,11 @@ struct EventPump: Service {
         let socketPath = self.config.socketPath(for: .api)
         try await WakeSignals.listen(socketPath: socketPath, pollInterval: .seconds(2), logger: self.logger) { wakes in
             let forward = Task {
-                for await _ in wakes { self.nudge() }
+                for await wake in wakes {
+                    // After a restore every client reloads: the data changed under them at once.
+                    if case .message(.reload) = wake { await self.hub.reset(reason: "the data was restored from a backup") }
+                    self.nudge()
+                }
             }
             let pings = Task {
                 while !Task.isCancelled {

@@ -15,6 +15,8 @@ struct BackupJobRunner: Sendable {
     let dataDir: String
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Tells the other daemons to reload after a restore; nil in tests.
+    var wake: WakeSender? = nil
 
     /// Queues today's scheduled backup once its time has come (also after the box was off).
     func scheduleIfDue() async throws {
@@ -34,6 +36,10 @@ struct BackupJobRunner: Sendable {
     /// Runs every queued job (and any whose runner died), oldest first.
     func drain() async {
         while let job = await self.claim() {
+            if job.kind == .restore {
+                await self.restore(job)
+                continue
+            }
             do {
                 let backup = try await self.run(job)
                 self.logger.info("backup taken", metadata: ["backup.id": "\(backup.id)", "backup.bytes": "\(backup.sizeBytes)"])
@@ -83,12 +89,17 @@ struct BackupJobRunner: Sendable {
     }
 
     func run(_ job: BackupJob) async throws -> BackupRecord {
+        try await self.takeBackup(kind: job.kind, jobId: job.id)
+    }
+
+    /// Takes one backup of `kind` for job `jobId` and catalogues it (not yet verified).
+    func takeBackup(kind: BackupJob.Kind, jobId: Int64) async throws -> BackupRecord {
         let directory = try BackupFiles.directory(dataDir: self.dataDir)
         let started = self.now()
-        var name = BackupFiles.fileName(at: started, kind: job.kind)
+        var name = BackupFiles.fileName(at: started, kind: kind)
         var suffix = 2
         while FileManager.default.fileExists(atPath: directory + "/" + name) {
-            name = BackupFiles.fileName(at: started, kind: job.kind).replacingOccurrences(of: ".sqlite", with: "-\(suffix).sqlite")
+            name = BackupFiles.fileName(at: started, kind: kind).replacingOccurrences(of: ".sqlite", with: "-\(suffix).sqlite")
             suffix += 1
         }
         let final = directory + "/" + name
@@ -124,11 +135,12 @@ struct BackupJobRunner: Sendable {
                     INSERT INTO backups (file_name, kind, size_bytes, sha256, schema_version, row_counts, job_id, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [fileName, job.kind, size, digest, Migrations.identifiers.last!, counts, job.id, started, now])
+                arguments: [fileName, kind, size, digest, Migrations.identifiers.last!, counts, jobId, started, now])
             let id = db.lastInsertedRowID
+            let column = kind == .safety ? "safety_backup_id" : "backup_id"
             try db.execute(
-                sql: "UPDATE backup_jobs SET backup_id = ?, progress = 0.9, updated_at = ? WHERE id = ?",
-                arguments: [id, now, job.id])
+                sql: "UPDATE backup_jobs SET \(column) = ?, progress = 0.9, updated_at = ? WHERE id = ?",
+                arguments: [id, now, jobId])
             return try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups WHERE id = ?", arguments: [id])!
         }
     }

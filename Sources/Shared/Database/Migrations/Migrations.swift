@@ -11,6 +11,7 @@ public enum Migrations {
         migrator.registerMigration(Migration004FeatureRequests.identifier, migrate: Migration004FeatureRequests.apply)
         migrator.registerMigration(Migration005Backups.identifier, migrate: Migration005Backups.apply)
         migrator.registerMigration(Migration006OutboundMail.identifier, migrate: Migration006OutboundMail.apply)
+        migrator.registerMigration(Migration007Restore.identifier, migrate: Migration007Restore.apply)
         return migrator
     }()
 

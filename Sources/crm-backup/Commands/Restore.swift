@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import Shared
+
+extension CRMBackup {
+    /// `crm-backup restore ID`: the same restore as the API's (safety backup first, daemons told to
+    /// reload), run in this process. With `--into FILE`: restores into that copy of a database
+    /// instead of the live one (a restore drill; no safety backup, the live data is untouched).
+    struct Restore: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Restore a catalogued backup (or drill it into a copy).")
+
+        @Argument(help: "The backup's id.") var id: Int64
+        @Option(help: "A database file to restore into instead of the live database.") var into: String?
+
+        func run() async throws {
+            do {
+                let (environment, database, runner) = try await CRMBackup.localRunner()
+                if let into = self.into {
+                    try await self.drill(into: into, database: database, dataDir: environment.config.dataDir)
+                    return
+                }
+                let jobId = try await database.pool.write { db in
+                    try BackupJob.enqueue(.restore, restoreFrom: self.id, by: nil, at: Date(), db)
+                }
+                await runner.drain()
+                let job = try await database.pool.read { db in
+                    try BackupJob.fetchOne(db, sql: "SELECT * FROM backup_jobs WHERE id = ?", arguments: [jobId])
+                }
+                guard let job, job.status == .succeeded else {
+                    throw StartupFailure(.failure, job?.error ?? "the restore did not finish")
+                }
+                print("restored backup \(self.id); safety backup \(job.safetyBackupId.map(String.init) ?? "?")")
+            } catch {
+                throw StartupFailure.exit(error, command: "crm-backup restore")
+            }
+        }
+
+        func drill(into path: String, database: AppDatabase, dataDir: String) async throws {
+            let directory = try BackupFiles.directory(dataDir: dataDir)
+            guard let (backup, checks) = try await BackupVerifier.verify(backupId: self.id, database: database, directory: directory, now: Date())
+            else { throw StartupFailure(.input, "there is no backup \(self.id)") }
+            guard checks.allSatisfy(\.ok) else { throw StartupFailure(.failure, "backup \(self.id) failed verification") }
+            let scratch = path + ".restore-source"
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            try? FileManager.default.removeItem(atPath: scratch)
+            try FileManager.default.copyItem(atPath: directory + "/" + backup.fileName, toPath: scratch)
+            try BackupRestore.prepare(scratchPath: scratch)
+            let target = try AppDatabase.open(path: path)
+            let counts = try await BackupRestore.copy(fromPreparedCopy: scratch, into: target, by: nil, now: Date())
+            for (table, count) in counts.sorted(by: { $0.key < $1.key }) { print("\(table) \(count)") }
+        }
+    }
+}
