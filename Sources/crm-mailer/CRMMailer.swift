@@ -31,7 +31,12 @@ struct CRMMailer: AsyncParsableCommand {
                 return { wake in
                     if case .message(let message) = wake, message != .outbound { return }
                     if let due = await drainer.drain() {
-                        await timer.schedule(at: due, now: Date()) { sender.send(.outbound, to: .mailer) }
+                        // Never sooner than shortly from now, so a row that cannot be claimed
+                        // (a database error) cannot spin the loop.
+                        let now = Date()
+                        await timer.schedule(at: max(due, now.addingTimeInterval(0.2)), now: now) {
+                            sender.send(.outbound, to: .mailer)
+                        }
                     }
                 }
             }

@@ -15,13 +15,16 @@ struct MailDrainer: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
 
-    /// Sends everything due; returns when the next queued mail falls due, if any.
+    /// Sends everything due; returns when the next queued mail falls due, if any. Without SMTP
+    /// nothing is due: mail waits in the queue (and the depth is still reported).
     func drain() async -> Date? {
-        if let smtp = self.smtp {
-            let client = SMTPClient(config: smtp)
-            while let mail = await self.claim(smtp: smtp) {
-                await self.deliver(mail, client: client, smtp: smtp)
-            }
+        guard let smtp = self.smtp else {
+            _ = await self.report()
+            return nil
+        }
+        let client = SMTPClient(config: smtp)
+        while let mail = await self.claim(smtp: smtp) {
+            await self.deliver(mail, client: client, smtp: smtp)
         }
         return await self.report()
     }
