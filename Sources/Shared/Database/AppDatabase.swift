@@ -38,6 +38,7 @@ public struct AppDatabase: Sendable {
         configuration.publicStatementArguments = false
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            db.add(function: ViewText.sqlFunction)
         }
         return configuration
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 import Logging
 import Shared
@@ -23,8 +24,8 @@ struct GridStateController {
 
     struct StateDocument: Encodable {
         let tables: [String: TableState]
-        /// Saved views join the document with the views issue.
-        let views: [JSONValue]
+        /// The saved views the caller can see (shared ones, then their personal ones), all tables.
+        let views: [ViewsController.ViewResponse]
     }
 
     struct StateResponse: ResponseEncodable {
@@ -59,7 +60,9 @@ struct GridStateController {
     }
 
     func get(_ request: Request, context: AppRequestContext) async throws -> StateResponse {
+        let userId = try context.requireIdentity().userId
         let (stamp, tables) = try await self.store.snapshot()
+        let views = try await self.services.database.pool.read { db in try ViewStore.visible(userId: userId, db) }
         let document = StateDocument(
             tables: Dictionary(
                 uniqueKeysWithValues: tables.map { table, snapshot in
@@ -70,7 +73,7 @@ struct GridStateController {
                             records: snapshot.records.map(RecordsController.RecordResponse.init))
                     )
                 }),
-            views: [])
+            views: views.map(ViewsController.ViewResponse.init))
         return StateResponse(version: stamp.version, updatedAt: stamp.updatedAt, updatedBy: stamp.updatedBy, state: document)
     }
 

@@ -155,6 +155,20 @@ struct RecordsController {
     func list(_ request: Request, context: AppRequestContext) async throws -> RecordList {
         let table = try Self.table(context)
         let limit = try Self.limit(request)
+        if ViewsController.namesAQuery(request) {
+            let views = ViewsController(services: self.services)
+            let query = try await views.query(request, context: context, table: table)
+            let dates = try await views.dates()
+            let cursor = request.uri.queryParameters.get("cursor").flatMap { $0.isEmpty ? nil : String($0) }
+            let page = try await ViewsController.mapping {
+                try await self.services.database.pool.read { db in
+                    let page = try query.page(table, limit: limit, cursor: cursor, dates: dates, db)
+                    // The total comes with the first page; later pages ask /records/count if they need it.
+                    return (page, cursor == nil ? try query.count(table, dates: dates, db) : nil)
+                }
+            }
+            return RecordList(records: page.0.records.map(RecordResponse.init), nextCursor: page.0.next, total: page.1)
+        }
         let after = try Self.cursor(request)
         let page = try await self.store.list(table, limit: limit, afterId: after)
         return RecordList(records: page.records.map(RecordResponse.init), nextCursor: page.next.map(String.init), total: page.total)

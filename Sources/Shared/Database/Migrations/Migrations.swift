@@ -12,6 +12,7 @@ public enum Migrations {
         migrator.registerMigration(Migration005Backups.identifier, migrate: Migration005Backups.apply)
         migrator.registerMigration(Migration006OutboundMail.identifier, migrate: Migration006OutboundMail.apply)
         migrator.registerMigration(Migration007Restore.identifier, migrate: Migration007Restore.apply)
+        migrator.registerMigration(Migration008Views.identifier, migrate: Migration008Views.apply)
         return migrator
     }()
 

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+
+/// How a view reads one field in SQL: the expression for its value, what kind of value it is,
+/// and what "blank" means for it.
+public struct FieldColumn: Sendable {
+    public enum Category: Sendable, Equatable {
+        case text, select, multi, number, checkbox, date, datetime, link
+    }
+
+    /// How a datetime column writes instants: the API's ISO form, or GRDB's for record metadata.
+    public enum InstantFormat: Sendable {
+        case iso, grdb
+    }
+
+    public let field: FieldDefinition
+    public let category: Category
+    /// The stored value; custom fields read their key out of the `custom` JSON (path bound).
+    public let value: SQLFragment
+    /// What a filter value is multiplied by to compare with what is stored (currency cents).
+    public let scale: Double
+    public let instantFormat: InstantFormat
+
+    /// The column for a field, or nil for a type views cannot read yet (formulas).
+    public init?(_ field: FieldDefinition) {
+        self.field = field
+        self.instantFormat = field.type == .createdTime || field.type == .lastModifiedTime ? .grdb : .iso
+        switch field.type {
+        case .text, .longText, .email, .url, .phone: self.category = .text
+        case .singleSelect: self.category = .select
+        case .multiSelect: self.category = .multi
+        case .number, .currency, .percent, .rating: self.category = .number
+        case .checkbox: self.category = .checkbox
+        case .date: self.category = .date
+        case .datetime, .createdTime, .lastModifiedTime: self.category = .datetime
+        case .link, .lastModifiedBy: self.category = .link
+        case .formula: return nil
+        }
+        switch field.type {
+        case .createdTime: self.value = SQLFragment("created_at")
+        case .lastModifiedTime: self.value = SQLFragment("updated_at")
+        case .lastModifiedBy: self.value = SQLFragment("last_modified_by")
+        default:
+            if field.isCore {
+                self.value = SQLFragment("\"" + field.key.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+            } else {
+                self.value = SQLFragment("json_extract(custom, ?)", [("$.\"" + field.key + "\"").databaseValue])
+            }
+        }
+        self.scale = field.isCore && field.type == .currency ? 100 : 1
+    }
+
+    /// True when the field holds nothing (a checkbox is never blank: unticked is a value).
+    public var isBlank: SQLFragment {
+        let value = self.value
+        switch self.category {
+        case .text, .select, .date, .datetime: return SQLFragment("(") + value + SQLFragment(" IS NULL OR ") + value + SQLFragment(" = '')")
+        case .multi:
+            return SQLFragment("(") + value + SQLFragment(" IS NULL OR json_array_length(") + value + SQLFragment(") = 0)")
+        case .number, .link: return SQLFragment("(") + value + SQLFragment(" IS NULL)")
+        case .checkbox: return SQLFragment("0")
+        }
+    }
+
+    /// The folded text of the value (text, selects; a multi-select's JSON text).
+    public var folded: SQLFragment { SQLFragment("crm_fold(") + self.value + SQLFragment(")") }
+
+    /// The select's options in their defined order, for sorting by option order.
+    public var choices: [String] {
+        guard case .array(let choices)? = self.field.optionValues["choices"] else { return [] }
+        return choices.compactMap { if case .string(let choice) = $0 { choice } else { nil } }
+    }
+
+    /// The key a sort orders non-blank values by (never NULL, so keyset comparisons hold).
+    public var sortKey: SQLFragment {
+        switch self.category {
+        case .text, .date, .datetime: return SQLFragment("coalesce(") + self.folded + SQLFragment(", '')")
+        case .select:
+            let choices = self.choices
+            guard !choices.isEmpty else { return SQLFragment("coalesce(") + self.folded + SQLFragment(", '')") }
+            var fragment = SQLFragment("CASE ") + self.value
+            for (index, choice) in choices.enumerated() { fragment = fragment + SQLFragment(" WHEN ? THEN \(index)", [choice.databaseValue]) }
+            return fragment + SQLFragment(" ELSE \(choices.count) END")
+        case .multi:
+            return SQLFragment("coalesce(crm_fold(json_extract(") + self.value + SQLFragment(", '$[0]')), '')")
+        case .number, .link, .checkbox: return SQLFragment("coalesce(") + self.value + SQLFragment(", 0)")
+        }
+    }
+
+    /// A bound instant in this column's stored format.
+    func instant(_ date: Date) -> DatabaseValue {
+        switch self.instantFormat {
+        case .iso: FieldValues.formatDateTime(date).databaseValue
+        case .grdb: date.databaseValue
+        }
+    }
+}
