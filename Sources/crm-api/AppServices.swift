@@ -22,6 +22,8 @@ struct AppServices: Sendable {
     let eventPump: EventPump
     /// Wakes the other daemons after committing work for them.
     let wake: WakeSender
+    /// Totals of filtered lists per query and data version.
+    let totals = TotalCache()
     /// Seals queued mail bodies that carry a secret; nil without CRM_SECRET_KEY (development).
     let mailSeal: MailSeal?
 

@@ -160,14 +160,20 @@ struct RecordsController {
             let query = try await views.query(request, context: context, table: table)
             let dates = try await views.dates()
             let cursor = request.uri.queryParameters.get("cursor").flatMap { $0.isEmpty ? nil : String($0) }
-            let page = try await ViewsController.mapping {
+            let (page, version) = try await ViewsController.mapping {
                 try await self.services.database.pool.read { db in
-                    let page = try query.page(table, limit: limit, cursor: cursor, dates: dates, db)
-                    // The total comes with the first page; later pages ask /records/count if they need it.
-                    return (page, cursor == nil ? try query.count(table, dates: dates, db) : nil)
+                    (
+                        try query.page(table, limit: limit, cursor: cursor, dates: dates, db),
+                        try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state") ?? 0
+                    )
                 }
             }
-            return RecordList(records: page.0.records.map(RecordResponse.init), nextCursor: page.0.next, total: page.1)
+            let key = try ViewsController.totalKey(table: table, query: query, version: version, dates: dates)
+            let database = self.services.database
+            let total = await self.services.totals.total(for: key) {
+                try await database.pool.read { db in try query.count(table, dates: dates, db) }
+            }
+            return RecordList(records: page.records.map(RecordResponse.init), nextCursor: page.next, total: total)
         }
         let after = try Self.cursor(request)
         let page = try await self.store.list(table, limit: limit, afterId: after)

@@ -167,9 +167,13 @@ struct ViewsController {
         let table = try RecordsController.table(context)
         let query = try await self.query(request, context: context, table: table)
         let dates = try await self.dates()
-        return CountResponse(total: try await Self.mapping {
-            try await self.services.database.pool.read { db in try query.count(table, dates: dates, db) }
-        })
+        let (total, version) = try await Self.mapping {
+            try await self.services.database.pool.read { db in
+                (try query.count(table, dates: dates, db), try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state") ?? 0)
+            }
+        }
+        _ = await self.services.totals.total(for: try Self.totalKey(table: table, query: query, version: version, dates: dates)) { total }
+        return CountResponse(total: total)
     }
 
     func groups(_ request: Request, context: AppRequestContext) async throws -> GroupList {
@@ -207,6 +211,14 @@ struct ViewsController {
         if let sort = parameters.get("sort") { query.sorts = try Self.sorts(String(sort), parameter: "sort") }
         if let search = parameters.get("search") { query.search = String(search) }
         return query
+    }
+
+    /// What a cached total depends on: the table, the filter and search, the data version and the
+    /// day (relative dates move at midnight).
+    static func totalKey(table: RecordTable, query: RecordQuery, version: Int, dates: ViewDates) throws -> String {
+        let filter = String(decoding: try JSONEncoder().encode(query.filter), as: UTF8.self)
+        let hidden = (query.fields ?? []).filter { $0.hidden == true }.map(\.key).sorted().joined(separator: ",")
+        return [table.rawValue, String(version), dates.day(of: dates.now), filter, query.search ?? "", hidden].joined(separator: "\u{1}")
     }
 
     /// Whether the request names a view, filter, sort or search (else the plain id-ordered list).
