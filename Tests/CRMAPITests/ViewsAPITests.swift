@@ -124,7 +124,9 @@ import Testing
             let graveyard = try await app.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT id FROM views WHERE name = 'Graveyard'") }!
             #expect(try await names("view=\(graveyard)") == ["100% Capital"])
             let first = try await bob.send(.get, "/api/tables/investors/records?sort=name&limit=2")
-            #expect(first.value("total") == 5)
+            // On a small table the total comes with the first page unless the machine is very busy.
+            #expect(first.value("total") == 5 || first.value("total") == .null)
+            #expect(try await bob.send(.get, "/api/tables/investors/records/count?sort=name").value("total") == 5)
             guard case .string(let cursor)? = first.value("next_cursor") else { return }
             let second = try await bob.send(.get, "/api/tables/investors/records?sort=name&limit=2&cursor=\(cursor)")
             #expect(second.value("total") == 5 && second.body.contains("O'Brien"), "the total is cached for the query and version")
