@@ -96,7 +96,9 @@ def main():
         page_url = server.url(f"/api/tables/investors/records?view={view_id}&limit=100")
         first = get(page_url, server.token)
         http = timed(lambda: get(page_url, server.token))
-        total = first["total"]
+        count_started = time.perf_counter()
+        total = get(server.url(f"/api/tables/investors/records/count?view={view_id}"), server.token)["total"]
+        count_ms = (time.perf_counter() - count_started) * 1000
 
         shell = [shell_ms(server.database) for _ in range(RUNS)]
 
@@ -132,7 +134,8 @@ descending then name; {total:,} records match; first page of 100, {RUNS} runs ea
 
 | path | p50 | p99 |
 |---|---|---|
-| crm-api: `GET …/records?view=ID&limit=100` (page + total, case folding) | {ours:.0f} ms | {percentile(http, 0.99):.0f} ms |
+| crm-api: `GET …/records?view=ID&limit=100` (the page; the total follows in the background) | {ours:.0f} ms | {percentile(http, 0.99):.0f} ms |
+| crm-api: `GET …/records/count?view=ID` (one run, the total computed again) | {count_ms:.0f} ms | |
 | the same question as plain SQL in the `sqlite3` shell (`.timer`) | {plain:.0f} ms | {percentile(shell, 0.99):.0f} ms |
 | the same SQL through Datasette {subprocess.run([sys.executable, "-m", "datasette", "--version"], capture_output=True, text=True).stdout.split()[-1]} (HTTP) | {theirs:.0f} ms | {percentile(served, 0.99):.0f} ms |
 

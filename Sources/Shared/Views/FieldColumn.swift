@@ -62,8 +62,16 @@ public struct FieldColumn: Sendable {
         }
     }
 
-    /// The folded text of the value (text, selects; a multi-select's JSON text).
-    public var folded: SQLFragment { SQLFragment("crm_fold(") + self.value + SQLFragment(")") }
+    /// The folded text of the value (text, selects; a multi-select's JSON text). ASCII text is
+    /// folded by SQLite's own `lower()` (the same mapping for ASCII); only text with other
+    /// characters calls into `crm_fold`, which made a million-row filter about 2× faster.
+    public var folded: SQLFragment {
+        SQLFragment("CASE WHEN ") + self.value + SQLFragment(" GLOB ? THEN crm_fold(", [Self.nonASCII]) + self.value
+            + SQLFragment(") ELSE lower(") + self.value + SQLFragment(") END")
+    }
+
+    /// A GLOB pattern matching text with any character outside ASCII.
+    static let nonASCII: DatabaseValue = "*[^\u{01}-\u{7F}]*".databaseValue
 
     /// The select's options in their defined order, for sorting by option order.
     public var choices: [String] {

@@ -105,6 +105,18 @@ public struct ViewCompiler: Sendable {
         default: break
         }
         switch column.category {
+        case .select where !column.choices.isEmpty && op != .contains && op != .doesNotContain:
+            // Stored values are the options' exact spellings: compare with the options the folded
+            // values name, so the column's index can serve the condition.
+            let wanted = op == .isAnyOf || op == .isNoneOf ? try Self.texts(condition.value) : [try Self.text(condition.value)]
+            let folded = Set(wanted.map(ViewText.fold))
+            let options = column.choices.filter { folded.contains(ViewText.fold($0)) }.map(\.databaseValue)
+            let positive = op == .is || op == .isAnyOf
+            guard !options.isEmpty else { return SQLFragment(positive ? "0" : "1") }
+            let list = SQLFragment.list(options)
+            return positive
+                ? value + SQLFragment(" IN (") + list + SQLFragment(")")
+                : SQLFragment("(") + value + SQLFragment(" IS NULL OR ") + value + SQLFragment(" NOT IN (") + list + SQLFragment("))")
         case .text, .select:
             if op == .isAnyOf || op == .isNoneOf {
                 let list = SQLFragment.list(try Self.texts(condition.value).map { ViewText.fold($0).databaseValue })
