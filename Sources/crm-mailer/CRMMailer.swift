@@ -46,8 +46,17 @@ struct CRMMailer: AsyncParsableCommand {
         /// setting must not take the whole CRM down.
         static func loadSMTP(heartbeat: Heartbeat, logger: Logger) async -> SMTPConfig? {
             await heartbeat.set("curl_version", .string(Curl.version))
+            let environment: [String: String]
+            do {
+                environment = try SMTPSettingsFiles.environmentWithCredentials(ProcessInfo.processInfo.environment)
+            } catch {
+                await heartbeat.set("smtp_configured", false)
+                await heartbeat.set("smtp_error", .string("\(error)"))
+                logger.error("SMTP credentials cannot be read", metadata: ["error": "\(error)"])
+                return nil
+            }
             do throws(ConfigError) {
-                let smtp = try SMTPConfig.load(environment: ProcessInfo.processInfo.environment)
+                let smtp = try SMTPConfig.load(environment: environment)
                 await heartbeat.set("smtp_configured", .bool(smtp != nil))
                 if smtp == nil { logger.notice("SMTP is not configured: queued mail waits until it is") }
                 if let smtp, smtp.security == .none, smtp.username != nil {

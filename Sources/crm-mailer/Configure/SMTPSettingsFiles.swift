@@ -11,9 +11,24 @@ struct SMTPSettingsFiles {
     ]
 
     let directory: String
+    /// Prepended to each file name: "" in the data directory, "smtp_" among systemd credentials.
+    let prefix: String
 
     init(dataDir: String) {
         self.directory = dataDir + "/secrets/smtp"
+        self.prefix = ""
+    }
+
+    /// The files systemd hands crm-mailer through `LoadCredential=smtp:…` (`smtp_host`, …).
+    init(credentialsDirectory: String) {
+        self.directory = credentialsDirectory
+        self.prefix = "smtp_"
+    }
+
+    /// The process environment with any `SMTP_*` it lacks filled from systemd credentials.
+    static func environmentWithCredentials(_ environment: [String: String]) throws -> [String: String] {
+        guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else { return environment }
+        return environment.merging(try SMTPSettingsFiles(credentialsDirectory: directory).environment()) { mine, _ in mine }
     }
 
     /// Replaces the settings: each file written to a temporary name, fsynced and renamed, so a
@@ -51,7 +66,7 @@ struct SMTPSettingsFiles {
     func environment() throws -> [String: String] {
         var environment: [String: String] = [:]
         for (name, variable) in Self.variables {
-            let path = self.directory + "/" + name
+            let path = self.directory + "/" + self.prefix + name
             guard FileManager.default.fileExists(atPath: path) else { continue }
             var info = stat()
             guard stat(path, &info) == 0, info.st_mode & 0o077 == 0 else {
