@@ -74,3 +74,26 @@ def test_forwarded_for_from_an_untrusted_peer_does_not_dodge_the_lockout(start_s
                                          headers={"X-Forwarded-For": "198.51.100.1"})
     assert status == 429 and body["error"] == "rate_limited"
     assert int(headers["Retry-After"]) > 0
+
+
+def test_reset_admin_password_gives_a_one_time_password_and_ends_sessions(start_stack):
+    stack = start_stack()
+    assert run("crm-api", "create-admin", "--email", "root@example.com", env=stack.env, input=PASSWORD + "\n").returncode == 0
+    stack.wait_ready()
+    browser = Browser(stack)
+    assert browser.call("POST", "/api/auth/login", {"email": "root@example.com", "password": PASSWORD})[0] == 200
+
+    refused = run("crm-api", "reset-admin-password", "--email", "nobody@example.com", env=stack.env)
+    assert refused.returncode == 65 and "no active admin" in refused.stderr
+
+    reset = run("crm-api", "reset-admin-password", "--email", "Root@Example.com", env=stack.env)
+    assert reset.returncode == 0, reset.stderr
+    [line] = [line for line in reset.stdout.splitlines() if line.startswith("One-time password: ")]
+    one_time = line.removeprefix("One-time password: ")
+    assert browser.call("GET", "/api/auth/me")[0] == 401, "the old session ended"
+    assert Browser(stack).call("POST", "/api/auth/login", {"email": "root@example.com", "password": PASSWORD})[0] == 401
+    fresh = Browser(stack)
+    assert fresh.call("POST", "/api/auth/login", {"email": "root@example.com", "password": one_time})[0] == 200
+    status, body, _ = fresh.call("GET", "/api/security/status")
+    assert (status, body["error"]) == (403, "password_change_required")
+    assert one_time not in stack.output()

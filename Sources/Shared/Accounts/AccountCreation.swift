@@ -9,6 +9,7 @@ public struct AccountCreation: Sendable {
         case invalidName
         case weakPassword(String)
         case emailTaken
+        case noSuchAdmin
 
         public var description: String {
             switch self {
@@ -16,6 +17,7 @@ public struct AccountCreation: Sendable {
             case .invalidName: PersonName.problem
             case .weakPassword(let reason): reason
             case .emailTaken: "An account with that email address already exists."
+            case .noSuchAdmin: "There is no active admin with that email address."
             }
         }
     }
@@ -42,6 +44,26 @@ public struct AccountCreation: Sendable {
             }
             var user = User(email: email, name: name, role: .admin, passwordHash: hash, mustChangePassword: mustChangePassword)
             try user.insert(db)
+            return user
+        }
+    }
+
+    /// Gives an active admin a new password that must be changed at the next sign-in, and ends
+    /// every session they had (a locked-out or compromised admin starts afresh). API tokens stay:
+    /// the admin revokes those they no longer trust.
+    public func resetAdminPassword(email rawEmail: String, password: String, now: Date) async throws -> User {
+        guard let email = EmailAddress.normalized(rawEmail) else { throw Failure.invalidEmail }
+        if let reason = PasswordPolicy.problem(password: password, email: email) { throw Failure.weakPassword(reason) }
+        let hash = try await self.hasher.hash(password)
+        return try await self.database.pool.write { db in
+            guard var user = try User.all().activeAdmins().filter(sql: "email = ?", arguments: [email]).fetchOne(db) else {
+                throw Failure.noSuchAdmin
+            }
+            user.passwordHash = hash
+            user.mustChangePassword = true
+            try user.update(db, columns: ["password_hash", "must_change_password"])
+            try db.execute(
+                sql: "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [now, user.id])
             return user
         }
     }
