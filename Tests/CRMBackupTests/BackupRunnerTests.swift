@@ -100,3 +100,30 @@ import Testing
         #expect(status == "succeeded")
     }
 }
+
+@Suite struct LeftoverFilesTests {
+    /// Regression: a crm-backup killed mid-copy left `<name>.partial-journal` behind; it was never
+    /// cleaned up, and a new copy under the same name would have had it rolled back into it.
+    @Test func leftoversOfACrashAreRemovedAndAStaleJournalCannotSpoilTheNextBackup() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try directory.migratedDatabase()
+        _ = try await RecordStore(database: database).create(.investors, fields: ["name": "Acme"], by: nil)
+        let backups = try BackupFiles.directory(dataDir: directory.path)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let name = BackupFiles.fileName(at: now, kind: .manual)
+        for leftover in [name + ".partial", name + ".partial-journal", ".restore-3.sqlite", ".restore-3.sqlite-journal"] {
+            try Data(repeating: 0xAB, count: 4096).write(to: URL(fileURLWithPath: backups + "/" + leftover))
+        }
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: backups + "/crm-20260101T000000Z-manual.sqlite"))
+        BackupFiles.removePartials(in: backups)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: backups) == ["crm-20260101T000000Z-manual.sqlite"])
+
+        // A stale journal appearing beside the next copy's name is removed before the copy starts.
+        try Data(repeating: 0xCD, count: 4096).write(to: URL(fileURLWithPath: backups + "/" + name + ".partial-journal"))
+        _ = try await database.pool.write { db in try BackupJob.enqueue(.manual, by: nil, at: now, db) }
+        await BackupJobRunner(database: database, dataDir: directory.path, logger: Logger(label: "test"), now: { now }).drain()
+        let backup = try #require(try await database.pool.read { db in try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups") })
+        #expect(backup.verifyOk == true && backup.fileName == name)
+        #expect(!FileManager.default.fileExists(atPath: backups + "/" + name + ".partial-journal"))
+    }
+}

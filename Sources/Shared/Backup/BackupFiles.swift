@@ -39,11 +39,18 @@ public enum BackupFiles {
         guard Foundation.fsync(fd) == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 
-    /// Files a crashed backup left behind (never catalogued), removed at start.
+    /// Files a crashed backup or restore left behind (never catalogued), removed at start: the
+    /// `.partial` copy, the journal SQLite keeps beside it, and a restore's scratch copy.
     public static func removePartials(in directory: String) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        for name in names where name.hasSuffix(".partial") {
+        for name in names where name.contains(".partial") || name.hasPrefix(".restore-") {
             try? FileManager.default.removeItem(atPath: directory + "/" + name)
         }
+    }
+
+    /// Removes a database file and the journal, WAL and shared-memory files SQLite may have left
+    /// beside it; a stale hot journal next to a new file would be rolled back into it.
+    public static func removeDatabaseFile(_ path: String) {
+        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }

@@ -104,7 +104,7 @@ struct BackupJobRunner: Sendable {
         }
         let final = directory + "/" + name
         let partial = final + ".partial"
-        try? FileManager.default.removeItem(atPath: partial)
+        BackupFiles.removeDatabaseFile(partial)
 
         let copy = try DatabaseQueue(path: partial)
         try self.database.pool.backup(to: copy)

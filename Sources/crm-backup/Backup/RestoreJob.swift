@@ -20,7 +20,7 @@ extension BackupJobRunner {
             return
         }
         let scratch = directory + "/.restore-\(job.id).sqlite"
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        defer { BackupFiles.removeDatabaseFile(scratch) }
         do {
             let counts = try await self.restoreSteps(job, directory: directory, scratch: scratch)
             await self.finish(job, error: nil)
@@ -53,7 +53,7 @@ extension BackupJobRunner {
         }
         await self.progress(job, 0.2)
 
-        try? FileManager.default.removeItem(atPath: scratch)
+        BackupFiles.removeDatabaseFile(scratch)
         try FileManager.default.copyItem(atPath: directory + "/" + source.fileName, toPath: scratch)
         chmod(scratch, 0o600)
         try BackupRestore.prepare(scratchPath: scratch)

@@ -42,8 +42,8 @@ extension CRMBackup {
             else { throw StartupFailure(.input, "there is no backup \(self.id)") }
             guard checks.allSatisfy(\.ok) else { throw StartupFailure(.failure, "backup \(self.id) failed verification") }
             let scratch = path + ".restore-source"
-            defer { try? FileManager.default.removeItem(atPath: scratch) }
-            try? FileManager.default.removeItem(atPath: scratch)
+            defer { BackupFiles.removeDatabaseFile(scratch) }
+            BackupFiles.removeDatabaseFile(scratch)
             try FileManager.default.copyItem(atPath: directory + "/" + backup.fileName, toPath: scratch)
             try BackupRestore.prepare(scratchPath: scratch)
             let target = try AppDatabase.open(path: path)
