@@ -58,6 +58,24 @@ import Testing
     }
 }
 
+extension MailTests {
+    /// Product rule 3: a mail row set aside (deleted_at) is not shown.
+    @Test func aDeletedMailIsNotShown() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com", role: .admin)
+        try await app.test { ada in
+            try await ada.login("ada@example.com")
+            let queued = try await ada.send(.post, "/api/admin/digest/test-email", json: "{}")
+            guard case .number(let id)? = queued.value("id") else { return }
+            try await app.database.pool.write { db in
+                try db.execute(sql: "UPDATE outbound_mail SET deleted_at = ? WHERE id = ?", arguments: [Date(), Int64(id)])
+            }
+            #expect(try await ada.send(.get, "/api/admin/mail/\(Int(id))").status == .notFound)
+            #expect(try await ada.send(.get, "/api/admin/mail").value("mail") == [])
+        }
+    }
+}
+
 @Suite struct InviteMailTests {
     func reportSMTP(_ app: TestApp, configured: Bool) async throws {
         try await app.database.pool.write { db in

@@ -23,7 +23,7 @@ import Testing
 
         await self.runner(directory, database).drain()
 
-        let job = try #require(try await database.pool.read { db in try BackupJob.fetchOne(db, sql: "SELECT * FROM backup_jobs WHERE id = ?", arguments: [jobId]) })
+        let job = try #require(try await database.pool.read { db in try BackupJob.fetchOne(db, key: jobId) })
         #expect(job.status == .succeeded)
         let backup = try #require(try await database.pool.read { db in try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups") })
         #expect(backup.id == job.backupId)

@@ -27,7 +27,7 @@ import Testing
             }
             await self.runner.drain()
             return try #require(try await self.database.pool.read { db in
-                try BackupJob.fetchOne(db, sql: "SELECT * FROM backup_jobs WHERE id = ?", arguments: [id])
+                try BackupJob.fetchOne(db, key: id)
             })
         }
 

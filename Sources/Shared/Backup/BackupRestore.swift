@@ -29,6 +29,15 @@ public enum BackupRestore {
         }
     }
 
+    /// Copies a backup file to `scratch` (owner-only) and prepares it (see `prepare`); the copy
+    /// is what a restore reads, so the catalogued file's bytes never change.
+    public static func prepareCopy(of backupPath: String, at scratch: String) throws {
+        BackupFiles.removeDatabaseFile(scratch)
+        try FileManager.default.copyItem(atPath: backupPath, toPath: scratch)
+        chmod(scratch, 0o600)
+        try Self.prepare(scratchPath: scratch)
+    }
+
     /// Brings a scratch copy of a backup to this binary's schema (a backup from an older
     /// version is migrated; one from a newer version is refused).
     public static func prepare(scratchPath: String) throws {

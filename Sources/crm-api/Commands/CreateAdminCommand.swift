@@ -28,10 +28,7 @@ struct CreateAdminCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let environment = try DaemonEnvironment.load(.api)
-            let database = try environment.openDatabase()
-            try database.migrate()
-            let accounts = AccountCreation(database: database, hasher: PasswordHasher(cost: environment.config.bcryptCost))
+            let accounts = try AdminCommandSupport.accounts()
             if self.ifNoAdmin, try await accounts.hasActiveAdmin() {
                 print("An admin account already exists; none created.")
                 return

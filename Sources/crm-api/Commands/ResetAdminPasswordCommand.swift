@@ -16,10 +16,7 @@ struct ResetAdminPasswordCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let environment = try DaemonEnvironment.load(.api)
-            let database = try environment.openDatabase()
-            try database.migrate()
-            let accounts = AccountCreation(database: database, hasher: PasswordHasher(cost: environment.config.bcryptCost))
+            let accounts = try AdminCommandSupport.accounts()
             let password = PasswordGenerator.generate()
             let user: User
             do {

@@ -186,7 +186,7 @@ struct BackupController {
         let now = self.services.clock.now()
         let job = try await self.services.database.pool.write { db in
             let id = try BackupJob.enqueue(.manual, by: identity.userId, at: now, db)
-            return try BackupJob.fetchOne(db, sql: "SELECT * FROM backup_jobs WHERE id = ?", arguments: [id])!
+            return try BackupJob.fetchOne(db, key: id)!
         }
         self.services.wake.send(.backup, to: .backup)
         context.logger.info("backup requested", metadata: ["job.id": "\(job.id)", "user.id": "\(identity.userId)"])
@@ -196,7 +196,7 @@ struct BackupController {
     func job(_ request: Request, context: AppRequestContext) async throws -> JobResponse {
         let id = try context.parameters.requireID()
         guard let job = try await self.services.database.pool.read({ db in
-            try BackupJob.fetchOne(db, sql: "SELECT * FROM backup_jobs WHERE id = ?", arguments: [id])
+            try BackupJob.fetchOne(db, key: id)
         }) else { throw APIError.notFound("There is no such backup job.") }
         return JobResponse(job)
     }

@@ -74,7 +74,7 @@ struct RestoreController {
                 db, sql: "SELECT count(*) FROM backup_jobs WHERE kind = 'restore' AND status IN ('queued', 'running')") ?? 0
             if busy > 0 { throw APIError(.conflict, "restore_in_progress", "A restore is already under way.") }
             let id = try BackupJob.enqueue(.restore, restoreFrom: backup.id, by: identity.userId, at: now, db)
-            return try BackupJob.fetchOne(db, sql: "SELECT * FROM backup_jobs WHERE id = ?", arguments: [id])!
+            return try BackupJob.fetchOne(db, key: id)!
         }
         self.services.wake.send(.backup, to: .backup)
         context.logger.notice(

@@ -128,8 +128,9 @@ struct ViewsController {
         let table = try RecordsController.table(context)
         let id = try context.parameters.requireID()
         let identity = try context.requireIdentity()
-        let body = request.head.method == .post && (request.headers[.contentLength].map { $0 != "0" } ?? false)
-            ? try await request.decode(as: DuplicateRequest.self, context: context) : DuplicateRequest(name: nil)
+        // The body (a name for the copy) is optional.
+        let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? false
+        let body = hasBody ? try await request.decode(as: DuplicateRequest.self, context: context) : DuplicateRequest(name: nil)
         let dates = try await self.dates()
         let view = try await Self.mapping {
             try await self.store.duplicate(table, id: id, name: body.name, userId: identity.userId, dates: dates)

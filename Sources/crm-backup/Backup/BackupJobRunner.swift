@@ -41,12 +41,9 @@ struct BackupJobRunner: Sendable {
                 continue
             }
             do {
-                let backup = try await self.run(job)
+                let backup = try await self.takeBackup(kind: job.kind, jobId: job.id)
                 self.logger.info("backup taken", metadata: ["backup.id": "\(backup.id)", "backup.bytes": "\(backup.sizeBytes)"])
-                let directory = try BackupFiles.directory(dataDir: self.dataDir)
-                let checks = try await BackupVerifier.verify(
-                    backupId: backup.id, database: self.database, directory: directory, now: self.now())?.1 ?? []
-                let verified = !checks.isEmpty && checks.allSatisfy(\.ok)
+                let verified = try await self.verify(backup.id)?.verifyOk == true
                 if !verified { self.logger.error("backup failed verification", metadata: ["backup.id": "\(backup.id)"]) }
                 // The job ends only once its backup is verified: "succeeded" means it would restore.
                 try await self.database.pool.write { db in
@@ -88,8 +85,21 @@ struct BackupJobRunner: Sendable {
         }
     }
 
-    func run(_ job: BackupJob) async throws -> BackupRecord {
-        try await self.takeBackup(kind: job.kind, jobId: job.id)
+    /// Verifies a live backup now and records the result; nil when there is no such backup.
+    func verify(_ backupId: Int64) async throws -> BackupRecord? {
+        try await BackupVerifier.verify(
+            backupId: backupId, database: self.database, directory: try BackupFiles.directory(dataDir: self.dataDir), now: self.now()
+        )?.0
+    }
+
+    /// Queues one job and runs the queue in this process (the one-off commands); the job as it ended.
+    func runNow(_ kind: BackupJob.Kind, restoreFrom: Int64? = nil) async throws -> BackupJob? {
+        let now = self.now()
+        let id = try await self.database.pool.write { db in
+            try BackupJob.enqueue(kind, restoreFrom: restoreFrom, by: nil, at: now, db)
+        }
+        await self.drain()
+        return try await self.database.pool.read { db in try BackupJob.fetchOne(db, key: id) }
     }
 
     /// Takes one backup of `kind` for job `jobId` and catalogues it (not yet verified).

@@ -43,26 +43,19 @@ extension BackupJobRunner {
     }
 
     private func restoreSteps(_ job: BackupJob, directory: String, scratch: String) async throws -> [String: Int] {
-        guard let sourceId = job.restoreFrom,
-            let (source, checks) = try await BackupVerifier.verify(
-                backupId: sourceId, database: self.database, directory: directory, now: self.now()),
-            source.deletedAt == nil
-        else { throw RestoreFailure(message: "The backup to restore from is no longer there.") }
-        guard !checks.isEmpty, checks.allSatisfy(\.ok) else {
+        guard let sourceId = job.restoreFrom, let source = try await self.verify(sourceId) else {
+            throw RestoreFailure(message: "The backup to restore from is no longer there.")
+        }
+        guard source.verifyOk == true else {
             throw RestoreFailure(message: "The backup failed verification and was not restored.")
         }
         await self.progress(job, 0.2)
 
-        BackupFiles.removeDatabaseFile(scratch)
-        try FileManager.default.copyItem(atPath: directory + "/" + source.fileName, toPath: scratch)
-        chmod(scratch, 0o600)
-        try BackupRestore.prepare(scratchPath: scratch)
+        try BackupRestore.prepareCopy(of: directory + "/" + source.fileName, at: scratch)
         await self.progress(job, 0.4)
 
         let safety = try await self.takeBackup(kind: .safety, jobId: job.id)
-        let safetyChecks = try await BackupVerifier.verify(
-            backupId: safety.id, database: self.database, directory: directory, now: self.now())?.1 ?? []
-        guard !safetyChecks.isEmpty, safetyChecks.allSatisfy(\.ok) else {
+        guard try await self.verify(safety.id)?.verifyOk == true else {
             throw RestoreFailure(message: "The safety backup of the current data could not be verified; nothing was restored.")
         }
         await self.progress(job, 0.7)

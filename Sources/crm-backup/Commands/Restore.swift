@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import Shared
 
 extension CRMBackup {
@@ -15,18 +14,12 @@ extension CRMBackup {
 
         func run() async throws {
             do {
-                let (environment, database, runner) = try await CRMBackup.localRunner()
+                let (environment, runner) = try await CRMBackup.localRunner()
                 if let into = self.into {
-                    try await self.drill(into: into, database: database, dataDir: environment.config.dataDir)
+                    try await self.drill(into: into, runner: runner, dataDir: environment.config.dataDir)
                     return
                 }
-                let jobId = try await database.pool.write { db in
-                    try BackupJob.enqueue(.restore, restoreFrom: self.id, by: nil, at: Date(), db)
-                }
-                await runner.drain()
-                let job = try await database.pool.read { db in
-                    try BackupJob.fetchOne(db, sql: "SELECT * FROM backup_jobs WHERE id = ?", arguments: [jobId])
-                }
+                let job = try await runner.runNow(.restore, restoreFrom: self.id)
                 guard let job, job.status == .succeeded else {
                     throw StartupFailure(.failure, job?.error ?? "the restore did not finish")
                 }
@@ -36,16 +29,12 @@ extension CRMBackup {
             }
         }
 
-        func drill(into path: String, database: AppDatabase, dataDir: String) async throws {
-            let directory = try BackupFiles.directory(dataDir: dataDir)
-            guard let (backup, checks) = try await BackupVerifier.verify(backupId: self.id, database: database, directory: directory, now: Date())
-            else { throw StartupFailure(.input, "there is no backup \(self.id)") }
-            guard checks.allSatisfy(\.ok) else { throw StartupFailure(.failure, "backup \(self.id) failed verification") }
+        func drill(into path: String, runner: BackupJobRunner, dataDir: String) async throws {
+            guard let backup = try await runner.verify(self.id) else { throw StartupFailure(.input, "there is no backup \(self.id)") }
+            guard backup.verifyOk == true else { throw StartupFailure(.failure, "backup \(self.id) failed verification") }
             let scratch = path + ".restore-source"
             defer { BackupFiles.removeDatabaseFile(scratch) }
-            BackupFiles.removeDatabaseFile(scratch)
-            try FileManager.default.copyItem(atPath: directory + "/" + backup.fileName, toPath: scratch)
-            try BackupRestore.prepare(scratchPath: scratch)
+            try BackupRestore.prepareCopy(of: try BackupFiles.directory(dataDir: dataDir) + "/" + backup.fileName, at: scratch)
             let target = try AppDatabase.open(path: path)
             let counts = try await BackupRestore.copy(fromPreparedCopy: scratch, into: target, by: nil, now: Date())
             for (table, count) in counts.sorted(by: { $0.key < $1.key }) { print("\(table) \(count)") }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import Shared
 
 extension CRMBackup {
@@ -10,12 +9,8 @@ extension CRMBackup {
 
         func run() async throws {
             do {
-                let (_, database, runner) = try await CRMBackup.localRunner()
-                let jobId = try await database.pool.write { db in try BackupJob.enqueue(.manual, by: nil, at: Date(), db) }
-                await runner.drain()
-                let job = try await database.pool.read { db in
-                    try BackupJob.fetchOne(db, sql: "SELECT * FROM backup_jobs WHERE id = ?", arguments: [jobId])
-                }
+                let (_, runner) = try await CRMBackup.localRunner()
+                let job = try await runner.runNow(.manual)
                 guard let job, job.status == .succeeded, let backupId = job.backupId else {
                     throw StartupFailure(.failure, job?.error ?? "the backup did not finish (another crm-backup may have it)")
                 }
@@ -26,13 +21,13 @@ extension CRMBackup {
         }
     }
 
-    /// The environment, database and a job runner for a one-off command.
-    static func localRunner() async throws -> (DaemonEnvironment, AppDatabase, BackupJobRunner) {
+    /// The environment and a job runner for a one-off command.
+    static func localRunner() async throws -> (DaemonEnvironment, BackupJobRunner) {
         let environment = try DaemonEnvironment.load(.backup)
         let database = try await environment.openCurrentDatabase()
         let runner = BackupJobRunner(
             database: database, dataDir: environment.config.dataDir, logger: environment.logger, now: { Date() },
             wake: WakeSender(runDir: environment.config.runDir))
-        return (environment, database, runner)
+        return (environment, runner)
     }
 }

@@ -24,18 +24,14 @@ struct MailerSettings: Sendable {
     /// The wait before attempt `attempts + 1`: exponential, capped, with ±25 % jitter so a
     /// burst of deferred mail does not return all at once.
     func retryDelay(afterAttempt attempts: Int) -> TimeInterval {
-        let base = Self.seconds(self.retryBase) * pow(2, Double(max(0, attempts - 1)))
-        return min(Self.seconds(self.retryCap), base) * Double.random(in: 0.75...1.25)
+        let base = self.retryBase.timeInterval * pow(2, Double(max(0, attempts - 1)))
+        return min(self.retryCap.timeInterval, base) * Double.random(in: 0.75...1.25)
     }
 
     /// The lease, never shorter than one whole SMTP exchange may take (else a slow send could
     /// be taken up by a second mailer while the first is still talking).
     func effectiveLease(smtp: SMTPConfig?) -> TimeInterval {
-        let exchange = smtp.map { Self.seconds($0.connectTimeout) + Self.seconds($0.timeout) + 1 } ?? 0
-        return max(Self.seconds(self.lease), exchange)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let exchange = smtp.map { $0.connectTimeout.timeInterval + $0.timeout.timeInterval + 1 } ?? 0
+        return max(self.lease.timeInterval, exchange)
     }
 }

@@ -59,8 +59,8 @@ struct SMTPClient: Sendable {
         ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
         if let caFile = self.config.caFile { ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
         ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(self.config.connectTimeout))
-        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(self.config.timeout))
+        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int((self.config.connectTimeout.timeInterval * 1000).rounded()))
+        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int((self.config.timeout.timeInterval * 1000).rounded()))
         if let username = self.config.username {
             ccurl_setopt_string(handle, CURLOPT_USERNAME, username)
             ccurl_setopt_string(handle, CURLOPT_PASSWORD, self.config.password?.reveal() ?? "")
@@ -71,9 +71,5 @@ struct SMTPClient: Sendable {
         var response = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &response)
         return .failure(SMTPFailure.classify(curlCode: code, responseCode: response))
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
     }
 }
