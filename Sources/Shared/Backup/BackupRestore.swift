@@ -14,7 +14,7 @@ public enum BackupRestore {
     /// Parents before children: deleted in reverse, inserted in this order.
     public static let restoredTables = [
         "fundraising_fields", "fundraising_investors", "fundraising_funds", "fundraising_contacts",
-        "fundraising_commitments", "record_history", "views",
+        "fundraising_commitments", "record_history", "views", "import_record_ids",
     ]
 
     public enum Failure: Error, Equatable, CustomStringConvertible {

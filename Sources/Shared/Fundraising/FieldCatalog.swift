@@ -32,19 +32,33 @@ public struct FieldCatalog: Sendable {
         let options = try Self.validOptions(options ?? [:], for: type)
         let now = self.now()
         return try await self.database.pool.write { db in
-            let taken = Set(try String.fetchAll(db, sql: "SELECT key FROM fundraising_fields WHERE table_name = ?", arguments: [table.rawValue]))
-            let key = Self.deriveKey(label, taken: taken.union(Self.reserved))
-            let position = (try Int.fetchOne(
-                db, sql: "SELECT max(position) FROM fundraising_fields WHERE table_name = ?", arguments: [table.rawValue]) ?? -1) + 1
-            try db.execute(
-                sql: """
-                    INSERT INTO fundraising_fields (table_name, key, label, type, options, position, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [table.rawValue, key, label, type.rawValue, JSONValue.encode(.object(options)), position, now, now])
+            let field = try Self.insert(table, label: label, type: type, options: options, at: now, db)
             try RecordStore.bumpGlobalVersion(db, by: nil, at: now)
-            return try Self.fetch(table, key: key, db)!
+            return field
         }
+    }
+
+    /// Adds a field with a checked label and options inside the caller's transaction, at the end
+    /// of the catalog, under a key derived from the label.
+    static func insert(
+        _ table: RecordTable, label: String, type: FieldType, options: [String: JSONValue], at now: Date, _ db: Database
+    ) throws -> FieldDefinition {
+        let key = try Self.nextKey(table, label: label, db)
+        let position = (try Int.fetchOne(
+            db, sql: "SELECT max(position) FROM fundraising_fields WHERE table_name = ?", arguments: [table.rawValue]) ?? -1) + 1
+        try db.execute(
+            sql: """
+                INSERT INTO fundraising_fields (table_name, key, label, type, options, position, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [table.rawValue, key, label, type.rawValue, JSONValue.encode(.object(options)), position, now, now])
+        return try Self.fetch(table, key: key, db)!
+    }
+
+    /// The key a new field labelled `label` would get (archived fields keep theirs).
+    static func nextKey(_ table: RecordTable, label: String, _ db: Database) throws -> String {
+        let taken = Set(try String.fetchAll(db, sql: "SELECT key FROM fundraising_fields WHERE table_name = ?", arguments: [table.rawValue]))
+        return Self.deriveKey(label, taken: taken.union(Self.reserved))
     }
 
     /// Changes a field's label, options, default visibility or position; the key stays.

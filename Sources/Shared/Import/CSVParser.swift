@@ -71,6 +71,7 @@ public struct CSVParser: ~Copyable {
     private var atFileStart = true
     private var bomBytesSeen = 0
     private var recordHasContent = false
+    private var fieldQuoted = false
 
     public init(maximumFields: Int = 10_000, maximumFieldBytes: Int = 1 << 20) {
         self.maximumFields = maximumFields
@@ -111,6 +112,7 @@ public struct CSVParser: ~Copyable {
                 switch byte {
                 case 0x22:
                     self.state = .quoted
+                    self.fieldQuoted = true
                     self.recordHasContent = true
                 case 0x2C:
                     self.recordHasContent = true
@@ -213,9 +215,11 @@ public struct CSVParser: ~Copyable {
             return
         }
         guard let text = String(validating: self.field, as: UTF8.self) else {
-            self.fail(.invalidUTF8, at: self.fieldOffset)
+            // The bad byte's offset (shifted by any doubled quotes before it in a quoted cell).
+            self.fail(.invalidUTF8, at: self.fieldOffset + (self.fieldQuoted ? 1 : 0) + Self.validPrefixLength(self.field))
             return
         }
+        self.fieldQuoted = false
         self.fields.append(text)
         self.field.removeAll(keepingCapacity: true)
         self.fieldOffset = self.offset + 1
@@ -249,6 +253,15 @@ public struct CSVParser: ~Copyable {
         self.recordHasContent = false
     }
 
+    /// How many leading bytes of `bytes` are whole UTF-8 characters.
+    static func validPrefixLength(_ bytes: [UInt8]) -> Int {
+        var iterator = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var length = 0
+        while case .valid(let scalar) = parser.parseScalar(from: &iterator) { length += scalar.count }
+        return length
+    }
+
     /// Marks the current record unreadable; the rest of its line is skipped.
     private mutating func fail(_ kind: CSVProblem.Kind, at fault: Int? = nil) {
         guard self.state != .skipping else { return }
@@ -259,6 +272,7 @@ public struct CSVParser: ~Copyable {
     private mutating func reportAndReset(_ problem: (CSVProblem) throws -> Void) rethrows {
         if let found = self.problem { try problem(found) }
         self.problem = nil
+        self.fieldQuoted = false
         self.fields.removeAll(keepingCapacity: true)
         self.field.removeAll(keepingCapacity: true)
         self.state = .fieldStart

@@ -212,9 +212,14 @@ public enum ImportValues {
         let items = itemLists.flatMap { $0 }
         var distinct: [String] = []
         for item in items where !distinct.contains(item) { distinct.append(item) }
-        if distinct.count <= 50, items.allSatisfy({ $0.count <= 60 && !$0.contains("\n") }), distinct.count * 2 <= present.count {
-            let multi = itemLists.contains { $0.count > 1 }
-            return Inference(type: multi ? .multiSelect : .singleSelect, dateOrder: nil, choices: distinct)
+        let short = items.allSatisfy { $0.count <= 60 && !$0.contains("\n") && !$0.contains("://") }
+        // Airtable joins items with "," and no space (`airtable.md` §1), so "Boston, MA" is text.
+        let multi = itemLists.contains { $0.count > 1 } && itemLists.allSatisfy { $0.dropFirst().allSatisfy { !$0.hasPrefix(" ") } }
+        if short, multi, distinct.count <= 200 {
+            return Inference(type: .multiSelect, dateOrder: nil, choices: distinct)
+        }
+        if short, distinct.count <= 50, distinct.count * 2 <= present.count, !itemLists.contains(where: { $0.count > 1 }) {
+            return Inference(type: .singleSelect, dateOrder: nil, choices: distinct)
         }
         return Inference(type: present.contains(where: { $0.contains("\n") }) ? .longText : .text, dateOrder: nil, choices: [])
     }

@@ -13,6 +13,7 @@ public enum Migrations {
         migrator.registerMigration(Migration006OutboundMail.identifier, migrate: Migration006OutboundMail.apply)
         migrator.registerMigration(Migration007Restore.identifier, migrate: Migration007Restore.apply)
         migrator.registerMigration(Migration008Views.identifier, migrate: Migration008Views.apply)
+        migrator.registerMigration(Migration009Import.identifier, migrate: Migration009Import.apply)
         return migrator
     }()
 
