@@ -58,6 +58,7 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     FeatureRequestsController(services: services).addRoutes(to: routes)
     MailController(services: services).addRoutes(to: routes)
     RestoreController(services: services).addRoutes(to: routes)
+    ImportController(services: services).addRoutes(to: routes)
     ViewsController(services: services).addRoutes(to: routes)
     BackupController(services: services).addRoutes(to: routes)
     OpenAPIController().addRoutes(to: routes)

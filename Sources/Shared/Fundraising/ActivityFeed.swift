@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 
 /// The unified activity feed, newest first: the audit trail (`record_history`) of live records,
-/// and backups taken and pruned. Automation, email and import entries join it with their issues,
-/// as more arms of the same query. Pages continue from an opaque cursor of (time, type, id).
+/// backups taken and pruned, restores and imports. Automation and email entries join it with
+/// their issues, as more arms of the same query. Pages continue from an opaque cursor of (time, type, id).
 public enum ActivityFeed {
     public enum EntryType: String, CaseIterable, Sendable {
         case audit, automation, backup, email, `import`
@@ -114,6 +114,26 @@ public enum ActivityFeed {
                 FROM backup_jobs j WHERE j.kind = 'restore' AND j.status = 'succeeded'\(filter.userId == nil ? "" : " AND j.requested_by = ?")
                 """)
             if let userId = filter.userId { arguments.append(userId) }
+        }
+        // An import names a table but no record.
+        if filter.types.contains(.import) && filter.recordId == nil {
+            var conditions = ["1 = 1"]
+            if let table = filter.table {
+                conditions.append("i.table_name = ?")
+                arguments.append(table.rawValue)
+            }
+            if let userId = filter.userId {
+                conditions.append("i.created_by = ?")
+                arguments.append(userId)
+            }
+            arms.append(
+                """
+                SELECT 'import' AS type, i.id AS id, i.created_at AS at, i.created_by AS user_id, i.table_name AS tbl,
+                       NULL AS record_id, 'import' AS action, NULL AS field, NULL AS old,
+                       json_object('file', i.file_name, 'created', i.created, 'updated', i.updated, 'unchanged', i.unchanged,
+                                   'archived', i.archived, 'skipped', i.skipped) AS new
+                FROM import_runs i WHERE \(conditions.joined(separator: " AND "))
+                """)
         }
         guard !arms.isEmpty else { return ([], nil) }
         var sql = "SELECT * FROM (\(arms.joined(separator: " UNION ALL ")))"
