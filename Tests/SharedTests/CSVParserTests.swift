@@ -48,6 +48,11 @@ import Testing
         let utf8 = CSVParser.parse(bad)
         #expect(utf8.records.map(\.fields) == [["h"], ["ok"], ["after"]])
         #expect(utf8.problems == [CSVProblem(kind: .invalidUTF8, line: 3, byteOffset: 5, faultOffset: 6)])
+
+        // A bad cell before others: the whole record is skipped and the fault is the bad cell's.
+        let middle = CSVParser.parse(Array("h\nx,".utf8) + [0x61, 0xFF] + Array(",b,c\nnext\n".utf8))
+        #expect(middle.records.map(\.fields) == [["h"], ["next"]])
+        #expect(middle.problems == [CSVProblem(kind: .invalidUTF8, line: 2, byteOffset: 2, faultOffset: 5)])
     }
 
     @Test func limitsStopHostileInput() {

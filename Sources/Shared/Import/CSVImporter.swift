@@ -82,7 +82,11 @@ struct ImportScan: Sendable {
             if scan.records % 5000 == 0 {
                 progress(ImportProgress(phase: .reading, bytesRead: record.byteOffset, totalBytes: total, records: scan.records))
             }
-        }, problem: { _ in scan.records += 1 })
+        }, problem: { problem in
+            // Without its header no column can be read: the next record must not stand in for it.
+            guard header != nil else { throw CSVImporter.Failure.unreadable("The header row cannot be read: \(problem.description).") }
+            scan.records += 1
+        })
         guard let header else { throw CSVImporter.Failure.unreadable("The file is empty: it has no header row.") }
         scan.header = header
         scan.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()

@@ -128,7 +128,7 @@ public struct CSVParser: ~Copyable {
                 switch byte {
                 case 0x2C:
                     try self.endField(problem)
-                    self.state = .fieldStart
+                    if self.state != .skipping { self.state = .fieldStart }
                 case 0x0A: try self.endRecord(record, problem)
                 case 0x0D: self.state = .afterCR
                 default: self.append(byte)
@@ -147,7 +147,7 @@ public struct CSVParser: ~Copyable {
                     self.state = .quoted
                 case 0x2C:
                     try self.endField(problem)
-                    self.state = .fieldStart
+                    if self.state != .skipping { self.state = .fieldStart }
                 case 0x0A: try self.endRecord(record, problem)
                 case 0x0D: self.state = .afterCR
                 default:

@@ -15,6 +15,8 @@ struct ImportColumn: Sendable {
     var target: Target
     var dateOrder: ImportValues.DateOrder?
     var note: String?
+    /// The column's field is one this import creates.
+    var createsField = false
 
     var field: FieldDefinition? { if case .field(let field) = self.target { field } else { nil } }
 

@@ -176,6 +176,7 @@ final class ImportPass {
             }
             self.catalog.append(field)
             self.columns[index].target = .field(field)
+            self.columns[index].createsField = true
         }
     }
 
@@ -183,7 +184,7 @@ final class ImportPass {
         switch column.target {
         case .field(let field):
             ImportPlan.Column(
-                header: column.header, action: field.id < 0 ? .create : .match, field: field.key, type: field.type,
+                header: column.header, action: column.createsField ? .create : .match, field: field.key, type: field.type,
                 dateOrder: column.dateOrder, note: column.note)
         case .create: ImportPlan.Column(header: column.header, action: .create, note: column.note)
         case .recordId: ImportPlan.Column(header: column.header, action: .recordId, note: column.note)
@@ -225,8 +226,11 @@ final class ImportPass {
 
     private func handle(_ record: CSVRecord, commit: Bool, _ db: Database) throws {
         let line = record.line
+        if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            self.plan.blankRows += 1
+            return
+        }
         if record.fields.count != self.columns.count {
-            if record.fields == [""] { return }
             self.rowProblem(line: line, column: nil, "This row has \(record.fields.count) cells; the header has \(self.columns.count).")
             self.errorRows += 1
             self.unkeyedRows.append(line)

@@ -87,6 +87,8 @@ public struct ImportPlan: Sendable, Encodable, Equatable {
     public var archived = 0
     /// Records with errors left out (only when the caller chose to skip them).
     public var skipped = 0
+    /// Rows with every cell empty (Airtable exports blank records): passed over.
+    public var blankRows = 0
     public var errors: [Problem] = []
     /// Every error, including those past the listed ones.
     public var errorCount = 0
@@ -106,6 +108,7 @@ public struct ImportPlan: Sendable, Encodable, Equatable {
         case newFields = "new_fields"
         case newOptions = "new_options"
         case errorCount = "error_count"
+        case blankRows = "blank_rows"
         case runId = "run_id"
     }
 
