@@ -24,6 +24,8 @@ struct AppServices: Sendable {
     let wake: WakeSender
     /// Totals of filtered lists per query and data version.
     let totals = TotalCache()
+    /// Imports of large files answered 202 and polled.
+    let importJobs = ImportJobs()
     /// Seals queued mail bodies that carry a secret; nil without CRM_SECRET_KEY (development).
     let mailSeal: MailSeal?
 

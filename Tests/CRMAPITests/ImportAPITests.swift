@@ -154,4 +154,53 @@ import Testing
             #expect(leftovers.isEmpty, "uploads are removed: \(leftovers)")
         }
     }
+
+    @Test func aLargeFileRunsAsAJobItsStarterOrAnAdminFollows() async throws {
+        let app = try TestApp(environment: ["CRM_IMPORT_SYNC_MB": "1"])
+        try await app.createUser("ada@example.com")
+        try await app.createUser("bob@example.com")
+        try await app.createUser("root@example.com", role: .admin)
+        var text = "Name,Stage,Notes\n"
+        for index in 0..<14_000 { text += "Investor \(index),intro,\"A note long enough to make this file larger than a megabyte\"\n" }
+        let csv = text
+        let file = Array(csv.utf8)
+        #expect(file.count > 1024 * 1024)
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            let started = try await self.upload(client, [("table", "investors")], file: file)
+            #expect(started.status == .accepted && started.value("status") == "running", "\(started.body)")
+            guard case .string(let id)? = started.value("job_id") else { return }
+            #expect(started.headers[.location] == "/api/import/jobs/\(id)")
+            let finished = try await self.waitForJob(client, id)
+            #expect(finished.value("status") == "succeeded" && finished.value("plan", "created") == 14_000, "\(finished.body.prefix(500))")
+            #expect(finished.value("progress", "total_bytes") == .number(Double(file.count)))
+            #expect(try await client.send(.get, "/api/tables/investors/records?limit=1").value("total") == 14_000)
+
+            let bob = Client(client: client.client)
+            try await bob.login("bob@example.com")
+            #expect(try await bob.send(.get, "/api/import/jobs/\(id)").status == .notFound)
+            let root = Client(client: client.client)
+            try await root.login("root@example.com")
+            #expect(try await root.send(.get, "/api/import/jobs/\(id)").value("status") == "succeeded")
+            #expect(try await client.send(.get, "/api/import/jobs/not-a-job").status == .notFound)
+
+            let broken = Array((csv + ",intro,blank name\n").utf8)
+            let failing = try await self.upload(client, [("table", "investors")], file: broken)
+            guard case .string(let failingId)? = failing.value("job_id") else { return }
+            let failed = try await self.waitForJob(client, failingId)
+            #expect(failed.value("status") == "failed" && failed.value("error", "error") == "import_has_errors")
+            #expect(failed.value("error", "error_count") == 1 && failed.value("error", "unchanged") == 14_000)
+        }
+    }
+
+    /// Polls a job until it is no longer running (each poll yields; no timing is asserted).
+    func waitForJob(_ client: Client, _ id: String) async throws -> Client.Reply {
+        for _ in 0..<6000 {
+            let reply = try await client.send(.get, "/api/import/jobs/\(id)")
+            if reply.value("status") != "running" { return reply }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("the import job never finished")
+        return try await client.send(.get, "/api/import/jobs/\(id)")
+    }
 }

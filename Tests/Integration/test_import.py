@@ -52,13 +52,20 @@ def test_the_command_imports_linked_tables_in_order_and_is_repeatable(data_dir, 
 
 def test_the_command_reports_problems_by_line_and_imports_nothing(data_dir, tmp_path):
     env = base_env(data_dir)
-    bad = write(tmp_path / "Contacts.csv", "Name,Investor\nAnn,Nobody Capital\n,\n")
+    bad = write(tmp_path / "Contacts.csv", "Name,Investor\nAnn,Nobody Capital\n,Acme\n")
     result = run("crm-api", "import", "--table", "contacts", bad, env=env)
     assert result.returncode == 65
     assert 'line 2 [Investor]: No investor is named "Nobody Capital"' in result.stdout
-    assert "line 3" in result.stdout
+    assert "line 3 [Name]: The key (Name) is blank." in result.stdout
+    assert result.stdout.startswith("Nothing imported from Contacts.csv")
     assert result.stderr.strip().splitlines()[-1].startswith("crm-api import: nothing was imported")
     assert count(data_dir, "SELECT count(*) FROM fundraising_contacts") == 0
+
+    sixty = tmp_path / "Investors-huge.csv"
+    with open(sixty, "wb") as handle:
+        handle.write(b"Name\n" + b"x" * (60 * 1024 * 1024))
+    too_big = run("crm-api", "import", "--table", "investors", str(sixty), env=env)
+    assert too_big.returncode == 65 and "larger than CRM_IMPORT_MAX_MB (50 MB)" in too_big.stderr
 
     for args, message in [
         (["--table", "deals", bad], "--table must be"),

@@ -37,6 +37,8 @@ public struct CRMConfig: Sendable {
     public var writeBurst: Int
     /// The largest CSV file an import takes (`CRM_IMPORT_MAX_MB`, default 50).
     public var importMaxBytes: Int
+    /// Uploads larger than this run as a job the client polls (`CRM_IMPORT_SYNC_MB`, default 10).
+    public var importSyncBytes: Int
     /// Peers whose `X-Forwarded-For` names the real client (a reverse proxy).
     public var trustedProxies: Set<String>
     /// Things worth one warning line at start-up (not errors).
@@ -91,6 +93,7 @@ public struct CRMConfig: Sendable {
         self.writeRatePerSecond = try env.integer("CRM_WRITE_RATE_PER_S", default: 100, in: 1...100_000)
         self.writeBurst = try env.integer("CRM_WRITE_BURST", default: 500, in: 1...1_000_000)
         self.importMaxBytes = try env.integer("CRM_IMPORT_MAX_MB", default: 50, in: 1...2048) * 1024 * 1024
+        self.importSyncBytes = try env.integer("CRM_IMPORT_SYNC_MB", default: 10, in: 0...2048) * 1024 * 1024
         self.trustedProxies = Set(
             (env.string("CRM_TRUSTED_PROXIES") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty })

@@ -62,13 +62,12 @@ struct ImportCommand: AsyncParsableCommand {
             let plan: ImportPlan
             do {
                 plan = try await CSVImporter(database: database).run(path: self.file, options: options, by: userId) { progress in
-                    let percent = progress.totalBytes > 0 ? progress.bytesRead * 100 / progress.totalBytes : 0
-                    let line = "\(progress.phase.rawValue): \(percent)% (\(progress.records) records)"
+                    let line = Self.progressBar(progress)
                     FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
                 }
             } catch CSVImporter.Failure.rejected(let rejected) {
                 if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-                self.report(rejected)
+                self.report(rejected, rejected: true)
                 throw StartupFailure(.input, "nothing was imported: the file has \(rejected.errorCount) problem(s)")
             } catch let failure as CSVImporter.Failure {
                 throw StartupFailure(.input, Self.describe(failure))
@@ -126,15 +125,16 @@ struct ImportCommand: AsyncParsableCommand {
         return user.id
     }
 
-    func report(_ plan: ImportPlan) {
+    func report(_ plan: ImportPlan, rejected: Bool = false) {
         if self.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             print(String(decoding: (try? encoder.encode(plan)) ?? Data(), as: UTF8.self))
             return
         }
-        print("\(plan.dryRun ? "Plan for" : "Imported") \(plan.file.name) into \(plan.table.rawValue) (key: \(plan.key.joined(separator: " + ")); times in \(plan.timeZone))")
-        if plan.dryRun {
+        let title = rejected ? "Nothing imported from" : plan.dryRun ? "Plan for" : "Imported"
+        print("\(title) \(plan.file.name) into \(plan.table.rawValue) (key: \(plan.key.joined(separator: " + ")); times in \(plan.timeZone))")
+        if plan.dryRun || rejected {
             print("  \(plan.created) to create, \(plan.updated) to update, \(plan.unchanged) unchanged, \(plan.archived) to archive, \(plan.errorCount) problem(s)")
         } else {
             print("  \(plan.created) created, \(plan.updated) updated, \(plan.unchanged) unchanged, \(plan.archived) archived, \(plan.skipped) skipped (run \(plan.runId ?? 0))")
@@ -145,6 +145,16 @@ struct ImportCommand: AsyncParsableCommand {
             print("  line \(problem.line)\(problem.column.map { " [\($0)]" } ?? ""): \(problem.message)")
         }
         if plan.errorCount > plan.errors.count { print("  … and \(plan.errorCount - plan.errors.count) more") }
+    }
+
+    /// `[#########...........]  45% writing, 12000 records`: reading the file, then planning or
+    /// writing it (a second pass), each drawn across the whole bar.
+    static func progressBar(_ progress: ImportProgress) -> String {
+        let percent = progress.totalBytes > 0 ? min(100, progress.bytesRead * 100 / progress.totalBytes) : 0
+        let filled = percent / 5
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled)
+        let padded = String(repeating: " ", count: 3 - String(percent).count) + String(percent)
+        return "[\(bar)] \(padded)% \(progress.phase.rawValue), \(progress.records) records"
     }
 
     static func describe(_ failure: CSVImporter.Failure) -> String {

@@ -4,13 +4,15 @@ import Hummingbird
 import Logging
 import Shared
 
-/// `POST /api/import/csv` (an Airtable CSV export: plan with `dry_run`, then commit) and
-/// `GET /api/import/runs` (committed imports, newest first).
+/// `POST /api/import/csv` (an Airtable CSV export: plan with `dry_run`, then commit; a file above
+/// `CRM_IMPORT_SYNC_MB` answers 202 and runs as a job), `GET /api/import/jobs/:id` (its progress
+/// and result) and `GET /api/import/runs` (committed imports, newest first).
 struct ImportController {
     let services: AppServices
 
     func addRoutes(to routes: GuardedRouter) {
         routes.post("/api/import/csv", .member, use: self.importCSV)
+        routes.get("/api/import/jobs/:id", .member, use: self.job)
         routes.get("/api/import/runs", .member, use: self.runs)
     }
 
@@ -27,34 +29,135 @@ struct ImportController {
         }
     }
 
-    func importCSV(_ request: Request, context: AppRequestContext) async throws -> PlanResponse {
+    func importCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let directory = self.services.config.dataDir + "/tmp"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let upload = try await MultipartUpload.read(
             request, fileField: "file", allowedFields: Self.formFields, maximumFileBytes: self.services.config.importMaxBytes,
             directory: directory)
-        defer { if let path = upload.filePath { try? FileManager.default.removeItem(atPath: path) } }
         guard let path = upload.filePath else {
             throw APIError(.unprocessableContent, "invalid_import", "Attach the CSV file as the form field \"file\".",
                            details: ["file": "Attach the CSV file exported from Airtable."])
         }
-        let options = try ImportForm.options(upload.fields, fileName: upload.fileName ?? "upload.csv")
-        let importer = CSVImporter(database: self.services.database, now: self.services.clock.now)
+        let options: ImportOptions
         do {
-            let plan = try await importer.run(path: path, options: options, by: identity.user.id)
+            options = try ImportForm.options(upload.fields, fileName: upload.fileName ?? "upload.csv")
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        let userId = identity.user.id!
+        if upload.fileBytes > self.services.config.importSyncBytes {
+            let jobs = self.services.importJobs
+            let id = jobs.start(userId: userId, options: options, at: self.services.clock.now())
+            let logger = context.logger
+            Task.detached {
+                let (plan, error) = await self.run(path: path, options: options, userId: userId, logger: logger) { jobs.progress(id, $0) }
+                jobs.finish(id, plan: plan, error: error, at: self.services.clock.now())
+            }
+            var response = try JobStarted(jobId: id, status: .running).response(status: .accepted, from: request, context: context)
+            response.headers[.location] = "/api/import/jobs/\(id)"
+            return response
+        }
+        let (plan, error) = await self.run(path: path, options: options, userId: userId, logger: context.logger) { _ in }
+        if let error { throw error }
+        return try PlanResponse(plan: plan!).response(status: .ok, from: request, context: context)
+    }
+
+    /// Runs one import and removes its upload; the plan, or the error the client is answered with.
+    func run(
+        path: String, options: ImportOptions, userId: Int64, logger: Logger, progress: @escaping @Sendable (ImportProgress) -> Void
+    ) async -> (ImportPlan?, APIError?) {
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let plan = try await CSVImporter(database: self.services.database, now: self.services.clock.now)
+                .run(path: path, options: options, by: userId, progress: progress)
             if !plan.dryRun {
-                context.logger.info(
+                self.services.eventPump.nudge()
+                logger.info(
                     "import committed",
                     metadata: [
                         "import.table": "\(plan.table.rawValue)", "import.run": "\(plan.runId ?? 0)", "import.created": "\(plan.created)",
                         "import.updated": "\(plan.updated)", "import.archived": "\(plan.archived)", "import.skipped": "\(plan.skipped)",
                     ])
             }
-            return PlanResponse(plan: plan)
+            return (plan, nil)
         } catch let failure as CSVImporter.Failure {
-            throw Self.apiError(failure)
+            return (nil, Self.apiError(failure))
+        } catch {
+            logger.error("import failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+            return (nil, APIError(.internalServerError, "import_failed", "The import failed; nothing was imported."))
         }
+    }
+
+    struct JobStarted: ResponseEncodable {
+        let jobId: String
+        let status: ImportJobs.Job.Status
+
+        enum CodingKeys: String, CodingKey {
+            case status
+            case jobId = "job_id"
+        }
+    }
+
+    struct JobResponse: ResponseEncodable {
+        struct Progress: Encodable {
+            let phase: String
+            let bytesRead: Int
+            let totalBytes: Int
+            let records: Int
+
+            enum CodingKeys: String, CodingKey {
+                case phase, records
+                case bytesRead = "bytes_read"
+                case totalBytes = "total_bytes"
+            }
+        }
+
+        let id: String
+        let status: ImportJobs.Job.Status
+        let table: RecordTable
+        let dryRun: Bool
+        let progress: Progress?
+        let plan: ImportPlan?
+        let error: JSONValue?
+        let createdAt: Date
+        let finishedAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case id, status, table, progress, plan, error
+            case dryRun = "dry_run"
+            case createdAt = "created_at"
+            case finishedAt = "finished_at"
+        }
+
+        init(_ job: ImportJobs.Job) {
+            (self.id, self.status, self.table, self.dryRun, self.createdAt, self.finishedAt) =
+                (job.id, job.status, job.table, job.dryRun, job.createdAt, job.finishedAt)
+            self.progress = job.progress.map {
+                Progress(phase: $0.phase.rawValue, bytesRead: $0.bytesRead, totalBytes: $0.totalBytes, records: $0.records)
+            }
+            self.plan = job.plan
+            self.error = job.error.map { error in
+                var body = error.extra
+                body["error"] = .string(error.code)
+                body["message"] = .string(error.message)
+                if let details = error.details { body["details"] = details }
+                return .object(body)
+            }
+        }
+    }
+
+    /// A job its starter or an admin follows; anyone else gets 404.
+    func job(_ request: Request, context: AppRequestContext) async throws -> JobResponse {
+        let identity = try context.requireIdentity()
+        guard let id = context.parameters.get("id"), let job = self.services.importJobs.job(id),
+            job.userId == identity.user.id || identity.user.role == .admin
+        else {
+            throw APIError.notFound("There is no such import job; a job lost to a restart imported nothing, so run the import again.")
+        }
+        return JobResponse(job)
     }
 
     static func apiError(_ failure: CSVImporter.Failure) -> APIError {
