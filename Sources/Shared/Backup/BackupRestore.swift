@@ -5,11 +5,11 @@ import GRDB
 /// files under the other daemons' open connections: they see the restored rows on their next read.
 ///
 /// What is restored is the fund's data: the four record tables, the field catalog, the record
-/// history and the saved views. What stays as it is: accounts, sessions, API tokens and invites
+/// history, the saved views and the Airtable record ids of imported records. What stays as it is: accounts, sessions, API tokens and invites
 /// (the admin who restores stays signed in, and nobody's newer password or revoked session comes
 /// back), the mail queue (mail already sent is not sent again), the backup catalogue and policy
-/// (the catalogue still knows every file, the safety backup included), settings and feature
-/// requests. The grid's global version moves on so every client reloads.
+/// (the catalogue still knows every file, the safety backup included), past import runs, settings
+/// and feature requests. The grid's global version moves on so every client reloads.
 public enum BackupRestore {
     /// Parents before children: deleted in reverse, inserted in this order.
     public static let restoredTables = [

@@ -108,7 +108,7 @@ public enum FieldValues {
     /// An option of the field matched ignoring case and treating spaces and `_` alike; free-form
     /// lists (tags, emails, domains) take any short text.
     static func choose(_ raw: String, field: FieldDefinition, options: [String: JSONValue]) -> Result<String, FieldProblem> {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmed
         guard !text.isEmpty, text.count <= 200, !text.contains(where: \.isNewline) else {
             return .failure(FieldProblem("\(field.label) options must be 1 to 200 characters on one line."))
         }
@@ -124,37 +124,40 @@ public enum FieldValues {
         return .failure(FieldProblem("\(field.label) must be one of: \(names)."))
     }
 
+    /// Lower case, `_` as a space, runs of spaces as one, none at either end.
     static func comparable(_ text: String) -> String {
-        text.lowercased().replacingOccurrences(of: "_", with: " ").split(separator: " ").joined(separator: " ")
+        text.lowercased().split(whereSeparator: { $0 == " " || $0 == "_" }).joined(separator: " ")
     }
 
     static func parseDate(_ text: String) -> String? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            (1...9999).contains(year)
+        // YYYY-MM-DD, digits only, a real day of the proleptic Gregorian calendar.
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D,
+            bytes.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || (0x30...0x39).contains($0.element) })
         else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
-            calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month
-        else { return nil }
-        return text
+        let number = { (range: Range<Int>) in bytes[range].reduce(0) { $0 * 10 + Int($1 - 0x30) } }
+        let (year, month, day) = (number(0..<4), number(5..<7), number(8..<10))
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1 else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return day <= days ? text : nil
     }
 
     static func parseDateTime(_ text: String) -> Date? {
-        guard text.count <= 40 else { return nil }
-        let plain = ISO8601DateFormatter()
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return plain.date(from: text) ?? fractional.date(from: text)
+        // Cheap refusal of what cannot be ISO 8601 (an import tries every date-time cell here first).
+        let head = Array(text.utf8.prefix(5))
+        guard text.utf8.count <= 40, head.count == 5, head[4] == 0x2D, head[0..<4].allSatisfy({ (0x30...0x39).contains($0) }) else {
+            return nil
+        }
+        return ISO8601.date(text)
     }
 
     static func formatDateTime(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        ISO8601.string(date)
     }
 
     static func normalizeURL(_ raw: String) -> String? {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmed
         guard text.count <= 2000, !text.contains(where: \.isWhitespace) else { return nil }
         let candidate = text.contains("://") ? text : "https://" + text
         guard let url = URL(string: candidate), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -199,10 +202,67 @@ public enum FieldValues {
 
 extension JSONValue {
     /// Compact JSON text with sorted keys.
+    /// Written directly, byte for byte what `JSONEncoder` with `.sortedKeys` writes (a property
+    /// test holds them equal): the encoder's setup and boxing cost more than the writing when an
+    /// import stores a history row per value.
     public static func encode(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        Self.write(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func write(_ value: JSONValue, to out: inout [UInt8]) {
+        switch value {
+        case .null: out += Array("null".utf8)
+        case .bool(let flag): out += Array((flag ? "true" : "false").utf8)
+        case .number(let number): out += Array(Self.numberText(number).utf8)
+        case .string(let text): Self.writeString(text, to: &out)
+        case .array(let items):
+            out.append(0x5B)
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(0x2C) }
+                Self.write(item, to: &out)
+            }
+            out.append(0x5D)
+        case .object(let members):
+            out.append(0x7B)
+            for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                if index > 0 { out.append(0x2C) }
+                Self.writeString(key, to: &out)
+                out.append(0x3A)
+                Self.write(members[key]!, to: &out)
+            }
+            out.append(0x7D)
+        }
+    }
+
+    /// Whole numbers without a fraction, others in Swift's shortest round-trip form.
+    static func numberText(_ number: Double) -> String {
+        guard number.isFinite else { return "null" }
+        var text = number.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text
+    }
+
+    private static func writeString(_ text: String, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(0x22)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x2F: out += [0x5C, 0x2F]
+            case 0x0A: out += [0x5C, 0x6E]
+            case 0x0D: out += [0x5C, 0x72]
+            case 0x09: out += [0x5C, 0x74]
+            case 0x08: out += [0x5C, 0x62]
+            case 0x0C: out += [0x5C, 0x66]
+            case 0x00..<0x20: out += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(0x22)
     }
 
     /// Parses JSON text this program stored (custom values, history, options). Uses

@@ -102,10 +102,12 @@ public struct RecordStore: Sendable {
             throw RecordStoreError.invalid(
                 Dictionary(uniqueKeysWithValues: missing.map { ($0, "\(labels[$0] ?? $0) is required.") }))
         }
+        // Formatting a Date for SQLite costs a DateFormatter call: once per write, not per row.
+        let stamp = now.databaseValue
         var columns = ["custom", "created_at", "updated_at", "created_by", "last_modified_by"]
         var custom: [String: JSONValue] = [:]
         var arguments: [any DatabaseValueConvertible] = [
-            JSONValue.encode(.object([:])), now, now, userId.databaseValue, userId.databaseValue,
+            JSONValue.encode(.object([:])), stamp, stamp, userId.databaseValue, userId.databaseValue,
         ]
         for field in catalog {
             guard let value = values[field.key] else { continue }
@@ -117,15 +119,16 @@ public struct RecordStore: Sendable {
             }
         }
         arguments[0] = JSONValue.encode(.object(custom))
-        try db.execute(
+        // Cached by its text: an import inserts many records with the same columns.
+        try db.cachedStatement(
             sql: """
                 INSERT INTO \(table.sqlTable) (\(columns.map { "\"\($0)\"" }.joined(separator: ", ")))
                 VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
-                """,
-            arguments: StatementArguments(arguments))
+                """
+        ).execute(arguments: StatementArguments(arguments))
         let id = db.lastInsertedRowID
         for (key, value) in values.sorted(by: { $0.key < $1.key }) where value != .null && value != .array([]) {
-            try Self.recordHistory(db, table, id, "create", key, old: nil, new: value, version: 1, by: userId, at: now)
+            try Self.recordHistory(db, table, id, "create", key, old: nil, new: value, version: 1, by: userId, at: stamp)
         }
         return id
     }
@@ -145,8 +148,9 @@ public struct RecordStore: Sendable {
         let changed = values.filter { current.fields[$0.key] != $0.value }
         if changed.isEmpty && !bumpWhenUnchanged { return [] }
         var custom = current.storedCustom
+        let stamp = now.databaseValue
         var assignments = ["version = version + 1", "updated_at = ?", "last_modified_by = ?"]
-        var arguments: [any DatabaseValueConvertible] = [now, userId.databaseValue]
+        var arguments: [any DatabaseValueConvertible] = [stamp, userId.databaseValue]
         for field in catalog {
             guard let value = changed[field.key] else { continue }
             if field.isCore {
@@ -159,13 +163,12 @@ public struct RecordStore: Sendable {
         assignments.append("custom = ?")
         arguments.append(JSONValue.encode(.object(custom)))
         arguments.append(current.id)
-        try db.execute(
-            sql: "UPDATE \(table.sqlTable) SET \(assignments.joined(separator: ", ")) WHERE id = ?",
-            arguments: StatementArguments(arguments))
+        try db.cachedStatement(sql: "UPDATE \(table.sqlTable) SET \(assignments.joined(separator: ", ")) WHERE id = ?")
+            .execute(arguments: StatementArguments(arguments))
         for (key, value) in changed.sorted(by: { $0.key < $1.key }) {
             try Self.recordHistory(
                 db, table, current.id, "update", key, old: current.fields[key], new: value, version: current.version + 1,
-                by: userId, at: now)
+                by: userId, at: stamp)
         }
         return changed.keys.sorted()
     }
@@ -207,7 +210,7 @@ public struct RecordStore: Sendable {
             arguments: [deleted ? now : nil, now, userId, current.id])
         try Self.recordHistory(
             db, table, current.id, deleted ? "delete" : "restore", nil, old: nil, new: nil, version: current.version + 1,
-            by: userId, at: now)
+            by: userId, at: now.databaseValue)
     }
 
     // MARK: Helpers
@@ -246,17 +249,20 @@ public struct RecordStore: Sendable {
             db, sql: "SELECT EXISTS (SELECT 1 FROM \(sqlTable) WHERE id = ? AND deleted_at IS NULL)", arguments: [id]) ?? false
     }
 
+    /// One history row; `stamp` is the write's time as SQLite stores it.
     static func recordHistory(
         _ db: Database, _ table: RecordTable, _ id: Int64, _ action: String, _ key: String?, old: JSONValue?, new: JSONValue?,
-        version: Int, by userId: Int64?, at now: Date
+        version: Int, by userId: Int64?, at stamp: DatabaseValue
     ) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO record_history (table_name, record_id, action, field_key, old_value, new_value, record_version,
                     changed_by, changed_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [table.rawValue, id, action, key, old.map(JSONValue.encode), new.map(JSONValue.encode), version, userId, now])
+                """
+        ).execute(arguments: [
+            table.rawValue, id, action, key, old.map(JSONValue.encode), new.map(JSONValue.encode), version, userId, stamp,
+        ])
     }
 
     static func bumpGlobalVersion(_ db: Database, by userId: Int64?, at now: Date) throws {

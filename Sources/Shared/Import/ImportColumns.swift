@@ -48,10 +48,10 @@ enum ImportColumns {
     static func resolve(_ headers: [String], catalog: [FieldDefinition], options: ImportOptions, plan: inout ImportPlan) throws
         -> [ImportColumn]
     {
-        let trimmed = headers.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let trimmed = headers.map { $0.trimmed }
         var mapping: [String: String?] = [:]
         for (header, key) in options.mapping {
-            let header = header.trimmingCharacters(in: .whitespacesAndNewlines)
+            let header = header.trimmed
             guard trimmed.contains(header) else { throw CSVImporter.Failure.invalidOption("mapping", "The file has no column \"\(header)\".") }
             if let key {
                 guard let field = catalog.first(where: { $0.key == key }) else {
@@ -126,7 +126,7 @@ enum ImportColumns {
         if let key = options.key {
             guard (1...5).contains(key.count) else { throw CSVImporter.Failure.invalidOption("key", "Choose one to five key columns.") }
             return try key.map { raw in
-                let header = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                let header = raw.trimmed
                 guard let column = columns.first(where: { $0.header == header }) else {
                     throw CSVImporter.Failure.invalidOption("key", "The file has no column \"\(header)\".")
                 }
@@ -157,7 +157,7 @@ enum ImportColumns {
                           plan: inout ImportPlan) -> ImportValues.DateOrder?
     {
         if let chosen = options.dateOrders[column.header] { return chosen }
-        switch inferred ?? ImportValues.dateOrder(values.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        switch inferred ?? ImportValues.dateOrder(values.filter { !$0.trimmed.isEmpty }) {
         case .some(.some(let order)): return order
         case .some(.none):
             plan.fileProblem(

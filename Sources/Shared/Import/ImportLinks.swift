@@ -16,12 +16,12 @@ struct ImportLinks {
     }
 
     static func nameKey(_ text: String) -> String {
-        ViewText.fold(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        ViewText.fold(text.trimmed)
     }
 
     /// The id of the one live record `raw` names, or a sentence for the row's error.
     mutating func resolve(_ raw: String, field: FieldDefinition, _ db: Database) throws -> Result<JSONValue, FieldProblem> {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmed
         if text.isEmpty { return .success(.null) }
         guard case .string(let target)? = field.optionValues["table"] else { return .failure(FieldProblem("\(field.label) links nowhere.")) }
         let items = CSVParser.items(text)

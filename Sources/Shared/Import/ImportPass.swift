@@ -116,7 +116,7 @@ final class ImportPass {
             switch type {
             case .singleSelect, .multiSelect:
                 var choices: [String] = []
-                for choice in inference.choices.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+                for choice in inference.choices.map({ $0.trimmed })
                 where !choice.isEmpty && !choices.contains(where: { FieldValues.comparable($0) == FieldValues.comparable(choice) }) {
                     choices.append(choice)
                 }
@@ -226,7 +226,7 @@ final class ImportPass {
 
     private func handle(_ record: CSVRecord, commit: Bool, _ db: Database) throws {
         let line = record.line
-        if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        if record.fields.allSatisfy({ $0.allSatisfy(\.isWhitespace) }) {
             self.plan.blankRows += 1
             return
         }
@@ -244,7 +244,7 @@ final class ImportPass {
             switch column.target {
             case .skip, .create: continue
             case .recordId:
-                let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = raw.trimmed
                 if text.isEmpty { continue }
                 if ImportLinks.isAirtableId(text) {
                     airtableId = text
@@ -416,7 +416,7 @@ final class ImportPass {
         let value: JSONValue
         switch current.type {
         case .text, .email, .url, .phone:
-            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = raw.trimmed
             value = text.isEmpty ? .null : .string(text)
         case .longText:
             value = raw.isEmpty ? .null : .string(raw)
@@ -437,7 +437,7 @@ final class ImportPass {
         else { return }
         let items = field.type == .multiSelect ? CSVParser.items(raw) : [raw]
         var added = false
-        for item in items.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        for item in items.map({ $0.trimmed })
         where (1...200).contains(item.count) && !item.contains(where: \.isNewline) && choices.count < 1000 {
             let wanted = FieldValues.comparable(item)
             if choices.contains(where: { if case .string(let name) = $0 { FieldValues.comparable(name) == wanted } else { false } }) {

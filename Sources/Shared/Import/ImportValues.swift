@@ -24,7 +24,7 @@ public enum ImportValues {
     public static func value(
         _ raw: String, as type: FieldType, dateOrder: DateOrder?, timeZone: TimeZone
     ) -> Result<JSONValue, FieldProblem> {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmed
         if text.isEmpty { return .success(type == .checkbox ? .bool(false) : type == .multiSelect ? .array([]) : .null) }
         switch type {
         case .number, .rating:
@@ -59,7 +59,7 @@ public enum ImportValues {
     }
 
     static func number(_ text: String) -> Double? {
-        let plain = text.replacingOccurrences(of: ",", with: "")
+        let plain = String(text.filter { $0 != "," })
         guard !plain.isEmpty, plain.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E") }),
             let number = Double(plain), number.isFinite
         else { return nil }
@@ -80,7 +80,7 @@ public enum ImportValues {
             negative = true
             body = String(body.dropFirst().dropLast())
         }
-        body = body.trimmingCharacters(in: .whitespaces)
+        body = body.trimmed
         while let first = body.first, Self.currencySymbols.contains(first) { body.removeFirst() }
         while let last = body.last, Self.currencySymbols.contains(last) { body.removeLast() }
         let parts = body.split(separator: " ")
@@ -92,12 +92,12 @@ public enum ImportValues {
             negative = true
             body.removeFirst()
         }
-        guard let number = Self.number(body.trimmingCharacters(in: .whitespaces)) else { return nil }
+        guard let number = Self.number(body.trimmed) else { return nil }
         return negative ? -number : number
     }
 
     static func percent(_ text: String) -> Double? {
-        guard text.hasSuffix("%"), let number = Self.number(String(text.dropLast()).trimmingCharacters(in: .whitespaces)) else {
+        guard text.hasSuffix("%"), let number = Self.number(String(text.dropLast()).trimmed) else {
             return nil
         }
         // 15% is stored as 0.15; rounding keeps 49.00% from becoming 0.49000000000000005.
@@ -132,9 +132,9 @@ public enum ImportValues {
             let order = order ?? (a > 12 ? .dayFirst : b > 12 ? .monthFirst : (a == b ? .monthFirst : nil))
             guard let order else { return nil }
             let (month, day) = order == .monthFirst ? (a, b) : (b, a)
-            return FieldValues.parseDate(String(format: "%04d-%02d-%02d", year, month, day))
+            return FieldValues.parseDate(Self.isoDay(year, month, day))
         }
-        let words = text.replacingOccurrences(of: ",", with: " ").split(separator: " ").map { $0.lowercased() }
+        let words = text.split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.lowercased() }
         guard words.count == 3, let year = Int(words[2]), words[2].count == 4 else { return nil }
         func month(_ word: String) -> Int? {
             Self.months.firstIndex { $0 == word || (word.count >= 3 && $0.hasPrefix(word)) }.map { $0 + 1 }
@@ -143,13 +143,22 @@ public enum ImportValues {
         let monthNumber: Int?
         if let m = month(words[1]) { (day, monthNumber) = (Int(words[0]), m) } else { (day, monthNumber) = (Int(words[1]), month(words[0])) }
         guard let day, let monthNumber else { return nil }
-        return FieldValues.parseDate(String(format: "%04d-%02d-%02d", year, monthNumber, day))
+        return FieldValues.parseDate(Self.isoDay(year, monthNumber, day))
+    }
+
+    /// `YYYY-MM-DD` of numbers that may be out of range (`parseDate` checks them).
+    static func isoDay(_ year: Int, _ month: Int, _ day: Int) -> String {
+        func padded(_ number: Int, _ width: Int) -> String {
+            let digits = String(number)
+            return number < 0 ? digits : String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
     }
 
     /// ISO 8601, or a date as above followed by `3:04pm`, `3:04 PM`, `15:04` or `15:04:05`, in `timeZone`.
     static func dateTime(_ text: String, order: DateOrder?, timeZone: TimeZone) -> Date? {
         if let instant = FieldValues.parseDateTime(text) { return instant }
-        let normalized = text.replacingOccurrences(of: "T", with: " ")
+        let normalized = String(text.map { $0 == "T" ? " " : $0 })
         let pieces = normalized.split(separator: " ").map(String.init)
         guard pieces.count >= 2 else { return nil }
         var timeText = pieces.last!.lowercased()
@@ -172,8 +181,7 @@ public enum ImportValues {
             hour = hour % 12 + (meridiem == "pm" ? 12 : 0)
         }
         guard (0...23).contains(hour), (0...59).contains(clock[1]), clock.count == 2 || (0...59).contains(clock[2]) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
+        let calendar = ISO8601.calendar(timeZone)
         let parts = day.split(separator: "-").compactMap { Int($0) }
         return calendar.date(
             from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: hour, minute: clock[1], second: clock.count == 3 ? clock[2] : 0))
@@ -183,7 +191,7 @@ public enum ImportValues {
 
     /// The narrowest type every non-blank value of the column reads as; text otherwise.
     public static func infer(_ values: [String]) -> Inference {
-        let present = values.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        let present = values.map { $0.trimmed }.filter { !$0.isEmpty }
         guard !present.isEmpty else { return Inference(type: .text, dateOrder: nil, choices: []) }
         if present.allSatisfy({ $0.lowercased() == "checked" }) { return Inference(type: .checkbox, dateOrder: nil, choices: []) }
         if present.allSatisfy({ Self.percent($0) != nil }) { return Inference(type: .percent, dateOrder: nil, choices: []) }
@@ -211,7 +219,8 @@ public enum ImportValues {
         let itemLists = present.map { CSVParser.items($0) }
         let items = itemLists.flatMap { $0 }
         var distinct: [String] = []
-        for item in items where !distinct.contains(item) { distinct.append(item) }
+        var seen: Set<String> = []
+        for item in items where seen.insert(item).inserted { distinct.append(item) }
         let short = items.allSatisfy { $0.count <= 60 && !$0.contains("\n") && !$0.contains("://") }
         // Airtable joins items with "," and no space (`airtable.md` §1), so "Boston, MA" is text.
         let multi = itemLists.contains { $0.count > 1 } && itemLists.allSatisfy { $0.dropFirst().allSatisfy { !$0.hasPrefix(" ") } }
