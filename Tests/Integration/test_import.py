@@ -90,6 +90,8 @@ def multipart(fields, file_bytes, file_name):
 
 
 def test_a_large_export_uploads_over_http_in_one_transaction(start_stack, data_dir):
+    (data_dir / "tmp").mkdir(mode=0o700)
+    (data_dir / "tmp" / "killed-mid-upload.upload").write_bytes(b"Name\nleft behind by a killed crm-api\n")
     stack = start_stack()
     assert run("crm-api", "create-admin", "--email", "root@example.com", env=stack.env, input=PASSWORD + "\n").returncode == 0
     stack.wait_ready()

@@ -56,7 +56,7 @@ public struct RecordStore: Sendable {
         _ table: RecordTable, id: Int64, includeDeleted: Bool, catalog: [FieldDefinition]? = nil, _ db: Database
     ) throws -> RecordValue? {
         let live = includeDeleted ? "" : " AND deleted_at IS NULL"
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM \(table.sqlTable) WHERE id = ?\(live)", arguments: [id])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(table.sqlTable) WHERE id = ?\(live)"), arguments: [id])
         else { return nil }
         return RecordValue(row: row, catalog: try catalog ?? FieldDefinition.catalog(table, db))
     }
@@ -127,9 +127,9 @@ public struct RecordStore: Sendable {
                 """
         ).execute(arguments: StatementArguments(arguments))
         let id = db.lastInsertedRowID
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) where value != .null && value != .array([]) {
-            try Self.recordHistory(db, table, id, "create", key, old: nil, new: value, version: 1, by: userId, at: stamp)
-        }
+        let created = values.sorted(by: { $0.key < $1.key }).filter { $0.value != .null && $0.value != .array([]) }
+        try Self.recordHistory(
+            db, table, id, "create", created.map { (key: $0.key, old: nil, new: $0.value) }, version: 1, by: userId, at: stamp)
         return id
     }
 
@@ -165,11 +165,9 @@ public struct RecordStore: Sendable {
         arguments.append(current.id)
         try db.cachedStatement(sql: "UPDATE \(table.sqlTable) SET \(assignments.joined(separator: ", ")) WHERE id = ?")
             .execute(arguments: StatementArguments(arguments))
-        for (key, value) in changed.sorted(by: { $0.key < $1.key }) {
-            try Self.recordHistory(
-                db, table, current.id, "update", key, old: current.fields[key], new: value, version: current.version + 1,
-                by: userId, at: stamp)
-        }
+        try Self.recordHistory(
+            db, table, current.id, "update", changed.sorted(by: { $0.key < $1.key }).map { (key: $0.key, old: current.fields[$0.key], new: $0.value) },
+            version: current.version + 1, by: userId, at: stamp)
         return changed.keys.sorted()
     }
 
@@ -209,7 +207,7 @@ public struct RecordStore: Sendable {
                 """,
             arguments: [deleted ? now : nil, now, userId, current.id])
         try Self.recordHistory(
-            db, table, current.id, deleted ? "delete" : "restore", nil, old: nil, new: nil, version: current.version + 1,
+            db, table, current.id, deleted ? "delete" : "restore", [(key: nil, old: nil, new: nil)], version: current.version + 1,
             by: userId, at: now.databaseValue)
     }
 
@@ -249,20 +247,33 @@ public struct RecordStore: Sendable {
             db, sql: "SELECT EXISTS (SELECT 1 FROM \(sqlTable) WHERE id = ? AND deleted_at IS NULL)", arguments: [id]) ?? false
     }
 
-    /// One history row; `stamp` is the write's time as SQLite stores it.
+    /// The history rows of one write (one per field; a delete or restore has one without a
+    /// field), in as few statements as SQLite's variable limit allows, each cached by its row
+    /// count. `stamp` is the write's time as SQLite stores it.
     static func recordHistory(
-        _ db: Database, _ table: RecordTable, _ id: Int64, _ action: String, _ key: String?, old: JSONValue?, new: JSONValue?,
+        _ db: Database, _ table: RecordTable, _ id: Int64, _ action: String, _ changes: [(key: String?, old: JSONValue?, new: JSONValue?)],
         version: Int, by userId: Int64?, at stamp: DatabaseValue
     ) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO record_history (table_name, record_id, action, field_key, old_value, new_value, record_version,
-                    changed_by, changed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            table.rawValue, id, action, key, old.map(JSONValue.encode), new.map(JSONValue.encode), version, userId, stamp,
-        ])
+        var start = 0
+        while start < changes.count {
+            let chunk = changes[start..<min(changes.count, start + 500)]
+            var arguments: [any DatabaseValueConvertible] = []
+            arguments.reserveCapacity(chunk.count * 9)
+            for change in chunk {
+                arguments += [
+                    table.rawValue, id, action, change.key.databaseValue, (change.old.map(JSONValue.encode)).databaseValue,
+                    (change.new.map(JSONValue.encode)).databaseValue, version, userId.databaseValue, stamp,
+                ]
+            }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO record_history (table_name, record_id, action, field_key, old_value, new_value, record_version,
+                        changed_by, changed_at)
+                    VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
+                    """
+            ).execute(arguments: StatementArguments(arguments))
+            start += chunk.count
+        }
     }
 
     static func bumpGlobalVersion(_ db: Database, by userId: Int64?, at now: Date) throws {

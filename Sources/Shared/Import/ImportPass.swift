@@ -16,7 +16,9 @@ final class ImportPass {
     private var keyIndexes: [Int] = []
     private var timeZone = TimeZone(identifier: "UTC")!
     private var links = ImportLinks()
-    private var records: [Int64: RecordValue] = [:]
+    /// Live record ids; records themselves are read when a row matches one (memory stays
+    /// proportional to the keys, not to every value of the table).
+    private var liveIds: Set<Int64> = []
     private var keyIndex: [String: [Int64]] = [:]
     private var seenKeys: [String: Int] = [:]
     private var matched: Set<Int64> = []
@@ -194,22 +196,23 @@ final class ImportPass {
 
     // MARK: Records
 
-    /// The table's live records and the index from key to record.
+    /// The table's live record ids and the index from key to record.
     private func loadRecords(_ db: Database) throws {
         let table = self.options.table
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL") {
-            let record = RecordValue(row: row, catalog: self.catalog)
-            self.records[record.id] = record
-        }
-        if self.keyIndexes.count == 1, case .recordId = self.columns[self.keyIndexes[0]].target {
-            for (airtableId, id) in try self.links.airtableIds(table.rawValue, db) { self.keyIndex[airtableId] = [id] }
-            return
-        }
+        let byRecordId = self.keyIndexes.count == 1 && { if case .recordId = self.columns[self.keyIndexes[0]].target { true } else { false } }()
         let keyFields = self.keyIndexes.map { self.columns[$0].field }
-        for record in self.records.values.sorted(by: { $0.id < $1.id }) {
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL ORDER BY id")
+        while let row = try rows.next() {
+            let id: Int64 = row["id"]
+            self.liveIds.insert(id)
+            guard !byRecordId else { continue }
+            let record = RecordValue(row: row, catalog: self.catalog)
             let parts = keyFields.map { field in field.flatMap { Self.keyText(record.fields[$0.key] ?? .null) } }
             guard parts.allSatisfy({ $0 != nil }) else { continue }
-            self.keyIndex[parts.map { $0! }.joined(separator: "\u{1F}"), default: []].append(record.id)
+            self.keyIndex[parts.map { $0! }.joined(separator: "\u{1F}"), default: []].append(id)
+        }
+        if byRecordId {
+            for (airtableId, id) in try self.links.airtableIds(table.rawValue, db) { self.keyIndex[airtableId] = [id] }
         }
     }
 
@@ -283,7 +286,7 @@ final class ImportPass {
             return
         }
         self.seenKeys[key] = line
-        let candidates = (self.keyIndex[key] ?? []).filter { self.records[$0] != nil }
+        let candidates = (self.keyIndex[key] ?? []).filter { self.liveIds.contains($0) }
         if candidates.count > 1 {
             self.rowProblem(line: line, column: nil, "\(candidates.count) records in the CRM have this key; choose key columns that tell them apart.")
             self.errorRows += 1
@@ -295,7 +298,9 @@ final class ImportPass {
             self.errorRows += 1
             return
         }
-        if let id = candidates.first, let current = self.records[id] {
+        if let id = candidates.first,
+            let current = try RecordStore.read(self.options.table, id: id, includeDeleted: false, catalog: self.catalog, db)
+        {
             try self.update(current, line: line, values: values, airtableId: airtableId, commit: commit, db)
         } else {
             try self.create(line: line, values: values, airtableId: airtableId, commit: commit, db)
@@ -385,9 +390,11 @@ final class ImportPass {
                 maximum: self.options.maximumErrors)
             return
         }
-        for (id, current) in self.records.sorted(by: { $0.key < $1.key }) where !self.matched.contains(id) {
+        for id in self.liveIds.sorted() where !self.matched.contains(id) {
             self.plan.archived += 1
-            if commit { try RecordStore.setDeleted(self.options.table, current, deleted: true, by: self.userId, at: self.now, db) }
+            if commit, let current = try RecordStore.read(self.options.table, id: id, includeDeleted: false, catalog: self.catalog, db) {
+                try RecordStore.setDeleted(self.options.table, current, deleted: true, by: self.userId, at: self.now, db)
+            }
             self.preview(.init(line: nil, action: .archive, recordId: id, changes: [:]))
         }
     }

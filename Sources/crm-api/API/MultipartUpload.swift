@@ -48,6 +48,13 @@ struct MultipartUpload {
         return state.upload
     }
 
+    /// Removes uploads a killed process left behind (at start, before any request).
+    static func removeLeftovers(in directory: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasSuffix(".upload") {
+            try? FileManager.default.removeItem(atPath: directory + "/" + name)
+        }
+    }
+
     /// The `boundary` parameter of a Content-Type, quoted or not.
     static func boundary(_ contentType: String) -> String? {
         for parameter in contentType.split(separator: ";").dropFirst() {

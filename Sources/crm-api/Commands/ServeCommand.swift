@@ -12,6 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
             let environment = try DaemonEnvironment.load(.api)
             let database = try environment.openDatabase()
             try database.migrate()
+            MultipartUpload.removeLeftovers(in: environment.config.dataDir + "/tmp")
             let app = try await buildApplication(environment: environment, database: database)
             try await app.runService()
         } catch {
