@@ -4,6 +4,8 @@
 # - Exports SMTP_* from $CRM_DATA_DIR/secrets/smtp/{host,port,from,username,password,security}
 #   unless the operator's environment already sets them, refusing any file others can read.
 #   Those variables reach crm-mailer only; secrets never travel as arguments.
+# - Exports CRM_SECRET_KEY from $CRM_DATA_DIR/secrets/secret_key (0600, made on the first start)
+#   unless the environment sets it.
 # - Runs `crm-api migrate` once, then starts crm-api, crm-scheduler, crm-mailer and crm-backup.
 # - SIGTERM/SIGINT: forwards SIGTERM to every daemon, waits (SIGKILL after CRM_STOP_TIMEOUT_S),
 #   exits 0 when all stopped cleanly, else 143.
@@ -49,6 +51,26 @@ for index in "${!smtp_files[@]}"; do
     printf -v "$variable" '%s' "$value"
 done
 unset value
+
+# CRM_SECRET_KEY: the operator's, else $CRM_DATA_DIR/secrets/secret_key, made on the first start
+# (StartOS and Docker need no setup; the key is backed up with the data it protects).
+key_file="$CRM_DATA_DIR/secrets/secret_key"
+if [ -z "${CRM_SECRET_KEY:-}" ]; then
+    if [ ! -e "$key_file" ]; then
+        mkdir -p "$CRM_DATA_DIR/secrets"
+        chmod 700 "$CRM_DATA_DIR/secrets"
+        od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$key_file.tmp"
+        mv "$key_file.tmp" "$key_file"
+        log "created $key_file (the key that seals secrets kept in the database)"
+    fi
+    mode="$(stat -L -c '%a' "$key_file")"
+    if (( 8#$mode & 8#077 )); then
+        log "refusing $key_file: mode $mode lets other users read it; run: chmod 600 $key_file"
+        exit 78
+    fi
+    CRM_SECRET_KEY="$(cat "$key_file")"
+    export CRM_SECRET_KEY
+fi
 
 "$CRM_BIN_DIR/crm-api" migrate
 

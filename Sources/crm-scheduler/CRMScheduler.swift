@@ -9,7 +9,7 @@ struct CRMScheduler: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crm-scheduler",
         abstract: "Venture CRM scheduler: Gmail sync, daily digest, automations.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, SetServiceAccountCommand.self],
         defaultSubcommand: Serve.self
     )
 

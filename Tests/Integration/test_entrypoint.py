@@ -1,4 +1,5 @@
 """The real daemon set under docker_entrypoint.sh, as the container and scripts/run start it."""
+import re
 import os
 import signal
 import socket
@@ -76,6 +77,23 @@ def test_smtp_secrets_reach_the_mailer_only_and_the_operator_wins(start_stack, d
 
     wait_until(lambda: stack.figures("crm-mailer").get("smtp_configured") is True, 10, message="mailer figures")
     assert password not in stack.output()
+
+
+def test_the_secret_key_is_made_once_and_kept_owner_only(start_stack, data_dir):
+    stack = start_stack(CRM_ENV="production", CRM_BCRYPT_COST="12").wait_ready()
+    key_file = data_dir / "secrets" / "secret_key"
+    key = key_file.read_text()
+    assert re.fullmatch(r"[0-9a-f]{64}", key) and key_file.stat().st_mode & 0o777 == 0o600
+    assert (data_dir / "secrets").stat().st_mode & 0o777 == 0o700
+    for pid in stack.daemons().values():
+        assert process_environ(pid)["CRM_SECRET_KEY"] == key
+        assert key.encode() not in open(f"/proc/{pid}/cmdline", "rb").read()
+    assert key not in stack.output()
+    stack.stop()
+
+    again = start_stack(CRM_ENV="production", CRM_BCRYPT_COST="12").wait_ready()
+    assert key_file.read_text() == key, "a restart keeps the key"
+    assert process_environ(again.daemons()["crm-api"])["CRM_SECRET_KEY"] == key
 
 
 def test_a_group_readable_secrets_file_is_refused(start_stack, data_dir):

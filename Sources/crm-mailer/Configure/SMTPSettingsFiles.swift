@@ -31,30 +31,11 @@ struct SMTPSettingsFiles {
         return environment.merging(try SMTPSettingsFiles(credentialsDirectory: directory).environment()) { mine, _ in mine }
     }
 
-    /// Replaces the settings: each file written to a temporary name, fsynced and renamed, so a
-    /// reader sees the old value or the new one, never half of one. Absent values are removed.
+    /// Replaces the settings, each file atomically (`SecretFiles`); absent values are removed.
     func write(_ values: [String: String]) throws {
-        try self.makeDirectory()
-        for (name, _) in Self.variables {
-            let path = self.directory + "/" + name
-            guard let value = values[name] else {
-                if unlink(path) != 0 && errno != ENOENT { throw Self.failure("could not remove \(path)") }
-                continue
-            }
-            let temporary = self.directory + "/." + name + ".tmp"
-            unlink(temporary)
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-            guard fd >= 0 else { throw Self.failure("could not write \(temporary)") }
-            let bytes = Array(value.utf8)
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            let synced = fsync(fd) == 0
-            close(fd)
-            guard written == bytes.count, synced, rename(temporary, path) == 0 else {
-                unlink(temporary)
-                throw Self.failure("could not write \(path)")
-            }
-        }
-        try self.syncDirectory()
+        let files = SecretFiles(directory: self.directory)
+        for (name, _) in Self.variables { try files.write(name, values[name]) }
+        try files.sync()
     }
 
     /// Removes every settings file (mail stays queued until SMTP is configured again).
@@ -78,21 +59,6 @@ struct SMTPSettingsFiles {
             environment[variable] = value
         }
         return environment
-    }
-
-    private func makeDirectory() throws {
-        let parent = (self.directory as NSString).deletingLastPathComponent
-        for path in [parent, self.directory] {
-            if mkdir(path, 0o700) != 0 && errno != EEXIST { throw Self.failure("could not create \(path)") }
-            guard chmod(path, 0o700) == 0 else { throw Self.failure("could not restrict \(path)") }
-        }
-    }
-
-    private func syncDirectory() throws {
-        let fd = open(self.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw Self.failure("could not open \(self.directory)") }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw Self.failure("could not sync \(self.directory)") }
     }
 
     private static func failure(_ message: String) -> StartupFailure {
