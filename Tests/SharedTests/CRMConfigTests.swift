@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SharedTesting
 import Testing
 @testable import Shared
 
@@ -100,5 +101,19 @@ import Testing
             performing: {
                 try SMTPConfig.load(environment: ["SMTP_HOST": "h.example.com", "SMTP_FROM": "a@b.c", "SMTP_PASS": "x"])
             })
+    }
+
+    @Test func theSecretKeyFileInTheDataDirServesCommandsRunWithoutTheEnvironment() throws {
+        let directory = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.path + "/secrets", withIntermediateDirectories: true)
+        let path = directory.path + "/secrets/secret_key"
+        let key = String(repeating: "ab", count: 32)
+        FileManager.default.createFile(atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        let production = ["CRM_ENV": "production", "CRM_DATA_DIR": directory.path]
+        #expect(try CRMConfig(environment: production).secretKey?.reveal() == key)
+        let operatorKey = String(repeating: "cd", count: 32)
+        #expect(try CRMConfig(environment: production.merging(["CRM_SECRET_KEY": operatorKey]) { $1 }).secretKey?.reveal() == operatorKey)
+        chmod(path, 0o644)
+        #expect(throws: ConfigError.self) { try CRMConfig(environment: production) }
     }
 }

@@ -59,7 +59,12 @@ public struct CRMConfig: Sendable {
         self.mode = try env.choice("CRM_ENV", default: Mode.development)
         self.warnings = []
 
-        self.secretKey = env.string("CRM_SECRET_KEY").map(Secret.init)
+        self.dataDir = try env.path("CRM_DATA_DIR", default: self.mode == .production ? "/data" : "./.data")
+        if let key = env.string("CRM_SECRET_KEY") {
+            self.secretKey = Secret(key)
+        } else {
+            self.secretKey = try Self.secretKeyFile(dataDir: self.dataDir)
+        }
         if let key = self.secretKey, key.byteCount < 32 {
             throw ConfigError("CRM_SECRET_KEY", "must be at least 32 bytes long (generate one with: openssl rand -hex 32)")
         }
@@ -70,7 +75,6 @@ public struct CRMConfig: Sendable {
             self.warnings.append("CRM_SECRET_KEY is not set: fine for development, required in production")
         }
 
-        self.dataDir = try env.path("CRM_DATA_DIR", default: self.mode == .production ? "/data" : "./.data")
         self.runDir = try env.path("CRM_RUN_DIR", default: self.dataDir + "/run")
         let longestSocket = self.runDir + "/" + DaemonName.scheduler.rawValue + ".sock"
         if longestSocket.utf8.count > Self.maximumSocketPathBytes {
@@ -105,5 +109,21 @@ public struct CRMConfig: Sendable {
         if self.mode == .production && self.bcryptCost < 12 {
             throw ConfigError("CRM_BCRYPT_COST", "must be at least 12 when CRM_ENV=production")
         }
+    }
+
+    /// The key the entrypoint keeps in `$CRM_DATA_DIR/secrets/secret_key` (0600), so commands run
+    /// beside the daemons (StartOS actions, an operator's shell) find it without an environment.
+    static func secretKeyFile(dataDir: String) throws(ConfigError) -> Secret? {
+        let path = dataDir + "/secrets/secret_key"
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        guard info.st_mode & 0o077 == 0 else {
+            throw ConfigError("CRM_SECRET_KEY", "is read from \(path), which other users can read: chmod 600 it")
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigError("CRM_SECRET_KEY", "cannot be read from \(path)")
+        }
+        let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return key.isEmpty ? nil : Secret(key)
     }
 }
