@@ -72,3 +72,49 @@ def test_every_required_action_is_registered():
     for action in ["configureDigestSmtp", "createAdmin", "resetAdminPassword", "setSparkEndpoint", "setGoogleServiceAccount"]:
         assert f".addAction({action})" in registered
         assert f"sdk.Action.withInput(\n  '{action}'" in read(f"startos/actions/{action}.ts")
+
+
+def test_the_commands_the_actions_run_behave_as_the_actions_expect(data_dir):
+    """Each action's command line, built by the compiled TypeScript, run against the real binaries
+    as StartOS runs them: production settings, no CRM_SECRET_KEY in the environment (the key is
+    read from the data dir), secrets on stdin only."""
+    from conftest import base_env, run
+
+    compiled = subprocess.run(["tsc", "-p", str(STARTOS / "tsconfig.test.json")], capture_output=True, text=True)
+    assert compiled.returncode == 0, compiled.stdout
+    build = STARTOS / "build" / "lib"
+
+    def node(expression):
+        script = (f"const smtp = require({json.dumps(str(build / 'smtp.js'))});"
+                  f"const output = require({json.dumps(str(build / 'output.js'))});"
+                  f"process.stdout.write(JSON.stringify({expression}))")
+        result = subprocess.run(["node", "-e", script], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    (data_dir / "secrets").mkdir(mode=0o700)
+    (data_dir / "secrets" / "secret_key").write_text("ab" * 32)
+    (data_dir / "secrets" / "secret_key").chmod(0o600)
+    env = base_env(data_dir, CRM_ENV="production", CRM_BCRYPT_COST="12")
+    assert run("crm-api", "migrate", env=env).returncode == 0
+
+    selection = {"selection": "custom", "value": {"provider": {"selection": "other", "value": {
+        "host": "mail.fund.example", "from": "Venture CRM <crm@fund.example>", "username": "crm", "password": "pw-on-stdin-7",
+        "security": {"selection": "starttls", "value": {"port": "2525"}}}}}}
+    command = node(f"smtp.configureSmtpCommand(smtp.resolveSmtp({json.dumps(selection)}, null))")
+    assert "pw-on-stdin-7" not in " ".join(command["argv"])
+    saved = run(*command["argv"], env=env, input=command["input"])
+    assert saved.returncode == 0, saved.stderr
+    smtp_dir = data_dir / "secrets" / "smtp"
+    assert (smtp_dir / "password").read_text() == "pw-on-stdin-7" and (smtp_dir / "port").read_text() == "2525"
+    assert all(path.stat().st_mode & 0o777 == 0o600 for path in smtp_dir.iterdir())
+    cleared = node("smtp.configureSmtpCommand(null)")
+    assert run(*cleared["argv"], env=env).returncode == 0 and not (smtp_dir / "password").exists()
+
+    created = run("crm-api", "create-admin", "--email", "partner@fund.example", "--generate-password", "--name", "A Partner", env=env)
+    assert created.returncode == 0, created.stderr
+    first = node(f"output.oneTimePassword({json.dumps(created.stdout)})")
+    reset = run("crm-api", "reset-admin-password", "--email", "partner@fund.example", env=env)
+    assert reset.returncode == 0, reset.stderr
+    second = node(f"output.oneTimePassword({json.dumps(reset.stdout)})")
+    assert len(first) == len(second) == 20 and first != second
