@@ -35,6 +35,7 @@ import Testing
         #expect(plans.map(\.created) == [5, 2, 4, 3] && plans.allSatisfy { $0.errors.isEmpty }, "\(plans.map(\.errors))")
         let investors = plans[0]
         #expect(investors.key == ["Record ID"] && investors.blankRows == 1 && investors.columns.last?.action == .skip)
+        #expect(investors.columns[5].header == "Check size min" && investors.columns[5].note == nil, "dollars into a USD field: no note")
         let types = Dictionary(uniqueKeysWithValues: investors.newFields.map { ($0.header, $0.type) })
         #expect(types == ["AUM": .number, "Fee": .percent, "Warm intro": .checkbox, "Rating": .number, "Partner email": .email,
                           "Phone": .text, "Deck": .text])
@@ -115,6 +116,7 @@ import Testing
         #expect(records.map { $0.fields["last_contacted_at"] } == ["2025-04-25T13:01:00Z", "2025-10-19T20:00:00Z", .null])
         #expect(records.map { $0.fields["name"] } == ["Lyon Family Office", "Kraków Endowment", "Ærø Foundation"])
         #expect(records[0].fields["check_size_min"] == .number(750_000))
+        #expect(plan.columns[4].note == "The amounts are written in EUR; Check size min is in USD. They are imported as they stand, not converted.")
     }
 
     @Test func anErrorInTheLastRowCommitsNothing() async throws {

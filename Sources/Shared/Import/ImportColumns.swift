@@ -20,11 +20,12 @@ struct ImportColumn: Sendable {
 
     var field: FieldDefinition? { if case .field(let field) = self.target { field } else { nil } }
 
-    /// Whether pass one keeps the column's values: to infer a new field, or to decide a date order.
+    /// Whether pass one keeps the column's values: to infer a new field, to decide a date order,
+    /// or to notice amounts in another currency than the field's.
     var needsValues: Bool {
         switch self.target {
         case .create: true
-        case .field(let field): field.type == .date || field.type == .datetime
+        case .field(let field): field.type == .date || field.type == .datetime || field.type == .currency
         case .recordId, .skip: false
         }
     }

@@ -58,9 +58,17 @@ final class ImportPass {
 
         try self.planNewFields(db)
         for index in self.columns.indices {
-            guard let field = self.columns[index].field, field.type == .date || field.type == .datetime else { continue }
-            self.columns[index].dateOrder = ImportColumns.dateOrder(
-                self.columns[index], values: self.scan.values[index] ?? [], inferred: nil, options: self.options, plan: &self.plan)
+            guard let field = self.columns[index].field else { continue }
+            let values = self.scan.values[index] ?? []
+            if field.type == .date || field.type == .datetime {
+                self.columns[index].dateOrder = ImportColumns.dateOrder(
+                    self.columns[index], values: values, inferred: nil, options: self.options, plan: &self.plan)
+            } else if field.type == .currency, case .string(let code)? = field.optionValues["currency"],
+                case let found = Self.currencyCode(values), found != code, values.contains(where: { !$0.trimmed.isEmpty })
+            {
+                // Amounts are numbers; the field's currency is not converted, so say so.
+                self.columns[index].note = "The amounts are written in \(found); \(field.label) is in \(code). They are imported as they stand, not converted."
+            }
         }
         self.keyIndexes = try ImportColumns.keyColumns(self.columns, options: self.options, catalog: self.catalog, plan: &self.plan)
         self.plan.key = self.keyIndexes.map { self.columns[$0].header }
@@ -150,12 +158,13 @@ final class ImportPass {
         return nil
     }
 
+    /// The currency the amounts are written in: the first symbol or ISO code seen, else USD.
     static func currencyCode(_ values: [String]) -> String {
         let codes: [Character: String] = ["$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₪": "ILS", "₹": "INR", "₩": "KRW", "₽": "RUB"]
         for value in values {
             if let symbol = value.first(where: { codes[$0] != nil }) { return codes[symbol]! }
             let words = value.split(separator: " ").map(String.init)
-            if let code = words.first(where: { $0.count == 3 && $0.allSatisfy(\.isUppercase) }) { return code }
+            if let code = words.first(where: { $0.count == 3 && $0.allSatisfy({ $0.isASCII && $0.isUppercase }) }) { return code }
         }
         return "USD"
     }

@@ -140,7 +140,10 @@ struct ImportCommand: AsyncParsableCommand {
             print("  \(plan.created) created, \(plan.updated) updated, \(plan.unchanged) unchanged, \(plan.archived) archived, \(plan.skipped) skipped (run \(plan.runId ?? 0))")
         }
         for field in plan.newFields { print("  new field \(field.label) (\(field.type.rawValue))") }
-        for column in plan.columns where column.action == .skip { print("  column \"\(column.header)\" skipped\(column.note.map { ": " + $0 } ?? "")") }
+        for column in plan.columns where column.action == .skip || column.note != nil {
+            let what = column.action == .skip ? " skipped" : ""
+            print("  column \"\(column.header)\"\(what)\(column.note.map { ": " + $0 } ?? "")")
+        }
         for problem in plan.errors {
             print("  line \(problem.line)\(problem.column.map { " [\($0)]" } ?? ""): \(problem.message)")
         }
