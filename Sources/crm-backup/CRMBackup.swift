@@ -31,7 +31,7 @@ struct CRMBackup: AsyncParsableCommand {
                         environment.logger.warning("backup schedule not checked", metadata: ["error.type": "\(type(of: error))"])
                     }
                     await runner.drain()
-                    await heartbeat.set("last_drain", .string(ISO8601DateFormatter().string(from: Date())))
+                    await heartbeat.set("last_drain", .string(ISO8601.string(Date())))
                 }
             }
         }

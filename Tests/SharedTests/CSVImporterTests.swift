@@ -322,4 +322,25 @@ import Testing
         let plan = try await fixture.run(try fixture.file(csv, bom: false), commit: true)
         #expect(plan.errors.isEmpty && plan.unchanged == 2 && plan.created == 0 && plan.updated == 0)
     }
+
+    /// Rule 3 for imports: an archived record is never matched, updated or linked to; it stays archived.
+    @Test func archivedRecordsAreNeitherMatchedNorLinked() async throws {
+        let fixture = try Fixture()
+        let store = RecordStore(database: fixture.database)
+        let archived = try await store.create(.investors, fields: ["name": "Acme", "stage": "passed"], by: nil)
+        try await store.delete(.investors, id: archived.id, by: nil)
+
+        let plan = try await fixture.run(try fixture.file("Name,Stage\nAcme,intro\n", bom: false), commit: true)
+        #expect(plan.created == 1 && plan.updated == 0)
+        let live = try await fixture.records()
+        #expect(live.count == 1 && live[0].id != archived.id && live[0].fields["stage"] == "intro")
+        let stillArchived = try await fixture.database.pool.read { db in
+            try RecordStore.read(.investors, id: archived.id, includeDeleted: true, db)
+        }
+        #expect(stillArchived?.deletedAt != nil && stillArchived?.fields["stage"] == "passed")
+
+        try await store.delete(.investors, id: live[0].id, by: nil)
+        let contacts = try await fixture.run(try fixture.file("Name,Investor\nAnn,Acme\n", bom: false), .contacts)
+        #expect(contacts.created == 0 && contacts.errors.first?.message == "No investor is named \"Acme\" (import investors first).")
+    }
 }

@@ -137,10 +137,8 @@ public enum FieldValues {
         else { return nil }
         let number = { (range: Range<Int>) in bytes[range].reduce(0) { $0 * 10 + Int($1 - 0x30) } }
         let (year, month, day) = (number(0..<4), number(5..<7), number(8..<10))
-        guard (1...9999).contains(year), (1...12).contains(month), day >= 1 else { return nil }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        return day <= days ? text : nil
+        guard (1...9999).contains(year), (1...12).contains(month), (1...ISO8601.daysIn(month, year)).contains(day) else { return nil }
+        return text
     }
 
     static func parseDateTime(_ text: String) -> Date? {

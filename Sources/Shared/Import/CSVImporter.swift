@@ -66,7 +66,8 @@ struct ImportScan: Sendable {
         var header: [String]?
         var needed: [Int] = []
         var scratch = ImportPlan(dryRun: true, table: options.table, file: .init(name: "", sha256: "", bytes: 0, records: 0), key: [], timeZone: "")
-        try ImportFile.stream(path: path, chunk: { bytes in
+        guard FileManager.default.isReadableFile(atPath: path) else { throw CSVImporter.Failure.unreadable("The file cannot be opened.") }
+        try CSVParser.read(path: path, chunk: { bytes in
             hasher.update(bufferPointer: bytes)
             scan.bytes += bytes.count
         }, record: { record in
@@ -91,23 +92,5 @@ struct ImportScan: Sendable {
         scan.header = header
         scan.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return scan
-    }
-}
-
-/// Streams a file through the CSV parser in 64 KiB reads.
-enum ImportFile {
-    static func stream(
-        path: String, chunk: (UnsafeRawBufferPointer) -> Void, record: (CSVRecord) throws -> Void, problem: (CSVProblem) throws -> Void
-    ) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CSVImporter.Failure.unreadable("The file cannot be opened.") }
-        defer { try? handle.close() }
-        var parser = CSVParser()
-        while let data = try handle.read(upToCount: 64 * 1024), !data.isEmpty {
-            try data.withUnsafeBytes { bytes in
-                chunk(bytes)
-                try parser.feed(bytes, record: record, problem: problem)
-            }
-        }
-        try parser.finish(record: record, problem: problem)
     }
 }

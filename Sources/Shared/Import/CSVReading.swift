@@ -18,15 +18,20 @@ extension CSVParser {
         return (records, problems)
     }
 
-    /// Streams a file in 64 KiB reads, in constant memory.
+    /// Streams a file in 64 KiB reads, in constant memory; `chunk` sees each read's bytes first
+    /// (an import hashes the file with it).
     public static func read(
-        path: String, record: (CSVRecord) throws -> Void, problem: (CSVProblem) throws -> Void
+        path: String, chunk: (UnsafeRawBufferPointer) -> Void = { _ in }, record: (CSVRecord) throws -> Void,
+        problem: (CSVProblem) throws -> Void
     ) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
         defer { try? handle.close() }
         var parser = CSVParser()
-        while let chunk = try handle.read(upToCount: 64 * 1024), !chunk.isEmpty {
-            try chunk.withUnsafeBytes { bytes in try parser.feed(bytes, record: record, problem: problem) }
+        while let data = try handle.read(upToCount: 64 * 1024), !data.isEmpty {
+            try data.withUnsafeBytes { bytes in
+                chunk(bytes)
+                try parser.feed(bytes, record: record, problem: problem)
+            }
         }
         try parser.finish(record: record, problem: problem)
     }

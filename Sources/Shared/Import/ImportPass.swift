@@ -25,7 +25,6 @@ final class ImportPass {
     /// Rows whose record could not be told (unreadable, ragged, blank key): archiving would miss them.
     private var unkeyedRows: [Int] = []
     private var errorRows = 0
-    private var newOptions: Set<String> = []
 
     init(options: ImportOptions, scan: ImportScan, userId: Int64?, now: Date, progress: @escaping @Sendable (ImportProgress) -> Void) {
         self.options = options
@@ -64,7 +63,7 @@ final class ImportPass {
                 self.columns[index].dateOrder = ImportColumns.dateOrder(
                     self.columns[index], values: values, inferred: nil, options: self.options, plan: &self.plan)
             } else if field.type == .currency, case .string(let code)? = field.optionValues["currency"],
-                case let found = Self.currencyCode(values), found != code, values.contains(where: { !$0.trimmed.isEmpty })
+                case let found = ImportValues.currencyCode(values), found != code, values.contains(where: { !$0.trimmed.isEmpty })
             {
                 // Amounts are numbers; the field's currency is not converted, so say so.
                 self.columns[index].note = "The amounts are written in \(found); \(field.label) is in \(code). They are imported as they stand, not converted."
@@ -78,7 +77,7 @@ final class ImportPass {
         if !self.keyIndexes.isEmpty {
             try self.loadRecords(db)
             var isHeader = true
-            try ImportFile.stream(path: self.scan.path, chunk: { _ in }, record: { record in
+            try CSVParser.read(path: self.scan.path, record: { record in
                 if isHeader {
                     isHeader = false
                     return
@@ -132,7 +131,7 @@ final class ImportPass {
                 }
                 options["choices"] = .array(choices.map(JSONValue.string))
             case .currency:
-                options["currency"] = .string(Self.currencyCode(values))
+                options["currency"] = .string(ImportValues.currencyCode(values))
             case .date, .datetime:
                 self.columns[index].dateOrder = ImportColumns.dateOrder(
                     self.columns[index], values: values, inferred: .some(inference.dateOrder), options: self.options, plan: &self.plan)
@@ -156,17 +155,6 @@ final class ImportPass {
             if try distinct.allSatisfy({ try self.links.ids(named: $0, in: target.rawValue, db).count == 1 }) { return target }
         }
         return nil
-    }
-
-    /// The currency the amounts are written in: the first symbol or ISO code seen, else USD.
-    static func currencyCode(_ values: [String]) -> String {
-        let codes: [Character: String] = ["$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₪": "ILS", "₹": "INR", "₩": "KRW", "₽": "RUB"]
-        for value in values {
-            if let symbol = value.first(where: { codes[$0] != nil }) { return codes[symbol]! }
-            let words = value.split(separator: " ").map(String.init)
-            if let code = words.first(where: { $0.count == 3 && $0.allSatisfy({ $0.isASCII && $0.isUppercase }) }) { return code }
-        }
-        return "USD"
     }
 
     /// Committing: creates the planned fields; a dry run reads values into stand-ins of them.
@@ -469,11 +457,10 @@ final class ImportPass {
         field.options = JSONValue.encode(.object(options))
         self.columns[column].target = .field(field)
         if let position = self.catalog.firstIndex(where: { $0.key == field.key }) { self.catalog[position] = field }
-        self.newOptions.insert(field.key)
     }
 
     private func saveNewOptions(_ db: Database) throws {
-        for key in self.newOptions.sorted() {
+        for key in self.plan.newOptions.keys.sorted() {
             guard let field = self.catalog.first(where: { $0.key == key }), field.id > 0 else { continue }
             try db.execute(sql: "UPDATE fundraising_fields SET options = ?, updated_at = ? WHERE id = ?",
                            arguments: [field.options, self.now, field.id])

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// One committed import (`import_runs`): the file, its counts and who ran it.
-public struct ImportRun: Sendable, Equatable, FetchableRecord {
+/// One committed import (`import_runs`): the file, its counts and who ran it; encoded as the API
+/// shows it.
+public struct ImportRun: Sendable, Equatable, FetchableRecord, Encodable {
     public var id: Int64
     public var table: RecordTable
     public var fileName: String
@@ -18,6 +19,17 @@ public struct ImportRun: Sendable, Equatable, FetchableRecord {
     public var createdBy: Int64?
     public var createdByName: String?
     public var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, table, created, updated, unchanged, archived, skipped, options
+        case fileName = "file_name"
+        case fileSHA256 = "file_sha256"
+        case fileBytes = "file_bytes"
+        case newFields = "new_fields"
+        case createdBy = "created_by"
+        case createdByName = "created_by_name"
+        case createdAt = "created_at"
+    }
 
     public init(row: Row) throws {
         self.id = row["id"]

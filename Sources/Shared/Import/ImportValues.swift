@@ -68,6 +68,17 @@ public enum ImportValues {
 
     static let currencySymbols: Set<Character> = ["$", "€", "£", "¥", "₪", "₹", "₩", "₣", "₽", "¢"]
 
+    /// The currency the amounts are written in: the first symbol or ISO code seen, else USD.
+    static func currencyCode(_ values: [String]) -> String {
+        let codes: [Character: String] = ["$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₪": "ILS", "₹": "INR", "₩": "KRW", "₽": "RUB"]
+        for value in values {
+            if let symbol = value.first(where: { codes[$0] != nil }) { return codes[symbol]! }
+            let words = value.split(separator: " ").map(String.init)
+            if let code = words.first(where: { $0.count == 3 && $0.allSatisfy({ $0.isASCII && $0.isUppercase }) }) { return code }
+        }
+        return "USD"
+    }
+
     /// `$180.00`, `$1,234.56`, `-$5`, `₪6000000`, `CHF 12.50`, `1,000 USD`.
     static func currency(_ text: String) -> Double? {
         var body = text
@@ -132,7 +143,7 @@ public enum ImportValues {
             let order = order ?? (a > 12 ? .dayFirst : b > 12 ? .monthFirst : (a == b ? .monthFirst : nil))
             guard let order else { return nil }
             let (month, day) = order == .monthFirst ? (a, b) : (b, a)
-            return FieldValues.parseDate(Self.isoDay(year, month, day))
+            return FieldValues.parseDate(ISO8601.day(year, month, day))
         }
         let words = text.split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.lowercased() }
         guard words.count == 3, let year = Int(words[2]), words[2].count == 4 else { return nil }
@@ -143,16 +154,7 @@ public enum ImportValues {
         let monthNumber: Int?
         if let m = month(words[1]) { (day, monthNumber) = (Int(words[0]), m) } else { (day, monthNumber) = (Int(words[1]), month(words[0])) }
         guard let day, let monthNumber else { return nil }
-        return FieldValues.parseDate(Self.isoDay(year, monthNumber, day))
-    }
-
-    /// `YYYY-MM-DD` of numbers that may be out of range (`parseDate` checks them).
-    static func isoDay(_ year: Int, _ month: Int, _ day: Int) -> String {
-        func padded(_ number: Int, _ width: Int) -> String {
-            let digits = String(number)
-            return number < 0 ? digits : String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
+        return FieldValues.parseDate(ISO8601.day(year, monthNumber, day))
     }
 
     /// ISO 8601, or a date as above followed by `3:04pm`, `3:04 PM`, `15:04` or `15:04:05`, in `timeZone`.

@@ -47,6 +47,8 @@ public struct User: Codable, Sendable, FetchableRecord, MutablePersistableRecord
 extension DerivableRequest<User> {
     /// Users that are not archived: every ordinary read starts here.
     public func live() -> Self { self.filter(sql: "deleted_at IS NULL") }
+    /// The live account with this (normalized) email; the column compares without case.
+    public func withEmail(_ email: String) -> Self { self.live().filter(sql: "email = ?", arguments: [email]) }
 
     /// Live, active admins.
     public func activeAdmins() -> Self { self.live().filter(sql: "active = 1 AND role = 'admin'") }

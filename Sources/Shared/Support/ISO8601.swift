@@ -30,8 +30,17 @@ public enum ISO8601 {
         let (year, month, day) = Self.civil(fromDays: days)
         // Foundation's calendar is Julian before 15 October 1582; those (rare) dates go through it.
         guard year >= 1583 else { return self.plain.withLock { $0.string(from: date) } }
-        return ImportValues.isoDay(year, month, day) + "T" + Self.two(clock / 3600) + ":" + Self.two(clock / 60 % 60) + ":"
+        return Self.day(year, month, day) + "T" + Self.two(clock / 3600) + ":" + Self.two(clock / 60 % 60) + ":"
             + Self.two(clock % 60) + "Z"
+    }
+
+    /// `YYYY-MM-DD` of numbers that may be out of range (`parseDate` checks them).
+    static func day(_ year: Int, _ month: Int, _ day: Int) -> String {
+        func padded(_ number: Int, _ width: Int) -> String {
+            let digits = String(number)
+            return number < 0 ? digits : String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
     }
 
     private static func two(_ number: Int) -> String { number < 10 ? "0" + String(number) : String(number) }
@@ -55,6 +64,7 @@ public enum ISO8601 {
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3600 + minute * 60 + second))
     }
 
+    /// Days in `month` (1–12) of `year` in the proleptic Gregorian calendar.
     static func daysIn(_ month: Int, _ year: Int) -> Int {
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]

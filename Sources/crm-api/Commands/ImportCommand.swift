@@ -119,7 +119,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     func userId(_ database: AppDatabase) async throws -> Int64? {
         guard let email = self.byEmail else { return nil }
-        guard let user = try await database.pool.read({ db in try User.all().live().filter(Column("email") == email).fetchOne(db) }) else {
+        guard let user = try await database.pool.read({ db in try User.all().withEmail(email).fetchOne(db) }) else {
             throw StartupFailure(.input, "no team member has the email \(email)")
         }
         return user.id

@@ -35,7 +35,7 @@ struct AuthController {
             throw APIError.rateLimited(retryAfter: wait)
         }
         let user = try await self.services.database.pool.read { db in
-            try User.all().live().filter(sql: "email = ?", arguments: [email]).fetchOne(db)
+            try User.all().withEmail(email).fetchOne(db)
         }
         let candidate = body.password.utf8.count <= PasswordPolicy.maximumBytes ? body.password : ""
         let matches = try await self.services.hasher.verify(candidate, hash: user?.passwordHash ?? self.services.decoyPasswordHash)

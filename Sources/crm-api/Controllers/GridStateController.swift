@@ -104,7 +104,7 @@ struct GridStateController {
                 .conflict, "version_conflict", "The grid changed since you loaded it. Reload to see the latest.",
                 extra: [
                     "current_version": .number(Double(stamp.version)),
-                    "updated_at": .string(ISO8601DateFormatter().string(from: stamp.updatedAt)),
+                    "updated_at": .string(ISO8601.string(stamp.updatedAt)),
                     "updated_by": stamp.updatedBy.map { .number(Double($0)) } ?? .null,
                 ])
         } catch GridStateStore.Failure.invalid(let problems) {

@@ -180,39 +180,8 @@ struct ImportController {
         }
     }
 
-    struct RunResponse: Encodable {
-        let id: Int64
-        let table: RecordTable
-        let fileName: String
-        let fileSHA256: String
-        let fileBytes: Int
-        let created, updated, unchanged, archived, skipped, newFields: Int
-        let options: JSONValue
-        let createdBy: Int64?
-        let createdByName: String?
-        let createdAt: Date
-
-        init(_ run: ImportRun) {
-            (self.id, self.table, self.fileName, self.fileSHA256, self.fileBytes) = (run.id, run.table, run.fileName, run.fileSHA256, run.fileBytes)
-            (self.created, self.updated, self.unchanged, self.archived, self.skipped, self.newFields) =
-                (run.created, run.updated, run.unchanged, run.archived, run.skipped, run.newFields)
-            (self.options, self.createdBy, self.createdByName, self.createdAt) = (run.options, run.createdBy, run.createdByName, run.createdAt)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id, table, created, updated, unchanged, archived, skipped, options
-            case fileName = "file_name"
-            case fileSHA256 = "file_sha256"
-            case fileBytes = "file_bytes"
-            case newFields = "new_fields"
-            case createdBy = "created_by"
-            case createdByName = "created_by_name"
-            case createdAt = "created_at"
-        }
-    }
-
     struct RunList: ResponseEncodable {
-        let importRuns: [RunResponse]
+        let importRuns: [ImportRun]
         let nextCursor: String?
 
         enum CodingKeys: String, CodingKey {
@@ -225,7 +194,7 @@ struct ImportController {
         let limit = try RecordsController.limit(request)
         let cursor = try RecordsController.cursor(request)
         let (runs, next) = try await self.services.database.pool.read { db in try ImportRun.page(limit: limit, beforeId: cursor, db) }
-        return RunList(importRuns: runs.map(RunResponse.init), nextCursor: next.map(String.init))
+        return RunList(importRuns: runs, nextCursor: next.map(String.init))
     }
 }
 

@@ -16,11 +16,12 @@ final class ImportJobs: Sendable {
         let table: RecordTable
         let dryRun: Bool
         let createdAt: Date
-        var status = Status.running
         var progress: ImportProgress?
         var plan: ImportPlan?
         var error: APIError?
         var finishedAt: Date?
+
+        var status: Status { self.finishedAt == nil ? .running : self.error == nil ? .succeeded : .failed }
     }
 
     static let retention: TimeInterval = 3600
@@ -43,7 +44,6 @@ final class ImportJobs: Sendable {
         self.jobs.withLock { jobs in
             jobs[id]?.plan = plan
             jobs[id]?.error = error
-            jobs[id]?.status = error == nil ? .succeeded : .failed
             jobs[id]?.finishedAt = now
         }
     }

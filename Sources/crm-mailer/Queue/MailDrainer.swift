@@ -73,7 +73,7 @@ struct MailDrainer: Sendable {
         switch result {
         case .success:
             await self.record(id: id, sql: "status = 'sent', sent_at = ?, last_error = NULL", arguments: [now])
-            await self.heartbeat.set("last_success_at", .string(ISO8601DateFormatter().string(from: now)))
+            await self.heartbeat.set("last_success_at", .string(ISO8601.string(now)))
             self.logger.info("mail sent", metadata: ["mail.id": "\(id)", "mail.kind": "\(mail.kind.rawValue)", "mail.attempt": "\(mail.attempts)"])
         case .failure(let failure):
             let status: OutboundMail.Status
@@ -89,7 +89,7 @@ struct MailDrainer: Sendable {
             await self.record(
                 id: id, sql: "status = ?, next_attempt_at = ?, last_error = ?",
                 arguments: [status.rawValue, nextAttempt, failure.description])
-            await self.heartbeat.set("last_failure_at", .string(ISO8601DateFormatter().string(from: now)))
+            await self.heartbeat.set("last_failure_at", .string(ISO8601.string(now)))
             await self.heartbeat.set("last_failure", .string(failure.description))
             self.logger.warning(
                 "mail not sent",
