@@ -4,7 +4,7 @@
 
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libsqlite3-dev libcurl4-openssl-dev libsystemd-dev \
+    && apt-get install -y --no-install-recommends libsqlite3-dev libcurl4-openssl-dev libsystemd-dev libre2-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -19,7 +19,7 @@ RUN swift build -c release --static-swift-stdlib \
 
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libsqlite3-0 libcurl4 libsystemd0 ca-certificates curl tzdata \
+    && apt-get install -y --no-install-recommends libsqlite3-0 libcurl4 libsystemd0 libre2-9 libstdc++6 ca-certificates curl tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --home-dir /data --no-create-home --shell /usr/sbin/nologin crm \
     && mkdir -p /data \

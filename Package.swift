@@ -57,9 +57,14 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(
+            name: "CRE2Shim",
+            linkerSettings: [.linkedLibrary("re2")]
+        ),
+        .target(
             name: "Shared",
             dependencies: [
                 "CSystemd",
+                "CRE2Shim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -145,5 +150,6 @@ let package = Package(
             ],
             swiftSettings: sharedSwiftSettings
         ),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

@@ -9,7 +9,13 @@ from conftest import BIN_DIR, DAEMONS, REPO_DIR
 DOCKERFILE = (REPO_DIR / "Dockerfile").read_text()
 COMPOSE = (REPO_DIR / "docker-compose.yml").read_text()
 # Shared libraries the binaries link → the Debian package that ships them in the runtime stage.
-RUNTIME_PACKAGES = {"libsqlite3.so.0": "libsqlite3-0", "libcurl.so.4": "libcurl4", "libsystemd.so.0": "libsystemd0"}
+RUNTIME_PACKAGES = {
+    "libsqlite3.so.0": "libsqlite3-0",
+    "libcurl.so.4": "libcurl4",
+    "libsystemd.so.0": "libsystemd0",
+    "libre2.so.9": "libre2-9",
+    "libstdc++.so.6": "libstdc++6",
+}
 
 
 def runtime_stage() -> str:

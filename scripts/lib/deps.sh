@@ -40,4 +40,4 @@ ensure_swift() {
 
 # The Debian packages the build links against.
 # shellcheck disable=SC2034  # used by the scripts that source this file
-build_packages=(pkg-config libsqlite3-dev libssl-dev libcurl4-openssl-dev libsystemd-dev)
+build_packages=(pkg-config libsqlite3-dev libssl-dev libcurl4-openssl-dev libsystemd-dev libre2-dev)
