@@ -107,3 +107,83 @@ import Testing
         }
     }
 }
+
+@Suite struct FormulaFieldsAPITests {
+    @Test func aFormulaFieldIsCheckedComputedAndShowsItsErrors() async throws {
+        let app = try TestApp()
+        try await app.createUser("root@example.com", role: .admin)
+        try await app.test { client in
+            try await client.login("root@example.com")
+            try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "Acme", "check_size_min": 250000}}"#)
+            let created = try await client.send(
+                .post, "/api/tables/investors/fields", json: #"{"label": "Ticket", "type": "formula", "formula": "{Check size min} / 1000 & \"k\""}"#)
+            #expect(created.status == .created, "\(created.body)")
+            #expect(created.value("result_type") == "text")
+            #expect(created.value("formula") == #"{Check size min} / 1000 & "k""#)
+            #expect(try await client.send(.get, "/api/tables/investors/records/1").value("fields", "ticket") == "250k")
+
+            let ratio = try await client.send(
+                .post, "/api/tables/investors/fields", json: #"{"label": "Ratio", "type": "formula", "formula": "{Check size max} / {Check size min}"}"#)
+            #expect(ratio.value("result_type") == "number")
+            let record = try await client.send(.get, "/api/tables/investors/records/1")
+            #expect(record.value("fields", "ratio") == 0)
+            let empty = try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "Beta"}}"#)
+            #expect(empty.value("fields", "ratio") == "NaN")
+            #expect(empty.value("errors", "ratio") == "0 divided by 0 has no value.")
+
+            let refused = try await client.send(
+                .post, "/api/tables/investors/fields", json: #"{"label": "Bad", "type": "formula", "formula": "LEFT({Nme}, 2)"}"#)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.error == "invalid_formula")
+            #expect(refused.value("message") == "Unknown field {Nme}. Did you mean {Name}?")
+            #expect(refused.value("details", "start") == 5)
+            #expect(refused.value("details", "end") == 10)
+            #expect(try await client.send(.get, "/api/tables/investors/fields").body.contains("\"Bad\"") == false)
+
+            #expect(try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "X", "type": "formula", "formula": "  "}"#).error == "invalid_field")
+            #expect(try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "X", "type": "text", "formula": "1"}"#).error == "invalid_field")
+            #expect(try await client.send(
+                .patch, "/api/tables/investors/records/1", json: #"{"expected_version": 1, "fields": {"ratio": 3}}"#
+            ).status == .unprocessableContent)
+
+            let changed = try await client.send(.patch, "/api/tables/investors/fields/ticket", json: #"{"formula": "LEN({Name})"}"#)
+            #expect(changed.value("result_type") == "number")
+            #expect(try await client.send(.get, "/api/tables/investors/records/1").value("fields", "ticket") == 4)
+            let cycle = try await client.send(.patch, "/api/tables/investors/fields/ticket", json: #"{"formula": "{Ticket} + 1"}"#)
+            #expect(cycle.error == "invalid_formula")
+
+            try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "Score", "type": "number"}"#)
+            try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "Score x2", "type": "formula", "formula": "{Score} * 2"}"#)
+            let inUse = try await client.send(.delete, "/api/tables/investors/fields/score")
+            #expect(inUse.status == .conflict)
+            #expect(inUse.error == "field_in_use")
+            #expect(inUse.value("message") == "This field is used by the formula {Score x2}; change it first.")
+        }
+    }
+}
+
+@Suite struct FormulaEditorAPITests {
+    @Test func theEditorListsFunctionsAndChecksAsTheUserTypes() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            let functions = try await client.send(.get, "/api/formulas/functions")
+            #expect(functions.status == .ok)
+            #expect(functions.body.contains(#""signature":"DATETIME_DIFF(date1, date2, [unit])""#))
+            #expect(functions.body.components(separatedBy: #""name":"#).count - 1 == 84)
+
+            let fine = try await client.send(.post, "/api/tables/investors/formulas/check", json: #"{"formula": "DATEADD({Next step date}, 7, 'days')"}"#)
+            #expect(fine.value("result_type") == "date")
+            #expect(fine.value("dependencies") == ["next_step_at"])
+            let typing = try await client.send(.post, "/api/tables/investors/formulas/check", json: #"{"formula": "IF({Stage} = \"passed\", "}"#)
+            #expect(typing.error == "invalid_formula")
+            #expect(typing.value("details", "start") == 23)
+            let own = try await client.send(
+                .post, "/api/tables/investors/formulas/check", json: #"{"formula": "{Days} + 1", "label": "Days"}"#)
+            #expect(own.value("message") == "A formula cannot use its own field {Days}.")
+            #expect(try await client.send(.post, "/api/tables/planets/formulas/check", json: #"{"formula": "1"}"#).status == .notFound)
+            #expect(try await client.send(.post, "/api/tables/investors/formulas/check", json: #"{"nope": 1}"#).status == .badRequest)
+        }
+    }
+}

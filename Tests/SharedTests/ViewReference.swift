@@ -8,7 +8,7 @@ struct ViewReference {
     let catalog: [String: FieldDefinition]
     let dates: ViewDates
 
-    func category(_ field: FieldDefinition) -> FieldColumn.Category { FieldColumn(field)!.category }
+    func category(_ field: FieldDefinition) -> FieldColumn.Category { FieldColumn(field).category }
 
     static func bytes(_ text: String) -> [UInt8] { Array(ViewText.fold(text).utf8) }
 
@@ -152,10 +152,10 @@ struct ViewReference {
         let blank = self.isBlank(value, category)
         switch (category, value) {
         case (.select, .string(let s)?):
-            let choices = FieldColumn(field)!.choices
+            let choices = FieldColumn(field).choices
             if choices.isEmpty { return (blank, .bytes(Self.bytes(s))) }
             return (blank, .number(Double(choices.firstIndex { Array($0.utf8) == Array(s.utf8) } ?? choices.count)))
-        case (.select, _): return (blank, FieldColumn(field)!.choices.isEmpty ? .bytes([]) : .number(Double(FieldColumn(field)!.choices.count)))
+        case (.select, _): return (blank, FieldColumn(field).choices.isEmpty ? .bytes([]) : .number(Double(FieldColumn(field).choices.count)))
         case (.text, .string(let s)?), (.date, .string(let s)?), (.datetime, .string(let s)?): return (blank, .bytes(Self.bytes(s)))
         case (.multi, .array(let items)?):
             if case .string(let first)? = items.first { return (blank, .bytes(Self.bytes(first))) }

@@ -8,6 +8,10 @@ public struct FieldCatalog: Sendable {
         case notFound
         case invalid([String: String])
         case coreField
+        /// A formula that does not check, with the span it is about.
+        case formula(FormulaProblem)
+        /// The field is read by formula fields (labels listed), so it cannot be archived.
+        case usedByFormulas([String])
     }
 
     /// Keys a custom field may never take: record metadata and the table's own columns.
@@ -22,17 +26,33 @@ public struct FieldCatalog: Sendable {
         self.now = now
     }
 
-    public func create(_ table: RecordTable, label rawLabel: String, type: FieldType, options: [String: JSONValue]?)
-        async throws -> FieldDefinition
-    {
+    /// Adds a field; a formula field is checked against the table, then computed for every record
+    /// in the same transaction.
+    public func create(
+        _ table: RecordTable, label rawLabel: String, type: FieldType, options: [String: JSONValue]?, formula: String? = nil
+    ) async throws -> FieldDefinition {
         let label = try Self.validLabel(rawLabel)
-        if type == .formula {
-            throw Failure.invalid(["type": "Formula fields are not available yet."])
-        }
         let options = try Self.validOptions(options ?? [:], for: type)
+        if type != .formula, formula != nil { throw Failure.invalid(["formula": "Only formula fields have a formula."]) }
+        if type == .formula, (formula ?? "").trimmed.isEmpty { throw Failure.invalid(["formula": "A formula field needs a formula."]) }
         let now = self.now()
         return try await self.database.pool.write { db in
-            let field = try Self.insert(table, label: label, type: type, options: options, at: now, db)
+            var field: FieldDefinition
+            if type == .formula, let formula {
+                let catalog = try FieldDefinition.catalog(table, db)
+                guard !catalog.contains(where: { $0.label.lowercased() == label.lowercased() }) else {
+                    throw Failure.invalid(["label": "There is already a field named \(label)."])
+                }
+                let compiled = try FormulaFields.check(formula, key: nil, label: label, catalog: catalog)
+                var typed = options
+                typed["result_type"] = .string(compiled.resultType.rawValue)
+                field = try Self.insert(table, label: label, type: type, options: typed, at: now, db)
+                try db.execute(sql: "UPDATE fundraising_fields SET formula = ? WHERE id = ?", arguments: [formula, field.id])
+                field.formula = formula
+                try FormulaFields.recomputeColumn(table, key: field.key, catalog: catalog + [field], at: now, db)
+            } else {
+                field = try Self.insert(table, label: label, type: type, options: options, at: now, db)
+            }
             try RecordStore.bumpGlobalVersion(db, by: nil, at: now)
             return field
         }
@@ -61,17 +81,40 @@ public struct FieldCatalog: Sendable {
         return Self.deriveKey(label, taken: taken.union(Self.reserved))
     }
 
-    /// Changes a field's label, options, default visibility or position; the key stays.
+    /// Changes a field's label, options, formula, default visibility or position; the key stays.
+    /// Formulas that name the field by its old label are rewritten to the new one; a changed
+    /// formula is checked and recomputed for every record.
     public func update(
-        _ table: RecordTable, key: String, label: String?, options: [String: JSONValue]?, hiddenByDefault: Bool?, position: Int?
+        _ table: RecordTable, key: String, label: String?, options: [String: JSONValue]?, hiddenByDefault: Bool?, position: Int?,
+        formula: String? = nil
     ) async throws -> FieldDefinition {
         let label = try label.map(Self.validLabel)
         let now = self.now()
         return try await self.database.pool.write { db in
             guard var field = try Self.fetch(table, key: key, db) else { throw Failure.notFound }
+            var catalog = try FieldDefinition.catalog(table, db)
             if let options {
                 guard !field.isCore else { throw Failure.invalid(["options": "The options of a built-in field are fixed."]) }
-                field.options = JSONValue.encode(.object(try Self.validOptions(options, for: field.type)))
+                var valid = try Self.validOptions(options, for: field.type)
+                if let resultType = field.optionValues["result_type"] { valid["result_type"] = resultType }
+                field.options = JSONValue.encode(.object(valid))
+            }
+            if formula != nil, field.type != .formula { throw Failure.invalid(["formula": "Only formula fields have a formula."]) }
+            if let label, label != field.label {
+                try Self.rewriteFormulas(renaming: field, to: label, catalog: catalog, at: now, db)
+                catalog = try FieldDefinition.catalog(table, db)
+            }
+            if let formula, formula != field.formula {
+                guard !formula.trimmed.isEmpty else { throw Failure.invalid(["formula": "A formula field needs a formula."]) }
+                let renamed = catalog.map { $0.key == key ? Self.relabelled($0, label ?? $0.label) : $0 }
+                let compiled = try FormulaFields.check(formula, key: key, label: label ?? field.label, catalog: renamed)
+                var options = field.optionValues
+                options["result_type"] = .string(compiled.resultType.rawValue)
+                field.options = JSONValue.encode(.object(options))
+                field.formula = formula
+                try db.execute(sql: "UPDATE fundraising_fields SET formula = ?, options = ? WHERE id = ?", arguments: [formula, field.options, field.id])
+                catalog = try FieldDefinition.catalog(table, db)
+                try FormulaFields.recomputeColumn(table, key: key, catalog: catalog, at: now, db)
             }
             if let position, !(0...10_000).contains(position) {
                 throw Failure.invalid(["position": "The position must be from 0 to 10000."])
@@ -94,9 +137,34 @@ public struct FieldCatalog: Sendable {
         try await self.database.pool.write { db in
             guard let field = try Self.fetch(table, key: key, db) else { throw Failure.notFound }
             guard !field.isCore else { throw Failure.coreField }
+            let readers = FormulaPlan.of(try FieldDefinition.catalog(table, db)).entries.filter { entry in
+                (try? entry.compiled.get())?.dependencies.contains(key) == true
+            }
+            guard readers.isEmpty else { throw Failure.usedByFormulas(readers.map(\.field.label)) }
             try db.execute(sql: "UPDATE fundraising_fields SET deleted_at = ?, updated_at = ? WHERE id = ?", arguments: [now, now, field.id])
             try RecordStore.bumpGlobalVersion(db, by: nil, at: now)
         }
+    }
+
+    /// Rewrites every formula of the table that names `field`, replacing each reference's text
+    /// with the new label in braces; the rest of each formula keeps its spacing.
+    static func rewriteFormulas(renaming field: FieldDefinition, to label: String, catalog: [FieldDefinition], at now: Date, _ db: Database) throws {
+        for entry in FormulaPlan.of(catalog).entries {
+            guard case .success(let compiled) = entry.compiled, compiled.dependencies.contains(field.key) else { continue }
+            var utf16 = Array(compiled.source.utf16)
+            for reference in compiled.references.reversed() where reference.key == field.key {
+                utf16.replaceSubrange(reference.span, with: Array(FormulaPrinter.braced(label).utf16))
+            }
+            try db.execute(
+                sql: "UPDATE fundraising_fields SET formula = ?, updated_at = ? WHERE id = ?",
+                arguments: [String(decoding: utf16, as: UTF16.self), now, entry.field.id])
+        }
+    }
+
+    private static func relabelled(_ field: FieldDefinition, _ label: String) -> FieldDefinition {
+        var copy = field
+        copy.label = label
+        return copy
     }
 
     static func fetch(_ table: RecordTable, key: String, _ db: Database) throws -> FieldDefinition? {

@@ -130,6 +130,7 @@ public struct RecordStore: Sendable {
         let created = values.sorted(by: { $0.key < $1.key }).filter { $0.value != .null && $0.value != .array([]) }
         try Self.recordHistory(
             db, table, id, "create", created.map { (key: $0.key, old: nil, new: $0.value) }, version: 1, by: userId, at: stamp)
+        try FormulaFields.recompute(table, id: id, changed: nil, catalog: catalog, at: now, db)
         return id
     }
 
@@ -168,6 +169,7 @@ public struct RecordStore: Sendable {
         try Self.recordHistory(
             db, table, current.id, "update", changed.sorted(by: { $0.key < $1.key }).map { (key: $0.key, old: current.fields[$0.key], new: $0.value) },
             version: current.version + 1, by: userId, at: stamp)
+        try FormulaFields.recompute(table, id: current.id, changed: Array(changed.keys), catalog: catalog, at: now, db)
         return changed.keys.sorted()
     }
 

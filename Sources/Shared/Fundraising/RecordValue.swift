@@ -10,6 +10,8 @@ public struct RecordValue: Sendable, Equatable {
     public var updatedAt: Date
     public var lastModifiedBy: Int64?
     public var deletedAt: Date?
+    /// Why a formula field holds `#ERROR!` (or `NaN`, `Infinity`): field key → sentence.
+    public var errors: [String: String]
     /// The row's `custom` object as stored, archived fields' values included, so a write can
     /// change some keys without reading the row again.
     var storedCustom: [String: JSONValue]
@@ -20,7 +22,7 @@ public struct RecordValue: Sendable, Equatable {
             if case .object(let object)? = JSONValue.decode(row["custom"] ?? "{}") { object } else { [:] }
         self.storedCustom = custom
         var fields: [String: JSONValue] = [:]
-        for field in catalog where !field.type.isComputed {
+        for field in catalog where !field.type.isComputed || field.type == .formula {
             if field.isCore {
                 fields[field.key] = FieldValues.apiValue(row[field.key] as DatabaseValue, for: field)
             } else {
@@ -33,7 +35,7 @@ public struct RecordValue: Sendable, Equatable {
         self.updatedAt = row["updated_at"]
         self.lastModifiedBy = row["last_modified_by"]
         self.deletedAt = row["deleted_at"]
-        for field in catalog where field.type.isComputed {
+        for field in catalog where field.type.isComputed && field.type != .formula {
             fields[field.key] =
                 switch field.type {
                 case .createdTime: .string(FieldValues.formatDateTime(self.createdAt))
@@ -43,6 +45,13 @@ public struct RecordValue: Sendable, Equatable {
                 }
         }
         self.fields = fields
+        var errors: [String: String] = [:]
+        if let text = row["formula_errors"] as String?, case .object(let object)? = JSONValue.decode(text) {
+            for field in catalog where field.type == .formula {
+                if case .string(let reason)? = object[field.key] { errors[field.key] = reason }
+            }
+        }
+        self.errors = errors
     }
 }
 

@@ -21,8 +21,8 @@ public struct FieldColumn: Sendable {
     public let scale: Double
     public let instantFormat: InstantFormat
 
-    /// The column for a field, or nil for a type views cannot read yet (formulas).
-    public init?(_ field: FieldDefinition) {
+    /// The column for a field; formula fields read their stored results by result type.
+    public init(_ field: FieldDefinition) {
         self.field = field
         self.instantFormat = field.type == .createdTime || field.type == .lastModifiedTime ? .grdb : .iso
         switch field.type {
@@ -34,7 +34,14 @@ public struct FieldColumn: Sendable {
         case .date: self.category = .date
         case .datetime, .createdTime, .lastModifiedTime: self.category = .datetime
         case .link, .lastModifiedBy: self.category = .link
-        case .formula: return nil
+        case .formula:
+            switch FormulaFields.resultType(field) ?? .text {
+            case .number, .boolean: self.category = .number
+            case .date: self.category = .date
+            case .datetime: self.category = .datetime
+            case .array: self.category = .multi
+            case .text, .blank, .any: self.category = .text
+            }
         }
         switch field.type {
         case .createdTime: self.value = SQLFragment("created_at")

@@ -28,7 +28,7 @@ public struct ViewCompiler: Sendable {
     public init(table: RecordTable, catalog: [FieldDefinition], dates: ViewDates) {
         self.table = table
         self.catalog = catalog
-        self.columns = Dictionary(catalog.compactMap { field in FieldColumn(field).map { (field.key, $0) } }, uniquingKeysWith: { a, _ in a })
+        self.columns = Dictionary(catalog.map { ($0.key, FieldColumn($0)) }, uniquingKeysWith: { a, _ in a })
         self.dates = dates
     }
 
@@ -85,12 +85,7 @@ public struct ViewCompiler: Sendable {
 
     /// One condition, or a sentence naming what does not fit.
     public func condition(_ condition: FilterCondition) throws(FieldProblem) -> SQLFragment {
-        guard let column = self.columns[condition.field] else {
-            if self.catalog.contains(where: { $0.key == condition.field }) {
-                throw FieldProblem("Filtering on formula fields arrives with formulas.")
-            }
-            throw FieldProblem("There is no field \(condition.field).")
-        }
+        guard let column = self.columns[condition.field] else { throw FieldProblem("There is no field \(condition.field).") }
         let op = condition.op
         guard Self.operators(for: column.category).contains(op) else {
             let allowed = Self.operators(for: column.category).map(\.rawValue).joined(separator: ", ")
@@ -257,9 +252,7 @@ public struct ViewCompiler: Sendable {
         var problems: [String: String] = [:]
         for (index, sort) in sorts.enumerated() {
             guard let column = self.columns[sort.field] else {
-                problems["\(path)[\(index)].field"] =
-                    self.catalog.contains(where: { $0.key == sort.field })
-                    ? "Sorting on formula fields arrives with formulas." : "There is no field \(sort.field)."
+                problems["\(path)[\(index)].field"] = "There is no field \(sort.field)."
                 continue
             }
             // Parenthesised: the keyset comparison appends `> ?`, which binds tighter than `IS`.

@@ -26,6 +26,7 @@ struct FieldsController {
         let label: String
         let type: String
         let options: [String: JSONValue]?
+        let formula: String?
     }
 
     struct UpdateRequest: Decodable {
@@ -34,9 +35,10 @@ struct FieldsController {
         let options: [String: JSONValue]?
         let hiddenByDefault: Bool?
         let position: Int?
+        let formula: String?
 
         enum CodingKeys: String, CodingKey {
-            case label, type, options, position
+            case label, type, options, position, formula
             case hiddenByDefault = "hidden_by_default"
         }
     }
@@ -55,7 +57,9 @@ struct FieldsController {
                 .unprocessableContent, "invalid_field", "That is not a field type.",
                 details: ["type": .string("Use one of: \(FieldType.allCases.map(\.rawValue).joined(separator: ", ")).")])
         }
-        let field = try await Self.mapping { try await self.catalog.create(table, label: body.label, type: type, options: body.options) }
+        let field = try await Self.mapping {
+            try await self.catalog.create(table, label: body.label, type: type, options: body.options, formula: body.formula)
+        }
         context.logger.info("field created", metadata: ["field.table": "\(table.rawValue)", "field.key": "\(field.key)"])
         return try FieldResponse(field).response(status: .created, from: request, context: context)
     }
@@ -73,7 +77,7 @@ struct FieldsController {
             try await Self.mapping {
                 try await self.catalog.update(
                     table, key: key, label: body.label, options: body.options, hiddenByDefault: body.hiddenByDefault,
-                    position: body.position)
+                    position: body.position, formula: body.formula)
             })
     }
 
@@ -101,6 +105,15 @@ struct FieldsController {
                 throw APIError(
                     .unprocessableContent, "invalid_field", problems.values.sorted().joined(separator: " "),
                     details: .object(problems.mapValues(JSONValue.string)))
+            case .formula(let problem):
+                throw APIError(
+                    .unprocessableContent, "invalid_formula", problem.message,
+                    details: ["start": .number(Double(problem.span.lowerBound)), "end": .number(Double(problem.span.upperBound))])
+            case .usedByFormulas(let labels):
+                throw APIError(
+                    .conflict, "field_in_use",
+                    "This field is used by the formula\(labels.count == 1 ? "" : "s") \(labels.map { "{\($0)}" }.joined(separator: ", ")); change \(labels.count == 1 ? "it" : "them") first.",
+                    details: ["formulas": .array(labels.map(JSONValue.string))])
             }
         }
     }

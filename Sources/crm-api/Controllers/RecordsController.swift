@@ -28,6 +28,8 @@ struct RecordsController {
         let createdAt: Date
         let updatedAt: Date
         let lastModifiedBy: Int64?
+        /// Why formula fields hold an error, when any does.
+        let errors: [String: String]
 
         init(_ record: RecordValue) {
             self.id = record.id
@@ -36,10 +38,11 @@ struct RecordsController {
             self.createdAt = record.createdAt
             self.updatedAt = record.updatedAt
             self.lastModifiedBy = record.lastModifiedBy
+            self.errors = record.errors
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, version, fields
+            case id, version, fields, errors
             case createdAt = "created_at"
             case updatedAt = "updated_at"
             case lastModifiedBy = "last_modified_by"
@@ -54,6 +57,7 @@ struct RecordsController {
             try container.encode(self.createdAt, forKey: .createdAt)
             try container.encode(self.updatedAt, forKey: .updatedAt)
             try container.encode(self.lastModifiedBy, forKey: .lastModifiedBy)
+            if !self.errors.isEmpty { try container.encode(self.errors, forKey: .errors) }
         }
     }
 
@@ -81,12 +85,15 @@ struct RecordsController {
         let type: FieldType
         let options: JSONValue
         let formula: String?
+        /// What a formula field's values are: number, text, boolean, date, datetime or array.
+        let resultType: String?
         let position: Int
         let hiddenByDefault: Bool
         let isCore: Bool
 
         enum CodingKeys: String, CodingKey {
             case key, label, type, options, formula, position
+            case resultType = "result_type"
             case hiddenByDefault = "hidden_by_default"
             case isCore = "is_core"
         }
@@ -97,6 +104,7 @@ struct RecordsController {
             self.type = field.type
             self.options = JSONValue.decode(field.options) ?? [:]
             self.formula = field.formula
+            self.resultType = field.type == .formula ? FormulaFields.resultType(field)?.rawValue : nil
             self.position = field.position
             self.hiddenByDefault = field.hiddenByDefault
             self.isCore = field.isCore

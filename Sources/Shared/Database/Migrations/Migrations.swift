@@ -14,6 +14,7 @@ public enum Migrations {
         migrator.registerMigration(Migration007Restore.identifier, migrate: Migration007Restore.apply)
         migrator.registerMigration(Migration008Views.identifier, migrate: Migration008Views.apply)
         migrator.registerMigration(Migration009Import.identifier, migrate: Migration009Import.apply)
+        migrator.registerMigration(Migration010Formulas.identifier, migrate: Migration010Formulas.apply)
         return migrator
     }()
 

@@ -1,0 +1,211 @@
+import Foundation
+import GRDB
+
+/// Formula fields in tables: what a formula may name, how record values enter a formula, and
+/// how results are computed and stored inside the write that changed their inputs.
+public enum FormulaFields {
+    /// The fields a formula of this catalog may name, with their types in formulas.
+    static func names(_ catalog: [FieldDefinition]) -> [FormulaField] {
+        catalog.map { FormulaField(key: $0.key, label: $0.label, type: Self.type(of: $0)) }
+    }
+
+    static func type(of field: FieldDefinition) -> FormulaType {
+        switch field.type {
+        case .text, .longText, .email, .url, .phone, .singleSelect, .link, .lastModifiedBy: .text
+        case .number, .currency, .percent, .rating: .number
+        case .checkbox: .boolean
+        case .date: .date
+        case .datetime, .createdTime, .lastModifiedTime: .datetime
+        case .multiSelect: .array
+        case .formula: Self.resultType(field) ?? .any
+        }
+    }
+
+    /// The result type stored in a formula field's options.
+    public static func resultType(_ field: FieldDefinition) -> FormulaType? {
+        guard case .string(let name)? = field.optionValues["result_type"] else { return nil }
+        return FormulaType(rawValue: name)
+    }
+
+    /// Checks a formula as the editor types it, for field `key` of `table` (nil: a new field
+    /// labelled `label`), without saving anything.
+    public static func check(_ formula: String, table: RecordTable, key: String?, label: String, _ db: Database) throws -> CompiledFormula {
+        try Self.check(formula, key: key, label: label, catalog: try FieldDefinition.catalog(table, db))
+    }
+
+    /// Every function with how to call it, for the editor's autocomplete.
+    public static var functions: [(name: String, signature: String)] { FormulaFunctions.signatures }
+
+    /// Checks a formula for field `key` (nil: a new field) of `catalog`: it must check and must
+    /// not lead back to its own field through other formulas.
+    static func check(_ formula: String, key: String?, label: String, catalog: [FieldDefinition]) throws(FieldCatalog.Failure) -> CompiledFormula {
+        let others = catalog.filter { $0.key != key }
+        let compiled: CompiledFormula
+        do {
+            compiled = try FormulaChecker.check(formula, fields: Self.names(others))
+        } catch {
+            let own = (try? FormulaParser.parse(formula))?.fieldReferences.first { reference in
+                reference.name.trimmed.lowercased() == label.lowercased() || reference.name == key
+            }
+            if let own, error.span == own.span { throw .formula(FormulaProblem("A formula cannot use its own field {\(label)}.", own.span)) }
+            throw .formula(error)
+        }
+        guard let key else { return compiled }
+        var graph: [String: [String]] = [:]
+        for field in catalog where field.type == .formula && field.key != key {
+            graph[field.key] = (try? FormulaChecker.check(field.formula ?? "", fields: Self.names(catalog)))?.dependencies ?? []
+        }
+        graph[key] = compiled.dependencies
+        if let cycle = FormulaGraph.cycle(from: key, graph) {
+            let labels = Dictionary(uniqueKeysWithValues: catalog.map { ($0.key, $0.label) })
+            let chain = cycle.map { "{\(labels[$0] ?? $0)}" }.joined(separator: " → ")
+            let first = compiled.references.first { $0.key == cycle[1] }?.span ?? 0..<formula.utf16.count
+            throw .formula(FormulaProblem("This formula would depend on itself: \(chain).", first))
+        }
+        return compiled
+    }
+
+    // MARK: Values
+
+    /// A record's value of `field` as a formula sees it. Links read as the linked record's name.
+    static func formulaValue(_ value: JSONValue, field: FieldDefinition, error: String?, _ db: Database) throws -> FormulaValue {
+        if let error {
+            let kind = FormulaFault.Kind(rawValue: value.stringValue ?? "") ?? .error
+            return .error(FormulaFault(kind, error))
+        }
+        switch value {
+        case .null: return .blank
+        case .bool(let flag): return .boolean(flag)
+        case .array(let items): return .array(try items.map { try Self.formulaValue($0, field: field, error: nil, db) })
+        case .object: return .text(JSONValue.encode(value))
+        case .number(let number):
+            switch field.type {
+            case .link, .lastModifiedBy: return try Self.linkedName(field, Int64(number), db)
+            case .formula where Self.resultType(field) == .boolean: return .boolean(number != 0)
+            default: return .number(number)
+            }
+        case .string(let text):
+            let kind = field.type == .formula ? Self.resultType(field) ?? .text : Self.type(of: field)
+            switch kind {
+            case .date: return FormulaDate.day(text).map { .date($0) } ?? .text(text)
+            case .datetime: return ISO8601.date(text).map { .date(FormulaDate($0, hasTime: true)) } ?? .text(text)
+            default: return .text(text)
+            }
+        }
+    }
+
+    private static func linkedName(_ field: FieldDefinition, _ id: Int64, _ db: Database) throws -> FormulaValue {
+        let target = field.type == .lastModifiedBy ? "users" : field.optionValues["table"]?.stringValue ?? ""
+        let sqlTable: String? = target == "users" ? "users" : RecordTable(rawValue: target).flatMap { $0 == .commitments ? nil : $0.sqlTable }
+        guard let sqlTable else { return .text(String(id)) }
+        let name = try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM \(sqlTable) WHERE id = ?"), arguments: [id])
+        return name.map { .text($0) } ?? .blank
+    }
+
+    /// A result as stored in `custom`: dates as ISO text, true/false as 1/0 (as Airtable shows
+    /// them), errors as their display with the reason returned beside.
+    static func stored(_ value: FormulaValue) -> (JSONValue, String?) {
+        switch value {
+        case .blank: return (.null, nil)
+        case .number(let number): return (.number(number), nil)
+        case .boolean(let flag): return (.number(flag ? 1 : 0), nil)
+        case .text(let text): return (.string(text), nil)
+        case .date(let date): return (.string(date.hasTime ? ISO8601.string(date.instant) : date.isoText), nil)
+        case .array(let items): return (.array(items.map { Self.stored($0).0 }), nil)
+        case .error(let fault): return (.string(fault.display), fault.reason)
+        }
+    }
+
+    // MARK: Recomputing
+
+    /// The team's time zone, which `TODAY()` and calendar arithmetic use.
+    static func timeZone(_ db: Database) throws -> TimeZone {
+        guard case .string(let name)? = try AppSettings.all(db)[AppSettings.Key.timeZone.rawValue] else { return TimeZone(identifier: "UTC")! }
+        return TimeZone(identifier: name) ?? TimeZone(identifier: "UTC")!
+    }
+
+    /// Recomputes the formulas of record `id` that depend on `changed` (nil: all of them), in
+    /// order, and stores the results that differ. Returns how many formulas it evaluated.
+    @discardableResult
+    static func recompute(
+        _ table: RecordTable, id: Int64, changed: [String]?, catalog: [FieldDefinition], at now: Date, zone: TimeZone? = nil, _ db: Database
+    ) throws -> Int {
+        let plan = FormulaPlan.of(catalog)
+        guard !plan.isEmpty else { return 0 }
+        return try Self.run(changed.map { plan.affected(by: $0) } ?? plan.entries, table, id: id, catalog: catalog, at: now, zone: zone, db)
+    }
+
+    /// Runs `entries` (in plan order) for one record and stores what changed.
+    private static func run(
+        _ entries: [FormulaPlan.Entry], _ table: RecordTable, id: Int64, catalog: [FieldDefinition], at now: Date, zone: TimeZone?,
+        _ db: Database
+    ) throws -> Int {
+        guard !entries.isEmpty,
+            let record = try RecordStore.read(table, id: id, includeDeleted: true, catalog: catalog, db)
+        else { return 0 }
+        let byKey = Dictionary(uniqueKeysWithValues: catalog.map { ($0.key, $0) })
+        var needed: Set<String> = []
+        for entry in entries { needed.formUnion((try? entry.compiled.get())?.dependencies ?? []) }
+        var fields: [String: FormulaValue] = [:]
+        for key in needed {
+            guard let field = byKey[key] else { continue }
+            fields[key] = try Self.formulaValue(record.fields[key] ?? .null, field: field, error: record.errors[key], db)
+        }
+        var times: [String: Date] = [:]
+        if entries.contains(where: \.readsFieldTimes) {
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT field_key, max(changed_at) AS at FROM record_history
+                    WHERE table_name = ? AND record_id = ? AND field_key IS NOT NULL GROUP BY field_key
+                    """,
+                arguments: [table.rawValue, id])
+            for row in rows { times[row["field_key"]] = row["at"] }
+        }
+        var context = FormulaContext(
+            fields: fields, recordID: String(id), createdTime: record.createdAt, lastModifiedTime: record.updatedAt,
+            fieldModifiedTimes: times, now: now, timeZone: try zone ?? Self.timeZone(db))
+        var custom = record.storedCustom
+        var errors = record.errors
+        for entry in entries {
+            let value: FormulaValue =
+                switch entry.compiled {
+                case .success(let compiled): compiled.evaluate(context)
+                case .failure(let problem): .error(FormulaFault(.error, "The formula no longer checks: \(problem.message)"))
+                }
+            context.fields[entry.field.key] = value
+            let (json, reason) = Self.stored(value)
+            custom[entry.field.key] = json == .null ? nil : json
+            errors[entry.field.key] = reason
+        }
+        if custom != record.storedCustom || errors != record.errors {
+            try db.cachedStatement(sql: "UPDATE \(table.sqlTable) SET custom = ?, formula_errors = ? WHERE id = ?").execute(
+                arguments: [
+                    JSONValue.encode(.object(custom)),
+                    errors.isEmpty ? nil : JSONValue.encode(.object(errors.mapValues(JSONValue.string))), id,
+                ])
+        }
+        return entries.count
+    }
+
+    /// Recomputes formula `key` (and the formulas that read it) for every record of the table,
+    /// archived ones included so a restore brings back current values. Returns the record count.
+    @discardableResult
+    static func recomputeColumn(_ table: RecordTable, key: String, catalog: [FieldDefinition], at now: Date, _ db: Database) throws -> Int {
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM \(table.sqlTable) ORDER BY id")
+        let zone = try Self.timeZone(db)
+        let plan = FormulaPlan.of(catalog)
+        let entries = plan.entries.filter { $0.field.key == key || plan.dependents[key]?.contains($0.field.key) == true }
+        for id in ids {
+            try Self.run(entries, table, id: id, catalog: catalog, at: now, zone: zone, db)
+        }
+        return ids.count
+    }
+}
+
+extension JSONValue {
+    var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+}
