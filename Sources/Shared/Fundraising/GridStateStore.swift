@@ -84,7 +84,11 @@ public struct GridStateStore: Sendable {
                     uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL")
                         .map { row in (row["id"] as Int64, RecordValue(row: row, catalog: catalog)) })
                 var kept = Set<Int64>()
-                for (index, row) in rows.enumerated() {
+                // A state read back carries computed values (formulas, timestamps); they are not edits.
+                let computed = Set(catalog.filter(\.type.isComputed).map(\.key))
+                for (index, incoming) in rows.enumerated() {
+                    var row = incoming
+                    row.fields = row.fields.filter { !computed.contains($0.key) }
                     let path = "\(table.rawValue)/\(row.id.map(String.init) ?? "new \(index)")"
                     do {
                         if let id = row.id {

@@ -147,4 +147,18 @@ import Testing
         #expect(stored.fields[week.key] == "2026-03-15T02:30:00Z")
         #expect(week.optionValues["result_type"] == "datetime")
     }
+
+    @Test func gridStateAndExportsCarryFormulaResults() async throws {
+        _ = try await self.store.create(.investors, fields: ["name": "Acme", "check_size_min": 0], by: nil)
+        let share = try await self.formula("Per partner", "{Check size max} / {Check size min}")
+        let grid = GridStateStore(database: self.database, now: { Self.now })
+        let (stamp, tables) = try await grid.snapshot()
+        let echoed = tables[.investors]!.records.map { GridStateStore.IncomingRow(id: $0.id, fields: $0.fields) }
+        #expect(echoed[0].fields[share.key] == "NaN")
+        let outcome = try await grid.replace(expectedVersion: stamp.version, tables: [.investors: echoed], by: nil)
+        #expect(outcome.updated == 0, "echoing computed values back is not an edit")
+        let csv = try await self.database.pool.read { db in try CSVExport.table(.investors, db) }
+        #expect(csv.hasPrefix("\u{FEFF}Name,") && csv.contains("Per partner"))
+        #expect(csv.split(separator: "\n")[1].hasSuffix(",NaN"))
+    }
 }
