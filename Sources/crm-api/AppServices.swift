@@ -20,6 +20,8 @@ struct AppServices: Sendable {
     /// Server-sent events: the hub clients subscribe to, and the service that feeds it.
     let events: EventHub
     let eventPump: EventPump
+    /// Recomputes changed formulas over large tables in the background.
+    let formulaJobs: FormulaJobRunner
     /// Wakes the other daemons after committing work for them.
     let wake: WakeSender
     /// Totals of filtered lists per query and data version.
@@ -43,6 +45,8 @@ struct AppServices: Sendable {
         self.wake = WakeSender(runDir: config.runDir)
         self.mailSeal = config.secretKey.map(MailSeal.init)
         self.eventPump = EventPump(hub: self.events, config: config, logger: logger)
+        self.formulaJobs = FormulaJobRunner(
+            jobs: FormulaJobs(database: database, now: clock.now), events: self.eventPump, logger: logger)
     }
 
     /// The client's IP for rate limits and session records.

@@ -18,6 +18,7 @@ func buildApplication(
             SystemdWatchdogService(logger: logger),
             HeartbeatService(heartbeat: heartbeat, interval: config.heartbeatInterval),
             services.eventPump,
+            services.formulaJobs,
         ],
         onServerRunning: { channel in
             SystemdNotifier.notify("READY=1")

@@ -187,3 +187,35 @@ import Testing
         }
     }
 }
+
+@Suite struct FormulaJobsAPITests {
+    @Test func aFormulaOnALargeTableAnswersAtOnceWithAJobToFollow() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        let store = RecordStore(database: app.database)
+        for index in 1...(FormulaJobs.inlineLimit + 1) {
+            _ = try await store.create(.funds, fields: ["name": .string("Fund \(index)")], by: nil)
+        }
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            let created = try await client.send(
+                .post, "/api/tables/funds/fields", json: #"{"label": "Short", "type": "formula", "formula": "LEFT({Name}, 4)"}"#)
+            #expect(created.status == .created)
+            #expect(created.value("recompute", "status") == "running")
+            #expect(created.value("recompute", "total") == .number(Double(FormulaJobs.inlineLimit + 1)))
+            guard case .number(let id)? = created.value("recompute", "id") else {
+                Issue.record("no job id")
+                return
+            }
+            #expect(try await client.send(.get, "/api/formulas/jobs/\(Int(id))").value("status") == "running")
+            try await FormulaJobs(database: app.database).runAll()
+            let finished = try await client.send(.get, "/api/formulas/jobs/\(Int(id))")
+            #expect(finished.value("status") == "done")
+            #expect(finished.value("done") == finished.value("total"))
+            #expect(try await client.send(.get, "/api/tables/funds/records/2001").value("fields", "short") == "Fund")
+            #expect(try await client.send(.get, "/api/tables/funds/fields").body.contains("\"recompute\"") == false)
+            #expect(try await client.send(.get, "/api/formulas/jobs/999").status == .notFound)
+            #expect(try await client.send(.get, "/api/formulas/jobs/abc").status == .notFound)
+        }
+    }
+}

@@ -189,17 +189,30 @@ public enum FormulaFields {
     }
 
     /// Recomputes formula `key` (and the formulas that read it) for every record of the table,
-    /// archived ones included so a restore brings back current values. Returns the record count.
+    /// archived ones included so a restore brings back current values — inside this transaction
+    /// for a small table, else in a `FormulaJobs` job whose id is returned.
     @discardableResult
-    static func recomputeColumn(_ table: RecordTable, key: String, catalog: [FieldDefinition], at now: Date, _ db: Database) throws -> Int {
-        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM \(table.sqlTable) ORDER BY id")
+    static func recomputeColumn(
+        _ table: RecordTable, key: String, formula: String, catalog: [FieldDefinition], inlineLimit: Int, by userId: Int64? = nil,
+        at now: Date, _ db: Database
+    ) throws -> Int64? {
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqlTable)") ?? 0
+        if count > inlineLimit {
+            return try FormulaJobs.start(table, key: key, formula: formula, total: count, by: userId, at: now, db)
+        }
+        try Self.recompute(table, ids: try Int64.fetchAll(db, sql: "SELECT id FROM \(table.sqlTable) ORDER BY id"), key: key,
+                           catalog: catalog, at: now, db)
+        return nil
+    }
+
+    /// Recomputes formula `key` and the formulas that read it for the records `ids`.
+    static func recompute(_ table: RecordTable, ids: [Int64], key: String, catalog: [FieldDefinition], at now: Date, _ db: Database) throws {
         let zone = try Self.timeZone(db)
         let plan = FormulaPlan.of(catalog)
         let entries = plan.entries.filter { $0.field.key == key || plan.dependents[key]?.contains($0.field.key) == true }
         for id in ids {
             try Self.run(entries, table, id: id, catalog: catalog, at: now, zone: zone, db)
         }
-        return ids.count
     }
 }
 

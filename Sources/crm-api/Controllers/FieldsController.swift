@@ -61,7 +61,7 @@ struct FieldsController {
             try await self.catalog.create(table, label: body.label, type: type, options: body.options, formula: body.formula)
         }
         context.logger.info("field created", metadata: ["field.table": "\(table.rawValue)", "field.key": "\(field.key)"])
-        return try FieldResponse(field).response(status: .created, from: request, context: context)
+        return try await self.withJob(field).response(status: .created, from: request, context: context)
     }
 
     func update(_ request: Request, context: AppRequestContext) async throws -> FieldResponse {
@@ -73,12 +73,21 @@ struct FieldsController {
                 .unprocessableContent, "invalid_field", "A field's type cannot be changed yet; add a new field instead.",
                 details: ["type": "A field's type cannot be changed yet."])
         }
-        return FieldResponse(
-            try await Self.mapping {
-                try await self.catalog.update(
-                    table, key: key, label: body.label, options: body.options, hiddenByDefault: body.hiddenByDefault,
-                    position: body.position, formula: body.formula)
-            })
+        let field = try await Self.mapping {
+            try await self.catalog.update(
+                table, key: key, label: body.label, options: body.options, hiddenByDefault: body.hiddenByDefault,
+                position: body.position, formula: body.formula)
+        }
+        return try await self.withJob(field)
+    }
+
+    /// The field as the API shows it, with the background recompute of its formula if one runs
+    /// (which is then started).
+    func withJob(_ field: FieldDefinition) async throws -> FieldResponse {
+        guard field.type == .formula else { return FieldResponse(field) }
+        let job = try await self.services.database.pool.read { db in try FormulaJobs.running(field.tableName, key: field.key, db) }
+        if job != nil { self.services.formulaJobs.kick() }
+        return FieldResponse(field, job: job)
     }
 
     func delete(_ request: Request, context: AppRequestContext) async throws -> Response {

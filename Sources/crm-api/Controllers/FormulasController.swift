@@ -10,6 +10,43 @@ struct FormulasController {
     func addRoutes(to routes: GuardedRouter) {
         routes.get("/api/formulas/functions", .member, use: self.functions)
         routes.post("/api/tables/:table/formulas/check", .member, use: self.check)
+        routes.get("/api/formulas/jobs/:id", .member, use: self.job)
+    }
+
+    /// A background recompute of a formula and its progress.
+    struct JobResponse: ResponseEncodable {
+        let id: Int64
+        let table: String
+        let field: String
+        let status: FormulaJobs.Job.Status
+        let done: Int
+        let total: Int
+        let createdAt: Date
+        let finishedAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case id, table, field, status, done, total
+            case createdAt = "created_at"
+            case finishedAt = "finished_at"
+        }
+
+        init(_ job: FormulaJobs.Job) {
+            self.id = job.id
+            self.table = job.table.rawValue
+            self.field = job.fieldKey
+            self.status = job.status
+            self.done = job.done
+            self.total = job.total
+            self.createdAt = job.createdAt
+            self.finishedAt = job.finishedAt
+        }
+    }
+
+    func job(_ request: Request, context: AppRequestContext) async throws -> JobResponse {
+        guard let id = context.parameters.get("id").flatMap(Int64.init),
+            let job = try await FormulaJobs(database: self.services.database).job(id)
+        else { throw APIError.notFound("There is no such formula job.") }
+        return JobResponse(job)
     }
 
     struct FunctionList: ResponseEncodable {

@@ -90,15 +90,20 @@ struct RecordsController {
         let position: Int
         let hiddenByDefault: Bool
         let isCore: Bool
+        /// A formula being recomputed over a large table in the background, and how far it is.
+        let recompute: FormulasController.JobResponse?
 
         enum CodingKeys: String, CodingKey {
-            case key, label, type, options, formula, position
+            case key, label, type, options, formula, position, recompute
             case resultType = "result_type"
             case hiddenByDefault = "hidden_by_default"
             case isCore = "is_core"
         }
 
-        init(_ field: FieldDefinition) {
+        init(_ field: FieldDefinition) { self.init(field, job: nil) }
+
+        init(_ field: FieldDefinition, job: FormulaJobs.Job?) {
+            self.recompute = job.map(FormulasController.JobResponse.init)
             self.key = field.key
             self.label = field.label
             self.type = field.type

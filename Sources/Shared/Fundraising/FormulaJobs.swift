@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+
+/// Recomputing a changed formula over a large table: in batches of short write transactions
+/// (so other writes keep flowing), with progress, resuming where it stopped after a restart.
+public struct FormulaJobs: Sendable {
+    /// A recompute and how far it has come.
+    public struct Job: Sendable, Equatable, FetchableRecord {
+        public enum Status: String, Sendable, Codable {
+            case running, done, superseded
+        }
+
+        public var id: Int64
+        public var table: RecordTable
+        public var fieldKey: String
+        public var formula: String
+        public var total: Int
+        public var done: Int
+        public var nextId: Int64
+        public var status: Status
+        public var createdAt: Date
+        public var finishedAt: Date?
+
+        public init(row: Row) {
+            self.id = row["id"]
+            self.table = row["table_name"]
+            self.fieldKey = row["field_key"]
+            self.formula = row["formula"]
+            self.total = row["total"]
+            self.done = row["done"]
+            self.nextId = row["next_id"]
+            self.status = Status(rawValue: row["status"]) ?? .running
+            self.createdAt = row["created_at"]
+            self.finishedAt = row["finished_at"]
+        }
+    }
+
+    /// Tables with more records than this recompute a changed formula in a job; smaller ones
+    /// inside the write that changed it.
+    public static let inlineLimit = 2_000
+
+    public let database: AppDatabase
+    public let now: @Sendable () -> Date
+    public let batchSize: Int
+
+    public init(database: AppDatabase, now: @escaping @Sendable () -> Date = { Date() }, batchSize: Int = 1_000) {
+        self.database = database
+        self.now = now
+        self.batchSize = batchSize
+    }
+
+    /// Starts a job for field `key` inside the caller's transaction; earlier running jobs for
+    /// the same field are superseded.
+    static func start(_ table: RecordTable, key: String, formula: String, total: Int, by userId: Int64?, at now: Date, _ db: Database) throws
+        -> Int64
+    {
+        try db.execute(
+            sql: """
+                UPDATE formula_jobs SET status = 'superseded', updated_at = ?, finished_at = ?
+                WHERE status = 'running' AND table_name = ? AND field_key = ?
+                """,
+            arguments: [now, now, table.rawValue, key])
+        try db.execute(
+            sql: """
+                INSERT INTO formula_jobs (table_name, field_key, formula, total, created_by, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [table.rawValue, key, formula, total, userId, now, now])
+        return db.lastInsertedRowID
+    }
+
+    public func job(_ id: Int64) async throws -> Job? {
+        try await self.database.pool.read { db in try Job.fetchOne(db, sql: "SELECT * FROM formula_jobs WHERE id = ?", arguments: [id]) }
+    }
+
+    /// The running job of a field, if any.
+    public static func running(_ table: RecordTable, key: String, _ db: Database) throws -> Job? {
+        try Job.fetchOne(
+            db, sql: "SELECT * FROM formula_jobs WHERE status = 'running' AND table_name = ? AND field_key = ? ORDER BY id DESC LIMIT 1",
+            arguments: [table.rawValue, key])
+    }
+
+    /// Does one batch of the oldest running job in one write transaction. Returns false when
+    /// no job is left.
+    @discardableResult
+    public func step() async throws -> Bool {
+        let now = self.now()
+        let batch = self.batchSize
+        return try await self.database.pool.write { db in
+            guard let job = try Job.fetchOne(db, sql: "SELECT * FROM formula_jobs WHERE status = 'running' ORDER BY id LIMIT 1") else {
+                return false
+            }
+            let catalog = try FieldDefinition.catalog(job.table, db)
+            guard let field = catalog.first(where: { $0.key == job.fieldKey }), field.formula == job.formula else {
+                try db.execute(
+                    sql: "UPDATE formula_jobs SET status = 'superseded', updated_at = ?, finished_at = ? WHERE id = ?",
+                    arguments: [now, now, job.id])
+                return true
+            }
+            let ids = try Int64.fetchAll(
+                db, sql: "SELECT id FROM \(job.table.sqlTable) WHERE id > ? ORDER BY id LIMIT ?", arguments: [job.nextId, batch])
+            guard let last = ids.last else {
+                try db.execute(
+                    sql: "UPDATE formula_jobs SET status = 'done', done = total, updated_at = ?, finished_at = ? WHERE id = ?",
+                    arguments: [now, now, job.id])
+                try RecordStore.bumpGlobalVersion(db, by: nil, at: now)
+                return true
+            }
+            try FormulaFields.recompute(job.table, ids: ids, key: job.fieldKey, catalog: catalog, at: now, db)
+            try db.execute(
+                sql: "UPDATE formula_jobs SET next_id = ?, done = min(total, done + ?), updated_at = ? WHERE id = ?",
+                arguments: [last, ids.count, now, job.id])
+            return true
+        }
+    }
+
+    /// Runs every job to its end.
+    public func runAll() async throws {
+        while try await self.step() {
+            await Task.yield()
+        }
+    }
+}

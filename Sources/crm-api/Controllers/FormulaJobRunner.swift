@@ -1,0 +1,50 @@
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// Runs formula recompute jobs in the background: when a field's formula changed on a large
+/// table (`kick`), at start for jobs a restart interrupted, and on a slow poll.
+struct FormulaJobRunner: Service {
+    let jobs: FormulaJobs
+    let events: EventPump
+    let logger: Logger
+    private let kicks: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    init(jobs: FormulaJobs, events: EventPump, logger: Logger) {
+        self.jobs = jobs
+        self.events = events
+        self.logger = logger
+        (self.kicks, self.continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks for the jobs to run soon.
+    func kick() {
+        self.continuation.yield()
+    }
+
+    func run() async throws {
+        let poll = Task {
+            while !Task.isCancelled {
+                self.kick()
+                try? await Task.sleep(for: .seconds(30))
+            }
+        }
+        defer { poll.cancel() }
+        for await _ in self.kicks.cancelOnGracefulShutdown() {
+            do {
+                var batches = 0
+                while try await self.jobs.step() {
+                    batches += 1
+                    if Task.isCancelled { break }
+                }
+                if batches > 0 {
+                    self.events.nudge()
+                    self.logger.info("formula jobs ran", metadata: ["formula.batches": "\(batches)"])
+                }
+            } catch {
+                self.logger.error("formula job failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+        }
+    }
+}
