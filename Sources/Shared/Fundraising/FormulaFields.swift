@@ -140,16 +140,40 @@ public enum FormulaFields {
         _ entries: [FormulaPlan.Entry], _ table: RecordTable, id: Int64, catalog: [FieldDefinition], at now: Date, zone: TimeZone?,
         _ db: Database
     ) throws -> Int {
-        guard !entries.isEmpty,
-            let record = try RecordStore.read(table, id: id, includeDeleted: true, catalog: catalog, db)
-        else { return 0 }
+        guard !entries.isEmpty else { return 0 }
         let byKey = Dictionary(uniqueKeysWithValues: catalog.map { ($0.key, $0) })
         var needed: Set<String> = []
         for entry in entries { needed.formUnion((try? entry.compiled.get())?.dependencies ?? []) }
+        // Only the columns the formulas read: decoding a whole record cost more than evaluating.
+        let core = needed.sorted().compactMap { byKey[$0] }.filter(\.isCore)
+        let columns = ["custom", "formula_errors", "created_at", "updated_at", "last_modified_by"] + core.map { "\"\($0.key)\"" }
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table.sqlTable) WHERE id = ?"), arguments: [id])
+        else { return 0 }
+        let storedCustom: [String: JSONValue] = if case .object(let object)? = JSONValue.decode(row[0] ?? "{}") { object } else { [:] }
+        var storedErrors: [String: String] = [:]
+        if let text = row[1] as String?, case .object(let object)? = JSONValue.decode(text) {
+            for case (let key, .string(let reason)) in object { storedErrors[key] = reason }
+        }
+        let createdAt: Date = row[2]
+        let updatedAt: Date = row[3]
+        let lastModifiedBy: Int64? = row[4]
         var fields: [String: FormulaValue] = [:]
         for key in needed {
             guard let field = byKey[key] else { continue }
-            fields[key] = try Self.formulaValue(record.fields[key] ?? .null, field: field, error: record.errors[key], db)
+            let value: JSONValue =
+                switch field.type {
+                case .createdTime: .string(FieldValues.formatDateTime(createdAt))
+                case .lastModifiedTime: .string(FieldValues.formatDateTime(updatedAt))
+                case .lastModifiedBy: lastModifiedBy.map { .number(Double($0)) } ?? .null
+                default:
+                    if let index = core.firstIndex(where: { $0.key == key }) {
+                        FieldValues.apiValue(row[5 + index] as DatabaseValue, for: field)
+                    } else {
+                        storedCustom[key] ?? (field.type == .checkbox ? .bool(false) : .null)
+                    }
+                }
+            fields[key] = try Self.formulaValue(value, field: field, error: storedErrors[key], db)
         }
         var times: [String: Date] = [:]
         if entries.contains(where: \.readsFieldTimes) {
@@ -163,10 +187,10 @@ public enum FormulaFields {
             for row in rows { times[row["field_key"]] = row["at"] }
         }
         var context = FormulaContext(
-            fields: fields, recordID: String(id), createdTime: record.createdAt, lastModifiedTime: record.updatedAt,
+            fields: fields, recordID: String(id), createdTime: createdAt, lastModifiedTime: updatedAt,
             fieldModifiedTimes: times, now: now, timeZone: try zone ?? Self.timeZone(db))
-        var custom = record.storedCustom
-        var errors = record.errors
+        var custom = storedCustom
+        var errors = storedErrors
         for entry in entries {
             let value: FormulaValue =
                 switch entry.compiled {
@@ -178,7 +202,7 @@ public enum FormulaFields {
             custom[entry.field.key] = json == .null ? nil : json
             errors[entry.field.key] = reason
         }
-        if custom != record.storedCustom || errors != record.errors {
+        if custom != storedCustom || errors != storedErrors {
             try db.cachedStatement(sql: "UPDATE \(table.sqlTable) SET custom = ?, formula_errors = ? WHERE id = ?").execute(
                 arguments: [
                     JSONValue.encode(.object(custom)),

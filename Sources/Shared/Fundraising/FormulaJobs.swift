@@ -114,6 +114,33 @@ public struct FormulaJobs: Sendable {
         }
     }
 
+    /// Starts a job for each formula that moves with the clock (`TODAY()`, `NOW()`…) and has not
+    /// been recomputed since the team's day began, so views such as "due this week" stay right.
+    /// Returns how many jobs it started.
+    @discardableResult
+    public func refreshClockBound() async throws -> Int {
+        let now = self.now()
+        return try await self.database.pool.write { db in
+            let zone = try FormulaFields.timeZone(db)
+            let midnight = ISO8601.calendar(zone).startOfDay(for: now)
+            var started = 0
+            for table in RecordTable.allCases {
+                let catalog = try FieldDefinition.catalog(table, db)
+                let plan = FormulaPlan.of(catalog)
+                for entry in plan.entries where plan.clockBound.contains(entry.field.key) {
+                    let recent = try Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM formula_jobs WHERE table_name = ? AND field_key = ? AND created_at >= ?)",
+                        arguments: [table.rawValue, entry.field.key, midnight]) ?? false
+                    guard !recent else { continue }
+                    let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqlTable)") ?? 0
+                    _ = try Self.start(table, key: entry.field.key, formula: entry.field.formula ?? "", total: total, by: nil, at: now, db)
+                    started += 1
+                }
+            }
+            return started
+        }
+    }
+
     /// Runs every job to its end.
     public func runAll() async throws {
         while try await self.step() {

@@ -20,6 +20,9 @@ public struct FormulaPlan: Sendable {
     /// Formulas that change with any edit of the record or with time (`NOW()`, `TODAY()`,
     /// `LAST_MODIFIED_TIME()`, a last-modified field), and those that read them.
     let volatile: Set<String>
+    /// Formulas whose value moves with the clock (`NOW()`, `TODAY()`, `TONOW`, `FROMNOW`) and
+    /// those that read them: refreshed daily as well as on every edit.
+    public let clockBound: Set<String>
 
     public var isEmpty: Bool { self.entries.isEmpty }
 
@@ -28,7 +31,7 @@ public struct FormulaPlan: Sendable {
     /// The plan for a table's catalog.
     public static func of(_ catalog: [FieldDefinition]) -> FormulaPlan {
         let formulas = catalog.filter { $0.type == .formula }
-        guard !formulas.isEmpty else { return FormulaPlan(entries: [], dependents: [:], volatile: []) }
+        guard !formulas.isEmpty else { return FormulaPlan(entries: [], dependents: [:], volatile: [], clockBound: []) }
         let fingerprint = catalog.map { "\($0.key)\u{1}\($0.label)\u{1}\($0.type.rawValue)\u{1}\($0.formula ?? "")\u{1}\($0.options)" }
             .joined(separator: "\u{2}")
         if let plan = Self.cache.withLock({ $0[fingerprint] }) { return plan }
@@ -40,10 +43,11 @@ public struct FormulaPlan: Sendable {
         return plan
     }
 
-    private init(entries: [Entry], dependents: [String: Set<String>], volatile: Set<String>) {
+    private init(entries: [Entry], dependents: [String: Set<String>], volatile: Set<String>, clockBound: Set<String>) {
         self.entries = entries
         self.dependents = dependents
         self.volatile = volatile
+        self.clockBound = clockBound
     }
 
     private init(catalog: [FieldDefinition]) {
@@ -63,15 +67,24 @@ public struct FormulaPlan: Sendable {
         self.dependents = dependents
         let changing = Set(catalog.filter { $0.type == .lastModifiedTime || $0.type == .lastModifiedBy }.map(\.key))
         var volatile: Set<String> = []
+        var clockBound: Set<String> = []
         for (key, entry) in compiled {
             let reads = Set(graph[key] ?? [])
-            if (try? entry.compiled.get()).map({ Self.callsVolatile($0.expression) }) == true || !reads.isDisjoint(with: changing) {
+            let expression = (try? entry.compiled.get())?.expression
+            if expression.map({ Self.calls(Self.clockFunctions, $0) }) == true {
+                clockBound.insert(key)
+                clockBound.formUnion(dependents[key] ?? [])
+            }
+            if expression.map({ Self.calls(Self.clockFunctions.union(["LAST_MODIFIED_TIME"]), $0) }) == true || !reads.isDisjoint(with: changing) {
                 volatile.insert(key)
                 volatile.formUnion(dependents[key] ?? [])
             }
         }
         self.volatile = volatile
+        self.clockBound = clockBound
     }
+
+    private static let clockFunctions: Set<String> = ["NOW", "TODAY", "TONOW", "FROMNOW"]
 
     /// The formulas to run after an edit of `changed` fields, in order.
     public func affected(by changed: some Sequence<String>) -> [Entry] {
@@ -80,12 +93,11 @@ public struct FormulaPlan: Sendable {
         return self.entries.filter { keys.contains($0.field.key) }
     }
 
-    private static func callsVolatile(_ expression: FormulaExpression) -> Bool {
+    private static func calls(_ names: Set<String>, _ expression: FormulaExpression) -> Bool {
         switch expression.node {
-        case .call(let name, let arguments):
-            return ["NOW", "TODAY", "LAST_MODIFIED_TIME", "TONOW", "FROMNOW"].contains(name) || arguments.contains(where: Self.callsVolatile)
-        case .negate(let operand): return Self.callsVolatile(operand)
-        case .binary(_, let left, let right): return Self.callsVolatile(left) || Self.callsVolatile(right)
+        case .call(let name, let arguments): return names.contains(name) || arguments.contains { Self.calls(names, $0) }
+        case .negate(let operand): return Self.calls(names, operand)
+        case .binary(_, let left, let right): return Self.calls(names, left) || Self.calls(names, right)
         default: return false
         }
     }

@@ -3,7 +3,8 @@ import ServiceLifecycle
 import Shared
 
 /// Runs formula recompute jobs in the background: when a field's formula changed on a large
-/// table (`kick`), at start for jobs a restart interrupted, and on a slow poll.
+/// table (`kick`), at start for jobs a restart interrupted, and on a slow poll, which also starts
+/// the daily refresh of formulas that read the clock.
 struct FormulaJobRunner: Service {
     let jobs: FormulaJobs
     let events: EventPump
@@ -33,6 +34,7 @@ struct FormulaJobRunner: Service {
         defer { poll.cancel() }
         for await _ in self.kicks.cancelOnGracefulShutdown() {
             do {
+                try await self.jobs.refreshClockBound()
                 var batches = 0
                 while try await self.jobs.step() {
                     batches += 1

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SharedTesting
+import Synchronization
 import Testing
 @testable import Shared
 
@@ -56,5 +57,26 @@ import Testing
         try await jobs.runAll()
         let statuses = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT status FROM formula_jobs") }
         #expect(statuses == ["superseded"])
+    }
+
+    @Test func formulasThatReadTheClockAreRefreshedOnceADay() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try directory.migratedDatabase()
+        let clock = Mutex(Self.now)
+        let now: @Sendable () -> Date = { clock.withLock { $0 } }
+        let store = RecordStore(database: database, now: now)
+        let fields = FieldCatalog(database: database, now: now)
+        let jobs = FormulaJobs(database: database, now: now)
+        let record = try await store.create(.investors, fields: ["name": "Acme", "next_step_at": "2027-01-20"], by: nil)
+        let due = try await fields.create(.investors, label: "Days left", type: .formula, options: nil, formula: "DATETIME_DIFF({Next step date}, TODAY(), 'days')")
+        _ = try await fields.create(.investors, label: "Plain", type: .formula, options: nil, formula: "UPPER({Name})")
+        #expect(try await store.get(.investors, id: record.id)?.fields[due.key] == 5)
+        #expect(try await jobs.refreshClockBound() == 1, "only the formula that reads the clock")
+        try await jobs.runAll()
+        #expect(try await jobs.refreshClockBound() == 0, "once a day")
+        clock.withLock { $0 = $0.addingTimeInterval(2 * 86_400) }
+        #expect(try await jobs.refreshClockBound() == 1)
+        try await jobs.runAll()
+        #expect(try await store.get(.investors, id: record.id)?.fields[due.key] == 3)
     }
 }
