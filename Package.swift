@@ -87,7 +87,7 @@ let package = Package(
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            resources: [.copy("Resources/openapi.json")]),
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/web")]),
         .daemon("crm-scheduler"),
         .daemon("crm-mailer", ["CCurl"]),
         .daemon("crm-backup", [.product(name: "GRDB", package: "GRDB.swift")]),

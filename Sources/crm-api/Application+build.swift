@@ -64,6 +64,8 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     ViewsController(services: services).addRoutes(to: routes)
     BackupController(services: services).addRoutes(to: routes)
     OpenAPIController().addRoutes(to: routes)
+    WebController().addRoutes(to: routes)
+    TeamController(services: services).addRoutes(to: routes)
     GridStateController(services: services).addRoutes(to: routes)
     return router
 }

@@ -30,6 +30,7 @@ import Testing
                     app.services.rules.access(method: route.method, path: path), "\(route.method) \(path) has no access rule")
                 let uri = RouteRules.normalize(path).replacingOccurrences(of: "{table}", with: "investors")
                     .replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{key}", with: "notes")
+                    .replacingOccurrences(of: "{file}", with: "app.js")
                 #expect(!uri.contains("{"), "\(uri): a path parameter the matrix does not fill")
                 let body = route.method.isUnsafe ? "{}" : nil
 
@@ -58,7 +59,7 @@ import Testing
                     #expect(reply.status.code < 500, "\(label): \(reply.status)")
                     let type = reply.headers[.contentType] ?? ""
                     #expect(
-                        reply.body.isEmpty || ["application/json", "application/yaml", "text/csv"].contains { type.hasPrefix($0) },
+                        reply.body.isEmpty || ["application/json", "application/yaml", "text/csv", "text/html", "text/javascript"].contains { type.hasPrefix($0) },
                         "\(label): \(type)")
                 }
             }

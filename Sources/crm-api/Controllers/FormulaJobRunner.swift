@@ -44,6 +44,8 @@ struct FormulaJobRunner: Service {
                     self.events.nudge()
                     self.logger.info("formula jobs ran", metadata: ["formula.batches": "\(batches)"])
                 }
+            } catch is CancellationError {
+                break
             } catch {
                 self.logger.error("formula job failed", metadata: ["error.type": "\(type(of: error))"])
             }

@@ -1,0 +1,30 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Shared
+
+/// `GET /api/team`: the names of the team's accounts (archived ones left out), so the grid can
+/// show who owns or last changed a record. Emails and roles stay in the admin pages.
+struct TeamController {
+    let services: AppServices
+
+    func addRoutes(to routes: GuardedRouter) {
+        routes.get("/api/team", .member, use: self.list)
+    }
+
+    struct Member: Encodable {
+        let id: Int64
+        let name: String
+    }
+
+    struct TeamList: ResponseEncodable {
+        let users: [Member]
+    }
+
+    func list(_ request: Request, context: AppRequestContext) async throws -> TeamList {
+        let rows = try await self.services.database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name FROM users WHERE deleted_at IS NULL ORDER BY name, id")
+        }
+        return TeamList(users: rows.map { Member(id: $0["id"], name: $0["name"]) })
+    }
+}

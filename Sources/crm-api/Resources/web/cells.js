@@ -1,0 +1,124 @@
+// How each field type is shown in a cell, read from what the user typed, and edited.
+import { el } from "./api.js";
+
+const NUMERIC = new Set(["number", "currency", "percent", "rating"]);
+
+/** The kind a field's values have; formula fields take their result type. */
+export function kind(field) {
+  if (field.type !== "formula") return field.type;
+  return { number: "number", boolean: "checkbox", date: "date", datetime: "datetime", array: "multi_select" }[field.result_type] || "text";
+}
+
+export function isNumeric(field) { return NUMERIC.has(kind(field)); }
+
+export function isReadOnly(field) {
+  return ["formula", "created_time", "last_modified_time", "last_modified_by"].includes(field.type);
+}
+
+function choices(field) { return (field.options && field.options.choices) || []; }
+
+/** A select option as people read it: snake_case core choices with spaces and a capital. */
+export function optionLabel(choice) {
+  const text = String(choice);
+  return /^[a-z0-9_]+$/.test(text) ? (text.charAt(0).toUpperCase() + text.slice(1)).replaceAll("_", " ") : text;
+}
+
+const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 10 });
+
+/** The text a cell shows. */
+export function display(value, field) {
+  if (value === null || value === undefined || value === "") return "";
+  if (typeof value === "string" && field.type === "formula" && ["#ERROR!", "NaN", "Infinity"].includes(value)) return value;
+  switch (kind(field)) {
+    case "currency": {
+      const code = (field.options && field.options.currency) || "USD";
+      try {
+        return new Intl.NumberFormat(undefined, { style: "currency", currency: code, maximumFractionDigits: 2 }).format(value);
+      } catch { return `${code} ${numberFormat.format(value)}`; }
+    }
+    case "percent": return `${numberFormat.format(value * 100)}%`;
+    case "number": case "rating": return typeof value === "number" ? numberFormat.format(value) : String(value);
+    case "checkbox": return value === true || value === 1 ? "✓" : "";
+    case "single_select": return optionLabel(value);
+    case "multi_select": return Array.isArray(value) ? value.map(optionLabel).join(", ") : String(value);
+    case "datetime": {
+      const date = new Date(value);
+      return isNaN(date) ? String(value) : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+    }
+    case "link": return `#${value}`;
+    default: return String(value);
+  }
+}
+
+/** What the user typed (or pasted) as the field's value; throws a sentence when it does not fit. */
+export function parse(text, field) {
+  const trimmed = String(text ?? "").trim();
+  const type = kind(field);
+  if (trimmed === "") return type === "checkbox" ? false : type === "multi_select" ? [] : null;
+  switch (type) {
+    case "number": case "currency": case "rating": {
+      const number = Number(trimmed.replace(/[$€£¥,\s]/g, ""));
+      if (!Number.isFinite(number)) throw new Error(`${field.label} takes a number.`);
+      return number;
+    }
+    case "percent": {
+      const number = Number(trimmed.replace(/[%\s,]/g, ""));
+      if (!Number.isFinite(number)) throw new Error(`${field.label} takes a percentage.`);
+      return number / 100;
+    }
+    case "checkbox": return ["true", "1", "yes", "checked", "✓", "x"].includes(trimmed.toLowerCase());
+    case "multi_select": return trimmed.split(",").map((part) => part.trim()).filter(Boolean);
+    case "datetime": {
+      const date = new Date(trimmed);
+      if (isNaN(date)) throw new Error(`${field.label} takes a date and time.`);
+      return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+    }
+    case "link": {
+      const id = Number(trimmed.replace(/^#/, ""));
+      if (!Number.isInteger(id) || id < 1) throw new Error(`${field.label} takes the number of a record.`);
+      return id;
+    }
+    case "single_select": {
+      const match = choices(field).find((choice) => optionLabel(choice).toLowerCase() === trimmed.toLowerCase()
+        || String(choice).toLowerCase() === trimmed.toLowerCase());
+      return match ?? trimmed;
+    }
+    default: return trimmed;
+  }
+}
+
+/** The text an editor starts with for a value. */
+export function editText(value, field) {
+  if (value === null || value === undefined) return "";
+  switch (kind(field)) {
+    case "percent": return String(value * 100);
+    case "multi_select": return Array.isArray(value) ? value.join(", ") : String(value);
+    case "datetime": {
+      const date = new Date(value);
+      if (isNaN(date)) return String(value);
+      const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+      return local.toISOString().slice(0, 16);
+    }
+    default: return String(value);
+  }
+}
+
+/** An input for the field, starting from `text`; `.read()` gives the parsed value. */
+export function editor(field, text) {
+  const type = kind(field);
+  let input;
+  if (type === "single_select") {
+    input = el("select", { class: "cell-editor", "aria-label": field.label },
+      el("option", { value: "" }, ""),
+      choices(field).map((choice) => el("option", { value: choice, selected: String(choice) === text }, optionLabel(choice))));
+  } else if (type === "long_text") {
+    input = el("textarea", { class: "cell-editor", "aria-label": field.label, rows: 4 });
+    input.value = text;
+  } else {
+    const inputType = type === "date" ? "date" : type === "datetime" ? "datetime-local" : "text";
+    input = el("input", { class: "cell-editor", type: inputType, "aria-label": field.label, spellcheck: "false" });
+    input.value = text;
+  }
+  input.read = () => (type === "single_select" ? (input.value || null) : parse(input.value, field));
+  return input;
+}

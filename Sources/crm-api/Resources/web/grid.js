@@ -1,0 +1,586 @@
+// The grid of one table: sticky header, frozen first column, row numbers, virtualised rows,
+// per-column summaries, spreadsheet keys, in-place editors, optimistic saves with conflicts
+// shown, pending edits kept across reloads, live updates from everyone else.
+import { api, ApiError, el } from "./api.js";
+import { display, editText, editor, isNumeric, isReadOnly, kind } from "./cells.js";
+import { Pending } from "./pending.js";
+
+const ROW = 32;
+const OVERSCAN = 8;
+const PAGE = 1000;
+const NUMBER_WIDTH = 56;
+const REQUIRED = { investors: "name", contacts: "name", funds: "name" };
+
+export class Grid {
+  constructor(container, table, me) {
+    this.container = container;
+    this.table = table;
+    this.me = me;
+    this.fields = [];
+    this.columns = [];
+    this.records = [];
+    this.index = new Map();
+    this.total = null;
+    this.loading = false;
+    this.active = { row: 0, col: 0 };
+    this.editing = null;
+    this.undo = [];
+    this.names = new Map();
+    // Saves of one record go out one after another; each of our own saves moves the record from
+    // one version to the next, so an edit begun before it still counts as based on what it saw.
+    this.queues = new Map();
+    this.ownVersions = new Map();
+    this.destroyed = false;
+    this.frame = 0;
+  }
+
+  destroy() { this.destroyed = true; }
+
+  // MARK: Loading
+
+  async load() {
+    this.container.replaceChildren(el("p", { class: "state" }, "Loading…"));
+    try {
+      const [{ fields }, team] = await Promise.all([
+        api("GET", `/api/tables/${this.table}/fields`),
+        api("GET", "/api/team").catch(() => ({ users: [] })),
+      ]);
+      for (const user of team.users) this.names.set(user.id, user.name);
+      this.fields = fields;
+      this.columns = this.orderedColumns(fields.filter((field) => !field.hidden_by_default));
+      const first = await api("GET", `/api/tables/${this.table}/records?limit=${PAGE}`);
+      this.total = first.total;
+      this.append(first.records);
+      this.build();
+      this.restorePending();
+      this.loadRest(first.next_cursor);
+    } catch (error) {
+      this.container.replaceChildren(el("div", { class: "state error", role: "alert" },
+        el("p", {}, error.message || "The records could not be loaded."),
+        el("button", { type: "button", onclick: () => this.load() }, "Try again")));
+    }
+  }
+
+  async loadRest(cursor) {
+    this.loading = Boolean(cursor);
+    while (cursor && !this.destroyed) {
+      try {
+        const page = await api("GET", `/api/tables/${this.table}/records?limit=${PAGE}&cursor=${encodeURIComponent(cursor)}`);
+        this.append(page.records);
+        cursor = page.next_cursor;
+        this.schedule();
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    }
+    this.loading = false;
+    this.schedule();
+  }
+
+  append(records) {
+    for (const record of records) {
+      if (this.index.has(record.id)) continue;
+      this.index.set(record.id, this.records.length);
+      this.records.push(record);
+    }
+  }
+
+  reindex() {
+    this.index = new Map(this.records.map((record, position) => [record.id, position]));
+  }
+
+  // MARK: Layout
+
+  layoutKey() { return `crm.layout.${this.table}`; }
+
+  orderedColumns(fields) {
+    let layout = {};
+    try { layout = JSON.parse(localStorage.getItem(this.layoutKey()) || "{}"); } catch { layout = {}; }
+    const order = layout.order || [];
+    const sorted = [...fields].sort((a, b) => {
+      const ia = order.indexOf(a.key), ib = order.indexOf(b.key);
+      if (ia === -1 && ib === -1) return a.position - b.position;
+      if (ia === -1) return 1;
+      if (ib === -1) return -1;
+      return ia - ib;
+    });
+    const primary = sorted.findIndex((field) => field.key === (REQUIRED[this.table] || sorted[0]?.key));
+    if (primary > 0) sorted.unshift(...sorted.splice(primary, 1));
+    return sorted.map((field) => ({
+      field,
+      width: (layout.widths || {})[field.key] || (field.key === "name" ? 220 : ["long_text", "multi_select"].includes(field.type) ? 220 : 150),
+    }));
+  }
+
+  saveLayout() {
+    const layout = { order: this.columns.map((column) => column.field.key), widths: {} };
+    for (const column of this.columns) layout.widths[column.field.key] = column.width;
+    try { localStorage.setItem(this.layoutKey(), JSON.stringify(layout)); } catch { /* not kept */ }
+  }
+
+  build() {
+    this.header = el("div", { class: "grid-header", role: "row", "aria-rowindex": 1 });
+    this.body = el("div", { class: "grid-body", role: "rowgroup" });
+    this.footer = el("div", { class: "grid-footer", role: "row" });
+    this.scroller = el("div", { class: "grid-scroll" }, this.header, this.body, this.footer);
+    this.grid = el("div", {
+      class: "grid", role: "grid", tabindex: 0, "aria-label": `${this.table} grid`,
+      "aria-colcount": this.columns.length + 1, onkeydown: (event) => this.onKey(event),
+    }, this.scroller);
+    const add = REQUIRED[this.table]
+      ? el("button", { type: "button", class: "primary", onclick: () => this.addRecord() }, "+ New record") : null;
+    const remove = el("button", { type: "button", onclick: () => this.deleteActive() }, "Delete record");
+    this.status = el("span", { class: "grid-status", role: "status" });
+    const toolbar = el("div", { class: "toolbar" }, add, remove, this.status);
+    this.container.replaceChildren(toolbar, this.grid);
+    this.scroller.addEventListener("scroll", () => this.schedule(), { passive: true });
+    const cellOf = (event) => (event.target.closest(".cell-editor") ? null : event.target.closest(".grid-body .cell[data-col]"));
+    this.body.addEventListener("mousedown", (event) => {
+      const cell = cellOf(event);
+      if (cell) this.activate(Number(cell.dataset.row), Number(cell.dataset.col));
+    });
+    this.body.addEventListener("dblclick", (event) => { if (cellOf(event)) this.startEdit(); });
+    window.addEventListener("resize", () => this.schedule());
+    this.renderHeader();
+    this.render();
+    this.grid.focus({ preventScroll: true });
+  }
+
+  get widths() { return [NUMBER_WIDTH, ...this.columns.map((column) => column.width)]; }
+
+  template() { return this.widths.map((width) => `${width}px`).join(" "); }
+
+  renderHeader() {
+    this.header.style.gridTemplateColumns = this.template();
+    this.footer.style.gridTemplateColumns = this.template();
+    const cells = [el("div", { class: "cell rownum frozen", role: "columnheader", style: "left:0" }, "#")];
+    this.columns.forEach((column, index) => {
+      const handle = el("span", { class: "resize", "aria-hidden": "true" });
+      handle.addEventListener("pointerdown", (event) => this.startResize(event, index));
+      const cell = el("div", {
+        class: index === 0 ? "cell frozen" : "cell", role: "columnheader", draggable: "true", title: column.field.label,
+        style: index === 0 ? `left:${NUMBER_WIDTH}px` : null, dataset: { col: index },
+      }, el("span", { class: "label" }, column.field.label), handle);
+      cell.addEventListener("dragstart", (event) => { event.dataTransfer.setData("text/plain", String(index)); });
+      cell.addEventListener("dragover", (event) => event.preventDefault());
+      cell.addEventListener("drop", (event) => {
+        event.preventDefault();
+        this.moveColumn(Number(event.dataTransfer.getData("text/plain")), index);
+      });
+      cells.push(cell);
+    });
+    this.header.replaceChildren(...cells);
+    this.body.style.width = `${this.widths.reduce((a, b) => a + b, 0)}px`;
+  }
+
+  startResize(event, index) {
+    event.preventDefault();
+    event.stopPropagation();
+    const startX = event.clientX, startWidth = this.columns[index].width;
+    const move = (e) => {
+      this.columns[index].width = Math.max(60, Math.min(800, startWidth + e.clientX - startX));
+      this.renderHeader();
+      this.render();
+    };
+    const up = () => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      this.saveLayout();
+    };
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+  }
+
+  moveColumn(from, to) {
+    if (from === to || Number.isNaN(from) || from === 0 || to === 0) return;
+    const [column] = this.columns.splice(from, 1);
+    this.columns.splice(to, 0, column);
+    this.saveLayout();
+    this.renderHeader();
+    this.render();
+  }
+
+  schedule() {
+    if (this.frame || this.destroyed || !this.body) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  // MARK: Rendering
+
+  render() {
+    if (!this.body) return;
+    const count = this.records.length;
+    this.body.style.height = `${count * ROW}px`;
+    const top = this.scroller.scrollTop;
+    const height = this.scroller.clientHeight || 600;
+    const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
+    const last = Math.min(count, Math.ceil((top + height) / ROW) + OVERSCAN);
+    const rows = [];
+    const template = this.template();
+    for (let position = first; position < last; position += 1) rows.push(this.row(position, template));
+    if (this.editing && this.editing.row >= first && this.editing.row < last) {
+      const row = rows[this.editing.row - first];
+      const cell = row.children[this.editing.col + 1];
+      cell.replaceChildren(this.editing.input);
+      cell.classList.add("editing");
+    }
+    this.body.replaceChildren(...rows);
+    this.grid.setAttribute("aria-rowcount", String(count + 1));
+    if (this.editing && this.editing.focus) {
+      this.editing.focus = false;
+      this.editing.input.focus();
+      if (this.editing.input.setSelectionRange && this.editing.input.type === "text") {
+        const end = this.editing.input.value.length;
+        this.editing.input.setSelectionRange(end, end);
+      }
+    }
+    this.renderFooter();
+  }
+
+  row(position, template) {
+    const record = this.records[position];
+    const cells = [el("div", { class: "cell rownum frozen", role: "rowheader", style: "left:0" }, String(position + 1))];
+    this.columns.forEach((column, col) => {
+      const field = column.field;
+      const value = record.fields[field.key];
+      const classes = ["cell", `type-${kind(field)}`];
+      if (col === 0) classes.push("frozen");
+      if (isNumeric(field)) classes.push("numeric");
+      if (this.active.row === position && this.active.col === col) classes.push("active");
+      if (Pending.has(this.table, record.id, field.key)) classes.push("pending");
+      if (record.errors && record.errors[field.key]) classes.push("error");
+      const text = field.type === "last_modified_by" || (field.type === "link" && field.options?.table === "users")
+        ? (this.names.get(value) || display(value, field)) : display(value, field);
+      cells.push(el("div", {
+        class: classes.join(" "), role: "gridcell", "aria-colindex": col + 2,
+        "aria-selected": this.active.row === position && this.active.col === col ? "true" : "false",
+        "aria-readonly": isReadOnly(field) ? "true" : null,
+        title: record.errors?.[field.key] || (text.length > 20 ? text : null),
+        style: col === 0 ? `left:${NUMBER_WIDTH}px` : null, dataset: { row: position, col },
+      }, text));
+    });
+    return el("div", {
+      class: "grid-row", role: "row", "aria-rowindex": position + 2, dataset: { id: record.id },
+      style: `transform:translateY(${position * ROW}px);grid-template-columns:${template}`,
+    }, cells);
+  }
+
+  renderFooter() {
+    const loaded = this.records.length;
+    const cells = [el("div", { class: "cell rownum frozen", style: "left:0" }, "")];
+    this.columns.forEach((column, col) => {
+      let text = "";
+      if (col === 0) {
+        text = this.loading && this.total ? `${loaded.toLocaleString()} of ${this.total.toLocaleString()} loaded…`
+          : `${loaded.toLocaleString()} record${loaded === 1 ? "" : "s"}`;
+      } else if (isNumeric(column.field)) {
+        let sum = 0, filled = 0;
+        for (const record of this.records) {
+          const value = record.fields[column.field.key];
+          if (typeof value === "number" && Number.isFinite(value)) { sum += value; filled += 1; }
+        }
+        text = filled ? `Sum ${display(sum, column.field)} · Avg ${display(sum / filled, column.field)} · ${filled.toLocaleString()} filled` : "";
+      }
+      cells.push(el("div", { class: col === 0 ? "cell frozen" : "cell", style: col === 0 ? `left:${NUMBER_WIDTH}px` : null, title: text }, text));
+    });
+    this.footer.replaceChildren(...cells);
+  }
+
+  // MARK: Moving around
+
+  activate(row, col) {
+    if (this.editing) this.commitEdit({ move: null });
+    this.active = {
+      row: Math.max(0, Math.min(this.records.length - 1, row)),
+      col: Math.max(0, Math.min(this.columns.length - 1, col)),
+    };
+    this.reveal();
+    this.render();
+    if (!this.editing) this.grid.focus({ preventScroll: true });
+  }
+
+  reveal() {
+    const top = this.active.row * ROW;
+    const headerHeight = this.header.offsetHeight || ROW;
+    const footerHeight = this.footer.offsetHeight || ROW;
+    const view = this.scroller.clientHeight - headerHeight - footerHeight;
+    if (top < this.scroller.scrollTop) this.scroller.scrollTop = top;
+    else if (top + ROW > this.scroller.scrollTop + view) this.scroller.scrollTop = top + ROW - view;
+    let left = NUMBER_WIDTH;
+    for (let index = 0; index < this.active.col; index += 1) left += this.columns[index].width;
+    const width = this.columns[this.active.col]?.width || 0;
+    const frozen = NUMBER_WIDTH + (this.columns[0]?.width || 0);
+    if (this.active.col > 0 && left - frozen < this.scroller.scrollLeft) this.scroller.scrollLeft = left - frozen;
+    else if (left + width > this.scroller.scrollLeft + this.scroller.clientWidth) {
+      this.scroller.scrollLeft = left + width - this.scroller.clientWidth;
+    }
+  }
+
+  onKey(event) {
+    if (!this.records.length) return;
+    const mod = event.ctrlKey || event.metaKey;
+    if (this.editing) {
+      if (event.key === "Escape") { event.preventDefault(); this.cancelEdit(); }
+      else if (event.key === "Enter" && !event.shiftKey && this.editing.input.tagName !== "TEXTAREA") {
+        event.preventDefault(); this.commitEdit({ move: [1, 0] });
+      } else if (event.key === "Tab") { event.preventDefault(); this.commitEdit({ move: [0, event.shiftKey ? -1 : 1] }); }
+      return;
+    }
+    const { row, col } = this.active;
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    if (moves[event.key]) {
+      event.preventDefault();
+      const [dr, dc] = moves[event.key];
+      if (mod) this.activate(dr ? (dr > 0 ? this.records.length - 1 : 0) : row, dc ? (dc > 0 ? this.columns.length - 1 : 0) : col);
+      else this.activate(row + dr, col + dc);
+    } else if (event.key === "Tab") {
+      event.preventDefault();
+      this.activate(row, col + (event.shiftKey ? -1 : 1));
+    } else if (event.key === "PageDown" || event.key === "PageUp") {
+      event.preventDefault();
+      const step = Math.max(1, Math.floor(this.scroller.clientHeight / ROW) - 2);
+      this.activate(row + (event.key === "PageDown" ? step : -step), col);
+    } else if (event.key === "Home" || event.key === "End") {
+      event.preventDefault();
+      if (mod) this.activate(event.key === "Home" ? 0 : this.records.length - 1, event.key === "Home" ? 0 : this.columns.length - 1);
+      else this.activate(row, event.key === "Home" ? 0 : this.columns.length - 1);
+    } else if (event.key === "Enter" || event.key === "F2") {
+      event.preventDefault();
+      this.startEdit();
+    } else if (event.key === "Delete" || event.key === "Backspace") {
+      event.preventDefault();
+      const field = this.columns[col].field;
+      if (!isReadOnly(field)) this.save(this.records[row], field, kind(field) === "checkbox" ? false : kind(field) === "multi_select" ? [] : null);
+    } else if (event.key === " " && kind(this.columns[col].field) === "checkbox") {
+      event.preventDefault();
+      const field = this.columns[col].field;
+      if (!isReadOnly(field)) this.save(this.records[row], field, !this.records[row].fields[field.key]);
+    } else if (mod && event.key.toLowerCase() === "z") {
+      event.preventDefault();
+      this.undoLast();
+    } else if (mod && event.key.toLowerCase() === "c") {
+      const record = this.records[row];
+      const field = this.columns[col].field;
+      navigator.clipboard?.writeText(display(record.fields[field.key], field)).catch(() => {});
+    } else if (event.key.length === 1 && !mod && !event.altKey) {
+      event.preventDefault();
+      this.startEdit(event.key);
+    }
+  }
+
+  // MARK: Editing
+
+  startEdit(initial) {
+    const record = this.records[this.active.row];
+    const field = this.columns[this.active.col]?.field;
+    if (!record || !field) return;
+    if (isReadOnly(field)) {
+      this.flash(`${field.label} is computed by the CRM.`);
+      return;
+    }
+    if (kind(field) === "checkbox") {
+      this.save(record, field, !record.fields[field.key]);
+      return;
+    }
+    const text = initial !== undefined && kind(field) !== "single_select" && kind(field) !== "date"
+      ? initial : editText(record.fields[field.key], field);
+    const input = editor(field, text);
+    input.addEventListener("blur", () => {
+      setTimeout(() => { if (this.editing && this.editing.input === input) this.commitEdit({ move: null }); }, 0);
+    });
+    this.editing = { row: this.active.row, col: this.active.col, input, record, field, version: record.version, focus: true };
+    this.render();
+  }
+
+  cancelEdit() {
+    this.editing = null;
+    this.render();
+    this.grid.focus({ preventScroll: true });
+  }
+
+  commitEdit({ move }) {
+    const { input, record, field, version } = this.editing;
+    let value;
+    try {
+      value = input.read();
+    } catch (error) {
+      this.flash(error.message);
+      return;
+    }
+    this.editing = null;
+    const before = record.fields[field.key];
+    if (JSON.stringify(before ?? null) !== JSON.stringify(value ?? null)) this.save(record, field, value, { expectedVersion: version });
+    if (move) this.activate(this.active.row + move[0], this.active.col + move[1]);
+    else { this.render(); this.grid.focus({ preventScroll: true }); }
+  }
+
+  /** Saves one cell: shown at once, kept as pending until the server confirms it. */
+  save(record, field, value, { recordUndo = true, expectedVersion } = {}) {
+    const base = expectedVersion ?? record.version;
+    const old = record.fields[field.key];
+    record.fields[field.key] = value;
+    Pending.add(this.table, record.id, field.key, value, base);
+    this.render();
+    const previous = this.queues.get(record.id) || Promise.resolve();
+    const next = previous.then(() => this.send(record.id, field, value, old, base, recordUndo));
+    this.queues.set(record.id, next);
+    return next;
+  }
+
+  /** The version an edit based on `base` expects now, after our own saves since. */
+  expected(id, base) {
+    const steps = this.ownVersions.get(id) || new Map();
+    let version = base;
+    while (steps.has(version)) version = steps.get(version);
+    return version;
+  }
+
+  async send(id, field, value, old, base, recordUndo) {
+    const expected = this.expected(id, base);
+    try {
+      const saved = await api("PATCH", `/api/tables/${this.table}/records/${id}`, { expected_version: expected, fields: { [field.key]: value } });
+      if (!this.ownVersions.has(id)) this.ownVersions.set(id, new Map());
+      this.ownVersions.get(id).set(expected, saved.version);
+      Pending.remove(this.table, id, field.key);
+      this.replace(saved);
+      if (recordUndo) this.undo.push({ id, key: field.key, old, value });
+      this.flash("");
+    } catch (error) {
+      const record = this.records[this.index.get(id)];
+      if (error instanceof ApiError && error.status === 409 && error.body.details?.current) {
+        this.conflict(record, field, value, error.body.details.current);
+      } else if (error instanceof ApiError) {
+        Pending.remove(this.table, id, field.key);
+        if (record) record.fields[field.key] = old;
+        this.flash(error.message);
+      } else {
+        this.flash("Offline: the edit is kept and will be sent again.");
+        if (!this.retryTimer) {
+          this.retryTimer = setTimeout(() => { this.retryTimer = null; this.retryPending(); }, 5000);
+        }
+      }
+    }
+    this.render();
+  }
+
+  replace(saved) {
+    const position = this.index.get(saved.id);
+    if (position === undefined) {
+      this.append([saved]);
+    } else {
+      const pendingKeys = Pending.forTable(this.table).filter((entry) => entry.id === saved.id).map((entry) => entry.key);
+      const current = this.records[position];
+      for (const key of pendingKeys) saved.fields[key] = current.fields[key];
+      this.records[position] = saved;
+    }
+    this.schedule();
+  }
+
+  /** Someone else changed the record first: show their value and who, and let the user choose. */
+  conflict(record, field, mine, current) {
+    const theirs = current.fields[field.key];
+    const who = this.names.get(current.last_modified_by) || "someone else";
+    const dialog = el("div", { class: "dialog", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "conflict-title" },
+      el("h2", { id: "conflict-title" }, "This record changed while you were editing"),
+      el("p", {}, `${who} set ${field.label} to “${display(theirs, field) || "(empty)"}”. You typed “${display(mine, field) || "(empty)"}”.`),
+      el("div", { class: "actions" },
+        el("button", { type: "button", class: "keep-theirs", onclick: () => {
+          Pending.remove(this.table, record.id, field.key);
+          this.replace(current);
+          close();
+        } }, "Keep theirs"),
+        el("button", { type: "button", class: "primary overwrite", onclick: () => {
+          Pending.remove(this.table, record.id, field.key);
+          this.replace(current);
+          close();
+          const fresh = this.records[this.index.get(record.id)];
+          this.save(fresh, field, mine, { expectedVersion: current.version });
+        } }, "Overwrite with mine")));
+    const backdrop = el("div", { class: "backdrop" }, dialog);
+    const close = () => { backdrop.remove(); this.grid.focus({ preventScroll: true }); };
+    document.body.append(backdrop);
+    dialog.querySelector("button").focus();
+  }
+
+  retryPending() {
+    for (const entry of Pending.forTable(this.table)) {
+      const position = this.index.get(entry.id);
+      if (position === undefined) continue;
+      const record = this.records[position];
+      const field = this.fields.find((candidate) => candidate.key === entry.key);
+      if (field) this.save(record, field, entry.value, { recordUndo: false, expectedVersion: entry.expected_version });
+    }
+  }
+
+  restorePending() {
+    if (Pending.forTable(this.table).length) this.retryPending();
+  }
+
+  async undoLast() {
+    const last = this.undo.pop();
+    if (!last) { this.flash("Nothing to undo."); return; }
+    const position = this.index.get(last.id);
+    const field = this.fields.find((candidate) => candidate.key === last.key);
+    if (position === undefined || !field) return;
+    await this.save(this.records[position], field, last.old, { recordUndo: false });
+  }
+
+  async addRecord() {
+    const key = REQUIRED[this.table];
+    try {
+      const record = await api("POST", `/api/tables/${this.table}/records`, { fields: { [key]: "Untitled" } });
+      this.append([record]);
+      this.activate(this.records.length - 1, 0);
+      this.startEdit();
+    } catch (error) { this.flash(error.message); }
+  }
+
+  async deleteActive() {
+    const record = this.records[this.active.row];
+    if (!record) return;
+    try {
+      await api("DELETE", `/api/tables/${this.table}/records/${record.id}`);
+      this.removeRecord(record.id);
+      const restore = el("button", { type: "button", class: "link", onclick: async () => {
+        try { this.replace(await api("POST", `/api/tables/${this.table}/records/${record.id}/restore`)); this.flash("Restored."); }
+        catch (error) { this.flash(error.message); }
+      } }, "Undo");
+      this.status.replaceChildren(`Deleted “${record.fields.name ?? `#${record.id}`}”. `, restore);
+    } catch (error) { this.flash(error.message); }
+  }
+
+  removeRecord(id) {
+    const position = this.index.get(id);
+    if (position === undefined) return;
+    this.records.splice(position, 1);
+    this.reindex();
+    this.active.row = Math.min(this.active.row, Math.max(0, this.records.length - 1));
+    this.schedule();
+  }
+
+  flash(message) {
+    if (this.status) this.status.textContent = message;
+  }
+
+  // MARK: Live updates
+
+  async onEvent({ kind: type, data }) {
+    if (type === "reset") { this.load(); return; }
+    if (type !== "record" || data.table !== this.table) return;
+    const position = this.index.get(data.record_id);
+    if ((data.actions || []).includes("delete") && !(data.actions || []).includes("restore")) {
+      this.removeRecord(data.record_id);
+      return;
+    }
+    if (position !== undefined && this.records[position].version >= data.version) return;
+    try {
+      const record = await api("GET", `/api/tables/${this.table}/records/${data.record_id}`);
+      this.replace(record);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) this.removeRecord(data.record_id);
+    }
+  }
+}

@@ -1,0 +1,208 @@
+"""The web grid in a real browser (Debian's chromium + chromium-driver, headless) against the
+real daemons: sign-in, keyboard editing that survives a reload, live updates and conflicts between
+two sessions, a 100,000-record table scrolled to its end, invitations and roles.
+Screenshots go to $CRM_ARTIFACTS_DIR (default .build/test-artifacts).
+"""
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import REPO_DIR, base_env, run
+from test_accounts import PASSWORD, Browser
+
+ARTIFACTS = Path(os.environ.get("CRM_ARTIFACTS_DIR", REPO_DIR / ".build" / "test-artifacts"))
+EMAIL = "root@example.com"
+
+
+def chrome():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900", "--lang=en-US"]:
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+@pytest.fixture
+def browsers():
+    opened = []
+
+    def open_browser():
+        driver = chrome()
+        opened.append(driver)
+        return driver
+
+    yield open_browser
+    for driver in opened:
+        driver.quit()
+
+
+def admin_stack(start_stack, data_dir, records=()):
+    assert run("crm-api", "migrate", env=base_env(data_dir)).returncode == 0
+    created = run("crm-api", "create-admin", "--email", EMAIL, "--name", "Rosa Root", env=base_env(data_dir), input=PASSWORD + "\n")
+    assert created.returncode == 0, created.stderr
+    stack = start_stack(CRM_WRITE_RATE_PER_S="1000", CRM_WRITE_BURST="10000").wait_ready()
+    api = Browser(stack)
+    assert api.call("POST", "/api/auth/login", {"email": EMAIL, "password": PASSWORD})[0] == 200
+    for fields in records:
+        status, body, _ = api.call("POST", "/api/tables/investors/records", {"fields": fields})
+        assert status == 201, body
+    return stack, api
+
+
+def sign_in(driver, stack, email=EMAIL, password=PASSWORD):
+    driver.get(stack.url("/"))
+    wait(driver).until(lambda d: d.find_elements(By.NAME, "email"))
+    driver.find_element(By.NAME, "email").send_keys(email)
+    driver.find_element(By.NAME, "password").send_keys(password, Keys.ENTER)
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".grid-body .cell"))
+
+
+def wait(driver, seconds=20):
+    return WebDriverWait(driver, seconds)
+
+
+def cell_texts(driver, row=0):
+    return driver.execute_script(
+        "return [...document.querySelectorAll(`.grid-row[aria-rowindex='${arguments[0] + 2}'] .cell`)].map(c => c.textContent)", row)
+
+
+def column(driver, label):
+    labels = driver.execute_script("return [...document.querySelectorAll('.grid-header .cell')].map(c => c.textContent)")
+    return labels.index(label)
+
+
+def type_keys(driver, *keys):
+    ActionChains(driver).send_keys(*keys).perform()
+
+
+def chord(driver, key):
+    """Ctrl + key, as one press."""
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys(key).key_up(Keys.CONTROL).perform()
+
+
+def go_to(driver, row, label):
+    """Puts the active cell on `row`, column `label`, with the keyboard from the top-left cell."""
+    driver.execute_script("document.querySelector('.grid').focus()")
+    chord(driver, Keys.HOME)
+    type_keys(driver, *([Keys.ARROW_DOWN] * row), *([Keys.ARROW_RIGHT] * (column(driver, label) - 1)))
+
+
+def settled(driver):
+    wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".cell.pending"))
+
+
+def no_csp_violations(driver):
+    problems = [entry["message"] for entry in driver.get_log("browser") if "Content Security Policy" in entry["message"]]
+    assert problems == []
+
+
+def screenshot(driver, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / name))
+
+
+def test_sign_in_edit_text_number_and_select_by_keyboard_and_reload(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme Capital", "stage": "prospect"}, {"name": "Birch Family Office"}])
+    driver = browsers()
+    sign_in(driver, stack)
+    assert "Signed in as Rosa Root (admin)" in driver.find_element(By.ID, "who").text
+
+    go_to(driver, 0, "Name")
+    type_keys(driver, "Acme Ventures", Keys.ENTER)
+    go_to(driver, 0, "Check size min")
+    type_keys(driver, "2,500,000", Keys.TAB)
+    go_to(driver, 0, "Stage")
+    type_keys(driver, Keys.ENTER)
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "select.cell-editor"))
+    type_keys(driver, "m", Keys.ENTER)
+    settled(driver)
+    screenshot(driver, "grid.png")
+
+    driver.refresh()
+    wait(driver).until(lambda d: "Acme Ventures" in cell_texts(d, 0))
+    texts = cell_texts(driver, 0)
+    assert texts[column(driver, "Check size min")] == "$2,500,000.00"
+    assert texts[column(driver, "Stage")] == "Meeting"
+    status, record, _ = api.call("GET", "/api/tables/investors/records/1")
+    assert (record["fields"]["name"], record["fields"]["check_size_min"], record["fields"]["stage"]) == ("Acme Ventures", 2500000, "meeting")
+    assert "2 records" in driver.find_element(By.CSS_SELECTOR, ".grid-footer").text
+    no_csp_violations(driver)
+
+
+def test_an_edit_in_one_browser_appears_in_another_and_a_conflict_asks_which_to_keep(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme Capital"}, {"name": "Birch Family Office"}])
+    first, second = browsers(), browsers()
+    sign_in(first, stack)
+    sign_in(second, stack)
+
+    go_to(first, 1, "Location")
+    type_keys(first, "Zürich", Keys.ENTER)
+    wait(second).until(lambda d: "Zürich" in cell_texts(d, 1))
+
+    go_to(second, 0, "Location")
+    type_keys(second, "Geneva")
+    status, _, _ = api.call("PATCH", "/api/tables/investors/records/1", {"expected_version": 1, "fields": {"location": "Basel"}})
+    assert status == 200
+    type_keys(second, Keys.ENTER)
+    dialog = wait(second).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role='alertdialog']"))[0]
+    assert "Rosa Root set Location to “Basel”" in dialog.text and "You typed “Geneva”" in dialog.text
+    screenshot(second, "conflict.png")
+    dialog.find_element(By.CSS_SELECTOR, "button.keep-theirs").click()
+    wait(second).until(lambda d: "Basel" in cell_texts(d, 0))
+    wait(first).until(lambda d: "Basel" in cell_texts(d, 0))
+    assert api.call("GET", "/api/tables/investors/records/1")[1]["fields"]["location"] == "Basel"
+
+
+def test_a_hundred_thousand_records_scroll_to_the_end_with_few_rows_in_the_page(start_stack, data_dir, browsers):
+    assert run("crm-api", "migrate", env=base_env(data_dir)).returncode == 0
+    with sqlite3.connect(data_dir / "crm.sqlite") as db:
+        db.executemany("INSERT INTO fundraising_investors (name, check_size_min) VALUES (?, ?)",
+                       [(f"Investor {n}", n * 100) for n in range(1, 100_001)])
+    stack, _ = admin_stack(start_stack, data_dir)
+    driver = browsers()
+    sign_in(driver, stack)
+    wait(driver, 240).until(lambda d: "100,000 records" in d.find_element(By.CSS_SELECTOR, ".grid-footer").text)
+    driver.execute_script("document.querySelector('.grid').focus()")
+    chord(driver, Keys.END)
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".grid-row[aria-rowindex='100001']"))
+    time.sleep(0.3)
+    rows = driver.find_elements(By.CSS_SELECTOR, ".grid-body .grid-row")
+    assert 0 < len(rows) < 300
+    assert cell_texts(driver, 99_999)[1] == "Investor 100000"
+    footer = driver.find_element(By.CSS_SELECTOR, ".grid-footer").text
+    assert "Sum $5,000,050,000.00 · Avg $50,000.50 · 100,000 filled" in footer
+
+
+def test_a_member_joins_by_invitation_and_gets_403_from_admin_apis(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme Capital"}])
+    status, invite, _ = api.call("POST", "/api/admin/invites", {"email": "ada@example.com", "role": "member", "send_email": False})
+    assert status == 201, invite
+    token = invite["url"].split("#token=")[1]
+    driver = browsers()
+    driver.get(stack.url(f"/accept-invite#token={token}"))
+    wait(driver).until(lambda d: d.find_elements(By.NAME, "name"))
+    driver.find_element(By.NAME, "name").send_keys("Ada Lovelace")
+    driver.find_element(By.NAME, "password").send_keys("a member passphrase 2026", Keys.ENTER)
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".grid-body .cell"))
+    assert "Signed in as Ada Lovelace (member)" in driver.find_element(By.ID, "who").text
+    assert "Admin" not in driver.find_element(By.CSS_SELECTOR, ".topbar").text
+    statuses = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        Promise.all(['/api/admin/users', '/api/admin/invites', '/api/security/status'].map(p => fetch(p).then(r => r.status))).then(done);
+    """)
+    assert statuses == [403, 403, 403]
+
+    driver.find_element(By.XPATH, "//button[text()='Sign out']").click()
+    wait(driver).until(lambda d: d.find_elements(By.NAME, "email"))
+    sign_in(driver, stack, "ada@example.com", "a member passphrase 2026")
+    assert "Acme Capital" in cell_texts(driver, 0)
