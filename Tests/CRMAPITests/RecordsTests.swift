@@ -225,3 +225,50 @@ import Testing
         }
     }
 }
+
+@Suite struct BatchUpdateTests {
+    @Test func aBatchSavesAllOrNothing() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            for name in ["Acme", "Birch", "Cedar"] {
+                try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "\#(name)"}}"#)
+            }
+            let before = try await client.send(.get, "/api/fundraising/state").value("version")
+            let saved = try await client.send(.patch, "/api/tables/investors/records", json: """
+                {"updates": [{"id": 1, "expected_version": 1, "fields": {"location": "Zürich", "check_size_min": 5}},
+                             {"id": 2, "expected_version": 1, "fields": {"location": "Basel"}}]}
+                """)
+            #expect(saved.status == .ok, "\(saved.body)")
+            #expect(saved.value("records") == nil || saved.body.contains("Zürich"))
+            let after = try await client.send(.get, "/api/fundraising/state").value("version")
+            guard case .number(let b)? = before, case .number(let a)? = after else { Issue.record("no versions"); return }
+            #expect(a == b + 1, "one version step for the whole batch")
+
+            let stale = try await client.send(.patch, "/api/tables/investors/records", json: """
+                {"updates": [{"id": 3, "expected_version": 1, "fields": {"location": "Bern"}},
+                             {"id": 1, "expected_version": 1, "fields": {"location": "Lugano"}}]}
+                """)
+            #expect(stale.status == .conflict)
+            #expect(stale.body.contains(#""location":"Zürich""#), "the current record comes back")
+            #expect(try await client.send(.get, "/api/tables/investors/records/3").value("fields", "location") == .null, "nothing saved")
+
+            let invalid = try await client.send(.patch, "/api/tables/investors/records", json: """
+                {"updates": [{"id": 3, "expected_version": 1, "fields": {"location": "Bern"}},
+                             {"id": 2, "expected_version": 2, "fields": {"check_size_min": "lots"}}]}
+                """)
+            #expect(invalid.status == .unprocessableContent)
+            #expect(invalid.value("details", "2.check_size_min") != nil)
+            #expect(try await client.send(.get, "/api/tables/investors/records/3").value("fields", "location") == .null)
+
+            let twice = try await client.send(.patch, "/api/tables/investors/records", json: """
+                {"updates": [{"id": 3, "expected_version": 1, "fields": {}}, {"id": 3, "expected_version": 1, "fields": {}}]}
+                """)
+            #expect(twice.status == .unprocessableContent)
+            #expect(try await client.send(.patch, "/api/tables/investors/records", json: #"{"updates": []}"#).error == "invalid_batch")
+            #expect(try await client.send(.patch, "/api/tables/investors/records", json: #"{"updates": [{"id": 99, "expected_version": 1, "fields": {}}]}"#).status == .unprocessableContent)
+            #expect(try await client.send(.patch, "/api/tables/investors/records", json: #"{"nope": 1}"#).status == .badRequest)
+        }
+    }
+}

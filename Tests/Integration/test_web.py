@@ -206,3 +206,34 @@ def test_a_member_joins_by_invitation_and_gets_403_from_admin_apis(start_stack, 
     wait(driver).until(lambda d: d.find_elements(By.NAME, "email"))
     sign_in(driver, stack, "ada@example.com", "a member passphrase 2026")
     assert "Acme Capital" in cell_texts(driver, 0)
+
+
+def paste(driver, text):
+    """A paste as the browser delivers it (clipboard access is not granted to headless Chromium)."""
+    driver.execute_script("""
+        const data = new DataTransfer();
+        data.setData('text/plain', arguments[0]);
+        document.querySelector('.grid').dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+    """, text)
+
+
+def test_paste_a_three_by_three_block_in_one_request_and_undo_it(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme"}, {"name": "Birch"}, {"name": "Cedar"}])
+    driver = browsers()
+    sign_in(driver, stack)
+    version = api.call("GET", "/api/fundraising/state")[1]["version"]
+    go_to(driver, 0, "Location")
+    paste(driver, "Zürich\t$100\t200\nBasel\t300\t\"4,000\"\nBern\t500\t600\n")
+    settled(driver)
+    wait(driver).until(lambda d: "Bern" in cell_texts(d, 2))
+    records = [api.call("GET", f"/api/tables/investors/records/{n}")[1]["fields"] for n in (1, 2, 3)]
+    assert [(r["location"], r["check_size_min"], r["check_size_max"]) for r in records] == [
+        ("Zürich", 100, 200), ("Basel", 300, 4000), ("Bern", 500, 600)]
+    assert api.call("GET", "/api/fundraising/state")[1]["version"] == version + 1, "one request, one version step"
+    screenshot(driver, "paste.png")
+
+    chord(driver, "z")
+    wait(driver).until(lambda d: cell_texts(d, 2)[column(d, "Location")] == "")
+    settled(driver)
+    records = [api.call("GET", f"/api/tables/investors/records/{n}")[1]["fields"] for n in (1, 2, 3)]
+    assert [(r["location"], r["check_size_min"], r["check_size_max"]) for r in records] == [(None, None, None)] * 3

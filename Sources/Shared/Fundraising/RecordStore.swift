@@ -90,6 +90,59 @@ public struct RecordStore: Sendable {
         }
     }
 
+    /// One record's part of a batch update.
+    public struct BatchUpdate: Sendable, Decodable {
+        public var id: Int64
+        public var expectedVersion: Int
+        public var fields: [String: JSONValue]
+
+        public init(id: Int64, expectedVersion: Int, fields: [String: JSONValue]) {
+            self.id = id
+            self.expectedVersion = expectedVersion
+            self.fields = fields
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, fields
+            case expectedVersion = "expected_version"
+        }
+    }
+
+    /// Applies several records' changes (a paste, an undo of one) in one transaction: all of them
+    /// or, on any stale version or invalid value, none. The global version moves once.
+    public func update(_ table: RecordTable, batch: [BatchUpdate], by userId: Int64?) async throws -> [RecordValue] {
+        let now = self.now()
+        return try await self.database.pool.write { db in
+            let catalog = try FieldDefinition.catalog(table, db)
+            var conflicts: [RecordValue] = []
+            var problems: [String: String] = [:]
+            var seen = Set<Int64>()
+            for update in batch {
+                guard seen.insert(update.id).inserted else {
+                    problems["\(update.id)"] = "This record appears twice in the batch."
+                    continue
+                }
+                guard let current = try Self.read(table, id: update.id, includeDeleted: false, catalog: catalog, db) else {
+                    problems["\(update.id)"] = "There is no live record with this id."
+                    continue
+                }
+                guard current.version == update.expectedVersion else {
+                    conflicts.append(current)
+                    continue
+                }
+                do {
+                    try Self.apply(table, to: current, fields: update.fields, by: userId, at: now, catalog: catalog, db, bumpWhenUnchanged: false)
+                } catch RecordStoreError.invalid(let fieldProblems) {
+                    for (key, problem) in fieldProblems { problems["\(update.id).\(key)"] = problem }
+                }
+            }
+            if !conflicts.isEmpty { throw RecordStoreError.versionConflicts(conflicts) }
+            if !problems.isEmpty { throw RecordStoreError.invalid(problems) }
+            try Self.bumpGlobalVersion(db, by: userId, at: now)
+            return try batch.map { try Self.read(table, id: $0.id, includeDeleted: false, catalog: catalog, db)! }
+        }
+    }
+
     /// Inserts a record inside the caller's transaction, with its history; returns its id.
     static func insert(
         _ table: RecordTable, fields input: [String: JSONValue], by userId: Int64?, at now: Date, catalog: [FieldDefinition],

@@ -83,6 +83,8 @@ public enum RecordStoreError: Error, Equatable {
     case notFound
     /// The record changed since the client read it; `current` is what it is now.
     case versionConflict(current: RecordValue)
+    /// Records of a batch that changed since the client read them, as they are now.
+    case versionConflicts([RecordValue])
     /// Per-field sentences (field key → problem).
     case invalid([String: String])
 }

@@ -14,6 +14,7 @@ struct RecordsController {
         routes.post("/api/tables/:table/records", .member, use: self.create)
         routes.get("/api/tables/:table/records/:id", .member, use: self.get)
         routes.patch("/api/tables/:table/records/:id", .member, use: self.update)
+        routes.patch("/api/tables/:table/records", .member, use: self.updateBatch)
         routes.delete("/api/tables/:table/records/:id", .member, use: self.delete)
         routes.post("/api/tables/:table/records/:id/restore", .member, use: self.restore)
         routes.get("/api/tables/:table/records/:id/history", .member, use: self.history)
@@ -221,6 +222,27 @@ struct RecordsController {
         return RecordResponse(record)
     }
 
+    struct BatchRequest: Decodable {
+        let updates: [RecordStore.BatchUpdate]
+    }
+
+    struct BatchResponse: ResponseEncodable {
+        let records: [RecordResponse]
+    }
+
+    /// Several records at once (a paste): all or nothing.
+    func updateBatch(_ request: Request, context: AppRequestContext) async throws -> BatchResponse {
+        let table = try Self.table(context)
+        let body = try await request.decode(as: BatchRequest.self, context: context)
+        guard (1...1000).contains(body.updates.count) else {
+            throw APIError(.unprocessableContent, "invalid_batch", "A batch changes 1 to 1000 records.")
+        }
+        let records = try await Self.mapping {
+            try await self.store.update(table, batch: body.updates, by: try context.requireIdentity().userId)
+        }
+        return BatchResponse(records: records.map(RecordResponse.init))
+    }
+
     func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let table = try Self.table(context)
         let id = try context.parameters.requireID()
@@ -274,6 +296,13 @@ struct RecordsController {
         return id
     }
 
+    /// A record as the API shows it, as a JSON value (for error details).
+    static func json(_ record: RecordValue) -> JSONValue {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return (try? encoder.encode(RecordResponse(record))).flatMap { JSONValue.decode(String(decoding: $0, as: UTF8.self)) } ?? .null
+    }
+
     /// Runs a store call, turning `RecordStoreError` into the API's errors.
     static func mapping<T>(_ body: () async throws -> T) async throws -> T {
         do {
@@ -283,12 +312,14 @@ struct RecordsController {
             case .notFound:
                 throw APIError.notFound("There is no such record.")
             case .versionConflict(let current):
-                let encoder = JSONEncoder()
-                encoder.dateEncodingStrategy = .iso8601
-                let record = (try? encoder.encode(RecordResponse(current))).flatMap { JSONValue.decode(String(decoding: $0, as: UTF8.self)) } ?? .null
                 throw APIError(
                     .conflict, "version_conflict", "Someone else changed this record since you loaded it.",
-                    details: ["current": record])
+                    details: ["current": Self.json(current)])
+            case .versionConflicts(let records):
+                throw APIError(
+                    .conflict, "version_conflict",
+                    "Someone else changed \(records.count == 1 ? "a record" : "\(records.count) records") of this change since you loaded them; nothing was saved.",
+                    details: ["current": .array(records.map(Self.json))])
             case .invalid(let problems):
                 throw APIError(
                     .unprocessableContent, "invalid_fields", "Some values do not fit their fields.",

@@ -23,6 +23,11 @@ export function optionLabel(choice) {
   return /^[a-z0-9_]+$/.test(text) ? (text.charAt(0).toUpperCase() + text.slice(1)).replaceAll("_", " ") : text;
 }
 
+/** A defined option reads as its label; free text (tags, domains) stays as it was typed. */
+function choiceLabel(value, field) {
+  return choices(field).includes(value) ? optionLabel(value) : String(value);
+}
+
 const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 10 });
 
 /** The text a cell shows. */
@@ -39,8 +44,8 @@ export function display(value, field) {
     case "percent": return `${numberFormat.format(value * 100)}%`;
     case "number": case "rating": return typeof value === "number" ? numberFormat.format(value) : String(value);
     case "checkbox": return value === true || value === 1 ? "✓" : "";
-    case "single_select": return optionLabel(value);
-    case "multi_select": return Array.isArray(value) ? value.map(optionLabel).join(", ") : String(value);
+    case "single_select": return choiceLabel(value, field);
+    case "multi_select": return Array.isArray(value) ? value.map((item) => choiceLabel(item, field)).join(", ") : String(value);
     case "datetime": {
       const date = new Date(value);
       return isNaN(date) ? String(value) : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -121,4 +126,24 @@ export function editor(field, text) {
   }
   input.read = () => (type === "single_select" ? (input.value || null) : parse(input.value, field));
   return input;
+}
+
+/** Rows of cells from tab-separated text; quoted cells may hold tabs, line breaks and "". */
+export function parseTSV(text) {
+  const rows = [];
+  let row = [], cell = "", quoted = false;
+  const source = String(text).replace(/\r\n?/g, "\n").replace(/\n$/, "");
+  for (let index = 0; index < source.length; index += 1) {
+    const char = source[index];
+    if (quoted) {
+      if (char === '"' && source[index + 1] === '"') { cell += '"'; index += 1; }
+      else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"' && cell === "") quoted = true;
+    else if (char === "\t") { row.push(cell); cell = ""; }
+    else if (char === "\n") { row.push(cell); rows.push(row); row = []; cell = ""; }
+    else cell += char;
+  }
+  if (source.length) { row.push(cell); rows.push(row); }
+  return rows;
 }

@@ -2,7 +2,7 @@
 // per-column summaries, spreadsheet keys, in-place editors, optimistic saves with conflicts
 // shown, pending edits kept across reloads, live updates from everyone else.
 import { api, ApiError, el } from "./api.js";
-import { display, editText, editor, isNumeric, isReadOnly, kind } from "./cells.js";
+import { display, editText, editor, isNumeric, isReadOnly, kind, parse, parseTSV } from "./cells.js";
 import { Pending } from "./pending.js";
 
 const ROW = 32;
@@ -23,6 +23,7 @@ export class Grid {
     this.total = null;
     this.loading = false;
     this.active = { row: 0, col: 0 };
+    this.anchor = { row: 0, col: 0 };
     this.editing = null;
     this.undo = [];
     this.names = new Map();
@@ -137,8 +138,10 @@ export class Grid {
     const cellOf = (event) => (event.target.closest(".cell-editor") ? null : event.target.closest(".grid-body .cell[data-col]"));
     this.body.addEventListener("mousedown", (event) => {
       const cell = cellOf(event);
-      if (cell) this.activate(Number(cell.dataset.row), Number(cell.dataset.col));
+      if (cell) this.activate(Number(cell.dataset.row), Number(cell.dataset.col), event.shiftKey);
     });
+    this.grid.addEventListener("copy", (event) => this.copy(event));
+    this.grid.addEventListener("paste", (event) => this.paste(event));
     this.body.addEventListener("dblclick", (event) => { if (cellOf(event)) this.startEdit(); });
     window.addEventListener("resize", () => this.schedule());
     this.renderHeader();
@@ -250,6 +253,9 @@ export class Grid {
       if (col === 0) classes.push("frozen");
       if (isNumeric(field)) classes.push("numeric");
       if (this.active.row === position && this.active.col === col) classes.push("active");
+      const block = this.selection;
+      if (position >= block.top && position <= block.bottom && col >= block.left && col <= block.right
+        && (block.top !== block.bottom || block.left !== block.right)) classes.push("selected");
       if (Pending.has(this.table, record.id, field.key)) classes.push("pending");
       if (record.errors && record.errors[field.key]) classes.push("error");
       const text = field.type === "last_modified_by" || (field.type === "link" && field.options?.table === "users")
@@ -291,15 +297,25 @@ export class Grid {
 
   // MARK: Moving around
 
-  activate(row, col) {
+  /** Moves the active cell; `extend` keeps the selection's other corner where it was. */
+  activate(row, col, extend = false) {
     if (this.editing) this.commitEdit({ move: null });
     this.active = {
       row: Math.max(0, Math.min(this.records.length - 1, row)),
       col: Math.max(0, Math.min(this.columns.length - 1, col)),
     };
+    if (!extend) this.anchor = { ...this.active };
     this.reveal();
     this.render();
     if (!this.editing) this.grid.focus({ preventScroll: true });
+  }
+
+  /** The selected block: rows and columns from the anchor to the active cell. */
+  get selection() {
+    return {
+      top: Math.min(this.anchor.row, this.active.row), bottom: Math.max(this.anchor.row, this.active.row),
+      left: Math.min(this.anchor.col, this.active.col), right: Math.max(this.anchor.col, this.active.col),
+    };
   }
 
   reveal() {
@@ -334,8 +350,11 @@ export class Grid {
     if (moves[event.key]) {
       event.preventDefault();
       const [dr, dc] = moves[event.key];
-      if (mod) this.activate(dr ? (dr > 0 ? this.records.length - 1 : 0) : row, dc ? (dc > 0 ? this.columns.length - 1 : 0) : col);
-      else this.activate(row + dr, col + dc);
+      if (mod) {
+        this.activate(dr ? (dr > 0 ? this.records.length - 1 : 0) : row, dc ? (dc > 0 ? this.columns.length - 1 : 0) : col, event.shiftKey);
+      } else {
+        this.activate(row + dr, col + dc, event.shiftKey);
+      }
     } else if (event.key === "Tab") {
       event.preventDefault();
       this.activate(row, col + (event.shiftKey ? -1 : 1));
@@ -352,8 +371,14 @@ export class Grid {
       this.startEdit();
     } else if (event.key === "Delete" || event.key === "Backspace") {
       event.preventDefault();
-      const field = this.columns[col].field;
-      if (!isReadOnly(field)) this.save(this.records[row], field, kind(field) === "checkbox" ? false : kind(field) === "multi_select" ? [] : null);
+      const block = this.selection;
+      if (block.top === block.bottom && block.left === block.right) {
+        const field = this.columns[col].field;
+        if (!isReadOnly(field)) this.save(this.records[row], field, kind(field) === "checkbox" ? false : kind(field) === "multi_select" ? [] : null);
+      } else {
+        const rows = block.bottom - block.top + 1, cols = block.right - block.left + 1;
+        this.pasteGrid(Array.from({ length: rows }, () => Array(cols).fill("")), block);
+      }
     } else if (event.key === " " && kind(this.columns[col].field) === "checkbox") {
       event.preventDefault();
       const field = this.columns[col].field;
@@ -361,10 +386,6 @@ export class Grid {
     } else if (mod && event.key.toLowerCase() === "z") {
       event.preventDefault();
       this.undoLast();
-    } else if (mod && event.key.toLowerCase() === "c") {
-      const record = this.records[row];
-      const field = this.columns[col].field;
-      navigator.clipboard?.writeText(display(record.fields[field.key], field)).catch(() => {});
     } else if (event.key.length === 1 && !mod && !event.altKey) {
       event.preventDefault();
       this.startEdit(event.key);
@@ -522,10 +543,114 @@ export class Grid {
   async undoLast() {
     const last = this.undo.pop();
     if (!last) { this.flash("Nothing to undo."); return; }
+    if (last.batch) {
+      await this.sendBatch(last.batch.map(({ id, before }) => ({ id, fields: before })), { recordUndo: false });
+      return;
+    }
     const position = this.index.get(last.id);
     const field = this.fields.find((candidate) => candidate.key === last.key);
     if (position === undefined || !field) return;
     await this.save(this.records[position], field, last.old, { recordUndo: false });
+  }
+
+  // MARK: Copy and paste (tab-separated, as spreadsheets and Airtable write them)
+
+  copy(event) {
+    if (this.editing || !this.records.length) return;
+    const block = this.selection;
+    const lines = [];
+    for (let row = block.top; row <= block.bottom; row += 1) {
+      const cells = [];
+      for (let col = block.left; col <= block.right; col += 1) {
+        const field = this.columns[col].field;
+        const text = display(this.records[row].fields[field.key], field);
+        cells.push(/[\t\n"]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+      }
+      lines.push(cells.join("\t"));
+    }
+    event.clipboardData.setData("text/plain", lines.join("\n"));
+    event.preventDefault();
+    this.flash(`Copied ${block.bottom - block.top + 1} × ${block.right - block.left + 1}.`);
+  }
+
+  paste(event) {
+    if (this.editing || !this.records.length) return;
+    event.preventDefault();
+    const rows = parseTSV(event.clipboardData.getData("text/plain"));
+    if (!rows.length) return;
+    const block = this.selection;
+    // One value pasted over a selected block fills the block.
+    const fill = rows.length === 1 && rows[0].length === 1 && (block.top !== block.bottom || block.left !== block.right);
+    const grid = fill ? Array.from({ length: block.bottom - block.top + 1 }, () => Array(block.right - block.left + 1).fill(rows[0][0])) : rows;
+    this.pasteGrid(grid, block);
+  }
+
+  /** Writes a block of texts from the selection's top-left corner, in one request. */
+  pasteGrid(texts, block) {
+    const changes = new Map();
+    for (let r = 0; r < texts.length; r += 1) {
+      const position = block.top + r;
+      if (position >= this.records.length) break;
+      for (let c = 0; c < texts[r].length; c += 1) {
+        const column = this.columns[block.left + c];
+        if (!column || isReadOnly(column.field)) continue;
+        let value;
+        try {
+          value = parse(texts[r][c], column.field);
+        } catch (error) {
+          this.flash(`Row ${position + 1}: ${error.message} Nothing was pasted.`);
+          return;
+        }
+        const id = this.records[position].id;
+        if (!changes.has(id)) changes.set(id, {});
+        changes.get(id)[column.field.key] = value;
+      }
+    }
+    if (!changes.size) return;
+    this.anchor = { row: block.top, col: block.left };
+    this.active = {
+      row: Math.min(this.records.length - 1, block.top + texts.length - 1),
+      col: Math.min(this.columns.length - 1, block.left + Math.max(...texts.map((row) => row.length)) - 1),
+    };
+    this.sendBatch([...changes].map(([id, fields]) => ({ id, fields })));
+  }
+
+  /** Saves several records in one request: all or nothing; undone as one step. */
+  async sendBatch(changes, { recordUndo = true } = {}) {
+    const undo = [];
+    const updates = [];
+    for (const { id, fields } of changes) {
+      const record = this.records[this.index.get(id)];
+      if (!record) continue;
+      const before = {};
+      for (const [key, value] of Object.entries(fields)) {
+        before[key] = record.fields[key] ?? null;
+        record.fields[key] = value;
+        Pending.add(this.table, id, key, value, record.version);
+      }
+      undo.push({ id, before });
+      updates.push({ id, expected_version: this.expected(id, record.version), fields });
+    }
+    this.render();
+    const settle = () => { for (const { id, fields } of updates) for (const key of Object.keys(fields)) Pending.remove(this.table, id, key); };
+    try {
+      const { records } = await api("PATCH", `/api/tables/${this.table}/records`, { updates });
+      settle();
+      for (const saved of records) this.replace(saved);
+      if (recordUndo) this.undo.push({ batch: undo });
+      this.flash(`Saved ${updates.length} record${updates.length === 1 ? "" : "s"}.`);
+    } catch (error) {
+      settle();
+      for (const { id, before } of undo) {
+        const record = this.records[this.index.get(id)];
+        if (record) Object.assign(record.fields, before);
+      }
+      if (error instanceof ApiError && error.status === 409) {
+        for (const current of error.body.details?.current || []) this.replace(current);
+      }
+      this.flash(error instanceof ApiError ? `${error.message} Nothing was changed.` : "Offline: nothing was pasted; try again.");
+    }
+    this.render();
   }
 
   async addRecord() {
