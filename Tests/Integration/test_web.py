@@ -237,3 +237,67 @@ def test_paste_a_three_by_three_block_in_one_request_and_undo_it(start_stack, da
     settled(driver)
     records = [api.call("GET", f"/api/tables/investors/records/{n}")[1]["fields"] for n in (1, 2, 3)]
     assert [(r["location"], r["check_size_min"], r["check_size_max"]) for r in records] == [(None, None, None)] * 3
+
+
+def pick(driver, css, *, text=None, value=None, index=0):
+    """Chooses an option of the index-th select matching css (found afresh: the bar re-renders)."""
+    from selenium.webdriver.support.select import Select
+    select = Select(driver.find_elements(By.CSS_SELECTOR, css)[index])
+    if text is not None:
+        select.select_by_visible_text(text)
+    else:
+        select.select_by_value(value)
+
+
+def grid_names(driver):
+    return driver.execute_script("""
+        return [...document.querySelectorAll('.grid-body .grid-row')]
+            .sort((a, b) => a.getAttribute('aria-rowindex') - b.getAttribute('aria-rowindex'))
+            .map(row => row.children[1].textContent)""")
+
+
+def test_a_view_with_an_or_group_and_a_sort_is_saved_and_reopened_with_the_apis_rows(start_stack, data_dir, browsers):
+    people = [("Acme", "meeting"), ("Birch Family", "prospect"), ("Cedar", "meeting"), ("Dune", "passed"),
+              ("Birch Trust", "diligence"), ("Elm", "meeting")]
+    stack, api = admin_stack(start_stack, data_dir, [{"name": name, "stage": stage} for name, stage in people])
+    driver = browsers()
+    sign_in(driver, stack)
+    button = lambda label: driver.find_element(By.XPATH, f"//div[@class='viewsbar']//button[starts-with(normalize-space(.), '{label}')]")
+
+    button("Filter").click()
+    pick(driver, "select.conjunction", value="or")
+    driver.find_element(By.CSS_SELECTOR, "button.add-condition").click()
+    driver.find_element(By.CSS_SELECTOR, "button.add-condition").click()
+    pick(driver, ".condition select.field-select", text="Stage", index=0)
+    pick(driver, ".condition select.operator", value="is_any_of", index=0)
+    pick(driver, ".condition select.values", value="meeting")
+    pick(driver, ".condition select.field-select", text="Name", index=1)
+    pick(driver, ".condition select.operator", value="contains", index=1)
+    value = driver.find_elements(By.CSS_SELECTOR, ".condition input.value")[0]
+    value.send_keys("birch", Keys.TAB)
+    screenshot(driver, "filter.png")
+    button("Sort").click()
+    driver.find_element(By.CSS_SELECTOR, "button.add-sort").click()
+    pick(driver, ".sort-row select", value="desc", index=1)
+    wait(driver).until(lambda d: grid_names(d) == ["Elm", "Cedar", "Birch Trust", "Birch Family", "Acme"])
+    assert "Unsaved changes" in driver.find_element(By.CSS_SELECTOR, ".viewsbar").text
+
+    button("Save as new view").click()
+    driver.find_element(By.CSS_SELECTOR, "input.view-name").send_keys("Warm or Birch")
+    pick(driver, ".panel select", value="shared")
+    driver.find_element(By.CSS_SELECTOR, "button.create-view").click()
+    wait(driver).until(lambda d: "Unsaved changes" not in d.find_element(By.CSS_SELECTOR, ".viewsbar").text)
+
+    views = api.call("GET", "/api/tables/investors/views")[1]["views"]
+    view = next(v for v in views if v["name"] == "Warm or Birch")
+    assert view["scope"] == "shared" and view["definition"]["filter"]["conjunction"] == "or"
+    expected = [r["fields"]["name"] for r in api.call("GET", f"/api/tables/investors/records?view={view['id']}")[1]["records"]]
+    assert expected == ["Elm", "Cedar", "Birch Trust", "Birch Family", "Acme"]
+
+    pick(driver, "select.view-select", text="All records")
+    wait(driver).until(lambda d: len(grid_names(d)) == 6)
+    driver.refresh()
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".grid-body .cell"))
+    pick(driver, "select.view-select", text="Warm or Birch")
+    wait(driver).until(lambda d: grid_names(d) == expected)
+    no_csp_violations(driver)

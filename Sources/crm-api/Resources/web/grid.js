@@ -4,6 +4,7 @@
 import { api, ApiError, el } from "./api.js";
 import { display, editText, editor, isNumeric, isReadOnly, kind, parse, parseTSV } from "./cells.js";
 import { Pending } from "./pending.js";
+import { ViewsBar } from "./views.js";
 
 const ROW = 32;
 const OVERSCAN = 8;
@@ -49,12 +50,12 @@ export class Grid {
       for (const user of team.users) this.names.set(user.id, user.name);
       this.fields = fields;
       this.columns = this.orderedColumns(fields.filter((field) => !field.hidden_by_default));
-      const first = await api("GET", `/api/tables/${this.table}/records?limit=${PAGE}`);
-      this.total = first.total;
-      this.append(first.records);
+      this.views = new ViewsBar(this.table, this.me, fields, (query) => this.loadRecords(query));
+      this.query = await this.views.load();
+      const first = await this.page(null);
       this.build();
+      this.show(first);
       this.restorePending();
-      this.loadRest(first.next_cursor);
     } catch (error) {
       this.container.replaceChildren(el("div", { class: "state error", role: "alert" },
         el("p", {}, error.message || "The records could not be loaded."),
@@ -62,11 +63,46 @@ export class Grid {
     }
   }
 
-  async loadRest(cursor) {
+  page(cursor) {
+    const parameters = new URLSearchParams(this.query);
+    parameters.set("limit", PAGE);
+    if (cursor) parameters.set("cursor", cursor);
+    return api("GET", `/api/tables/${this.table}/records?${parameters}`);
+  }
+
+  /** Loads the records of another view, filter, sort or search; on a refusal the rows stay. */
+  async loadRecords(query) {
+    const previous = this.query;
+    this.query = query;
+    try {
+      const first = await this.page(null);
+      this.show(first);
+      this.flash("");
+    } catch (error) {
+      this.query = previous;
+      this.flash(error.message);
+    }
+  }
+
+  show(first) {
+    this.generation = (this.generation || 0) + 1;
+    this.records = [];
+    this.index = new Map();
+    this.total = first.total;
+    this.append(first.records);
+    this.active = { row: 0, col: Math.min(this.active.col, this.columns.length - 1) };
+    this.anchor = { ...this.active };
+    if (this.scroller) this.scroller.scrollTop = 0;
+    this.loadRest(first.next_cursor, this.generation);
+    this.schedule();
+  }
+
+  async loadRest(cursor, generation) {
     this.loading = Boolean(cursor);
-    while (cursor && !this.destroyed) {
+    while (cursor && !this.destroyed && generation === this.generation) {
       try {
-        const page = await api("GET", `/api/tables/${this.table}/records?limit=${PAGE}&cursor=${encodeURIComponent(cursor)}`);
+        const page = await this.page(cursor);
+        if (generation !== this.generation) return;
         this.append(page.records);
         cursor = page.next_cursor;
         this.schedule();
@@ -74,8 +110,10 @@ export class Grid {
         await new Promise((resolve) => setTimeout(resolve, 2000));
       }
     }
-    this.loading = false;
-    this.schedule();
+    if (generation === this.generation) {
+      this.loading = false;
+      this.schedule();
+    }
   }
 
   append(records) {
@@ -132,7 +170,7 @@ export class Grid {
       ? el("button", { type: "button", class: "primary", onclick: () => this.addRecord() }, "+ New record") : null;
     const remove = el("button", { type: "button", onclick: () => this.deleteActive() }, "Delete record");
     this.status = el("span", { class: "grid-status", role: "status" });
-    const toolbar = el("div", { class: "toolbar" }, add, remove, this.status);
+    const toolbar = el("div", { class: "toolbar" }, this.views.node, add, remove, this.status);
     this.container.replaceChildren(toolbar, this.grid);
     this.scroller.addEventListener("scroll", () => this.schedule(), { passive: true });
     const cellOf = (event) => (event.target.closest(".cell-editor") ? null : event.target.closest(".grid-body .cell[data-col]"));
@@ -145,7 +183,6 @@ export class Grid {
     this.body.addEventListener("dblclick", (event) => { if (cellOf(event)) this.startEdit(); });
     window.addEventListener("resize", () => this.schedule());
     this.renderHeader();
-    this.render();
     this.grid.focus({ preventScroll: true });
   }
 
@@ -224,6 +261,10 @@ export class Grid {
     const rows = [];
     const template = this.template();
     for (let position = first; position < last; position += 1) rows.push(this.row(position, template));
+    if (!count && !this.loading) {
+      rows.push(el("div", { class: "empty-state", role: "note" },
+        this.query ? "No records match this view." : "No records yet — add one with + New record."));
+    }
     if (this.editing && this.editing.row >= first && this.editing.row < last) {
       const row = rows[this.editing.row - first];
       const cell = row.children[this.editing.col + 1];
