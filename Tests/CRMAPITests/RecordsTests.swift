@@ -272,3 +272,29 @@ import Testing
         }
     }
 }
+
+@Suite struct ArchiveTests {
+    @Test func archivedRecordsAreListedApartAndLeaveWhenRestored() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            for name in ["Acme", "Birch", "Cedar"] {
+                try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "\#(name)"}}"#)
+            }
+            try await client.send(.delete, "/api/tables/investors/records/1")
+            try await client.send(.delete, "/api/tables/investors/records/3")
+            let archive = try await client.send(.get, "/api/tables/investors/records/archived")
+            #expect(archive.status == .ok)
+            #expect(archive.body.contains("Cedar") && archive.body.contains("Acme") && !archive.body.contains("Birch"))
+            #expect(archive.body.contains("\"deleted_at\""))
+            #expect(try await client.send(.get, "/api/tables/investors/records").body.contains("\"deleted_at\"") == false)
+            let page = try await client.send(.get, "/api/tables/investors/records/archived?limit=1")
+            #expect(page.value("next_cursor") == "3")
+            #expect(try await client.send(.get, "/api/tables/investors/records/archived?cursor=3").body.contains("Acme"))
+            try await client.send(.post, "/api/tables/investors/records/1/restore")
+            #expect(try await client.send(.get, "/api/tables/investors/records/archived").body.contains("Acme") == false)
+            #expect(try await client.send(.get, "/api/tables/investors/records/archived?limit=0").status == .badRequest)
+        }
+    }
+}

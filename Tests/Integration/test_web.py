@@ -116,6 +116,7 @@ def test_sign_in_edit_text_number_and_select_by_keyboard_and_reload(start_stack,
     driver = browsers()
     sign_in(driver, stack)
     assert "Signed in as Rosa Root (admin)" in driver.find_element(By.ID, "who").text
+    assert "null" not in driver.find_element(By.CSS_SELECTOR, ".toolbar").text
 
     go_to(driver, 0, "Name")
     type_keys(driver, "Acme Ventures", Keys.ENTER)
@@ -301,3 +302,40 @@ def test_a_view_with_an_or_group_and_a_sort_is_saved_and_reopened_with_the_apis_
     pick(driver, "select.view-select", text="Warm or Birch")
     wait(driver).until(lambda d: grid_names(d) == expected)
     no_csp_violations(driver)
+
+
+def test_the_drawer_shows_history_and_brings_back_an_older_value_and_deleted_records_come_back(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme", "location": "Basel"}, {"name": "Birch"}])
+    driver = browsers()
+    sign_in(driver, stack)
+    go_to(driver, 0, "Location")
+    type_keys(driver, "Zürich", Keys.ENTER)
+    settled(driver)
+
+    go_to(driver, 0, "Name")
+    ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.SPACE).key_up(Keys.SHIFT).perform()
+    drawer = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "aside.drawer"))[0]
+    wait(driver).until(lambda d: "“Basel” → “Zürich”" in d.find_element(By.CSS_SELECTOR, "aside.drawer").text)
+    assert "Rosa Root" in drawer.text and "Name: “Acme” when the record was created" in drawer.text
+    assert "Location\nBasel" not in drawer.text and "Zürich" in drawer.find_element(By.CSS_SELECTOR, "dl.fields").text
+    screenshot(driver, "drawer.png")
+    driver.find_element(By.XPATH, "//aside//button[normalize-space(.)='Restore “Basel”']").click()
+    wait(driver).until(lambda d: "Basel" in cell_texts(d, 0))
+    settled(driver)
+    assert api.call("GET", "/api/tables/investors/records/1")[1]["fields"]["location"] == "Basel"
+    type_keys(driver, Keys.ESCAPE)
+    wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "aside.drawer"))
+
+    go_to(driver, 1, "Name")
+    driver.find_element(By.XPATH, "//button[text()='Delete record']").click()
+    wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".grid-body .grid-row")) == 1)
+    driver.find_element(By.XPATH, "//button[text()='Show deleted']").click()
+    wait(driver).until(lambda d: "Birch" in cell_texts(d, 0))
+    go_to(driver, 0, "Name")
+    type_keys(driver, "x")
+    assert "Restore the record to edit it." in driver.find_element(By.CSS_SELECTOR, ".grid-status").text
+    driver.find_element(By.XPATH, "//button[text()='Restore record']").click()
+    wait(driver).until(lambda d: "Restored “Birch”" in d.find_element(By.CSS_SELECTOR, ".grid-status").text)
+    driver.find_element(By.XPATH, "//button[text()='Back to records']").click()
+    wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".grid-body .grid-row")) == 2)
+    assert api.call("GET", "/api/tables/investors/records/2")[0] == 200

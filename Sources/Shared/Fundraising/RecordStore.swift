@@ -34,6 +34,18 @@ public struct RecordStore: Sendable {
         }
     }
 
+    /// Archived (soft-deleted) records, newest first: the archive a user restores from.
+    public func archived(_ table: RecordTable, limit: Int, afterId: Int64?) async throws -> (records: [RecordValue], next: Int64?) {
+        try await self.database.pool.read { db in
+            let catalog = try FieldDefinition.catalog(table, db)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NOT NULL AND id < ? ORDER BY id DESC LIMIT ?",
+                arguments: [afterId ?? Int64.max, limit + 1])
+            let records = rows.prefix(limit).map { RecordValue(row: $0, catalog: catalog) }
+            return (records, rows.count > limit ? records.last?.id : nil)
+        }
+    }
+
     /// Field-level history of a record (live or archived), newest first.
     public func history(_ table: RecordTable, id: Int64, limit: Int, beforeId: Int64?) async throws -> (
         entries: [HistoryEntry], next: Int64?

@@ -12,6 +12,7 @@ struct RecordsController {
     func addRoutes(to routes: GuardedRouter) {
         routes.get("/api/tables/:table/records", .member, use: self.list)
         routes.post("/api/tables/:table/records", .member, use: self.create)
+        routes.get("/api/tables/:table/records/archived", .member, use: self.archived)
         routes.get("/api/tables/:table/records/:id", .member, use: self.get)
         routes.patch("/api/tables/:table/records/:id", .member, use: self.update)
         routes.patch("/api/tables/:table/records", .member, use: self.updateBatch)
@@ -31,6 +32,8 @@ struct RecordsController {
         let lastModifiedBy: Int64?
         /// Why formula fields hold an error, when any does.
         let errors: [String: String]
+        /// When the record was archived; only archived records carry it.
+        let deletedAt: Date?
 
         init(_ record: RecordValue) {
             self.id = record.id
@@ -40,10 +43,12 @@ struct RecordsController {
             self.updatedAt = record.updatedAt
             self.lastModifiedBy = record.lastModifiedBy
             self.errors = record.errors
+            self.deletedAt = record.deletedAt
         }
 
         enum CodingKeys: String, CodingKey {
             case id, version, fields, errors
+            case deletedAt = "deleted_at"
             case createdAt = "created_at"
             case updatedAt = "updated_at"
             case lastModifiedBy = "last_modified_by"
@@ -59,6 +64,7 @@ struct RecordsController {
             try container.encode(self.updatedAt, forKey: .updatedAt)
             try container.encode(self.lastModifiedBy, forKey: .lastModifiedBy)
             if !self.errors.isEmpty { try container.encode(self.errors, forKey: .errors) }
+            try container.encodeIfPresent(self.deletedAt, forKey: .deletedAt)
         }
     }
 
@@ -192,6 +198,13 @@ struct RecordsController {
         let after = try Self.cursor(request)
         let page = try await self.store.list(table, limit: limit, afterId: after)
         return RecordList(records: page.records.map(RecordResponse.init), nextCursor: page.next.map(String.init), total: page.total)
+    }
+
+    /// The table's archived records, newest first, to restore from.
+    func archived(_ request: Request, context: AppRequestContext) async throws -> RecordList {
+        let table = try Self.table(context)
+        let page = try await self.store.archived(table, limit: try Self.limit(request), afterId: try Self.cursor(request))
+        return RecordList(records: page.records.map(RecordResponse.init), nextCursor: page.next.map(String.init), total: nil)
     }
 
     func get(_ request: Request, context: AppRequestContext) async throws -> RecordResponse {

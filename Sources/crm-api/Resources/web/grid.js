@@ -4,6 +4,7 @@
 import { api, ApiError, el } from "./api.js";
 import { display, editText, editor, isNumeric, isReadOnly, kind, parse, parseTSV } from "./cells.js";
 import { Pending } from "./pending.js";
+import { Drawer } from "./drawer.js";
 import { ViewsBar } from "./views.js";
 
 const ROW = 32;
@@ -33,10 +34,24 @@ export class Grid {
     this.queues = new Map();
     this.ownVersions = new Map();
     this.destroyed = false;
+    this.archive = false;
+    this.drawer = new Drawer(this);
     this.frame = 0;
   }
 
-  destroy() { this.destroyed = true; }
+  destroy() {
+    this.destroyed = true;
+    this.drawer.close();
+  }
+
+  /** The text a cell shows; team members by name. */
+  cellText(record, field) {
+    const value = record.fields[field.key];
+    if (field.type === "last_modified_by" || (field.type === "link" && field.options?.table === "users")) {
+      return this.names.get(value) || display(value, field);
+    }
+    return display(value, field);
+  }
 
   // MARK: Loading
 
@@ -64,10 +79,34 @@ export class Grid {
   }
 
   page(cursor) {
-    const parameters = new URLSearchParams(this.query);
+    const parameters = new URLSearchParams(this.archive ? "" : this.query);
     parameters.set("limit", PAGE);
     if (cursor) parameters.set("cursor", cursor);
-    return api("GET", `/api/tables/${this.table}/records?${parameters}`);
+    return api("GET", `/api/tables/${this.table}/records${this.archive ? "/archived" : ""}?${parameters}`);
+  }
+
+  /** Shows the archive (deleted records, read-only, to restore) or the live records again. */
+  async toggleArchive() {
+    this.archive = !this.archive;
+    this.archiveButton.textContent = this.archive ? "Back to records" : "Show deleted";
+    this.archiveButton.setAttribute("aria-pressed", this.archive ? "true" : "false");
+    this.restoreButton.hidden = !this.archive;
+    this.removeButton.hidden = this.archive;
+    if (this.addButton) this.addButton.hidden = this.archive;
+    this.views.node.hidden = this.archive;
+    this.grid.classList.toggle("archive", this.archive);
+    await this.loadRecords(this.query);
+    this.flash(this.archive ? "Deleted records: select one and restore it to bring it back." : "");
+  }
+
+  async restoreActive() {
+    const record = this.records[this.active.row];
+    if (!record) return;
+    try {
+      await api("POST", `/api/tables/${this.table}/records/${record.id}/restore`);
+      this.removeRecord(record.id);
+      this.flash(`Restored “${record.fields.name ?? `#${record.id}`}”.`);
+    } catch (error) { this.flash(error.message); }
   }
 
   /** Loads the records of another view, filter, sort or search; on a refusal the rows stay. */
@@ -166,11 +205,15 @@ export class Grid {
       class: "grid", role: "grid", tabindex: 0, "aria-label": `${this.table} grid`,
       "aria-colcount": this.columns.length + 1, onkeydown: (event) => this.onKey(event),
     }, this.scroller);
-    const add = REQUIRED[this.table]
+    this.addButton = REQUIRED[this.table]
       ? el("button", { type: "button", class: "primary", onclick: () => this.addRecord() }, "+ New record") : null;
-    const remove = el("button", { type: "button", onclick: () => this.deleteActive() }, "Delete record");
+    this.removeButton = el("button", { type: "button", onclick: () => this.deleteActive() }, "Delete record");
+    this.restoreButton = el("button", { type: "button", class: "primary", hidden: true, onclick: () => this.restoreActive() }, "Restore record");
+    const expand = el("button", { type: "button", title: "Shift+Space", onclick: () => this.expand() }, "Expand record");
+    this.archiveButton = el("button", { type: "button", "aria-pressed": "false", onclick: () => this.toggleArchive() }, "Show deleted");
     this.status = el("span", { class: "grid-status", role: "status" });
-    const toolbar = el("div", { class: "toolbar" }, this.views.node, add, remove, this.status);
+    const toolbar = el("div", { class: "toolbar" }, this.views.node, this.addButton, this.removeButton, this.restoreButton, expand,
+      this.archiveButton, this.status);
     this.container.replaceChildren(toolbar, this.grid);
     this.scroller.addEventListener("scroll", () => this.schedule(), { passive: true });
     const cellOf = (event) => (event.target.closest(".cell-editor") ? null : event.target.closest(".grid-body .cell[data-col]"));
@@ -289,7 +332,6 @@ export class Grid {
     const cells = [el("div", { class: "cell rownum frozen", role: "rowheader", style: "left:0" }, String(position + 1))];
     this.columns.forEach((column, col) => {
       const field = column.field;
-      const value = record.fields[field.key];
       const classes = ["cell", `type-${kind(field)}`];
       if (col === 0) classes.push("frozen");
       if (isNumeric(field)) classes.push("numeric");
@@ -299,8 +341,7 @@ export class Grid {
         && (block.top !== block.bottom || block.left !== block.right)) classes.push("selected");
       if (Pending.has(this.table, record.id, field.key)) classes.push("pending");
       if (record.errors && record.errors[field.key]) classes.push("error");
-      const text = field.type === "last_modified_by" || (field.type === "link" && field.options?.table === "users")
-        ? (this.names.get(value) || display(value, field)) : display(value, field);
+      const text = this.cellText(record, field);
       cells.push(el("div", {
         class: classes.join(" "), role: "gridcell", "aria-colindex": col + 2,
         "aria-selected": this.active.row === position && this.active.col === col ? "true" : "false",
@@ -420,6 +461,9 @@ export class Grid {
         const rows = block.bottom - block.top + 1, cols = block.right - block.left + 1;
         this.pasteGrid(Array.from({ length: rows }, () => Array(cols).fill("")), block);
       }
+    } else if (event.key === " " && event.shiftKey) {
+      event.preventDefault();
+      this.expand();
     } else if (event.key === " " && kind(this.columns[col].field) === "checkbox") {
       event.preventDefault();
       const field = this.columns[col].field;
@@ -435,10 +479,19 @@ export class Grid {
 
   // MARK: Editing
 
+  expand() {
+    const record = this.records[this.active.row];
+    if (record) this.drawer.open(record);
+  }
+
   startEdit(initial) {
     const record = this.records[this.active.row];
     const field = this.columns[this.active.col]?.field;
     if (!record || !field) return;
+    if (this.archive) {
+      this.flash("Restore the record to edit it.");
+      return;
+    }
     if (isReadOnly(field)) {
       this.flash(`${field.label} is computed by the CRM.`);
       return;
@@ -481,6 +534,10 @@ export class Grid {
 
   /** Saves one cell: shown at once, kept as pending until the server confirms it. */
   save(record, field, value, { recordUndo = true, expectedVersion } = {}) {
+    if (this.archive) {
+      this.flash("Restore the record to edit it.");
+      return Promise.resolve();
+    }
     const base = expectedVersion ?? record.version;
     const old = record.fields[field.key];
     record.fields[field.key] = value;
@@ -658,6 +715,10 @@ export class Grid {
 
   /** Saves several records in one request: all or nothing; undone as one step. */
   async sendBatch(changes, { recordUndo = true } = {}) {
+    if (this.archive) {
+      this.flash("Restore the records to edit them.");
+      return;
+    }
     const undo = [];
     const updates = [];
     for (const { id, fields } of changes) {
@@ -736,6 +797,10 @@ export class Grid {
   async onEvent({ kind: type, data }) {
     if (type === "reset") { this.load(); return; }
     if (type !== "record" || data.table !== this.table) return;
+    if (this.archive) {
+      if ((data.actions || []).includes("restore")) this.removeRecord(data.record_id);
+      return;
+    }
     const position = this.index.get(data.record_id);
     if ((data.actions || []).includes("delete") && !(data.actions || []).includes("restore")) {
       this.removeRecord(data.record_id);

@@ -212,11 +212,10 @@ export class ViewsBar {
     const manage = this.view ? toggle("manage", "View…") : null;
     const panel = this.panel === "filter" ? this.filterPanel() : this.panel === "sort" ? this.sortPanel()
       : this.panel === "save-as" ? this.saveAsPanel() : this.panel === "manage" ? this.managePanel() : null;
-    this.node.replaceChildren(
-      el("div", { class: "viewsbar-row" }, viewSelect, toggle("filter", filters ? `Filter (${filters})` : "Filter"),
-        toggle("sort", this.draft.sorts.length ? `Sort (${this.draft.sorts.length})` : "Sort"), search, status, manage,
-        this.message ? el("span", { class: "view-message", role: "status" }, this.message) : null),
-      panel);
+    const row = el("div", { class: "viewsbar-row" }, viewSelect, toggle("filter", filters ? `Filter (${filters})` : "Filter"),
+      toggle("sort", this.draft.sorts.length ? `Sort (${this.draft.sorts.length})` : "Sort"), search, status, manage,
+      this.message ? el("span", { class: "view-message", role: "status" }, this.message) : null);
+    this.node.replaceChildren(...[row, panel].filter(Boolean));
   }
 
   saveAsPanel() {
