@@ -77,7 +77,8 @@ def cell_texts(driver, row=0):
 
 
 def column(driver, label):
-    labels = driver.execute_script("return [...document.querySelectorAll('.grid-header .cell')].map(c => c.textContent)")
+    labels = driver.execute_script(
+        "return [...document.querySelectorAll('.grid-header .cell')].map(c => (c.querySelector('.label') || c).textContent)")
     return labels.index(label)
 
 
@@ -339,3 +340,34 @@ def test_the_drawer_shows_history_and_brings_back_an_older_value_and_deleted_rec
     driver.find_element(By.XPATH, "//button[text()='Back to records']").click()
     wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".grid-body .grid-row")) == 2)
     assert api.call("GET", "/api/tables/investors/records/2")[0] == 200
+
+
+def test_a_formula_field_is_written_with_live_checks_and_autocomplete(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme", "check_size_min": 250000}, {"name": "Birch"}])
+    driver = browsers()
+    sign_in(driver, stack)
+    driver.find_element(By.CSS_SELECTOR, "button.add-field").click()
+    driver.find_element(By.CSS_SELECTOR, "input.field-label").send_keys("Ticket (k)")
+    pick(driver, "select.field-type", value="formula")
+    formula = driver.find_element(By.CSS_SELECTOR, "textarea.formula-input")
+    formula.send_keys("{Check size mn} / 1000")
+    verdict = lambda d: d.find_element(By.CSS_SELECTOR, ".formula-verdict").text
+    wait(driver).until(lambda d: "Unknown field {Check size mn}. Did you mean {Check size min}?" in verdict(d))
+    assert driver.find_element(By.CSS_SELECTOR, ".formula-verdict mark").text == "{Check size mn}"
+    screenshot(driver, "formula.png")
+
+    formula.clear()
+    formula.send_keys("ROUN")
+    wait(driver).until(lambda d: "ROUND(number, precision)" in d.find_element(By.CSS_SELECTOR, ".suggestions").text)
+    formula.send_keys(Keys.TAB, "{Check si")
+    wait(driver).until(lambda d: "{Check size min}" in d.find_element(By.CSS_SELECTOR, ".suggestions").text)
+    formula.send_keys(Keys.TAB, " / 1000, 0)")
+    assert formula.get_attribute("value") == "ROUND({Check size min} / 1000, 0)"
+    wait(driver).until(lambda d: "Checks out. The result is a number." in verdict(d))
+    driver.find_element(By.CSS_SELECTOR, "button.save-field").click()
+    wait(driver).until(lambda d: "Ticket (k)" in d.execute_script(
+        "return [...document.querySelectorAll('.grid-header .label')].map(c => c.textContent).join('|')"))
+    assert cell_texts(driver, 0)[column(driver, "Ticket (k)")] == "250"
+    assert cell_texts(driver, 1)[column(driver, "Ticket (k)")] == "0"
+    field = next(f for f in api.call("GET", "/api/tables/investors/fields")[1]["fields"] if f["label"] == "Ticket (k)")
+    assert field["formula"] == "ROUND({Check size min} / 1000, 0)" and field["result_type"] == "number"

@@ -5,6 +5,7 @@ import { api, ApiError, el } from "./api.js";
 import { display, editText, editor, isNumeric, isReadOnly, kind, parse, parseTSV } from "./cells.js";
 import { Pending } from "./pending.js";
 import { Drawer } from "./drawer.js";
+import { fieldPanel } from "./fields.js";
 import { ViewsBar } from "./views.js";
 
 const ROW = 32;
@@ -211,10 +212,12 @@ export class Grid {
     this.restoreButton = el("button", { type: "button", class: "primary", hidden: true, onclick: () => this.restoreActive() }, "Restore record");
     const expand = el("button", { type: "button", title: "Shift+Space", onclick: () => this.expand() }, "Expand record");
     this.archiveButton = el("button", { type: "button", "aria-pressed": "false", onclick: () => this.toggleArchive() }, "Show deleted");
+    const addField = el("button", { type: "button", class: "add-field", onclick: () => this.editField(null) }, "+ Field");
     this.status = el("span", { class: "grid-status", role: "status" });
+    this.fieldArea = el("div", { class: "field-area" });
     const toolbar = el("div", { class: "toolbar" }, this.views.node, this.addButton, this.removeButton, this.restoreButton, expand,
-      this.archiveButton, this.status);
-    this.container.replaceChildren(toolbar, this.grid);
+      this.archiveButton, addField, this.status);
+    this.container.replaceChildren(toolbar, this.fieldArea, this.grid);
     this.scroller.addEventListener("scroll", () => this.schedule(), { passive: true });
     const cellOf = (event) => (event.target.closest(".cell-editor") ? null : event.target.closest(".grid-body .cell[data-col]"));
     this.body.addEventListener("mousedown", (event) => {
@@ -243,7 +246,9 @@ export class Grid {
       const cell = el("div", {
         class: index === 0 ? "cell frozen" : "cell", role: "columnheader", draggable: "true", title: column.field.label,
         style: index === 0 ? `left:${NUMBER_WIDTH}px` : null, dataset: { col: index },
-      }, el("span", { class: "label" }, column.field.label), handle);
+      }, el("span", { class: "label" }, column.field.label),
+      el("button", { type: "button", class: "field-menu", "aria-label": `Edit field ${column.field.label}`,
+        onclick: (event) => { event.stopPropagation(); this.editField(column.field); } }, "▾"), handle);
       cell.addEventListener("dragstart", (event) => { event.dataTransfer.setData("text/plain", String(index)); });
       cell.addEventListener("dragover", (event) => event.preventDefault());
       cell.addEventListener("drop", (event) => {
@@ -254,6 +259,17 @@ export class Grid {
     });
     this.header.replaceChildren(...cells);
     this.body.style.width = `${this.widths.reduce((a, b) => a + b, 0)}px`;
+  }
+
+  /** Opens the panel that adds a field (null) or changes one; the grid reloads when it is saved. */
+  editField(field) {
+    const close = () => { this.fieldArea.replaceChildren(); this.grid.focus({ preventScroll: true }); };
+    const panel = fieldPanel(this.table, this.fields, this.me, {
+      field, onClose: close,
+      onSaved: () => { close(); this.load(); },
+    });
+    this.fieldArea.replaceChildren(panel);
+    panel.querySelector("input")?.focus();
   }
 
   startResize(event, index) {

@@ -1,0 +1,167 @@
+// Adding and changing fields: name, type and options; formula fields with a live check against
+// the server (the problem underlined at its span as the user types) and autocomplete of
+// functions and field names.
+import { api, el } from "./api.js";
+
+const TYPES = [
+  ["text", "Single line text"], ["long_text", "Long text"], ["number", "Number"], ["currency", "Currency"],
+  ["percent", "Percent"], ["date", "Date"], ["datetime", "Date and time"], ["checkbox", "Checkbox"],
+  ["single_select", "Single select"], ["multi_select", "Multiple select"], ["email", "Email"], ["url", "URL"],
+  ["phone", "Phone"], ["rating", "Rating"], ["formula", "Formula"],
+];
+let functionList = null;
+
+async function functions() {
+  if (!functionList) {
+    try { functionList = (await api("GET", "/api/formulas/functions")).functions; } catch { functionList = []; }
+  }
+  return functionList;
+}
+
+/** The formula editor: a textarea, the check's verdict, and suggestions for the word being typed. */
+export function formulaEditor(table, fields, { field = null, label = () => "", initial = "" } = {}) {
+  const input = el("textarea", { class: "formula-input", rows: 3, spellcheck: "false", "aria-label": "Formula", "aria-describedby": "formula-verdict" });
+  input.value = initial;
+  const verdict = el("div", { class: "formula-verdict", id: "formula-verdict", role: "status", "aria-live": "polite" });
+  const suggestions = el("ul", { class: "suggestions", role: "listbox", "aria-label": "Suggestions", hidden: true });
+  let timer = 0, sequence = 0, choices = [], chosen = 0;
+
+  const check = async () => {
+    const mine = ++sequence;
+    const formula = input.value;
+    if (!formula.trim()) { verdict.replaceChildren(); return; }
+    try {
+      const result = await api("POST", `/api/tables/${table}/formulas/check`, { formula, field: field?.key, label: label() });
+      if (mine !== sequence) return;
+      verdict.className = "formula-verdict ok";
+      verdict.replaceChildren(`Checks out. The result is ${result.result_type === "datetime" ? "a date and time" : `a ${result.result_type}`}.`);
+    } catch (error) {
+      if (mine !== sequence) return;
+      verdict.className = "formula-verdict problem";
+      const { start = 0, end = 0 } = error.body?.details || {};
+      const before = formula.slice(0, start), at = formula.slice(start, Math.max(end, start + 1)), after = formula.slice(Math.max(end, start + 1));
+      verdict.replaceChildren(el("p", { class: "message" }, error.message),
+        el("pre", { class: "source" }, before, el("mark", {}, at || " "), after));
+    }
+  };
+
+  const word = () => {
+    const text = input.value.slice(0, input.selectionStart);
+    const braced = /\{([^{}]*)$/.exec(text);
+    if (braced) return { kind: "field", prefix: braced[1], start: input.selectionStart - braced[1].length - 1 };
+    const bare = /([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
+    if (bare) return { kind: "function", prefix: bare[1], start: input.selectionStart - bare[1].length };
+    return null;
+  };
+
+  const suggest = async () => {
+    const current = word();
+    choices = [];
+    if (current && current.kind === "field") {
+      choices = fields.filter((f) => f.key !== field?.key && f.label.toLowerCase().includes(current.prefix.toLowerCase()))
+        .slice(0, 8).map((f) => ({ text: `{${f.label}}`, hint: f.type.replaceAll("_", " "), start: current.start }));
+    } else if (current && current.prefix.length >= 1) {
+      choices = (await functions()).filter((f) => f.name.startsWith(current.prefix.toUpperCase())).slice(0, 8)
+        .map((f) => ({ text: `${f.name}(`, hint: f.signature, start: current.start }));
+    }
+    chosen = 0;
+    suggestions.hidden = !choices.length;
+    suggestions.replaceChildren(...choices.map((choice, index) => el("li", {
+      role: "option", "aria-selected": index === chosen ? "true" : "false", class: index === chosen ? "chosen" : null,
+      onmousedown: (event) => { event.preventDefault(); accept(index); },
+    }, el("code", {}, choice.text), " ", el("span", { class: "hint" }, choice.hint))));
+  };
+
+  const accept = (index) => {
+    const choice = choices[index];
+    if (!choice) return;
+    const end = input.selectionStart;
+    input.value = input.value.slice(0, choice.start) + choice.text + input.value.slice(end);
+    const caret = choice.start + choice.text.length;
+    input.setSelectionRange(caret, caret);
+    suggestions.hidden = true;
+    choices = [];
+    input.dispatchEvent(new Event("input"));
+    input.focus();
+  };
+
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(check, 250);
+    suggest();
+  });
+  input.addEventListener("keydown", (event) => {
+    if (suggestions.hidden || !choices.length) return;
+    if (event.key === "Tab" || (event.key === "Enter" && !event.shiftKey)) { event.preventDefault(); accept(chosen); }
+    else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      chosen = (chosen + (event.key === "ArrowDown" ? 1 : choices.length - 1)) % choices.length;
+      [...suggestions.children].forEach((item, index) => {
+        item.classList.toggle("chosen", index === chosen);
+        item.setAttribute("aria-selected", index === chosen ? "true" : "false");
+      });
+    } else if (event.key === "Escape") { event.stopPropagation(); suggestions.hidden = true; }
+  });
+  if (initial) setTimeout(check, 0);
+  return { node: el("div", { class: "formula-editor" }, input, suggestions, verdict), input };
+}
+
+/** The panel that adds a field, or changes one (`field`). Resolves with the saved field. */
+export function fieldPanel(table, fields, me, { field = null, onSaved, onClose }) {
+  const message = el("p", { class: "form-error", role: "alert", hidden: true });
+  const label = el("input", { type: "text", class: "field-label", "aria-label": "Field name", value: field ? field.label : "" });
+  const type = el("select", { class: "field-type", "aria-label": "Field type", disabled: Boolean(field) },
+    TYPES.map(([value, name]) => el("option", { value, selected: field ? field.type === value : value === "text" }, name)));
+  const choices = el("input", { type: "text", class: "field-choices", "aria-label": "Options, separated by commas",
+    placeholder: "Options, separated by commas", value: field?.options?.choices ? field.options.choices.join(", ") : "" });
+  const currency = el("input", { type: "text", class: "field-currency", "aria-label": "Currency code", maxlength: 3,
+    value: field?.options?.currency || "USD" });
+  const formula = formulaEditor(table, fields, { field, label: () => label.value.trim(), initial: field?.formula || "" });
+  const extras = el("div", { class: "field-extras" });
+  const showExtras = () => {
+    const chosen = type.value;
+    extras.replaceChildren(...[
+      chosen === "single_select" || chosen === "multi_select" ? choices : null,
+      chosen === "currency" ? currency : null,
+      chosen === "formula" ? formula.node : null,
+    ].filter(Boolean));
+  };
+  type.addEventListener("change", showExtras);
+  showExtras();
+
+  const save = async () => {
+    message.hidden = true;
+    const body = { label: label.value.trim() };
+    const chosen = type.value;
+    if (chosen === "single_select" || chosen === "multi_select") {
+      body.options = { choices: choices.value.split(",").map((part) => part.trim()).filter(Boolean) };
+    }
+    if (chosen === "currency") body.options = { currency: currency.value.trim().toUpperCase() };
+    if (chosen === "formula") body.formula = formula.input.value;
+    try {
+      const saved = field
+        ? await api("PATCH", `/api/tables/${table}/fields/${field.key}`, field.is_core ? { label: body.label } : body)
+        : await api("POST", `/api/tables/${table}/fields`, { ...body, type: chosen });
+      onSaved(saved);
+    } catch (error) {
+      message.textContent = error.message;
+      message.hidden = false;
+    }
+  };
+  const remove = field && !field.is_core && me.role === "admin" ? el("button", { type: "button", class: "danger", onclick: async () => {
+    try {
+      await api("DELETE", `/api/tables/${table}/fields/${field.key}`);
+      onSaved(null);
+    } catch (error) {
+      message.textContent = error.message;
+      message.hidden = false;
+    }
+  } }, "Delete field") : null;
+  return el("div", { class: "panel field-panel", role: "dialog", "aria-label": field ? `Field ${field.label}` : "New field",
+    onkeydown: (event) => { if (event.key === "Escape") onClose(); } },
+    el("div", { class: "row" }, label, type),
+    extras, message,
+    el("div", { class: "row" },
+      el("button", { type: "button", class: "primary save-field", onclick: save }, field ? "Save field" : "Add field"),
+      el("button", { type: "button", onclick: onClose }, "Cancel"), remove));
+}
