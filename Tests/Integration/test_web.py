@@ -371,3 +371,31 @@ def test_a_formula_field_is_written_with_live_checks_and_autocomplete(start_stac
     assert cell_texts(driver, 1)[column(driver, "Ticket (k)")] == "0"
     field = next(f for f in api.call("GET", "/api/tables/investors/fields")[1]["fields"] if f["label"] == "Ticket (k)")
     assert field["formula"] == "ROUND({Check size min} / 1000, 0)" and field["result_type"] == "number"
+
+
+def test_admins_invite_back_up_and_preview_a_restore_in_the_admin_pages(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme"}])
+    driver = browsers()
+    sign_in(driver, stack)
+    driver.find_element(By.LINK_TEXT, "Admin").click()
+    wait(driver).until(lambda d: "Rosa Root" in d.find_element(By.CSS_SELECTOR, ".admin").text)
+    wait(driver).until(lambda d: "Overall:" in d.find_element(By.CSS_SELECTOR, ".admin").text)
+
+    driver.find_element(By.CSS_SELECTOR, "input.invite-email").send_keys("grace@example.com")
+    driver.find_element(By.ID, "invite-mail").click()
+    driver.find_element(By.CSS_SELECTOR, "button.invite").click()
+    url = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".invite-url"))[0].text
+    assert "/accept-invite#token=" in url
+    assert any(i["email"] == "grace@example.com" and i["status"] == "pending" for i in api.call("GET", "/api/admin/invites")[1]["invites"])
+
+    driver.find_element(By.CSS_SELECTOR, "button.back-up-now").click()
+    wait(driver, 60).until(lambda d: "Backup taken and verified." in d.find_element(By.CSS_SELECTOR, ".admin-status").text)
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "button.preview-restore"))
+    api.call("POST", "/api/tables/investors/records", {"fields": {"name": "Made after the backup"}})
+    driver.find_element(By.CSS_SELECTOR, "button.preview-restore").click()
+    preview = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".restore-preview h3"))
+    text = driver.find_element(By.CSS_SELECTOR, ".restore-preview").text
+    assert "investors: 2 now, 1 in the backup — 1 would disappear (Made after the backup)" in text
+    assert driver.find_element(By.CSS_SELECTOR, "button.restore").get_attribute("disabled") is not None
+    screenshot(driver, "admin.png")
+    assert preview

@@ -3,6 +3,8 @@ import { api, ApiError, el } from "./api.js";
 import { changePasswordPage, invitePage, loginPage } from "./auth.js";
 import { Grid } from "./grid.js";
 import { Live } from "./live.js";
+import { activityPage } from "./activity.js";
+import { adminPage } from "./admin.js";
 
 const TABLES = [
   ["investors", "Investors"],
@@ -37,12 +39,15 @@ async function boot() {
 }
 
 function shell(me) {
-  const table = new URLSearchParams(location.hash.slice(1)).get("table") || "investors";
+  const route = new URLSearchParams(location.hash.slice(1));
+  const page = route.get("page");
+  const table = page ? null : route.get("table") || "investors";
   const main = el("main", { id: "main" });
-  const tabs = el("nav", { class: "tabs", "aria-label": "Tables" },
-    TABLES.map(([key, label]) => el("a", {
-      href: `#table=${key}`, class: key === table ? "tab active" : "tab", "aria-current": key === table ? "page" : null,
-    }, label)));
+  const link = (href, label, current) => el("a", { href, class: current ? "tab active" : "tab", "aria-current": current ? "page" : null }, label);
+  const tabs = el("nav", { class: "tabs", "aria-label": "Tables and pages" },
+    TABLES.map(([key, label]) => link(`#table=${key}`, label, key === table)),
+    link("#page=activity", "Activity", page === "activity"),
+    me.role === "admin" ? link("#page=admin", "Admin", page === "admin") : null);
   const signOut = el("button", {
     type: "button", class: "link", onclick: async () => {
       try { await api("POST", "/api/auth/logout"); } finally { location.href = "/"; }
@@ -53,11 +58,21 @@ function shell(me) {
     el("strong", { class: "brand" }, "Venture CRM"), tabs, offline,
     el("span", { class: "who", id: "who" }, `Signed in as ${me.name} (${me.role})`), signOut);
   root.replaceChildren(header, main);
-  const grid = new Grid(main, table, me);
-  const live = new Live((event) => grid.onEvent(event), (connected) => { offline.hidden = connected; });
-  window.addEventListener("online", () => grid.retryPending());
-  window.addEventListener("hashchange", () => { live.close(); grid.destroy(); shell(me); }, { once: true });
-  grid.load();
+  let cleanup = () => {};
+  if (page === "admin" && me.role === "admin") {
+    adminPage(main);
+  } else if (page === "activity") {
+    api("GET", "/api/team").then(({ users }) => activityPage(main, new Map(users.map((user) => [user.id, user.name]))))
+      .catch(() => activityPage(main, new Map()));
+  } else {
+    const grid = new Grid(main, table || "investors", me);
+    const live = new Live((event) => grid.onEvent(event), (connected) => { offline.hidden = connected; });
+    const online = () => grid.retryPending();
+    window.addEventListener("online", online);
+    cleanup = () => { live.close(); grid.destroy(); window.removeEventListener("online", online); };
+    grid.load();
+  }
+  window.addEventListener("hashchange", () => { cleanup(); shell(me); }, { once: true });
 }
 
 boot();

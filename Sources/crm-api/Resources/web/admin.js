@@ -1,0 +1,149 @@
+// Admin pages: the team and invitations, backups (take, verify, preview a restore, restore with
+// confirmation), the backup policy, and the go-live security checklist.
+import { api, el } from "./api.js";
+
+function section(title, ...children) {
+  return el("section", { class: "admin-section", "aria-label": title }, el("h2", {}, title), ...children);
+}
+
+function when(date) { return date ? new Date(date).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—"; }
+
+function bytes(count) {
+  return count > 1e6 ? `${(count / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(count / 1e3))} kB`;
+}
+
+export async function adminPage(container) {
+  const status = el("p", { class: "admin-status", role: "status" });
+  const say = (text) => { status.textContent = text; };
+  const team = el("div"), backups = el("div"), policy = el("div"), security = el("div");
+  container.replaceChildren(el("div", { class: "admin" }, el("h1", {}, "Admin"), status,
+    section("Team and invitations", team), section("Backups", backups), section("Backup policy", policy),
+    section("Security checklist", security)));
+
+  const loadTeam = async () => {
+    const [{ users }, { invites }] = await Promise.all([api("GET", "/api/admin/users"), api("GET", "/api/admin/invites")]);
+    const email = el("input", { type: "email", class: "invite-email", "aria-label": "Email to invite", placeholder: "name@fund.com" });
+    const role = el("select", { class: "invite-role", "aria-label": "Role" }, el("option", { value: "member" }, "Member"), el("option", { value: "admin" }, "Admin"));
+    const mail = el("input", { type: "checkbox", checked: true, id: "invite-mail" });
+    const link = el("p", { class: "invite-link" });
+    team.replaceChildren(
+      el("table", { class: "admin-table" },
+        el("thead", {}, el("tr", {}, el("th", {}, "Name"), el("th", {}, "Email"), el("th", {}, "Role"), el("th", {}, "Active"))),
+        el("tbody", {}, users.map((user) => el("tr", {},
+          el("td", {}, user.name), el("td", {}, user.email),
+          el("td", {}, el("select", { "aria-label": `Role of ${user.name}`, onchange: (event) => update(user, { role: event.target.value }) },
+            ["member", "admin"].map((value) => el("option", { value, selected: user.role === value }, value)))),
+          el("td", {}, el("input", { type: "checkbox", "aria-label": `${user.name} can sign in`, checked: user.active,
+            onchange: (event) => update(user, { active: event.target.checked }) })))))),
+      el("div", { class: "row" }, email, role, el("label", { for: "invite-mail" }, mail, " mail it"),
+        el("button", { type: "button", class: "primary invite", onclick: async () => {
+          try {
+            const invite = await api("POST", "/api/admin/invites", { email: email.value.trim(), role: role.value, send_email: mail.checked });
+            link.replaceChildren(invite.mailed ? `Invitation mailed to ${invite.email}. ` : `Share this link with ${invite.email} (shown once): `,
+              el("code", { class: "invite-url" }, invite.url));
+            await loadTeam();
+            team.append(link);
+          } catch (error) { say(error.message); }
+        } }, "Invite")),
+      el("h3", {}, "Invitations"),
+      el("ul", { class: "invites" }, invites.map((invite) => el("li", {},
+        `${invite.email} · ${invite.role} · ${invite.status} · expires ${when(invite.expires_at)} `,
+        invite.status === "pending" ? el("button", { type: "button", class: "link", onclick: async () => {
+          try { await api("DELETE", `/api/admin/invites/${invite.id}`); await loadTeam(); } catch (error) { say(error.message); }
+        } }, "Revoke") : null))));
+  };
+  const update = async (user, change) => {
+    try { await api("PATCH", `/api/admin/users/${user.id}`, change); say(`Saved ${user.name}.`); } catch (error) { say(error.message); }
+    await loadTeam();
+  };
+
+  const follow = async (job, done) => {
+    let current = job;
+    while (current.status === "queued" || current.status === "running") {
+      say(`${current.kind === "restore" ? "Restoring" : "Backing up"}… ${Math.round((current.progress || 0) * 100)}%`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      current = await api("GET", `/api/fundraising/backup-jobs/${current.id}`);
+    }
+    say(current.status === "succeeded" ? (current.kind === "restore" ? "Restored. Everyone's grid reloads." : "Backup taken and verified.")
+      : `It failed: ${current.error || "see the server log"}.`);
+    await done();
+  };
+
+  const loadBackups = async () => {
+    const { backups: list } = await api("GET", "/api/fundraising/backups");
+    const preview = el("div", { class: "restore-preview" });
+    backups.replaceChildren(
+      el("button", { type: "button", class: "primary back-up-now", onclick: async () => {
+        try { await follow(await api("POST", "/api/fundraising/backup"), loadBackups); } catch (error) { say(error.message); }
+      } }, "Back up now"),
+      list.length ? el("table", { class: "admin-table" },
+        el("thead", {}, el("tr", {}, el("th", {}, "Taken"), el("th", {}, "Kind"), el("th", {}, "Size"), el("th", {}, "Verified"), el("th", {}, ""))),
+        el("tbody", {}, list.map((backup) => el("tr", {},
+          el("td", {}, when(backup.created_at)), el("td", {}, backup.kind), el("td", {}, bytes(backup.size_bytes)),
+          el("td", {}, backup.verify_ok === false ? "failed" : backup.verified_at ? `yes, ${when(backup.verified_at)}` : "not yet"),
+          el("td", {},
+            el("button", { type: "button", class: "link", onclick: async () => {
+              try {
+                const result = await api("POST", `/api/fundraising/backups/${backup.id}/verify`);
+                say(result.ok === false ? `Verification failed: ${result.problem || result.error || ""}` : "Verified: checksum, integrity and schema are right.");
+                await loadBackups();
+              } catch (error) { say(error.message); }
+            } }, "Verify"),
+            el("button", { type: "button", class: "link preview-restore", onclick: () => showPreview(backup, preview) }, "Restore…")))))) : el("p", { class: "hint" }, "No backups yet."),
+      preview);
+  };
+
+  const showPreview = async (backup, target) => {
+    try {
+      const result = await api("POST", "/api/fundraising/restore-preview", { backup_id: backup.id });
+      const confirm = el("input", { type: "checkbox", id: "confirm-restore" });
+      const go = el("button", { type: "button", class: "danger restore", disabled: true, onclick: async () => {
+        try { await follow(await api("POST", "/api/fundraising/restore", { backup_id: backup.id, confirm: true }), loadBackups); }
+        catch (error) { say(error.message); }
+      } }, "Restore this backup");
+      confirm.addEventListener("change", () => { go.disabled = !confirm.checked; });
+      target.replaceChildren(el("h3", {}, `Restoring the backup of ${when(backup.created_at)} would:`),
+        el("ul", {}, result.tables.map((table) => el("li", {},
+          `${table.table}: ${table.live_count} now, ${table.backup_count} in the backup`,
+          table.disappearing ? ` — ${table.disappearing} would disappear (${table.disappearing_sample.map((r) => r.name).join(", ")})` : "",
+          table.appearing ? ` — ${table.appearing} would come back (${table.appearing_sample.map((r) => r.name).join(", ")})` : ""))),
+        el("p", { class: "hint" }, result.kept || "Accounts, mail and settings are kept. A safety backup of the current data is taken first."),
+        el("label", { for: "confirm-restore" }, confirm, " I understand the current records are replaced"), " ", go);
+    } catch (error) { say(error.message); }
+  };
+
+  const loadPolicy = async () => {
+    const current = await api("GET", "/api/fundraising/backup-policy");
+    const inputs = {
+      enabled: el("input", { type: "checkbox", checked: current.enabled, "aria-label": "Nightly backups on" }),
+      time_of_day: el("input", { type: "time", value: current.time_of_day, "aria-label": "Time of day" }),
+      time_zone: el("input", { type: "text", value: current.time_zone, "aria-label": "Time zone" }),
+      keep_last: el("input", { type: "number", min: 1, value: current.keep_last, "aria-label": "Keep the last" }),
+      keep_daily_days: el("input", { type: "number", min: 0, value: current.keep_daily_days, "aria-label": "Daily for days" }),
+      keep_weekly_weeks: el("input", { type: "number", min: 0, value: current.keep_weekly_weeks, "aria-label": "Weekly for weeks" }),
+    };
+    policy.replaceChildren(el("div", { class: "row" },
+      el("label", {}, inputs.enabled, " nightly at "), inputs.time_of_day, inputs.time_zone,
+      " keep the last ", inputs.keep_last, ", daily for ", inputs.keep_daily_days, " days, weekly for ", inputs.keep_weekly_weeks, " weeks ",
+      el("button", { type: "button", onclick: async () => {
+        try {
+          await api("PATCH", "/api/fundraising/backup-policy", {
+            enabled: inputs.enabled.checked, time_of_day: inputs.time_of_day.value, time_zone: inputs.time_zone.value.trim(),
+            keep_last: Number(inputs.keep_last.value), keep_daily_days: Number(inputs.keep_daily_days.value),
+            keep_weekly_weeks: Number(inputs.keep_weekly_weeks.value),
+          });
+          say("Backup policy saved.");
+        } catch (error) { say(error.message); }
+      } }, "Save policy")));
+  };
+
+  const loadSecurity = async () => {
+    const report = await api("GET", "/api/security/status");
+    security.replaceChildren(el("p", { class: `overall ${report.overall}` }, `Overall: ${report.overall}`),
+      el("ul", { class: "checks" }, report.checks.map((check) => el("li", { class: check.status }, el("strong", {}, check.status.toUpperCase()), ` ${check.message}`))));
+  };
+
+  for (const [load, target] of [[loadTeam, team], [loadBackups, backups], [loadPolicy, policy], [loadSecurity, security]]) {
+    load().catch((error) => target.replaceChildren(el("p", { class: "state error", role: "alert" }, error.message)));
+  }
+}
