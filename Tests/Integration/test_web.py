@@ -399,3 +399,32 @@ def test_admins_invite_back_up_and_preview_a_restore_in_the_admin_pages(start_st
     assert driver.find_element(By.CSS_SELECTOR, "button.restore").get_attribute("disabled") is not None
     screenshot(driver, "admin.png")
     assert preview
+
+
+def test_the_import_wizard_shows_the_plan_then_imports(start_stack, data_dir, browsers, tmp_path):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme Capital", "location": "Basel"}])
+    csv = tmp_path / "Investors-Grid view.csv"
+    csv.write_bytes(("\ufeffName,Location,Stage,Check size min\r\nAcme Capital,Zürich,Meeting,\"$250,000.00\"\r\n"
+                     "Birch Family Office,Geneva,Prospect,\r\nCedar,,Nope,\r\n").encode())
+    driver = browsers()
+    sign_in(driver, stack)
+    driver.find_element(By.LINK_TEXT, "Import").click()
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input.import-file"))
+    driver.find_element(By.CSS_SELECTOR, "input.import-file").send_keys(str(csv))
+    driver.find_element(By.CSS_SELECTOR, "button.check-import").click()
+    plan = lambda d: d.find_element(By.CSS_SELECTOR, ".import-plan").text
+    wait(driver).until(lambda d: "1 problem" in plan(d))
+    assert "Line 4, Stage:" in plan(driver)
+    assert driver.find_element(By.CSS_SELECTOR, "button.commit-import").get_attribute("disabled") is not None
+
+    driver.find_element(By.ID, "import-skip-invalid").click()
+    driver.find_element(By.CSS_SELECTOR, "button.check-import").click()
+    wait(driver).until(lambda d: "1 to create" in plan(d) and "1 to update" in plan(d))
+    assert "Location: Basel → Zürich" in plan(driver)
+    screenshot(driver, "import-plan.png")
+    driver.find_element(By.CSS_SELECTOR, "button.commit-import").click()
+    wait(driver).until(lambda d: "Imported: 1 created, 1 updated" in d.find_element(By.CSS_SELECTOR, ".import-status").text)
+    names = sorted(r["fields"]["name"] for r in api.call("GET", "/api/tables/investors/records")[1]["records"])
+    assert names == ["Acme Capital", "Birch Family Office"]
+    driver.find_element(By.LINK_TEXT, "Open the table").click()
+    wait(driver).until(lambda d: "Birch Family Office" in cell_texts(d, 1))

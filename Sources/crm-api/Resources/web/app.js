@@ -5,6 +5,7 @@ import { Grid } from "./grid.js";
 import { Live } from "./live.js";
 import { activityPage } from "./activity.js";
 import { adminPage } from "./admin.js";
+import { importPage } from "./import.js";
 
 const TABLES = [
   ["investors", "Investors"],
@@ -46,6 +47,7 @@ function shell(me) {
   const link = (href, label, current) => el("a", { href, class: current ? "tab active" : "tab", "aria-current": current ? "page" : null }, label);
   const tabs = el("nav", { class: "tabs", "aria-label": "Tables and pages" },
     TABLES.map(([key, label]) => link(`#table=${key}`, label, key === table)),
+    link("#page=import", "Import", page === "import"),
     link("#page=activity", "Activity", page === "activity"),
     me.role === "admin" ? link("#page=admin", "Admin", page === "admin") : null);
   const signOut = el("button", {
@@ -61,6 +63,8 @@ function shell(me) {
   let cleanup = () => {};
   if (page === "admin" && me.role === "admin") {
     adminPage(main);
+  } else if (page === "import") {
+    importPage(main);
   } else if (page === "activity") {
     api("GET", "/api/team").then(({ users }) => activityPage(main, new Map(users.map((user) => [user.id, user.name]))))
       .catch(() => activityPage(main, new Map()));
