@@ -157,6 +157,7 @@ export class Grid {
   }
 
   append(records) {
+    this.changes = (this.changes || 0) + 1;
     for (const record of records) {
       if (this.index.has(record.id)) continue;
       this.index.set(record.id, this.records.length);
@@ -331,6 +332,11 @@ export class Grid {
       cell.classList.add("editing");
     }
     this.body.replaceChildren(...rows);
+    // For bench/web.py: when rows were first on screen.
+    if (count && !this.markedFirstRows) {
+      this.markedFirstRows = true;
+      performance.mark("crm:first-rows");
+    }
     this.grid.setAttribute("aria-rowcount", String(count + 1));
     if (this.editing && this.editing.focus) {
       this.editing.focus = false;
@@ -372,8 +378,32 @@ export class Grid {
     }, cells);
   }
 
+  /** Sums per numeric column, recomputed only when records changed (not on every scroll frame). */
+  summaries() {
+    const key = `${this.changes || 0}:${this.records.length}:${this.columns.map((column) => column.field.key).join(",")}`;
+    if (this.summaryKey === key) return this.summaryCache;
+    const sums = new Map();
+    for (const column of this.columns) {
+      if (!isNumeric(column.field)) continue;
+      let sum = 0, filled = 0;
+      const key = column.field.key;
+      for (const record of this.records) {
+        const value = record.fields[key];
+        if (typeof value === "number" && Number.isFinite(value)) { sum += value; filled += 1; }
+      }
+      sums.set(key, { sum, filled });
+    }
+    this.summaryKey = key;
+    this.summaryCache = sums;
+    return sums;
+  }
+
   renderFooter() {
     const loaded = this.records.length;
+    const sums = this.summaries();
+    const footerKey = `${this.summaryKey}:${this.loading}:${this.total}:${this.template()}`;
+    if (this.footerKey === footerKey) return;
+    this.footerKey = footerKey;
     const cells = [el("div", { class: "cell rownum frozen", style: "left:0" }, "")];
     this.columns.forEach((column, col) => {
       let text = "";
@@ -381,11 +411,7 @@ export class Grid {
         text = this.loading && this.total ? `${loaded.toLocaleString()} of ${this.total.toLocaleString()} loaded…`
           : `${loaded.toLocaleString()} record${loaded === 1 ? "" : "s"}`;
       } else if (isNumeric(column.field)) {
-        let sum = 0, filled = 0;
-        for (const record of this.records) {
-          const value = record.fields[column.field.key];
-          if (typeof value === "number" && Number.isFinite(value)) { sum += value; filled += 1; }
-        }
+        const { sum, filled } = sums.get(column.field.key);
         text = filled ? `Sum ${display(sum, column.field)} · Avg ${display(sum / filled, column.field)} · ${filled.toLocaleString()} filled` : "";
       }
       cells.push(el("div", { class: col === 0 ? "cell frozen" : "cell", style: col === 0 ? `left:${NUMBER_WIDTH}px` : null, title: text }, text));
@@ -557,6 +583,7 @@ export class Grid {
     const base = expectedVersion ?? record.version;
     const old = record.fields[field.key];
     record.fields[field.key] = value;
+    this.changes = (this.changes || 0) + 1;
     Pending.add(this.table, record.id, field.key, value, base);
     this.render();
     const previous = this.queues.get(record.id) || Promise.resolve();
@@ -575,8 +602,10 @@ export class Grid {
 
   async send(id, field, value, old, base, recordUndo) {
     const expected = this.expected(id, base);
+    const started = performance.now();
     try {
       const saved = await api("PATCH", `/api/tables/${this.table}/records/${id}`, { expected_version: expected, fields: { [field.key]: value } });
+      performance.measure("crm:save", { start: started, end: performance.now() });
       if (!this.ownVersions.has(id)) this.ownVersions.set(id, new Map());
       this.ownVersions.get(id).set(expected, saved.version);
       Pending.remove(this.table, id, field.key);
@@ -590,6 +619,7 @@ export class Grid {
       } else if (error instanceof ApiError) {
         Pending.remove(this.table, id, field.key);
         if (record) record.fields[field.key] = old;
+        this.changes = (this.changes || 0) + 1;
         this.flash(error.message);
       } else {
         this.flash("Offline: the edit is kept and will be sent again.");
@@ -602,6 +632,7 @@ export class Grid {
   }
 
   replace(saved) {
+    this.changes = (this.changes || 0) + 1;
     const position = this.index.get(saved.id);
     if (position === undefined) {
       this.append([saved]);
@@ -741,6 +772,7 @@ export class Grid {
       const record = this.records[this.index.get(id)];
       if (!record) continue;
       const before = {};
+      this.changes = (this.changes || 0) + 1;
       for (const [key, value] of Object.entries(fields)) {
         before[key] = record.fields[key] ?? null;
         record.fields[key] = value;
@@ -762,6 +794,7 @@ export class Grid {
       for (const { id, before } of undo) {
         const record = this.records[this.index.get(id)];
         if (record) Object.assign(record.fields, before);
+        this.changes = (this.changes || 0) + 1;
       }
       if (error instanceof ApiError && error.status === 409) {
         for (const current of error.body.details?.current || []) this.replace(current);
@@ -796,6 +829,7 @@ export class Grid {
   }
 
   removeRecord(id) {
+    this.changes = (this.changes || 0) + 1;
     const position = this.index.get(id);
     if (position === undefined) return;
     this.records.splice(position, 1);
