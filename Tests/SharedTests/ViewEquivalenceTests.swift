@@ -39,6 +39,10 @@ import Testing
         _ = try await fields.create(.investors, label: "Nickname", type: .text, options: nil)
         _ = try await fields.create(.investors, label: "Pledge", type: .currency, options: nil)
         _ = try await fields.create(.investors, label: "Seen", type: .datetime, options: nil)
+        // Formula fields: views filter and sort on their stored results like any other value.
+        _ = try await fields.create(.investors, label: "Score x2", type: .formula, options: nil, formula: "{Score} * 2")
+        _ = try await fields.create(.investors, label: "Shout", type: .formula, options: nil, formula: "UPPER({Nickname})")
+        _ = try await fields.create(.investors, label: "Met plus week", type: .formula, options: nil, formula: "DATEADD({Met}, 7, 'days')")
         let now = Date(timeIntervalSince1970: 1_795_500_000)
         let dates = ViewDates(now: now, timeZone: TimeZone(identifier: "America/New_York")!)
         let store = RecordStore(database: database)
@@ -121,7 +125,7 @@ import Testing
         await propertyCheck(count: 12, input: Gen.int(in: 1...Int(Int32.max))) { seed in
             var random = Xoshiro(seed: (UInt64(seed), 0x9E37_79B9, 7, 11))
             let fixture = try await Self.fixture(&random)
-            let columns = fixture.catalog.compactMap(FieldColumn.init).filter { $0.field.key != "owner_id" }
+            let columns = fixture.catalog.map(FieldColumn.init).filter { $0.field.key != "owner_id" }
             let reference = ViewReference(
                 catalog: Dictionary(uniqueKeysWithValues: fixture.catalog.map { ($0.key, $0) }), dates: fixture.dates)
             let all = try await fixture.database.pool.read { db in
