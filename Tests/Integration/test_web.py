@@ -138,6 +138,11 @@ def test_sign_in_edit_text_number_and_select_by_keyboard_and_reload(start_stack,
     status, record, _ = api.call("GET", "/api/tables/investors/records/1")
     assert (record["fields"]["name"], record["fields"]["check_size_min"], record["fields"]["stage"]) == ("Acme Ventures", 2500000, "meeting")
     assert "2 records" in driver.find_element(By.CSS_SELECTOR, ".grid-footer").text
+
+    go_to(driver, 1, "Website")
+    type_keys(driver, "not a web address", Keys.ENTER)
+    wait(driver).until(lambda d: "Website" in d.find_element(By.CSS_SELECTOR, ".grid-status").text)
+    assert cell_texts(driver, 1)[column(driver, "Website")] == "", "a refused value does not stay in the cell"
     no_csp_violations(driver)
 
 
@@ -387,6 +392,18 @@ def test_admins_invite_back_up_and_preview_a_restore_in_the_admin_pages(start_st
     url = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".invite-url"))[0].text
     assert "/accept-invite#token=" in url
     assert any(i["email"] == "grace@example.com" and i["status"] == "pending" for i in api.call("GET", "/api/admin/invites")[1]["invites"])
+
+    zone = driver.find_element(By.CSS_SELECTOR, "input.setting-time-zone")
+    zone.clear()
+    zone.send_keys("Mars/Olympus")
+    driver.find_element(By.CSS_SELECTOR, "button.save-settings").click()
+    wait(driver).until(lambda d: "time zone must be a name" in d.find_element(By.CSS_SELECTOR, ".admin-status").text)
+    zone = driver.find_element(By.CSS_SELECTOR, "input.setting-time-zone")
+    zone.clear()
+    zone.send_keys("Europe/Zurich")
+    driver.find_element(By.CSS_SELECTOR, "button.save-settings").click()
+    wait(driver).until(lambda d: "Settings saved." in d.find_element(By.CSS_SELECTOR, ".admin-status").text)
+    assert api.call("GET", "/api/settings")[1]["settings"]["time_zone"] == "Europe/Zurich"
 
     driver.find_element(By.CSS_SELECTOR, "button.back-up-now").click()
     wait(driver, 60).until(lambda d: "Backup taken and verified." in d.find_element(By.CSS_SELECTOR, ".admin-status").text)

@@ -1,6 +1,6 @@
 // Admin pages: the team and invitations, backups (take, verify, preview a restore, restore with
 // confirmation), the backup policy, and the go-live security checklist.
-import { api, el } from "./api.js";
+import { api, el, explain } from "./api.js";
 
 function section(title, ...children) {
   return el("section", { class: "admin-section", "aria-label": title }, el("h2", {}, title), ...children);
@@ -15,10 +15,35 @@ function bytes(count) {
 export async function adminPage(container) {
   const status = el("p", { class: "admin-status", role: "status" });
   const say = (text) => { status.textContent = text; };
-  const team = el("div"), backups = el("div"), policy = el("div"), security = el("div");
+  const team = el("div"), backups = el("div"), policy = el("div"), security = el("div"), settings = el("div");
   container.replaceChildren(el("div", { class: "admin" }, el("h1", {}, "Admin"), status,
-    section("Team and invitations", team), section("Backups", backups), section("Backup policy", policy),
-    section("Security checklist", security)));
+    section("Team and invitations", team), section("Settings", settings), section("Backups", backups),
+    section("Backup policy", policy), section("Security checklist", security)));
+
+  const loadSettings = async () => {
+    const current = (await api("GET", "/api/settings")).settings;
+    const inputs = {
+      time_zone: el("input", { type: "text", class: "setting-time-zone", value: current.time_zone, "aria-label": "Team time zone" }),
+      digest_enabled: el("input", { type: "checkbox", checked: current.digest_enabled, "aria-label": "Send the daily digest" }),
+      digest_time: el("input", { type: "time", value: current.digest_time, "aria-label": "Digest time" }),
+      digest_suppress_empty: el("input", { type: "checkbox", checked: current.digest_suppress_empty, "aria-label": "Skip empty digests" }),
+      gmail_sync_window_days: el("input", { type: "number", min: 1, max: 365, value: current.gmail_sync_window_days, "aria-label": "Gmail sync window in days" }),
+    };
+    settings.replaceChildren(
+      el("div", { class: "row" }, "Team time zone (dates, TODAY() in formulas, the digest): ", inputs.time_zone),
+      el("div", { class: "row" }, el("label", {}, inputs.digest_enabled, " daily digest to admins at "), inputs.digest_time,
+        el("label", {}, inputs.digest_suppress_empty, " skip days with nothing to report")),
+      el("div", { class: "row" }, "Gmail: read the last ", inputs.gmail_sync_window_days, " days ",
+        el("button", { type: "button", class: "save-settings", onclick: async () => {
+          try {
+            await api("PATCH", "/api/settings", {
+              time_zone: inputs.time_zone.value.trim(), digest_enabled: inputs.digest_enabled.checked, digest_time: inputs.digest_time.value,
+              digest_suppress_empty: inputs.digest_suppress_empty.checked, gmail_sync_window_days: Number(inputs.gmail_sync_window_days.value),
+            });
+            say("Settings saved.");
+          } catch (error) { say(explain(error)); }
+        } }, "Save settings")));
+  };
 
   const loadTeam = async () => {
     const [{ users }, { invites }] = await Promise.all([api("GET", "/api/admin/users"), api("GET", "/api/admin/invites")]);
@@ -143,7 +168,7 @@ export async function adminPage(container) {
       el("ul", { class: "checks" }, report.checks.map((check) => el("li", { class: check.status }, el("strong", {}, check.status.toUpperCase()), ` ${check.message}`))));
   };
 
-  for (const [load, target] of [[loadTeam, team], [loadBackups, backups], [loadPolicy, policy], [loadSecurity, security]]) {
+  for (const [load, target] of [[loadTeam, team], [loadSettings, settings], [loadBackups, backups], [loadPolicy, policy], [loadSecurity, security]]) {
     load().catch((error) => target.replaceChildren(el("p", { class: "state error", role: "alert" }, error.message)));
   }
 }

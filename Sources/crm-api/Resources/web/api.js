@@ -9,6 +9,13 @@ export class ApiError extends Error {
   }
 }
 
+/** The server's sentence with the per-field sentences of its details, for showing to people. */
+export function explain(error) {
+  const details = error && error.body && error.body.details;
+  const extra = details && typeof details === "object" ? Object.values(details).filter((value) => typeof value === "string") : [];
+  return [error.message, ...extra].join(" ");
+}
+
 /** Calls the API; resolves to the parsed body, rejects with ApiError (or TypeError when offline). */
 export async function api(method, path, body) {
   const options = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };

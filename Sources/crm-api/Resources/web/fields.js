@@ -1,7 +1,7 @@
 // Adding and changing fields: name, type and options; formula fields with a live check against
 // the server (the problem underlined at its span as the user types) and autocomplete of
 // functions and field names.
-import { api, el } from "./api.js";
+import { api, el, explain } from "./api.js";
 
 const TYPES = [
   ["text", "Single line text"], ["long_text", "Long text"], ["number", "Number"], ["currency", "Currency"],
@@ -144,7 +144,7 @@ export function fieldPanel(table, fields, me, { field = null, onSaved, onClose }
         : await api("POST", `/api/tables/${table}/fields`, { ...body, type: chosen });
       onSaved(saved);
     } catch (error) {
-      message.textContent = error.message;
+      message.textContent = explain(error);
       message.hidden = false;
     }
   };
@@ -153,7 +153,7 @@ export function fieldPanel(table, fields, me, { field = null, onSaved, onClose }
       await api("DELETE", `/api/tables/${table}/fields/${field.key}`);
       onSaved(null);
     } catch (error) {
-      message.textContent = error.message;
+      message.textContent = explain(error);
       message.hidden = false;
     }
   } }, "Delete field") : null;

@@ -1,7 +1,7 @@
 // The grid of one table: sticky header, frozen first column, row numbers, virtualised rows,
 // per-column summaries, spreadsheet keys, in-place editors, optimistic saves with conflicts
 // shown, pending edits kept across reloads, live updates from everyone else.
-import { api, ApiError, el } from "./api.js";
+import { api, ApiError, el, explain } from "./api.js";
 import { display, editText, editor, isNumeric, isReadOnly, kind, parse, parseTSV } from "./cells.js";
 import { Pending } from "./pending.js";
 import { Drawer } from "./drawer.js";
@@ -620,7 +620,7 @@ export class Grid {
         Pending.remove(this.table, id, field.key);
         if (record) record.fields[field.key] = old;
         this.changes = (this.changes || 0) + 1;
-        this.flash(error.message);
+        this.flash(explain(error));
       } else {
         this.flash("Offline: the edit is kept and will be sent again.");
         if (!this.retryTimer) {
@@ -799,7 +799,7 @@ export class Grid {
       if (error instanceof ApiError && error.status === 409) {
         for (const current of error.body.details?.current || []) this.replace(current);
       }
-      this.flash(error instanceof ApiError ? `${error.message} Nothing was changed.` : "Offline: nothing was pasted; try again.");
+      this.flash(error instanceof ApiError ? `${explain(error)} Nothing was changed.` : "Offline: nothing was pasted; try again.");
     }
     this.render();
   }
