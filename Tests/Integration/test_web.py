@@ -445,3 +445,27 @@ def test_the_import_wizard_shows_the_plan_then_imports(start_stack, data_dir, br
     assert names == ["Acme Capital", "Birch Family Office"]
     driver.find_element(By.LINK_TEXT, "Open the table").click()
     wait(driver).until(lambda d: "Birch Family Office" in cell_texts(d, 1))
+
+
+def test_hidden_fields_belong_to_the_view_and_are_saved_with_it(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme"}])
+    status, created, _ = api.call("POST", "/api/tables/investors/views", {"name": "Compact", "scope": "shared"})
+    assert status == 201, created
+    driver = browsers()
+    sign_in(driver, stack)
+    pick(driver, "select.view-select", text="Compact")
+    headers = lambda d: d.execute_script("return [...document.querySelectorAll('.grid-header .label')].map(c => c.textContent)")
+    wait(driver).until(lambda d: "Type" in headers(d))
+    driver.find_element(By.XPATH, "//div[@class='viewsbar']//button[starts-with(normalize-space(.), 'Fields')]").click()
+    driver.find_element(By.CSS_SELECTOR, "input[aria-label='Show Type']").click()
+    wait(driver).until(lambda d: "Type" not in headers(d))
+    assert "Unsaved changes" in driver.find_element(By.CSS_SELECTOR, ".viewsbar").text
+    driver.find_element(By.CSS_SELECTOR, "button.save-view").click()
+    wait(driver).until(lambda d: "Unsaved changes" not in d.find_element(By.CSS_SELECTOR, ".viewsbar").text)
+    view = next(v for v in api.call("GET", "/api/tables/investors/views")[1]["views"] if v["name"] == "Compact")
+    assert {"key": "type", "hidden": True} in [{k: e[k] for k in ("key", "hidden") if k in e} for e in view["definition"]["fields"]]
+    driver.refresh()
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".grid-body .cell"))
+    assert "Type" not in headers(driver) and "Stage" in headers(driver)
+    pick(driver, "select.view-select", text="All records")
+    wait(driver).until(lambda d: "Type" in headers(d))

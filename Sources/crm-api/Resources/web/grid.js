@@ -65,9 +65,9 @@ export class Grid {
       ]);
       for (const user of team.users) this.names.set(user.id, user.name);
       this.fields = fields;
-      this.columns = this.orderedColumns(fields.filter((field) => !field.hidden_by_default));
-      this.views = new ViewsBar(this.table, this.me, fields, (query) => this.loadRecords(query));
+      this.views = new ViewsBar(this.table, this.me, fields, (query) => this.loadRecords(query), () => this.relayout());
       this.query = await this.views.load();
+      this.columns = this.orderedColumns(fields);
       const first = await this.page(null);
       this.build();
       this.show(first);
@@ -173,7 +173,18 @@ export class Grid {
 
   layoutKey() { return `crm.layout.${this.table}`; }
 
+  /** Columns from the view's layout (order, hidden, widths) when it has one, else this browser's. */
   orderedColumns(fields) {
+    const viewLayout = this.views && this.views.draft.fields;
+    if (viewLayout) {
+      const columns = [];
+      for (const entry of this.views.layout()) {
+        const field = fields.find((candidate) => candidate.key === entry.key);
+        if (field && !entry.hidden) columns.push({ field, width: entry.width || (field.key === "name" ? 220 : 150) });
+      }
+      if (columns.length) return columns;
+    }
+    fields = fields.filter((field) => !field.hidden_by_default);
     let layout = {};
     try { layout = JSON.parse(localStorage.getItem(this.layoutKey()) || "{}"); } catch { layout = {}; }
     const order = layout.order || [];
@@ -192,7 +203,22 @@ export class Grid {
     }));
   }
 
+  relayout() {
+    if (!this.header) return;
+    this.columns = this.orderedColumns(this.fields);
+    this.active.col = Math.min(this.active.col, this.columns.length - 1);
+    this.anchor.col = Math.min(this.anchor.col, this.columns.length - 1);
+    this.renderHeader();
+    this.render();
+  }
+
   saveLayout() {
+    if (this.views && this.views.view) {
+      const shown = this.columns.map((column) => ({ key: column.field.key, width: column.width }));
+      const hidden = this.views.layout().filter((entry) => entry.hidden);
+      this.views.layoutChanged([...shown, ...hidden]);
+      return;
+    }
     const layout = { order: this.columns.map((column) => column.field.key), widths: {} };
     for (const column of this.columns) layout.widths[column.field.key] = column.width;
     try { localStorage.setItem(this.layoutKey(), JSON.stringify(layout)); } catch { /* not kept */ }

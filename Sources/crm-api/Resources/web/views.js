@@ -55,15 +55,17 @@ export function clean(group) {
 /** The parts of a definition the bar edits, for comparing saved with unsaved. */
 function essence(definition) {
   const d = definition || blank();
-  return JSON.stringify({ filter: clean(d.filter), sorts: d.sorts || [], search: d.search || null });
+  return JSON.stringify({ filter: clean(d.filter), sorts: d.sorts || [], search: d.search || null, fields: d.fields || null });
 }
 
 export class ViewsBar {
-  constructor(table, me, fields, onChange) {
+  constructor(table, me, fields, onChange, onLayout = () => {}) {
     this.table = table;
     this.me = me;
+    this.allFields = fields;
     this.fields = fields.filter((field) => field.type !== "formula" || field.result_type);
     this.onChange = onChange;
+    this.onLayout = onLayout;
     this.views = [];
     this.view = null;
     this.draft = blank();
@@ -105,7 +107,15 @@ export class ViewsBar {
 
   changed() {
     this.render();
+    this.onLayout();
     this.onChange(this.query());
+  }
+
+  /** The columns' order, visibility and widths changed (kept in the view's definition). */
+  layoutChanged(layout) {
+    this.draft.fields = layout;
+    this.render();
+    this.onLayout();
   }
 
   select(id) {
@@ -120,7 +130,9 @@ export class ViewsBar {
 
   async save() {
     if (!this.view) return this.saveAs();
-    const definition = { ...this.view.definition, filter: clean(this.draft.filter), sorts: this.draft.sorts, search: this.draft.search };
+    const definition = {
+      ...this.view.definition, filter: clean(this.draft.filter), sorts: this.draft.sorts, search: this.draft.search, fields: this.draft.fields || null,
+    };
     await this.call(async () => {
       const saved = await api("PATCH", `/api/tables/${this.table}/views/${this.view.id}`, { definition, expected_version: this.view.version });
       this.replaceView(saved.view || saved);
@@ -129,7 +141,10 @@ export class ViewsBar {
 
   async saveAs(name = this.nameInput?.value?.trim(), scope = this.scopeInput?.value || "personal") {
     if (!name) { this.message = "Give the view a name."; this.render(); return; }
-    const definition = { ...(this.view ? this.view.definition : blank()), filter: clean(this.draft.filter), sorts: this.draft.sorts, search: this.draft.search };
+    const definition = {
+      ...(this.view ? this.view.definition : blank()), filter: clean(this.draft.filter), sorts: this.draft.sorts, search: this.draft.search,
+      fields: this.draft.fields || null,
+    };
     await this.call(async () => {
       const created = await api("POST", `/api/tables/${this.table}/views`, { name, scope, definition });
       const view = created.view || created;
@@ -210,10 +225,12 @@ export class ViewsBar {
         el("button", { type: "button", class: "discard", onclick: () => this.select(this.view ? this.view.id : null) }, "Discard"))
       : null;
     const manage = this.view ? toggle("manage", "View…") : null;
-    const panel = this.panel === "filter" ? this.filterPanel() : this.panel === "sort" ? this.sortPanel()
+    const hidden = (this.draft.fields || []).filter((entry) => entry.hidden).length;
+    const fieldsToggle = toggle("fields", hidden ? `Fields (${hidden} hidden)` : "Fields");
+    const panel = this.panel === "fields" ? this.fieldsPanel() : this.panel === "filter" ? this.filterPanel() : this.panel === "sort" ? this.sortPanel()
       : this.panel === "save-as" ? this.saveAsPanel() : this.panel === "manage" ? this.managePanel() : null;
     const row = el("div", { class: "viewsbar-row" }, viewSelect, toggle("filter", filters ? `Filter (${filters})` : "Filter"),
-      toggle("sort", this.draft.sorts.length ? `Sort (${this.draft.sorts.length})` : "Sort"), search, status, manage,
+      toggle("sort", this.draft.sorts.length ? `Sort (${this.draft.sorts.length})` : "Sort"), fieldsToggle, search, status, manage,
       this.message ? el("span", { class: "view-message", role: "status" }, this.message) : null);
     this.node.replaceChildren(...[row, panel].filter(Boolean));
   }
@@ -246,6 +263,29 @@ export class ViewsBar {
         this.replaceView(saved.view || saved);
       }) }, view.locked ? "Unlock" : "Lock") : null,
       editable ? null : el("span", { class: "hint" }, "Locked: only admins change it; duplicate it to make your own."));
+  }
+
+  /** The current layout: every field in column order with hidden and width, from the draft or defaults. */
+  layout() {
+    const saved = this.draft.fields || [];
+    const known = new Set(saved.map((entry) => entry.key));
+    return [
+      ...saved.filter((entry) => this.allFields.some((field) => field.key === entry.key)).map((entry) => ({ ...entry })),
+      ...this.allFields.filter((field) => !known.has(field.key)).map((field) => ({ key: field.key, hidden: field.hidden_by_default || undefined })),
+    ];
+  }
+
+  fieldsPanel() {
+    const layout = this.layout();
+    const label = (key) => this.allFields.find((field) => field.key === key)?.label || key;
+    return el("div", { class: "panel fields-panel", role: "dialog", "aria-label": "Fields shown" },
+      layout.map((entry, index) => el("label", { class: "field-toggle" },
+        el("input", { type: "checkbox", checked: !entry.hidden, disabled: index === 0, "aria-label": `Show ${label(entry.key)}`,
+          onchange: (event) => {
+            layout[index].hidden = event.target.checked ? undefined : true;
+            this.layoutChanged(layout);
+          } }), ` ${label(entry.key)}`)),
+      el("button", { type: "button", onclick: () => this.layoutChanged(layout.map(({ key, width }) => ({ key, width }))) }, "Show all"));
   }
 
   sortPanel() {
