@@ -135,7 +135,8 @@ public enum FormulaFields {
         return try Self.run(changed.map { plan.affected(by: $0) } ?? plan.entries, table, id: id, catalog: catalog, at: now, zone: zone, db)
     }
 
-    /// Runs `entries` (in plan order) for one record and stores what changed.
+    /// Runs `entries` (in plan order) for one record and stores what changed; returns how many ran.
+    @discardableResult
     private static func run(
         _ entries: [FormulaPlan.Entry], _ table: RecordTable, id: Int64, catalog: [FieldDefinition], at now: Date, zone: TimeZone?,
         _ db: Database

@@ -12,7 +12,7 @@ struct TeamController {
         routes.get("/api/team", .member, use: self.list)
     }
 
-    struct Member: Encodable {
+    struct Member: Encodable, Sendable {
         let id: Int64
         let name: String
     }
@@ -22,9 +22,10 @@ struct TeamController {
     }
 
     func list(_ request: Request, context: AppRequestContext) async throws -> TeamList {
-        let rows = try await self.services.database.pool.read { db in
+        let members = try await self.services.database.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT id, name FROM users WHERE deleted_at IS NULL ORDER BY name, id")
+                .map { Member(id: $0["id"], name: $0["name"]) }
         }
-        return TeamList(users: rows.map { Member(id: $0["id"], name: $0["name"]) })
+        return TeamList(users: members)
     }
 }
