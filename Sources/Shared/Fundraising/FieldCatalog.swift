@@ -107,13 +107,15 @@ public struct FieldCatalog: Sendable {
             }
             if formula != nil, field.type != .formula { throw Failure.invalid(["formula": "Only formula fields have a formula."]) }
             if let label, label != field.label {
+                // The new label is in place before any formula is compiled again in this write.
                 try Self.rewriteFormulas(renaming: field, to: label, catalog: catalog, at: now, db)
+                try db.execute(sql: "UPDATE fundraising_fields SET label = ? WHERE id = ?", arguments: [label, field.id])
+                field.label = label
                 catalog = try FieldDefinition.catalog(table, db)
             }
             if let formula, formula != field.formula {
                 guard !formula.trimmed.isEmpty else { throw Failure.invalid(["formula": "A formula field needs a formula."]) }
-                let renamed = catalog.map { $0.key == key ? Self.relabelled($0, label ?? $0.label) : $0 }
-                let compiled = try FormulaFields.check(formula, key: key, label: label ?? field.label, catalog: renamed)
+                let compiled = try FormulaFields.check(formula, key: key, label: field.label, catalog: catalog)
                 var options = field.optionValues
                 options["result_type"] = .string(compiled.resultType.rawValue)
                 field.options = JSONValue.encode(.object(options))
@@ -165,12 +167,6 @@ public struct FieldCatalog: Sendable {
                 sql: "UPDATE fundraising_fields SET formula = ?, updated_at = ? WHERE id = ?",
                 arguments: [String(decoding: utf16, as: UTF16.self), now, entry.field.id])
         }
-    }
-
-    private static func relabelled(_ field: FieldDefinition, _ label: String) -> FieldDefinition {
-        var copy = field
-        copy.label = label
-        return copy
     }
 
     static func fetch(_ table: RecordTable, key: String, _ db: Database) throws -> FieldDefinition? {

@@ -161,4 +161,18 @@ import Testing
         #expect(csv.hasPrefix("\u{FEFF}Name,") && csv.contains("Per partner"))
         #expect(csv.split(separator: "\n")[1].hasSuffix(",NaN"))
     }
+
+    @Test func renamingAFormulaAndChangingItTogetherKeepsItsReadersRight() async throws {
+        _ = try await self.store.create(.investors, fields: ["name": "Acme"], by: nil)
+        let base = try await self.formula("Base", "LEN({Name})")
+        let reader = try await self.formula("Reader", "{Base} + 1")
+        _ = try await self.fields.update(
+            .investors, key: base.key, label: "Length", options: nil, hiddenByDefault: nil, position: nil, formula: "LEN({Name}) * 10")
+        let record = try await self.store.get(.investors, id: 1)!
+        #expect(record.fields[base.key] == 40)
+        #expect(record.fields[reader.key] == 41)
+        #expect(record.errors.isEmpty)
+        let formula = try await self.database.pool.read { db in try FieldCatalog.fetch(.investors, key: reader.key, db)?.formula }
+        #expect(formula == "{Length} + 1")
+    }
 }
