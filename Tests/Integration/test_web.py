@@ -459,6 +459,8 @@ def test_hidden_fields_belong_to_the_view_and_are_saved_with_it(start_stack, dat
     driver.find_element(By.XPATH, "//div[@class='viewsbar']//button[starts-with(normalize-space(.), 'Fields')]").click()
     driver.find_element(By.CSS_SELECTOR, "input[aria-label='Show Type']").click()
     wait(driver).until(lambda d: "Type" not in headers(d))
+    pick(driver, "select.frozen-count", value="2")
+    pick(driver, "select.row-height", value="tall")
     assert "Unsaved changes" in driver.find_element(By.CSS_SELECTOR, ".viewsbar").text
     driver.find_element(By.CSS_SELECTOR, "button.save-view").click()
     wait(driver).until(lambda d: "Unsaved changes" not in d.find_element(By.CSS_SELECTOR, ".viewsbar").text)
@@ -467,5 +469,9 @@ def test_hidden_fields_belong_to_the_view_and_are_saved_with_it(start_stack, dat
     driver.refresh()
     wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".grid-body .cell"))
     assert "Type" not in headers(driver) and "Stage" in headers(driver)
+    frozen = driver.execute_script("return [...document.querySelectorAll('.grid-header .cell.frozen .label')].map(c => c.textContent)")
+    assert frozen == ["Name", "Stage"]
+    assert driver.execute_script("return document.querySelector('.grid-body .grid-row').getBoundingClientRect().height") == 88
+    assert view["definition"]["frozen"] == 2 and view["definition"]["row_height"] == "tall"
     pick(driver, "select.view-select", text="All records")
     wait(driver).until(lambda d: "Type" in headers(d))

@@ -8,7 +8,7 @@ import { Drawer } from "./drawer.js";
 import { fieldPanel } from "./fields.js";
 import { ViewsBar } from "./views.js";
 
-const ROW = 32;
+const HEIGHTS = { short: 32, medium: 56, tall: 88 };
 const OVERSCAN = 8;
 const PAGE = 1000;
 const NUMBER_WIDTH = 56;
@@ -205,6 +205,8 @@ export class Grid {
 
   relayout() {
     if (!this.header) return;
+    this.grid.style.setProperty("--row", `${this.rowHeight}px`);
+    this.grid.classList.toggle("tall-rows", this.rowHeight > HEIGHTS.short);
     this.columns = this.orderedColumns(this.fields);
     this.active.col = Math.min(this.active.col, this.columns.length - 1);
     this.anchor.col = Math.min(this.anchor.col, this.columns.length - 1);
@@ -242,6 +244,8 @@ export class Grid {
     const addField = el("button", { type: "button", class: "add-field", onclick: () => this.editField(null) }, "+ Field");
     this.status = el("span", { class: "grid-status", role: "status" });
     this.fieldArea = el("div", { class: "field-area" });
+    this.grid.style.setProperty("--row", `${this.rowHeight}px`);
+    this.grid.classList.toggle("tall-rows", this.rowHeight > HEIGHTS.short);
     const toolbar = el("div", { class: "toolbar" }, this.views.node, this.addButton, this.removeButton, this.restoreButton, expand,
       this.archiveButton, addField, this.status);
     this.container.replaceChildren(toolbar, this.fieldArea, this.grid);
@@ -259,6 +263,18 @@ export class Grid {
     this.grid.focus({ preventScroll: true });
   }
 
+  /** Frozen columns (at least the primary one) and row height, from the view. */
+  get frozen() { return Math.max(1, Math.min(this.columns.length, (this.views && this.views.draft.frozen) || 1)); }
+
+  get rowHeight() { return HEIGHTS[(this.views && this.views.draft.row_height) || "short"] || HEIGHTS.short; }
+
+  /** Where frozen column `index` sticks: after the row numbers and the frozen columns before it. */
+  frozenLeft(index) {
+    let left = NUMBER_WIDTH;
+    for (let i = 0; i < index; i += 1) left += this.columns[i]?.width || 0;
+    return left;
+  }
+
   get widths() { return [NUMBER_WIDTH, ...this.columns.map((column) => column.width)]; }
 
   template() { return this.widths.map((width) => `${width}px`).join(" "); }
@@ -271,8 +287,8 @@ export class Grid {
       const handle = el("span", { class: "resize", "aria-hidden": "true" });
       handle.addEventListener("pointerdown", (event) => this.startResize(event, index));
       const cell = el("div", {
-        class: index === 0 ? "cell frozen" : "cell", role: "columnheader", draggable: "true", title: column.field.label,
-        style: index === 0 ? `left:${NUMBER_WIDTH}px` : null, dataset: { col: index },
+        class: index < this.frozen ? "cell frozen" : "cell", role: "columnheader", draggable: "true", title: column.field.label,
+        style: index < this.frozen ? `left:${this.frozenLeft(index)}px` : null, dataset: { col: index },
       }, el("span", { class: "label" }, column.field.label),
       el("button", { type: "button", class: "field-menu", "aria-label": `Edit field ${column.field.label}`,
         onclick: (event) => { event.stopPropagation(); this.editField(column.field); } }, "▾"), handle);
@@ -339,6 +355,7 @@ export class Grid {
   render() {
     if (!this.body) return;
     const count = this.records.length;
+    const ROW = this.rowHeight;
     this.body.style.height = `${count * ROW}px`;
     const top = this.scroller.scrollTop;
     const height = this.scroller.clientHeight || 600;
@@ -381,7 +398,7 @@ export class Grid {
     this.columns.forEach((column, col) => {
       const field = column.field;
       const classes = ["cell", `type-${kind(field)}`];
-      if (col === 0) classes.push("frozen");
+      if (col < this.frozen) classes.push("frozen");
       if (isNumeric(field)) classes.push("numeric");
       if (this.active.row === position && this.active.col === col) classes.push("active");
       const block = this.selection;
@@ -395,12 +412,12 @@ export class Grid {
         "aria-selected": this.active.row === position && this.active.col === col ? "true" : "false",
         "aria-readonly": isReadOnly(field) ? "true" : null,
         title: record.errors?.[field.key] || (text.length > 20 ? text : null),
-        style: col === 0 ? `left:${NUMBER_WIDTH}px` : null, dataset: { row: position, col },
+        style: col < this.frozen ? `left:${this.frozenLeft(col)}px` : null, dataset: { row: position, col },
       }, text));
     });
     return el("div", {
       class: "grid-row", role: "row", "aria-rowindex": position + 2, dataset: { id: record.id },
-      style: `transform:translateY(${position * ROW}px);grid-template-columns:${template}`,
+      style: `transform:translateY(${position * this.rowHeight}px);grid-template-columns:${template}`,
     }, cells);
   }
 
@@ -440,7 +457,7 @@ export class Grid {
         const { sum, filled } = sums.get(column.field.key);
         text = filled ? `Sum ${display(sum, column.field)} · Avg ${display(sum / filled, column.field)} · ${filled.toLocaleString()} filled` : "";
       }
-      cells.push(el("div", { class: col === 0 ? "cell frozen" : "cell", style: col === 0 ? `left:${NUMBER_WIDTH}px` : null, title: text }, text));
+      cells.push(el("div", { class: col < this.frozen ? "cell frozen" : "cell", style: col < this.frozen ? `left:${this.frozenLeft(col)}px` : null, title: text }, text));
     });
     this.footer.replaceChildren(...cells);
   }
@@ -469,6 +486,7 @@ export class Grid {
   }
 
   reveal() {
+    const ROW = this.rowHeight;
     const top = this.active.row * ROW;
     const headerHeight = this.header.offsetHeight || ROW;
     const footerHeight = this.footer.offsetHeight || ROW;
@@ -478,8 +496,8 @@ export class Grid {
     let left = NUMBER_WIDTH;
     for (let index = 0; index < this.active.col; index += 1) left += this.columns[index].width;
     const width = this.columns[this.active.col]?.width || 0;
-    const frozen = NUMBER_WIDTH + (this.columns[0]?.width || 0);
-    if (this.active.col > 0 && left - frozen < this.scroller.scrollLeft) this.scroller.scrollLeft = left - frozen;
+    const frozen = this.frozenLeft(this.frozen);
+    if (this.active.col >= this.frozen && left - frozen < this.scroller.scrollLeft) this.scroller.scrollLeft = left - frozen;
     else if (left + width > this.scroller.scrollLeft + this.scroller.clientWidth) {
       this.scroller.scrollLeft = left + width - this.scroller.clientWidth;
     }
@@ -510,7 +528,7 @@ export class Grid {
       this.activate(row, col + (event.shiftKey ? -1 : 1));
     } else if (event.key === "PageDown" || event.key === "PageUp") {
       event.preventDefault();
-      const step = Math.max(1, Math.floor(this.scroller.clientHeight / ROW) - 2);
+      const step = Math.max(1, Math.floor(this.scroller.clientHeight / this.rowHeight) - 2);
       this.activate(row + (event.key === "PageDown" ? step : -step), col);
     } else if (event.key === "Home" || event.key === "End") {
       event.preventDefault();

@@ -55,7 +55,10 @@ export function clean(group) {
 /** The parts of a definition the bar edits, for comparing saved with unsaved. */
 function essence(definition) {
   const d = definition || blank();
-  return JSON.stringify({ filter: clean(d.filter), sorts: d.sorts || [], search: d.search || null, fields: d.fields || null });
+  return JSON.stringify({
+    filter: clean(d.filter), sorts: d.sorts || [], search: d.search || null, fields: d.fields || null,
+    frozen: Math.max(1, d.frozen || 1), row_height: d.row_height || "short",
+  });
 }
 
 export class ViewsBar {
@@ -132,6 +135,7 @@ export class ViewsBar {
     if (!this.view) return this.saveAs();
     const definition = {
       ...this.view.definition, filter: clean(this.draft.filter), sorts: this.draft.sorts, search: this.draft.search, fields: this.draft.fields || null,
+      frozen: this.draft.frozen || 0, row_height: this.draft.row_height || "short",
     };
     await this.call(async () => {
       const saved = await api("PATCH", `/api/tables/${this.table}/views/${this.view.id}`, { definition, expected_version: this.view.version });
@@ -143,7 +147,7 @@ export class ViewsBar {
     if (!name) { this.message = "Give the view a name."; this.render(); return; }
     const definition = {
       ...(this.view ? this.view.definition : blank()), filter: clean(this.draft.filter), sorts: this.draft.sorts, search: this.draft.search,
-      fields: this.draft.fields || null,
+      fields: this.draft.fields || null, frozen: this.draft.frozen || 0, row_height: this.draft.row_height || "short",
     };
     await this.call(async () => {
       const created = await api("POST", `/api/tables/${this.table}/views`, { name, scope, definition });
@@ -278,7 +282,16 @@ export class ViewsBar {
   fieldsPanel() {
     const layout = this.layout();
     const label = (key) => this.allFields.find((field) => field.key === key)?.label || key;
+    const frozen = el("select", { class: "frozen-count", "aria-label": "Columns frozen on the left", onchange: (event) => {
+      this.draft.frozen = Number(event.target.value);
+      this.layoutChanged(this.draft.fields || null);
+    } }, [1, 2, 3, 4].map((n) => el("option", { value: n, selected: Math.max(1, this.draft.frozen || 1) === n }, `${n} frozen`)));
+    const height = el("select", { class: "row-height", "aria-label": "Row height", onchange: (event) => {
+      this.draft.row_height = event.target.value;
+      this.layoutChanged(this.draft.fields || null);
+    } }, ["short", "medium", "tall"].map((value) => el("option", { value, selected: (this.draft.row_height || "short") === value }, `${value} rows`)));
     return el("div", { class: "panel fields-panel", role: "dialog", "aria-label": "Fields shown" },
+      el("div", { class: "layout-options" }, frozen, height),
       layout.map((entry, index) => el("label", { class: "field-toggle" },
         el("input", { type: "checkbox", checked: !entry.hidden, disabled: index === 0, "aria-label": `Show ${label(entry.key)}`,
           onchange: (event) => {
