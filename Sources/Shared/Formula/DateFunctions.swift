@@ -99,7 +99,7 @@ enum DateFunctions {
             let start = try Self.startDay(values.count > 1 ? values[1] : nil)
             let parts = FormulaDateMath.components(date, zone: evaluator.zone)
             let januaryFirst = ISO8601.days(fromCivil: parts.year!, 1, 1)
-            let firstWeekday = ((januaryFirst % 7) + 7 + 4) % 7  // 0 = Sunday; 1970-01-01 was a Thursday
+            let firstWeekday = Self.weekday(ofDay: januaryFirst)
             let offset = (firstWeekday - start + 7) % 7
             return .number(Double((parts.dayOfYear! - 1 + offset) / 7 + 1))
         },
@@ -182,7 +182,10 @@ enum DateFunctions {
     }
 
     static func isWorkday(_ day: Int, _ holidays: Set<Int>) -> Bool {
-        let weekday = ((day % 7) + 7 + 4) % 7  // 0 = Sunday
+        let weekday = Self.weekday(ofDay: day)
         return weekday != 0 && weekday != 6 && !holidays.contains(day)
     }
+
+    /// 0 = Sunday … 6 = Saturday for a day counted from 1970-01-01 (a Thursday).
+    static func weekday(ofDay day: Int) -> Int { ((day % 7) + 7 + 4) % 7 }
 }

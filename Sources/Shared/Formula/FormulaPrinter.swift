@@ -6,7 +6,7 @@ public enum FormulaPrinter {
     /// The source for `expression`; `name` turns a field reference into the name to write.
     public static func print(_ expression: FormulaExpression, name: (String) -> String = { $0 }) -> String {
         switch expression.node {
-        case .number(let value): return Self.number(value)
+        case .number(let value): return FormulaValue.numberText(value)
         case .text(let value): return Self.quoted(value)
         case .boolean(let value): return value ? "TRUE()" : "FALSE()"
         case .field(let key): return Self.braced(name(key))
@@ -25,12 +25,6 @@ public enum FormulaPrinter {
             }
             return side(left, right: false) + " " + op.rawValue + " " + side(right, right: true)
         }
-    }
-
-    /// A number as Airtable shows it: integers without a decimal point.
-    static func number(_ value: Double) -> String {
-        if value == value.rounded(), value.magnitude < 1e15 { return String(Int64(value)) }
-        return String(value)
     }
 
     static func quoted(_ text: String) -> String {

@@ -5,9 +5,13 @@ public enum FieldType: String, Codable, CaseIterable, Sendable {
     case formula, createdTime = "created_time", lastModifiedTime = "last_modified_time", lastModifiedBy = "last_modified_by"
 
     /// Values the server computes; a write to one is refused.
-    public var isComputed: Bool {
+    public var isComputed: Bool { self == .formula || self.isRecordMetadata }
+
+    /// Read from the record's own columns (`created_at`, `updated_at`, `last_modified_by`)
+    /// rather than stored as a value; formula results, though computed, are stored.
+    public var isRecordMetadata: Bool {
         switch self {
-        case .formula, .createdTime, .lastModifiedTime, .lastModifiedBy: true
+        case .createdTime, .lastModifiedTime, .lastModifiedBy: true
         default: false
         }
     }

@@ -39,21 +39,23 @@ public enum FormulaFields {
     /// Checks a formula for field `key` (nil: a new field) of `catalog`: it must check and must
     /// not lead back to its own field through other formulas.
     static func check(_ formula: String, key: String?, label: String, catalog: [FieldDefinition]) throws(FieldCatalog.Failure) -> CompiledFormula {
-        let others = catalog.filter { $0.key != key }
+        // The field itself is nameable (a new one under a key no field has), so naming it is
+        // found as a dependency on itself rather than as an unknown field.
+        let ownKey = key ?? "\u{0}new"
+        let own = FormulaField(key: ownKey, label: label, type: .any)
         let compiled: CompiledFormula
         do {
-            compiled = try FormulaChecker.check(formula, fields: Self.names(others))
+            compiled = try FormulaChecker.check(formula, fields: [own] + Self.names(catalog.filter { $0.key != key }))
         } catch {
-            let own = (try? FormulaParser.parse(formula))?.fieldReferences.first { reference in
-                reference.name.trimmed.lowercased() == label.lowercased() || reference.name == key
-            }
-            if let own, error.span == own.span { throw .formula(FormulaProblem("A formula cannot use its own field {\(label)}.", own.span)) }
             throw .formula(error)
+        }
+        if let reference = compiled.references.first(where: { $0.key == ownKey }) {
+            throw .formula(FormulaProblem("A formula cannot use its own field {\(label)}.", reference.span))
         }
         guard let key else { return compiled }
         var graph: [String: [String]] = [:]
-        for field in catalog where field.type == .formula && field.key != key {
-            graph[field.key] = (try? FormulaChecker.check(field.formula ?? "", fields: Self.names(catalog)))?.dependencies ?? []
+        for entry in FormulaPlan.of(catalog).entries where entry.field.key != key {
+            graph[entry.field.key] = (try? entry.compiled.get())?.dependencies ?? []
         }
         graph[key] = compiled.dependencies
         if let cycle = FormulaGraph.cycle(from: key, graph) {
@@ -117,12 +119,6 @@ public enum FormulaFields {
     }
 
     // MARK: Recomputing
-
-    /// The team's time zone, which `TODAY()` and calendar arithmetic use.
-    static func timeZone(_ db: Database) throws -> TimeZone {
-        guard case .string(let name)? = try AppSettings.all(db)[AppSettings.Key.timeZone.rawValue] else { return TimeZone(identifier: "UTC")! }
-        return TimeZone(identifier: name) ?? TimeZone(identifier: "UTC")!
-    }
 
     /// Recomputes the formulas of record `id` that depend on `changed` (nil: all of them), in
     /// order, and stores the results that differ. Returns how many formulas it evaluated.
@@ -189,7 +185,7 @@ public enum FormulaFields {
         }
         var context = FormulaContext(
             fields: fields, recordID: String(id), createdTime: createdAt, lastModifiedTime: updatedAt,
-            fieldModifiedTimes: times, now: now, timeZone: try zone ?? Self.timeZone(db))
+            fieldModifiedTimes: times, now: now, timeZone: try zone ?? AppSettings.timeZone(db))
         var custom = storedCustom
         var errors = storedErrors
         for entry in entries {
@@ -232,7 +228,7 @@ public enum FormulaFields {
 
     /// Recomputes formula `key` and the formulas that read it for the records `ids`.
     static func recompute(_ table: RecordTable, ids: [Int64], key: String, catalog: [FieldDefinition], at now: Date, _ db: Database) throws {
-        let zone = try Self.timeZone(db)
+        let zone = try AppSettings.timeZone(db)
         let plan = FormulaPlan.of(catalog)
         let entries = plan.entries.filter { $0.field.key == key || plan.dependents[key]?.contains($0.field.key) == true }
         for id in ids {

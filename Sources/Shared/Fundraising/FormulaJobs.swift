@@ -120,25 +120,33 @@ public struct FormulaJobs: Sendable {
     @discardableResult
     public func refreshClockBound() async throws -> Int {
         let now = self.now()
+        // The runner asks every 30 seconds: find what is due with a read, write only then.
+        let due = try await self.database.pool.read { db in try Self.dueClockBound(at: now, db) }
+        guard !due.isEmpty else { return 0 }
         return try await self.database.pool.write { db in
-            let zone = try FormulaFields.timeZone(db)
-            let midnight = ISO8601.calendar(zone).startOfDay(for: now)
-            var started = 0
-            for table in RecordTable.allCases {
-                let catalog = try FieldDefinition.catalog(table, db)
-                let plan = FormulaPlan.of(catalog)
-                for entry in plan.entries where plan.clockBound.contains(entry.field.key) {
-                    let recent = try Bool.fetchOne(
-                        db, sql: "SELECT EXISTS (SELECT 1 FROM formula_jobs WHERE table_name = ? AND field_key = ? AND created_at >= ?)",
-                        arguments: [table.rawValue, entry.field.key, midnight]) ?? false
-                    guard !recent else { continue }
-                    let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqlTable)") ?? 0
-                    _ = try Self.start(table, key: entry.field.key, formula: entry.field.formula ?? "", total: total, by: nil, at: now, db)
-                    started += 1
-                }
+            let still = try Self.dueClockBound(at: now, db)
+            for (table, field) in still {
+                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqlTable)") ?? 0
+                _ = try Self.start(table, key: field.key, formula: field.formula ?? "", total: total, by: nil, at: now, db)
             }
-            return started
+            return still.count
         }
+    }
+
+    /// Clock-bound formula fields with no job since the team's day began.
+    private static func dueClockBound(at now: Date, _ db: Database) throws -> [(RecordTable, FieldDefinition)] {
+        let midnight = ISO8601.calendar(try AppSettings.timeZone(db)).startOfDay(for: now)
+        var due: [(RecordTable, FieldDefinition)] = []
+        for table in RecordTable.allCases {
+            let plan = FormulaPlan.of(try FieldDefinition.catalog(table, db))
+            for entry in plan.entries where plan.clockBound.contains(entry.field.key) {
+                let recent = try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM formula_jobs WHERE table_name = ? AND field_key = ? AND created_at >= ?)",
+                    arguments: [table.rawValue, entry.field.key, midnight]) ?? false
+                if !recent { due.append((table, entry.field)) }
+            }
+        }
+        return due
     }
 
     /// Runs every job to its end.

@@ -22,7 +22,7 @@ public struct RecordValue: Sendable, Equatable {
             if case .object(let object)? = JSONValue.decode(row["custom"] ?? "{}") { object } else { [:] }
         self.storedCustom = custom
         var fields: [String: JSONValue] = [:]
-        for field in catalog where !field.type.isComputed || field.type == .formula {
+        for field in catalog where !field.type.isRecordMetadata {
             if field.isCore {
                 fields[field.key] = FieldValues.apiValue(row[field.key] as DatabaseValue, for: field)
             } else {
@@ -35,7 +35,7 @@ public struct RecordValue: Sendable, Equatable {
         self.updatedAt = row["updated_at"]
         self.lastModifiedBy = row["last_modified_by"]
         self.deletedAt = row["deleted_at"]
-        for field in catalog where field.type.isComputed && field.type != .formula {
+        for field in catalog where field.type.isRecordMetadata {
             fields[field.key] =
                 switch field.type {
                 case .createdTime: .string(FieldValues.formatDateTime(self.createdAt))

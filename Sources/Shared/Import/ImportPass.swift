@@ -40,14 +40,7 @@ final class ImportPass {
     func run(_ db: Database, commit: Bool) throws -> ImportPlan {
         let table = self.options.table
         self.catalog = try FieldDefinition.catalog(table, db)
-        let zoneName: String
-        if let zone = self.options.timeZone {
-            zoneName = zone.identifier
-        } else if case .string(let name)? = try AppSettings.all(db)[AppSettings.Key.timeZone.rawValue] {
-            zoneName = name
-        } else {
-            zoneName = "UTC"
-        }
+        let zoneName = try self.options.timeZone?.identifier ?? AppSettings.timeZoneName(db)
         self.timeZone = TimeZone(identifier: zoneName) ?? TimeZone(identifier: "UTC")!
         self.plan.timeZone = zoneName
         self.columns = try ImportColumns.resolve(self.scan.header, catalog: self.catalog, options: self.options, plan: &self.plan)

@@ -54,6 +54,17 @@ public enum AppSettings {
         return values
     }
 
+    /// The team's time zone (the `time_zone` setting), UTC until one is chosen.
+    public static func timeZone(_ db: Database) throws -> TimeZone {
+        TimeZone(identifier: try Self.timeZoneName(db)) ?? TimeZone(identifier: "UTC")!
+    }
+
+    /// The setting's name as stored (Foundation reports UTC as "GMT").
+    public static func timeZoneName(_ db: Database) throws -> String {
+        guard case .string(let name)? = try Self.all(db)[Key.timeZone.rawValue], TimeZone(identifier: name) != nil else { return "UTC" }
+        return name
+    }
+
     /// Validates every change first; writes all or nothing.
     public static func update(_ changes: [String: JSONValue], by userId: Int64?, at now: Date, _ db: Database) throws {
         var problems: [String: String] = [:]

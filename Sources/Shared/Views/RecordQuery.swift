@@ -222,7 +222,7 @@ public struct RecordQuery: Sendable {
 
     /// A stored value as the API shows the field's values.
     static func apiValue(_ stored: DatabaseValue, _ column: FieldColumn) -> JSONValue {
-        if column.field.isCore || (column.field.type.isComputed && column.field.type != .formula) {
+        if column.field.isCore || column.field.type.isRecordMetadata {
             if column.field.type == .createdTime || column.field.type == .lastModifiedTime,
                 let date = Date.fromDatabaseValue(stored)
             {

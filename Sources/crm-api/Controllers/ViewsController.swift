@@ -241,9 +241,8 @@ struct ViewsController {
 
     /// Today in the team's time zone (the `time_zone` setting), for relative date filters.
     func dates() async throws -> ViewDates {
-        let settings = try await self.services.database.pool.read { db in try AppSettings.all(db) }
-        let zone: TimeZone? = if case .string(let name)? = settings[AppSettings.Key.timeZone.rawValue] { TimeZone(identifier: name) } else { nil }
-        return ViewDates(now: self.services.clock.now(), timeZone: zone ?? TimeZone(identifier: "UTC")!)
+        let zone = try await self.services.database.pool.read { db in try AppSettings.timeZone(db) }
+        return ViewDates(now: self.services.clock.now(), timeZone: zone)
     }
 
     /// Runs a view call, turning store and query failures into the API's errors.
