@@ -226,22 +226,29 @@ import Testing
     }
 }
 
+extension Client {
+    /// Investors with these names, ids 1, 2, 3… in order.
+    func seedInvestors(_ names: [String]) async throws {
+        for name in names {
+            try await self.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "\#(name)"}}"#)
+        }
+    }
+}
+
 @Suite struct BatchUpdateTests {
     @Test func aBatchSavesAllOrNothing() async throws {
         let app = try TestApp()
         try await app.createUser("ada@example.com")
         try await app.test { client in
             try await client.login("ada@example.com")
-            for name in ["Acme", "Birch", "Cedar"] {
-                try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "\#(name)"}}"#)
-            }
+            try await client.seedInvestors(["Acme", "Birch", "Cedar"])
             let before = try await client.send(.get, "/api/fundraising/state").value("version")
             let saved = try await client.send(.patch, "/api/tables/investors/records", json: """
                 {"updates": [{"id": 1, "expected_version": 1, "fields": {"location": "Zürich", "check_size_min": 5}},
                              {"id": 2, "expected_version": 1, "fields": {"location": "Basel"}}]}
                 """)
             #expect(saved.status == .ok, "\(saved.body)")
-            #expect(saved.value("records") == nil || saved.body.contains("Zürich"))
+            #expect(saved.body.contains(#""location":"Zürich""#) && saved.body.contains(#""location":"Basel""#))
             let after = try await client.send(.get, "/api/fundraising/state").value("version")
             guard case .number(let b)? = before, case .number(let a)? = after else { Issue.record("no versions"); return }
             #expect(a == b + 1, "one version step for the whole batch")
@@ -279,9 +286,7 @@ import Testing
         try await app.createUser("ada@example.com")
         try await app.test { client in
             try await client.login("ada@example.com")
-            for name in ["Acme", "Birch", "Cedar"] {
-                try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "\#(name)"}}"#)
-            }
+            try await client.seedInvestors(["Acme", "Birch", "Cedar"])
             try await client.send(.delete, "/api/tables/investors/records/1")
             try await client.send(.delete, "/api/tables/investors/records/3")
             let archive = try await client.send(.get, "/api/tables/investors/records/archived")

@@ -69,7 +69,8 @@ public enum FormulaFields {
 
     // MARK: Values
 
-    /// A record's value of `field` as a formula sees it. Links read as the linked record's name.
+    /// A record's value of `field` as a formula sees it. Links read as the linked record's name
+    /// (blank once that record is archived).
     static func formulaValue(_ value: JSONValue, field: FieldDefinition, error: String?, _ db: Database) throws -> FormulaValue {
         if let error {
             let kind = FormulaFault.Kind(rawValue: value.stringValue ?? "") ?? .error
@@ -100,7 +101,8 @@ public enum FormulaFields {
         let target = field.type == .lastModifiedBy ? "users" : field.optionValues["table"]?.stringValue ?? ""
         let sqlTable: String? = target == "users" ? "users" : RecordTable(rawValue: target).flatMap { $0 == .commitments ? nil : $0.sqlTable }
         guard let sqlTable else { return .text(String(id)) }
-        let name = try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM \(sqlTable) WHERE id = ?"), arguments: [id])
+        let name = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT name FROM \(sqlTable) WHERE id = ? AND deleted_at IS NULL"), arguments: [id])
         return name.map { .text($0) } ?? .blank
     }
 

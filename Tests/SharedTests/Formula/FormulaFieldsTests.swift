@@ -175,4 +175,18 @@ import Testing
         let formula = try await self.database.pool.read { db in try FieldCatalog.fetch(.investors, key: reader.key, db)?.formula }
         #expect(formula == "{Length} + 1")
     }
+
+    @Test func aLinkToAnArchivedRecordReadsAsBlank() async throws {
+        let acme = try await self.store.create(.investors, fields: ["name": "Acme"], by: nil)
+        let contact = try await self.store.create(.contacts, fields: ["name": "Ann", "investor_id": .number(Double(acme.id))], by: nil)
+        let firm = try await self.fields.create(.contacts, label: "Firm", type: .formula, options: nil, formula: "UPPER({Investor})")
+        #expect(try await self.store.get(.contacts, id: contact.id)?.fields[firm.key] == "ACME")
+        try await self.store.delete(.investors, id: acme.id, by: nil)
+        // Archiving the investor does not touch the contact; its next recompute reads the link.
+        try await self.database.pool.write { db in
+            let catalog = try FieldDefinition.catalog(.contacts, db)
+            try FormulaFields.recompute(.contacts, id: contact.id, changed: nil, catalog: catalog, at: Self.now, db)
+        }
+        #expect(try await self.store.get(.contacts, id: contact.id)?.fields[firm.key] == "", "archived records are read by no one, formulas included")
+    }
 }
