@@ -22,6 +22,8 @@ struct AppServices: Sendable {
     let eventPump: EventPump
     /// Recomputes changed formulas over large tables in the background.
     let formulaJobs: FormulaJobRunner
+    /// Creates and drops the indexes saved views sort by.
+    let viewIndexes: ViewIndexMaintainer
     /// Wakes the other daemons after committing work for them.
     let wake: WakeSender
     /// Totals of filtered lists per query and data version.
@@ -47,6 +49,7 @@ struct AppServices: Sendable {
         self.eventPump = EventPump(hub: self.events, config: config, logger: logger)
         self.formulaJobs = FormulaJobRunner(
             jobs: FormulaJobs(database: database, now: clock.now), events: self.eventPump, logger: logger)
+        self.viewIndexes = ViewIndexMaintainer(database: database, logger: logger)
     }
 
     /// The client's IP for rate limits and session records.

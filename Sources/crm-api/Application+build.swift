@@ -19,6 +19,7 @@ func buildApplication(
             HeartbeatService(heartbeat: heartbeat, interval: config.heartbeatInterval),
             services.eventPump,
             services.formulaJobs,
+            services.viewIndexes,
         ],
         onServerRunning: { channel in
             SystemdNotifier.notify("READY=1")

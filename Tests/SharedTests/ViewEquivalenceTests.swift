@@ -138,21 +138,30 @@ import Testing
                 }
                 if Int.random(in: 0..<4, using: &random) == 0 { query.search = Self.needles.filter { $0.allSatisfy { $0.isLetter || $0.isNumber } }.randomElement(using: &random) }
 
-                var ids: [Int64] = []
-                var cursor: String?
-                var pages = 0
-                repeat {
-                    pages += 1
-                    if pages > 20 {
-                        Issue.record("the pages do not end: \(query.sorts)")
-                        return
-                    }
-                    let page = try await fixture.database.pool.read { [query, cursor] db in
-                        try query.page(.investors, limit: 7, cursor: cursor, dates: fixture.dates, db)
-                    }
-                    ids += page.records.map(\.id)
-                    cursor = page.next
-                } while cursor != nil
+                // Both plans read the same pages: walking the view's sort index and sorting the matches.
+                let compiledOrder = try ViewCompiler(table: .investors, catalog: fixture.catalog, dates: fixture.dates).order(query.sorts)
+                if let index = ViewIndexes.index(.investors, order: compiledOrder) {
+                    try await fixture.database.pool.write { db in try db.execute(sql: index.sql) }
+                }
+                var pagesByPlan: [RecordQuery.Plan?: [Int64]] = [:]
+                for plan in [nil, RecordQuery.Plan.walk, .filterFirst] {
+                    var ids: [Int64] = []
+                    var cursor: String?
+                    var pages = 0
+                    repeat {
+                        pages += 1
+                        if pages > 20 {
+                            Issue.record("the pages do not end: \(query.sorts)")
+                            return
+                        }
+                        let page = try await fixture.database.pool.read { [query, cursor] db in
+                            try query.page(.investors, limit: 7, cursor: cursor, dates: fixture.dates, plan: plan, db)
+                        }
+                        ids += page.records.map(\.id)
+                        cursor = page.next
+                    } while cursor != nil
+                    pagesByPlan[plan] = ids
+                }
                 var expected = all.filter { record in
                     (query.filter.map { reference.matches(record, $0) } ?? true)
                         && (query.search.map { reference.searchMatches(record, $0) } ?? true)
@@ -160,7 +169,11 @@ import Testing
                 expected = reference.ordered(expected, query.sorts)
                 let count = try await fixture.database.pool.read { [query] db in try query.count(.investors, dates: fixture.dates, db) }
                 let described = String(decoding: try JSONEncoder().encode(query.filter), as: UTF8.self)
-                #expect(ids == expected.map(\.id), "seed \(seed): \(described) sorts \(query.sorts) search \(query.search ?? "-")")
+                for (plan, ids) in pagesByPlan {
+                    #expect(
+                        ids == expected.map(\.id),
+                        "seed \(seed), plan \(plan.map { "\($0)" } ?? "chosen"): \(described) sorts \(query.sorts) search \(query.search ?? "-")")
+                }
                 #expect(count == expected.count)
             }
             _ = fixture.directory

@@ -3,7 +3,8 @@ import Foundation
 
 /// A small in-memory evaluator of view filters, sorts and search over records as the API shows
 /// them, written from API.md's rules independently of the SQL path, to check it against.
-/// Text is compared as the bytes of its case folding, as SQLite compares the folded text.
+/// Filters compare text as the bytes of its case folding; sorts as its bytes with ASCII letters
+/// lower-cased (SQLite's `lower()`, which sort indexes can hold).
 struct ViewReference {
     let catalog: [String: FieldDefinition]
     let dates: ViewDates
@@ -11,6 +12,8 @@ struct ViewReference {
     func category(_ field: FieldDefinition) -> FieldColumn.Category { FieldColumn(field).category }
 
     static func bytes(_ text: String) -> [UInt8] { Array(ViewText.fold(text).utf8) }
+
+    static func sortBytes(_ text: String) -> [UInt8] { text.utf8.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 } }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, needle.count <= haystack.count else { return needle.isEmpty }
@@ -153,12 +156,12 @@ struct ViewReference {
         switch (category, value) {
         case (.select, .string(let s)?):
             let choices = FieldColumn(field).choices
-            if choices.isEmpty { return (blank, .bytes(Self.bytes(s))) }
+            if choices.isEmpty { return (blank, .bytes(Self.sortBytes(s))) }
             return (blank, .number(Double(choices.firstIndex { Array($0.utf8) == Array(s.utf8) } ?? choices.count)))
         case (.select, _): return (blank, FieldColumn(field).choices.isEmpty ? .bytes([]) : .number(Double(FieldColumn(field).choices.count)))
-        case (.text, .string(let s)?), (.date, .string(let s)?), (.datetime, .string(let s)?): return (blank, .bytes(Self.bytes(s)))
+        case (.text, .string(let s)?), (.date, .string(let s)?), (.datetime, .string(let s)?): return (blank, .bytes(Self.sortBytes(s)))
         case (.multi, .array(let items)?):
-            if case .string(let first)? = items.first { return (blank, .bytes(Self.bytes(first))) }
+            if case .string(let first)? = items.first { return (blank, .bytes(Self.sortBytes(first))) }
             return (blank, .bytes([]))
         case (.number, .number(let n)?), (.link, .number(let n)?): return (blank, .number(n))
         case (.checkbox, .bool(let flag)?): return (blank, .number(flag ? 1 : 0))

@@ -15,7 +15,8 @@ public struct FieldColumn: Sendable {
 
     public let field: FieldDefinition
     public let category: Category
-    /// The stored value; custom fields read their key out of the `custom` JSON (path bound).
+    /// The stored value; custom fields read their key out of the `custom` JSON. No argument is
+    /// bound in it (the path is a literal), so sort indexes can match it.
     public let value: SQLFragment
     /// What a filter value is multiplied by to compare with what is stored (currency cents).
     public let scale: Double
@@ -51,7 +52,7 @@ public struct FieldColumn: Sendable {
             if field.isCore {
                 self.value = SQLFragment("\"" + field.key.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
             } else {
-                self.value = SQLFragment("json_extract(custom, ?)", [("$.\"" + field.key + "\"").databaseValue])
+                self.value = SQLFragment("json_extract(custom, ") + SQLFragment.literal("$.\"" + field.key + "\"") + SQLFragment(")")
             }
         }
         self.scale = field.isCore && field.type == .currency ? 100 : 1
@@ -86,18 +87,24 @@ public struct FieldColumn: Sendable {
         return choices.compactMap { if case .string(let choice) = $0 { choice } else { nil } }
     }
 
-    /// The key a sort orders non-blank values by (never NULL, so keyset comparisons hold).
+    /// The key a sort orders non-blank values by (never NULL, so keyset comparisons hold). It is
+    /// built from SQLite's own functions and literals only, so an index on it matches the query
+    /// and stays readable, writable and checkable by the plain `sqlite3` shell (a custom function
+    /// such as `crm_fold` in an index would make `PRAGMA integrity_check` and any outside write
+    /// fail). Text orders by `lower()`: case-insensitive for ASCII, other characters by their code.
     public var sortKey: SQLFragment {
         switch self.category {
-        case .text, .date, .datetime: return SQLFragment("coalesce(") + self.folded + SQLFragment(", '')")
+        case .text, .date, .datetime: return SQLFragment("coalesce(lower(") + self.value + SQLFragment("), '')")
         case .select:
             let choices = self.choices
-            guard !choices.isEmpty else { return SQLFragment("coalesce(") + self.folded + SQLFragment(", '')") }
+            guard !choices.isEmpty else { return SQLFragment("coalesce(lower(") + self.value + SQLFragment("), '')") }
             var fragment = SQLFragment("CASE ") + self.value
-            for (index, choice) in choices.enumerated() { fragment = fragment + SQLFragment(" WHEN ? THEN \(index)", [choice.databaseValue]) }
+            for (index, choice) in choices.enumerated() {
+                fragment = fragment + SQLFragment(" WHEN ") + SQLFragment.literal(choice) + SQLFragment(" THEN \(index)")
+            }
             return fragment + SQLFragment(" ELSE \(choices.count) END")
         case .multi:
-            return SQLFragment("coalesce(crm_fold(json_extract(") + self.value + SQLFragment(", '$[0]')), '')")
+            return SQLFragment("coalesce(lower(json_extract(") + self.value + SQLFragment(", '$[0]')), '')")
         case .number, .link, .checkbox: return SQLFragment("coalesce(") + self.value + SQLFragment(", 0)")
         }
     }

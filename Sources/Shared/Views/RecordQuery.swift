@@ -67,29 +67,100 @@ public struct RecordQuery: Sendable {
 
     // MARK: Pages
 
-    /// Up to `limit` records after `cursor` (from a previous page of the same query), and the next cursor.
-    public func page(_ table: RecordTable, limit: Int, cursor: String?, dates: ViewDates, _ db: Database) throws -> (
+    /// How a page is read. `walk`: through the view's sort index (or the table in id order),
+    /// stopping at the page's end — fast when matches are common. `filterFirst`: find every match
+    /// (with whatever index serves the filter), then sort — fast when they are few. SQLite's
+    /// planner does not know only one page is wanted, so the query names its choice.
+    public enum Plan: Sendable, Equatable {
+        case walk, filterFirst
+    }
+
+    /// Up to `limit` records after `cursor` (from a previous page of the same query), and the next
+    /// cursor. `plan` overrides the choice (tests compare both plans).
+    public func page(_ table: RecordTable, limit: Int, cursor: String?, dates: ViewDates, plan: Plan? = nil, _ db: Database) throws -> (
         records: [RecordValue], next: String?
     ) {
         let compiled = try self.compile(table, dates: dates, db)
-        var sql = SQLFragment("SELECT *")
-        for (index, key) in compiled.order.enumerated() { sql = sql + SQLFragment(", ") + key.expression + SQLFragment(" AS _k\(index)") }
-        sql = sql + SQLFragment(" FROM \(table.sqlTable) WHERE ") + compiled.condition
-        if let cursor {
+        let values = try cursor.map { cursor in
             guard let values = Self.decodeCursor(cursor), values.count == compiled.order.count else { throw Failure.badCursor }
-            sql = sql + SQLFragment(" AND ") + Self.after(compiled.order, values)
+            return values
         }
-        sql = sql + SQLFragment(" ORDER BY ")
-        for (index, key) in compiled.order.enumerated() {
-            if index > 0 { sql = sql + SQLFragment(", ") }
-            sql = sql + key.expression + SQLFragment(key.descending ? " DESC" : " ASC")
+        let index = ViewIndexes.index(table, order: compiled.order)
+        let plan = try plan ?? Self.choose(compiled, limit: limit, index: index, db)
+        var rows: [Row]
+        if plan == .walk, let values, compiled.order.count > 1 {
+            // Walking on from a cursor: the rows after it are, in order, those tying with it on
+            // every key but the last and beyond it on that one, then those tying on one key
+            // fewer, … then those beyond it on the first key. Each is one seek into the index.
+            rows = []
+            for level in compiled.order.indices.reversed() where rows.count <= limit {
+                var condition = compiled.condition
+                for (key, value) in zip(compiled.order.prefix(level), values) {
+                    condition = condition + SQLFragment(" AND ") + key.expression + SQLFragment(" = ?", [value])
+                }
+                let key = compiled.order[level]
+                condition = condition + SQLFragment(" AND ") + key.expression + SQLFragment(key.descending ? " < ?" : " > ?", [values[level]])
+                rows += try Self.select(compiled, where: condition, plan: plan, index: index, limit: limit + 1 - rows.count, db)
+            }
+        } else {
+            var condition = compiled.condition
+            if let values { condition = condition + SQLFragment(" AND ") + Self.after(compiled.order, values) }
+            rows = try Self.select(compiled, where: condition, plan: plan, index: index, limit: limit + 1, db)
         }
-        sql = sql + SQLFragment(" LIMIT ?", [(limit + 1).databaseValue])
-        let rows = try Row.fetchAll(db, sql: sql.sql, arguments: sql.statementArguments)
         let records = rows.prefix(limit).map { RecordValue(row: $0, catalog: compiled.catalog) }
         guard rows.count > limit else { return (records, nil) }
         let last = rows[limit - 1]
         return (records, Self.encodeCursor((0..<compiled.order.count).map { last["_k\($0)"] as DatabaseValue }))
+    }
+
+    /// The rows matching `condition` in the query's order, with their sort keys as `_k0…`.
+    static func select(
+        _ compiled: Compiled, where condition: SQLFragment, plan: Plan, index: ViewIndexes.Index?, limit: Int, _ db: Database
+    ) throws -> [Row] {
+        var sql = SQLFragment("SELECT *")
+        for (index, key) in compiled.order.enumerated() { sql = sql + SQLFragment(", ") + key.expression + SQLFragment(" AS _k\(index)") }
+        sql = sql + SQLFragment(" FROM \(compiled.table.sqlTable)")
+        if plan == .walk { sql = sql + SQLFragment(index.map { " INDEXED BY \($0.name)" } ?? " NOT INDEXED") }
+        sql = sql + SQLFragment(" WHERE ") + condition + SQLFragment(" ORDER BY ")
+        for (index, key) in compiled.order.enumerated() {
+            if index > 0 { sql = sql + SQLFragment(", ") }
+            // A unary plus keeps the value and stops SQLite from matching the key to an index.
+            if plan == .filterFirst { sql = sql + SQLFragment("+") }
+            sql = sql + key.expression + SQLFragment(key.descending ? " DESC" : " ASC")
+        }
+        sql = sql + SQLFragment(" LIMIT ?", [limit.databaseValue])
+        return try Row.fetchAll(db, sql: sql.sql, arguments: sql.statementArguments)
+    }
+
+    /// Rows a probe samples, spread evenly over the table's ids.
+    static let probeSize = 1000
+
+    /// The plan for one page. A sorted walk needs the view's index to exist (id order walks the
+    /// table). A probe evaluates the filter on a sample of records: when the rows a walk would
+    /// pass to fill the page, `(limit + 1) / share`, are fewer than the matches the other plan
+    /// would sort, `share × live records`, it walks.
+    static func choose(_ compiled: Compiled, limit: Int, index: ViewIndexes.Index?, _ db: Database) throws -> Plan {
+        if compiled.order.count > 1 {
+            guard let index, try ViewIndexes.existing(db).contains(index.name) else { return .filterFirst }
+        }
+        let table = compiled.table.sqlTable
+        guard let bounds = try Row.fetchOne(db, sql: "SELECT min(id) AS low, max(id) AS high FROM \(table)"),
+            let low = bounds["low"] as Int64?, let high = bounds["high"] as Int64?, high - low >= 20 * Int64(Self.probeSize)
+        else { return .filterFirst }
+        let probe = SQLFragment(
+            """
+            WITH RECURSIVE sample(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM sample WHERE i < \(Self.probeSize - 1))
+            SELECT count(*) AS live, coalesce(sum(CASE WHEN (
+            """) + compiled.condition
+            + SQLFragment(
+                ") THEN 1 ELSE 0 END), 0) AS hits FROM \(table) WHERE deleted_at IS NULL AND id IN (SELECT ? + i * ? / \(Self.probeSize - 1) FROM sample)",
+                [low.databaseValue, (high - low).databaseValue])
+        guard let sample = try Row.fetchOne(db, sql: probe.sql, arguments: probe.statementArguments) else { return .filterFirst }
+        let (live, hits) = (sample["live"] as Int, sample["hits"] as Int)
+        guard live > 0, hits > 0 else { return .filterFirst }
+        let share = Double(hits) / Double(live)
+        let liveRecords = Double(live) / Double(Self.probeSize) * Double(high - low + 1)
+        return Double(limit + 1) / share <= share * liveRecords ? .walk : .filterFirst
     }
 
     /// Rows strictly after `values` in the order of `keys`.

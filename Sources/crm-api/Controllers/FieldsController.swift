@@ -78,6 +78,8 @@ struct FieldsController {
                 table, key: key, label: body.label, options: body.options, hiddenByDefault: body.hiddenByDefault,
                 position: body.position, formula: body.formula)
         }
+        // A field's options (a select's order) are part of the sort expressions views index.
+        self.services.viewIndexes.kick()
         return try await self.withJob(field)
     }
 
@@ -94,6 +96,7 @@ struct FieldsController {
         let table = try RecordsController.table(context)
         let key = try Self.key(context)
         try await Self.mapping { try await self.catalog.delete(table, key: key) }
+        self.services.viewIndexes.kick()
         context.logger.info("field archived", metadata: ["field.table": "\(table.rawValue)", "field.key": "\(key)"])
         return Response(status: .noContent)
     }

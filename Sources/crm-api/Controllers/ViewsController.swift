@@ -100,6 +100,7 @@ struct ViewsController {
                 table, name: body.name, scope: body.scope ?? .personal, locked: body.locked ?? false,
                 definition: body.definition ?? ViewDefinition(), userId: identity.userId, isAdmin: identity.isAdmin, dates: dates)
         }
+        self.services.viewIndexes.kick()
         return try ViewResponse(view: view).response(status: .created, from: request, context: context)
     }
 
@@ -109,11 +110,13 @@ struct ViewsController {
         let identity = try context.requireIdentity()
         let body = try await request.decode(as: UpdateRequest.self, context: context)
         let dates = try await self.dates()
-        return ViewResponse(view: try await Self.mapping {
+        let view = try await Self.mapping {
             try await self.store.update(
                 table, id: id, expectedVersion: body.expectedVersion, name: body.name, scope: body.scope, locked: body.locked,
                 definition: body.definition, userId: identity.userId, isAdmin: identity.isAdmin, dates: dates)
-        })
+        }
+        self.services.viewIndexes.kick()
+        return ViewResponse(view: view)
     }
 
     func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -121,6 +124,7 @@ struct ViewsController {
         let id = try context.parameters.requireID()
         let identity = try context.requireIdentity()
         try await Self.mapping { try await self.store.delete(table, id: id, userId: identity.userId, isAdmin: identity.isAdmin) }
+        self.services.viewIndexes.kick()
         return Response(status: .noContent)
     }
 
@@ -135,6 +139,7 @@ struct ViewsController {
         let view = try await Self.mapping {
             try await self.store.duplicate(table, id: id, name: body.name, userId: identity.userId, dates: dates)
         }
+        self.services.viewIndexes.kick()
         return try ViewResponse(view: view).response(status: .created, from: request, context: context)
     }
 

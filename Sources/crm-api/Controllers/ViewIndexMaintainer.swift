@@ -1,0 +1,42 @@
+import GRDB
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// Keeps the indexes saved views sort by (`ViewIndexes`) in step with the views: at start and
+/// after views or fields change. In the background, because building one over a million records
+/// takes seconds; until it exists the view is read without it.
+struct ViewIndexMaintainer: Service {
+    let database: AppDatabase
+    let logger: Logger
+    private let kicks: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    init(database: AppDatabase, logger: Logger) {
+        self.database = database
+        self.logger = logger
+        (self.kicks, self.continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks for the indexes to be brought in step soon.
+    func kick() {
+        self.continuation.yield()
+    }
+
+    func run() async throws {
+        self.kick()
+        for await _ in self.kicks.cancelOnGracefulShutdown() {
+            do {
+                let (created, dropped) = try await self.database.pool.write { db in try ViewIndexes.reconcile(db) }
+                if !created.isEmpty || !dropped.isEmpty {
+                    self.logger.info(
+                        "view indexes changed", metadata: ["index.created": "\(created.count)", "index.dropped": "\(dropped.count)"])
+                }
+            } catch is CancellationError {
+                break
+            } catch {
+                self.logger.error("view indexes failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+        }
+    }
+}
