@@ -186,7 +186,7 @@ planner's own choice (search by stage, then sort every match).
 |---|---|---|
 | the same sort, filter `name contains "99999"` ({rare_count} matches: found first, then sorted) | {percentile(rare_http, 0.5):.0f} ms | {percentile(rare_http, 0.99):.0f} ms |
 | the seeded "All investors" view (every record by name), first page | {percentile(all_http, 0.5):.0f} ms | {percentile(all_http, 0.99):.0f} ms |
-| the same view, second page (after a cursor the matches are sorted, 5 runs) | {percentile(next_http, 0.5):.0f} ms | {percentile(next_http, 0.99):.0f} ms |
+| the same view, second page (walking on from the cursor, 5 runs) | {percentile(next_http, 0.5):.0f} ms | {percentile(next_http, 0.99):.0f} ms |
 """
     write_section("views", text)
     print(text)

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import Testing
 @testable import crm_api
 
@@ -35,5 +36,26 @@ import Testing
     actor Counter {
         private(set) var value = 0
         func add() { self.value += 1 }
+    }
+}
+
+/// The key a total is cached under is the same for the same question asked again: it once
+/// encoded the filter without sorted keys, so the same view got a new key on most requests, the
+/// cache never hit, and every page of a big view counted it again in the background.
+@Suite struct TotalKeyTests {
+    @Test func theSameFilterDecodedAgainGivesTheSameKey() throws {
+        let json = #"""
+            {"conjunction": "or", "conditions": [
+              {"field": "stage", "operator": "is_any_of", "value": ["meeting", "diligence"]},
+              {"conjunction": "and", "conditions": [{"field": "next_step_at", "operator": "is_within", "value": {"relative": "days_from_now", "days": 7}},
+                                                    {"field": "check_size_min", "operator": "gt", "value": 2000000}]}]}
+            """#
+        let dates = ViewDates(now: Date(timeIntervalSince1970: 1_800_000_000), timeZone: .gmt)
+        var keys = Set<String>()
+        for _ in 0..<50 {
+            let filter = try JSONDecoder().decode(FilterGroup.self, from: Data(json.utf8))
+            keys.insert(try ViewsController.totalKey(table: .investors, query: RecordQuery(filter: filter), version: 3, dates: dates))
+        }
+        #expect(keys.count == 1)
     }
 }

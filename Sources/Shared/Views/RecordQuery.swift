@@ -100,7 +100,8 @@ public struct RecordQuery: Sendable {
                 }
                 let key = compiled.order[level]
                 condition = condition + SQLFragment(" AND ") + key.expression + SQLFragment(key.descending ? " < ?" : " > ?", [values[level]])
-                rows += try Self.select(compiled, where: condition, plan: plan, index: index, limit: limit + 1 - rows.count, db)
+                rows += try Self.select(
+                    compiled, where: condition, plan: plan, index: index, limit: limit + 1 - rows.count, orderFrom: level, db)
             }
         } else {
             var condition = compiled.condition
@@ -113,17 +114,20 @@ public struct RecordQuery: Sendable {
         return (records, Self.encodeCursor((0..<compiled.order.count).map { last["_k\($0)"] as DatabaseValue }))
     }
 
-    /// The rows matching `condition` in the query's order, with their sort keys as `_k0…`.
+    /// The rows matching `condition` in the query's order, with their sort keys as `_k0…`. The
+    /// order may start at `orderFrom` when `condition` holds the keys before it equal: SQLite sorts
+    /// again rather than see that equal leading expressions leave the index in order.
     static func select(
-        _ compiled: Compiled, where condition: SQLFragment, plan: Plan, index: ViewIndexes.Index?, limit: Int, _ db: Database
+        _ compiled: Compiled, where condition: SQLFragment, plan: Plan, index: ViewIndexes.Index?, limit: Int, orderFrom: Int = 0,
+        _ db: Database
     ) throws -> [Row] {
         var sql = SQLFragment("SELECT *")
         for (index, key) in compiled.order.enumerated() { sql = sql + SQLFragment(", ") + key.expression + SQLFragment(" AS _k\(index)") }
         sql = sql + SQLFragment(" FROM \(compiled.table.sqlTable)")
         if plan == .walk { sql = sql + SQLFragment(index.map { " INDEXED BY \($0.name)" } ?? " NOT INDEXED") }
         sql = sql + SQLFragment(" WHERE ") + condition + SQLFragment(" ORDER BY ")
-        for (index, key) in compiled.order.enumerated() {
-            if index > 0 { sql = sql + SQLFragment(", ") }
+        for (index, key) in compiled.order.enumerated().dropFirst(orderFrom) {
+            if index > orderFrom { sql = sql + SQLFragment(", ") }
             // A unary plus keeps the value and stops SQLite from matching the key to an index.
             if plan == .filterFirst { sql = sql + SQLFragment("+") }
             sql = sql + key.expression + SQLFragment(key.descending ? " DESC" : " ASC")
@@ -144,7 +148,9 @@ public struct RecordQuery: Sendable {
             guard let index, try ViewIndexes.existing(db).contains(index.name) else { return .filterFirst }
         }
         let table = compiled.table.sqlTable
-        guard let bounds = try Row.fetchOne(db, sql: "SELECT min(id) AS low, max(id) AS high FROM \(table)"),
+        // Two subqueries: SQLite reads min() or max() from the end of the rowid tree only when it
+        // is the query's sole aggregate; `SELECT min(id), max(id)` scans the whole table.
+        guard let bounds = try Row.fetchOne(db, sql: "SELECT (SELECT min(id) FROM \(table)) AS low, (SELECT max(id) FROM \(table)) AS high"),
             let low = bounds["low"] as Int64?, let high = bounds["high"] as Int64?, high - low >= 20 * Int64(Self.probeSize)
         else { return .filterFirst }
         let probe = SQLFragment(

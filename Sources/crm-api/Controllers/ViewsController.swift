@@ -222,7 +222,10 @@ struct ViewsController {
     /// What a cached total depends on: the table, the filter and search, the data version and the
     /// day (relative dates move at midnight).
     static func totalKey(table: RecordTable, query: RecordQuery, version: Int, dates: ViewDates) throws -> String {
-        let filter = String(decoding: try JSONEncoder().encode(query.filter), as: UTF8.self)
+        // Sorted keys: without them the same filter encodes in a different order on most requests.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let filter = String(decoding: try encoder.encode(query.filter), as: UTF8.self)
         let hidden = (query.fields ?? []).filter { $0.hidden == true }.map(\.key).sorted().joined(separator: ",")
         return [table.rawValue, String(version), dates.day(of: dates.now), filter, query.search ?? "", hidden].joined(separator: "\u{1}")
     }
