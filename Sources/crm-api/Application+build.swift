@@ -51,6 +51,7 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     InviteController(services: services).addRoutes(to: routes)
     UserAdminController(services: services).addRoutes(to: routes)
     SecurityStatusController(services: services).addRoutes(to: routes)
+    AdminStatusController(services: services).addRoutes(to: routes)
     RecordsController(services: services).addRoutes(to: routes)
     FieldsController(services: services).addRoutes(to: routes)
     FormulasController(services: services).addRoutes(to: routes)

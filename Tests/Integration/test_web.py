@@ -385,6 +385,9 @@ def test_admins_invite_back_up_and_preview_a_restore_in_the_admin_pages(start_st
     driver.find_element(By.LINK_TEXT, "Admin").click()
     wait(driver).until(lambda d: "Rosa Root" in d.find_element(By.CSS_SELECTOR, ".admin").text)
     wait(driver).until(lambda d: "Overall:" in d.find_element(By.CSS_SELECTOR, ".admin").text)
+    # The daemon status: all four daemons of the stack beat, named and shown as running.
+    running = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".daemons tr.daemon-running"))
+    assert {row.get_attribute("data-daemon") for row in running} == {"crm-api", "crm-scheduler", "crm-mailer", "crm-backup"}
 
     driver.find_element(By.CSS_SELECTOR, "input.invite-email").send_keys("grace@example.com")
     driver.find_element(By.ID, "invite-mail").click()

@@ -1,5 +1,5 @@
 // Admin pages: the team and invitations, backups (take, verify, preview a restore, restore with
-// confirmation), the backup policy, and the go-live security checklist.
+// confirmation), the backup policy, the go-live security checklist and the daemons' status.
 import { api, el, explain } from "./api.js";
 
 function section(title, ...children) {
@@ -15,10 +15,10 @@ function bytes(count) {
 export async function adminPage(container) {
   const status = el("p", { class: "admin-status", role: "status" });
   const say = (text) => { status.textContent = text; };
-  const team = el("div"), backups = el("div"), policy = el("div"), security = el("div"), settings = el("div");
+  const team = el("div"), backups = el("div"), policy = el("div"), security = el("div"), settings = el("div"), daemons = el("div");
   container.replaceChildren(el("div", { class: "admin" }, el("h1", {}, "Admin"), status,
     section("Team and invitations", team), section("Settings", settings), section("Backups", backups),
-    section("Backup policy", policy), section("Security checklist", security)));
+    section("Backup policy", policy), section("Security checklist", security), section("Daemons", daemons)));
 
   const loadSettings = async () => {
     const current = (await api("GET", "/api/settings")).settings;
@@ -168,7 +168,36 @@ export async function adminPage(container) {
       el("ul", { class: "checks" }, report.checks.map((check) => el("li", { class: check.status }, el("strong", {}, check.status.toUpperCase()), ` ${check.message}`))));
   };
 
-  for (const [load, target] of [[loadTeam, team], [loadSettings, settings], [loadBackups, backups], [loadPolicy, policy], [loadSecurity, security]]) {
+  const stateWords = { running: "Running", silent: "Not answering", stopped: "Stopped", never_started: "Never started" };
+  const loadDaemons = async () => {
+    const report = await api("GET", "/api/admin/status");
+    const figures = (daemon) => Object.entries(daemon.figures || {})
+      .filter(([, value]) => value === null || typeof value !== "object")
+      .map(([key, value]) => `${key.replaceAll("_", " ")}: ${value}`).join(", ");
+    const queue = (name, counts) => {
+      const parts = Object.entries(counts || {}).map(([key, count]) => `${count} ${key.replaceAll("_", " ")}`);
+      return el("li", {}, el("strong", {}, name), ` ${parts.length ? parts.join(", ") : "empty"}`);
+    };
+    const backup = report.last_backup;
+    daemons.replaceChildren(...[
+      el("table", { class: "admin-table daemons" },
+        el("thead", {}, el("tr", {}, ["Daemon", "State", "Last heartbeat", "Running since", "Version", "Figures"].map((h) => el("th", { scope: "col" }, h)))),
+        el("tbody", {}, report.daemons.map((daemon) => el("tr", { class: `daemon-${daemon.state}`, "data-daemon": daemon.name },
+          el("td", {}, daemon.name),
+          el("td", { class: `daemon-state ${daemon.state}` }, stateWords[daemon.state] || daemon.state),
+          el("td", {}, when(daemon.last_beat_at)), el("td", {}, when(daemon.started_at)),
+          el("td", {}, daemon.version || "—"), el("td", { class: "figures" }, figures(daemon) || "—"))))),
+      el("ul", { class: "checks queues" }, queue("Mail", report.queues.mail), queue("Backup jobs", report.queues.backup_jobs),
+        queue("Formula recomputes", report.queues.formula_jobs)),
+      el("p", {}, backup
+        ? `Newest backup: ${backup.file_name}, ${when(backup.created_at)}, ${bytes(backup.size_bytes)}, ${backup.verify_ok === true ? "verified" : backup.verify_ok === false ? "FAILED verification" : "not verified yet"}.`
+        : "No backup yet."),
+      report.last_failed_backup_job_at ? el("p", { class: "state error" }, `A backup job failed at ${when(report.last_failed_backup_job_at)}.`) : null,
+      el("button", { type: "button", class: "refresh-status", onclick: () => loadDaemons().catch((error) => say(error.message)) }, "Refresh"),
+    ].filter(Boolean));
+  };
+
+  for (const [load, target] of [[loadTeam, team], [loadSettings, settings], [loadBackups, backups], [loadPolicy, policy], [loadSecurity, security], [loadDaemons, daemons]]) {
     load().catch((error) => target.replaceChildren(el("p", { class: "state error", role: "alert" }, error.message)));
   }
 }
