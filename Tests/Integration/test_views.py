@@ -17,8 +17,9 @@ def view_indexes(database):
 def test_views_get_their_sort_indexes_and_plain_sqlite_still_checks_dumps_and_writes(start_stack, data_dir, tmp_path):
     stack, browser = signed_in(start_stack)
     database = data_dir / "crm.sqlite"
-    # The seeded views sort by name, by next step then name, and commitments by amount.
-    seeded = wait_until(lambda: view_indexes(database) if len(view_indexes(database)) == 3 else None, 30,
+    # The seeded views sort by name, by stage (grouped) then name, by next step then name, and
+    # commitments by fund (grouped) then amount.
+    seeded = wait_until(lambda: view_indexes(database) if len(view_indexes(database)) == 4 else None, 30,
                         message="the seeded views' indexes")
 
     status, field, _ = browser.call("POST", "/api/tables/investors/fields",
@@ -30,7 +31,7 @@ def test_views_get_their_sort_indexes_and_plain_sqlite_still_checks_dumps_and_wr
         "definition": {"v": 1, "sorts": [{"field": field["key"], "direction": "asc"},
                                          {"field": "check_size_min", "direction": "desc"}]}})
     assert status == 201, view
-    indexes = wait_until(lambda: view_indexes(database) if len(view_indexes(database)) == 4 else None, 30,
+    indexes = wait_until(lambda: view_indexes(database) if len(view_indexes(database)) == 5 else None, 30,
                          message="the new view's index")
     [added] = set(indexes) - set(seeded)
     assert "crm_fold" not in "".join(indexes.values())

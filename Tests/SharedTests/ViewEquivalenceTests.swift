@@ -136,10 +136,14 @@ import Testing
                 query.sorts = (0..<Int.random(in: 0...3, using: &random)).map { _ in
                     ViewDefinition.Sort(field: columns.randomElement(using: &random)!.field.key, direction: Bool.random(using: &random) ? .asc : .desc)
                 }
+                // A grouped view's pages come group by group: its group fields order first.
+                if Int.random(in: 0..<3, using: &random) == 0 {
+                    query.groupBy = [ViewDefinition.Sort(field: columns.randomElement(using: &random)!.field.key, direction: Bool.random(using: &random) ? .asc : .desc)]
+                }
                 if Int.random(in: 0..<4, using: &random) == 0 { query.search = Self.needles.filter { $0.allSatisfy { $0.isLetter || $0.isNumber } }.randomElement(using: &random) }
 
                 // Both plans read the same pages: walking the view's sort index and sorting the matches.
-                let compiledOrder = try ViewCompiler(table: .investors, catalog: fixture.catalog, dates: fixture.dates).order(query.sorts)
+                let compiledOrder = try query.order(ViewCompiler(table: .investors, catalog: fixture.catalog, dates: fixture.dates))
                 if let index = ViewIndexes.index(.investors, order: compiledOrder) {
                     try await fixture.database.pool.write { db in try db.execute(sql: index.sql) }
                 }
@@ -166,13 +170,13 @@ import Testing
                     (query.filter.map { reference.matches(record, $0) } ?? true)
                         && (query.search.map { reference.searchMatches(record, $0) } ?? true)
                 }
-                expected = reference.ordered(expected, query.sorts)
+                expected = reference.ordered(expected, query.groupBy + query.sorts)
                 let count = try await fixture.database.pool.read { [query] db in try query.count(.investors, dates: fixture.dates, db) }
                 let described = String(decoding: try JSONEncoder().encode(query.filter), as: UTF8.self)
                 for (plan, ids) in pagesByPlan {
                     #expect(
                         ids == expected.map(\.id),
-                        "seed \(seed), plan \(plan.map { "\($0)" } ?? "chosen"): \(described) sorts \(query.sorts) search \(query.search ?? "-")")
+                        "seed \(seed), plan \(plan.map { "\($0)" } ?? "chosen"): \(described) groups \(query.groupBy) sorts \(query.sorts) search \(query.search ?? "-")")
                 }
                 #expect(count == expected.count)
             }

@@ -122,4 +122,30 @@ import Testing
         #expect(next.0 == next.1 && next.0.count == 100)
         #expect(page.records.first?.fields["check_size_min"] == .number(360_000), "36,000,000 cents, the largest in meeting")
     }
+
+    @Test func aViewFilteringOnACustomNumberGetsAnIndexSQLiteUsesForAFewMatches() async throws {
+        let (directory, database) = try Self.database(investors: 5_000)
+        _ = directory
+        _ = try await FieldCatalog(database: database).create(.investors, label: "Score", type: .number, options: nil)
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE fundraising_investors SET custom = json_object('score', id % 1000)")
+        }
+        let filter = FilterGroup(.or, [.condition(FilterCondition("score", .eq, .number(7))), .condition(FilterCondition("name", .contains, .string("x")))])
+        _ = try await ViewStore(database: database).create(
+            .investors, name: "Sevens", scope: .personal, locked: false, definition: ViewDefinition(filter: FilterGroup(.and, [.group(filter)])),
+            userId: 1, isAdmin: true, dates: Self.dates)
+        let (created, _) = try await database.pool.write { db in try ViewIndexes.reconcile(db) }
+        #expect(created.count == 1 && created[0].hasPrefix("view_filter_investors_"), "\(created)")
+        let query = RecordQuery(filter: FilterGroup(.and, [.condition(FilterCondition("score", .eq, .number(7)))]))
+        let plan = try await database.pool.read { db in
+            let compiled = try query.compile(.investors, dates: Self.dates, db)
+            return try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN SELECT id FROM fundraising_investors WHERE " + compiled.condition.sql,
+                arguments: compiled.condition.statementArguments
+            ).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("view_filter_investors_") }, "\(plan)")
+        let page = try await database.pool.read { db in try query.page(.investors, limit: 100, cursor: nil, dates: Self.dates, db) }
+        #expect(page.records.map(\.id) == [7, 1007, 2007, 3007, 4007])
+    }
 }

@@ -58,11 +58,17 @@ public struct RecordQuery: Sendable {
                 guard search.count <= 500 else { throw ViewError(["search": "At most 500 characters."]) }
                 condition = condition + SQLFragment(" AND ") + compiler.search(search, fields: self.fields)
             }
-            return Compiled(
-                table: table, catalog: catalog, compiler: compiler, condition: condition, order: try compiler.order(self.sorts))
+            return Compiled(table: table, catalog: catalog, compiler: compiler, condition: condition, order: try self.order(compiler))
         } catch {
             throw Failure.invalid(error)
         }
+    }
+
+    /// The order of pages: a grouped view's group fields first (so each group's records come
+    /// together, as the grid shows them), then its sorts, then the id.
+    func order(_ compiler: ViewCompiler) throws(ViewError) -> [ViewCompiler.OrderKey] {
+        let groups = try compiler.order(self.groupBy, path: "group_by").dropLast()
+        return Array(groups) + (try compiler.order(self.sorts))
     }
 
     // MARK: Pages

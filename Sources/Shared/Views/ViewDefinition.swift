@@ -112,6 +112,16 @@ public struct FilterGroup: Codable, Sendable, Equatable {
         self.conditions = conditions
     }
 
+    /// The keys of the fields its conditions name, at any depth.
+    public var fields: [String] {
+        self.conditions.flatMap { node -> [String] in
+            switch node {
+            case .condition(let condition): [condition.field]
+            case .group(let group): group.fields
+            }
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case conjunction, conditions
     }

@@ -7,8 +7,11 @@ import GRDB
 /// partial index over live records per distinct sort order, named after a hash of its
 /// expressions, so views sorting alike share it; created when views are saved and dropped when
 /// no live view sorts that way. Expressions use SQLite's own functions only (`FieldColumn.sortKey`).
+/// Views filtering on a custom field's number, date, select option or link get an index on that
+/// value too, so a selective filter finds its few records without reading every record's JSON.
 public enum ViewIndexes {
     public static let prefix = "view_sort_"
+    public static let filterPrefix = "view_filter_"
     /// Each index costs every write to the table a little; past this many (shared views first,
     /// then by position) views sort without one.
     public static let maximumPerTable = 12
@@ -24,12 +27,29 @@ public enum ViewIndexes {
     public static func index(_ table: RecordTable, order: [ViewCompiler.OrderKey]) -> Index? {
         guard order.count > 1, order.allSatisfy({ $0.expression.arguments.isEmpty }) else { return nil }
         let columns = order.map { $0.expression.sql + ($0.descending ? " DESC" : "") }.joined(separator: ", ")
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in columns.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        let name = Self.prefix + table.rawValue + "_" + String(hash, radix: 16)
+        let name = Self.prefix + table.rawValue + "_" + Self.hash(columns)
         return Index(
             name: name, table: table,
             sql: "CREATE INDEX IF NOT EXISTS \(name) ON \(table.sqlTable) (\(columns)) WHERE deleted_at IS NULL")
+    }
+
+    /// The index serving conditions on a custom field whose value SQLite compares as stored
+    /// (numbers, dates, select options, links); nil for core columns (indexed by the schema) and
+    /// for text, which filters compare folded.
+    public static func filterIndex(_ table: RecordTable, column: FieldColumn) -> Index? {
+        guard !column.field.isCore, !column.field.type.isRecordMetadata, column.value.arguments.isEmpty,
+            [.number, .date, .datetime, .link].contains(column.category) || (column.category == .select && !column.choices.isEmpty)
+        else { return nil }
+        let name = Self.filterPrefix + table.rawValue + "_" + Self.hash(column.value.sql)
+        return Index(
+            name: name, table: table,
+            sql: "CREATE INDEX IF NOT EXISTS \(name) ON \(table.sqlTable) (\(column.value.sql)) WHERE deleted_at IS NULL")
+    }
+
+    static func hash(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return String(hash, radix: 16)
     }
 
     /// The indexes the live saved views want, at most `maximumPerTable` per table.
@@ -38,7 +58,11 @@ public enum ViewIndexes {
             db, sql: "SELECT * FROM views WHERE deleted_at IS NULL ORDER BY scope = 'shared' DESC, position, id")
         var catalogs: [RecordTable: ViewCompiler] = [:]
         var wanted: [Index] = []
-        for view in views where !view.definition.sorts.isEmpty {
+        func want(_ index: Index?) {
+            guard let index, !wanted.contains(index), wanted.count(where: { $0.table == index.table }) < Self.maximumPerTable else { return }
+            wanted.append(index)
+        }
+        for view in views {
             let compiler: ViewCompiler
             if let known = catalogs[view.table] {
                 compiler = known
@@ -48,10 +72,11 @@ public enum ViewIndexes {
                     dates: ViewDates(now: Date(), timeZone: .gmt))
                 catalogs[view.table] = compiler
             }
-            guard let order = try? compiler.order(view.definition.sorts), let index = Self.index(view.table, order: order),
-                !wanted.contains(index), wanted.count(where: { $0.table == view.table }) < Self.maximumPerTable
-            else { continue }
-            wanted.append(index)
+            let query = RecordQuery(view.definition)
+            if let order = try? query.order(compiler) { want(Self.index(view.table, order: order)) }
+            for field in view.definition.filter?.fields ?? [] {
+                if let column = compiler.columns[field] { want(Self.filterIndex(view.table, column: column)) }
+            }
         }
         return wanted
     }
@@ -60,7 +85,8 @@ public enum ViewIndexes {
     public static func existing(_ db: Database) throws -> Set<String> {
         Set(
             try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name GLOB ?", arguments: [Self.prefix + "*"]))
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND (name GLOB ? OR name GLOB ?)",
+                arguments: [Self.prefix + "*", Self.filterPrefix + "*"]))
     }
 
     /// Creates the indexes views want and drops the ones none wants; returns both lists of names.
