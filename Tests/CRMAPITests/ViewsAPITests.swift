@@ -145,6 +145,12 @@ import Testing
             #expect(list.first == ["key": "intro", "count": 2, "sums": ["check_size_min": 1_500_000, "check_size_max": .null]])
             let byStage = try await bob.send(.get, "/api/tables/investors/records/groups?group_by=-stage")
             #expect(byStage.body.contains(#""key":"passed""#))
+            // Pages of a grouped view come group by group; an ad-hoc group_by replaces the view's.
+            let grouped = try await bob.send(.get, "/api/tables/investors/records?view=\(pipeline)")
+            let stages = grouped.body.components(separatedBy: #""stage":""#).dropFirst().map { $0.prefix(while: { $0 != "\"" }) }
+            #expect(stages == stages.sorted { ($0 == "intro" ? 0 : 1) < ($1 == "intro" ? 0 : 1) } && stages.count == 4, "\(stages)")
+            #expect(try await bob.send(.get, "/api/tables/investors/records?group_by=a,b,c,d").error == "invalid_view")
+            #expect(try await bob.send(.get, "/api/tables/investors/records?group_by=-nope").error == "invalid_view")
         }
     }
 

@@ -67,6 +67,7 @@ public struct RecordQuery: Sendable {
     /// The order of pages: a grouped view's group fields first (so each group's records come
     /// together, as the grid shows them), then its sorts, then the id.
     func order(_ compiler: ViewCompiler) throws(ViewError) -> [ViewCompiler.OrderKey] {
+        guard self.groupBy.count <= ViewCompiler.maximumGroups else { throw ViewError(["group_by": "Group by at most three fields."]) }
         let groups = try compiler.order(self.groupBy, path: "group_by").dropLast()
         return Array(groups) + (try compiler.order(self.sorts))
     }

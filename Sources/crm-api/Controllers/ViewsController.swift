@@ -184,8 +184,7 @@ struct ViewsController {
 
     func groups(_ request: Request, context: AppRequestContext) async throws -> GroupList {
         let table = try RecordsController.table(context)
-        var query = try await self.query(request, context: context, table: table)
-        if let groupBy = request.uri.queryParameters.get("group_by") { query.groupBy = try Self.sorts(String(groupBy), parameter: "group_by") }
+        let query = try await self.query(request, context: context, table: table)
         let dates = try await self.dates()
         let groups = try await Self.mapping {
             try await self.services.database.pool.read { [query] db in try query.groups(table, dates: dates, db) }
@@ -193,8 +192,8 @@ struct ViewsController {
         return GroupList(groups: groups.map(GroupResponse.init))
     }
 
-    /// The query a request names: a saved view (`view=ID`), with ad-hoc `filter`, `sort` and
-    /// `search` replacing the view's own. Nil when it names none of them.
+    /// The query a request names: a saved view (`view=ID`), with ad-hoc `filter`, `sort`,
+    /// `group_by` and `search` replacing the view's own. Nil when it names none of them.
     func query(_ request: Request, context: AppRequestContext, table: RecordTable) async throws -> RecordQuery {
         let parameters = request.uri.queryParameters
         var query = RecordQuery()
@@ -215,6 +214,7 @@ struct ViewsController {
             query.filter = group
         }
         if let sort = parameters.get("sort") { query.sorts = try Self.sorts(String(sort), parameter: "sort") }
+        if let groupBy = parameters.get("group_by") { query.groupBy = try Self.sorts(String(groupBy), parameter: "group_by") }
         if let search = parameters.get("search") { query.search = String(search) }
         return query
     }
@@ -233,7 +233,7 @@ struct ViewsController {
     /// Whether the request names a view, filter, sort or search (else the plain id-ordered list).
     static func namesAQuery(_ request: Request) -> Bool {
         let parameters = request.uri.queryParameters
-        return ["view", "filter", "sort", "search"].contains { parameters.get($0) != nil }
+        return ["view", "filter", "sort", "group_by", "search"].contains { parameters.get($0) != nil }
     }
 
     /// `field,-other` → ascending `field`, descending `other`.
