@@ -303,3 +303,31 @@ extension Client {
         }
     }
 }
+
+/// `?ids=`: the records a link column points at, for the grid to name them; archived ones left out.
+@Suite struct RecordsByIdTests {
+    @Test func idsGiveTheLiveRecordsAmongThemAndRefuseMalformedLists() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            try await client.seedInvestors(["Acme", "Birch", "Cedar"])
+            try await client.send(.delete, "/api/tables/investors/records/2")
+            let reply = try await client.send(.get, "/api/tables/investors/records?ids=3,2,1,99")
+            #expect(reply.status == .ok)
+            guard case .array(let records)? = reply.value("records") else {
+                Issue.record("no records: \(reply.body)")
+                return
+            }
+            let names = records.compactMap { record -> JSONValue? in
+                guard case .object(let object) = record, case .object(let fields)? = object["fields"] else { return nil }
+                return fields["name"]
+            }
+            #expect(names == ["Acme", "Cedar"])
+            for bad in ["", "1,,2", "x", "-1", "1;DROP", String(repeating: "1,", count: 200) + "1"] {
+                let refused = try await client.send(.get, "/api/tables/investors/records?ids=\(bad.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+                #expect(refused.status == .badRequest && refused.error == "invalid_ids", "ids=\(bad)")
+            }
+        }
+    }
+}

@@ -258,7 +258,7 @@ def pick(driver, css, *, text=None, value=None, index=0):
 
 def grid_names(driver):
     return driver.execute_script("""
-        return [...document.querySelectorAll('.grid-body .grid-row')]
+        return [...document.querySelectorAll('.grid-body .grid-row:not(.group-row)')]
             .sort((a, b) => a.getAttribute('aria-rowindex') - b.getAttribute('aria-rowindex'))
             .map(row => row.children[1].textContent)""")
 
@@ -478,3 +478,47 @@ def test_hidden_fields_belong_to_the_view_and_are_saved_with_it(start_stack, dat
     assert view["definition"]["frozen"] == 2 and view["definition"]["row_height"] == "tall"
     pick(driver, "select.view-select", text="All records")
     wait(driver).until(lambda d: "Type" in headers(d))
+
+
+def test_a_grouped_view_shows_collapsible_groups_with_counts_and_sums(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [
+        {"name": "Acme", "stage": "intro", "check_size_min": 1_000_000},
+        {"name": "Birch", "stage": "meeting", "check_size_min": 250_000},
+        {"name": "Cedar", "stage": "intro", "check_size_min": 500_000},
+        {"name": "Dune", "stage": "meeting"},
+        {"name": "Elm", "stage": "passed"},
+    ])
+    driver = browsers()
+    sign_in(driver, stack)
+    pick(driver, "select.view-select", text="Pipeline by stage")
+    headers = lambda d: d.execute_script("""
+        return [...document.querySelectorAll('.grid-body .group-row')]
+            .sort((a, b) => a.getAttribute('aria-rowindex') - b.getAttribute('aria-rowindex'))
+            .map(row => [...row.children].map(cell => cell.textContent.trim()).filter(Boolean).join(' '))""")
+    wait(driver).until(lambda d: len(headers(d)) == 2)
+    intro, meeting = headers(driver)
+    assert intro.startswith("▾ Stage: Intro 2 records") and "Sum $1,500,000" in intro, intro
+    assert meeting.startswith("▾ Stage: Meeting 2 records") and "Sum $250,000" in meeting, meeting
+    assert grid_names(driver) == ["Acme", "Cedar", "Birch", "Dune"], "group by group, by name within"
+    screenshot(driver, "grid-groups.png")
+
+    # Collapse Intro: its records leave the screen, the arrow keys skip them, and it stays closed.
+    driver.find_element(By.CSS_SELECTOR, ".group-row .group-toggle").click()
+    wait(driver).until(lambda d: grid_names(d) == ["Birch", "Dune"])
+    go_to(driver, 0, "Name")
+    type_keys(driver, Keys.ARROW_DOWN)
+    assert driver.find_element(By.CSS_SELECTOR, ".cell.active").text == "Dune"
+    driver.refresh()
+    wait(driver).until(lambda d: len(headers(d)) == 2)
+    assert grid_names(driver) == ["Birch", "Dune"]
+    assert headers(driver)[0].startswith("▸ Stage: Intro 2 records")
+
+    # A second level from the Group panel, then Expand all.
+    driver.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Group')]").click()
+    driver.find_element(By.CSS_SELECTOR, "button.add-group-by").click()
+    pick(driver, "select[aria-label='Group field 2']", value="name")
+    driver.find_element(By.CSS_SELECTOR, "button.expand-all").click()
+    wait(driver).until(lambda d: len(headers(d)) == 6)
+    assert grid_names(driver) == ["Acme", "Cedar", "Birch", "Dune"]
+    assert "Unsaved changes" in driver.find_element(By.CSS_SELECTOR, ".viewsbar").text
+    no_csp_violations(driver)

@@ -34,6 +34,18 @@ public struct RecordStore: Sendable {
         }
     }
 
+    /// The live records among `ids` (a link picker naming the records a column points at), by id.
+    public func records(_ table: RecordTable, ids: [Int64]) async throws -> [RecordValue] {
+        try await self.database.pool.read { db in
+            let catalog = try FieldDefinition.catalog(table, db)
+            let list = SQLFragment.list(ids.map(\.databaseValue))
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL AND id IN (\(list.sql)) ORDER BY id",
+                arguments: list.statementArguments
+            ).map { RecordValue(row: $0, catalog: catalog) }
+        }
+    }
+
     /// Archived (soft-deleted) records, newest first: the archive a user restores from.
     public func archived(_ table: RecordTable, limit: Int, afterId: Int64?) async throws -> (records: [RecordValue], next: Int64?) {
         try await self.database.pool.read { db in

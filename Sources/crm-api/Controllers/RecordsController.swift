@@ -175,6 +175,15 @@ struct RecordsController {
     func list(_ request: Request, context: AppRequestContext) async throws -> RecordList {
         let table = try Self.table(context)
         let limit = try Self.limit(request)
+        if let text = request.uri.queryParameters.get("ids") {
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+            let ids = parts.compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+            guard (1...200).contains(parts.count), ids.count == parts.count else {
+                throw APIError(.badRequest, "invalid_ids", "ids is 1 to 200 record ids, comma-separated.")
+            }
+            let records = try await self.store.records(table, ids: ids)
+            return RecordList(records: records.map(RecordResponse.init), nextCursor: nil, total: records.count)
+        }
         if ViewsController.namesAQuery(request) {
             let views = ViewsController(services: self.services)
             let query = try await views.query(request, context: context, table: table)

@@ -38,6 +38,10 @@ export class Grid {
     this.archive = false;
     this.drawer = new Drawer(this);
     this.frame = 0;
+    // Grouped views: the rows on screen (group headers and the records of open groups).
+    this.display = null;
+    this.displayOf = null;
+    this.collapsed = new Set();
   }
 
   destroy() {
@@ -65,7 +69,8 @@ export class Grid {
       ]);
       for (const user of team.users) this.names.set(user.id, user.name);
       this.fields = fields;
-      this.views = new ViewsBar(this.table, this.me, fields, (query) => this.loadRecords(query), () => this.relayout());
+      this.views = new ViewsBar(this.table, this.me, fields, (query) => this.loadRecords(query), () => this.relayout(),
+        (action) => this.setAllGroups(action === "collapse"));
       this.query = await this.views.load();
       this.columns = this.orderedColumns(fields);
       const first = await this.page(null);
@@ -126,6 +131,8 @@ export class Grid {
 
   show(first) {
     this.generation = (this.generation || 0) + 1;
+    this.collapsed = new Set(JSON.parse(localStorage.getItem(this.collapsedKey()) || "[]"));
+    this.rowsKey = null;
     this.records = [];
     this.index = new Map();
     this.total = first.total;
@@ -354,7 +361,8 @@ export class Grid {
 
   render() {
     if (!this.body) return;
-    const count = this.records.length;
+    this.layoutRows();
+    const count = this.display ? this.display.length : this.records.length;
     const ROW = this.rowHeight;
     this.body.style.height = `${count * ROW}px`;
     const top = this.scroller.scrollTop;
@@ -363,13 +371,17 @@ export class Grid {
     const last = Math.min(count, Math.ceil((top + height) / ROW) + OVERSCAN);
     const rows = [];
     const template = this.template();
-    for (let position = first; position < last; position += 1) rows.push(this.row(position, template));
+    for (let position = first; position < last; position += 1) {
+      const entry = this.display ? this.display[position] : position;
+      rows.push(typeof entry === "number" ? this.row(entry, template, position) : this.groupRow(entry, template, position));
+    }
     if (!count && !this.loading) {
       rows.push(el("div", { class: "empty-state", role: "note" },
         this.query ? "No records match this view." : "No records yet — add one with + New record."));
     }
-    if (this.editing && this.editing.row >= first && this.editing.row < last) {
-      const row = rows[this.editing.row - first];
+    const editingAt = this.editing ? this.positionOf(this.editing.row) : undefined;
+    if (editingAt !== undefined && editingAt >= first && editingAt < last) {
+      const row = rows[editingAt - first];
       const cell = row.children[this.editing.col + 1];
       cell.replaceChildren(this.editing.input);
       cell.classList.add("editing");
@@ -392,7 +404,10 @@ export class Grid {
     this.renderFooter();
   }
 
-  row(position, template) {
+  /** Where a record is on screen (its row among headers and open groups); undefined when hidden. */
+  positionOf(index) { return this.display ? this.displayOf.get(index) : index; }
+
+  row(position, template, at = position) {
     const record = this.records[position];
     const cells = [el("div", { class: "cell rownum frozen", role: "rowheader", style: "left:0" }, String(position + 1))];
     this.columns.forEach((column, col) => {
@@ -416,9 +431,116 @@ export class Grid {
       }, text));
     });
     return el("div", {
-      class: "grid-row", role: "row", "aria-rowindex": position + 2, dataset: { id: record.id },
-      style: `transform:translateY(${position * this.rowHeight}px);grid-template-columns:${template}`,
+      class: "grid-row", role: "row", "aria-rowindex": at + 2, dataset: { id: record.id },
+      style: `transform:translateY(${at * this.rowHeight}px);grid-template-columns:${template}`,
     }, cells);
+  }
+
+  // MARK: Groups
+
+  groupBy() {
+    if (this.archive) return [];
+    return (this.views?.draft.group_by || []).map((group) => this.fields.find((field) => field.key === group.field)).filter(Boolean);
+  }
+
+  collapsedKey() { return `crm.collapsed.${this.table}.${this.views?.view?.id || "none"}`; }
+
+  /**
+   * The rows on screen of a grouped view: a header wherever a group starts (records come group
+   * by group from the server), then the group's records unless it or a group around it is
+   * collapsed. Counts and sums are of the loaded records. Rebuilt only when something changed.
+   */
+  layoutRows() {
+    const fields = this.groupBy();
+    const key = `${this.changes || 0}:${this.records.length}:${fields.map((field) => field.key)}:${[...this.collapsed].join("\u0002")}:${this.columns.length}`;
+    if (this.rowsKey === key) return;
+    this.rowsKey = key;
+    if (!fields.length) { this.display = null; this.displayOf = null; return; }
+    const numeric = this.columns.map((column) => column.field).filter(isNumeric).map((field) => field.key);
+    const display = [], displayOf = new Map(), open = [];
+    let previous = null;
+    this.records.forEach((record, index) => {
+      const values = fields.map((field) => record.fields[field.key] ?? (kind(field) === "checkbox" ? false : null));
+      const keys = values.map((value) => JSON.stringify(value));
+      let level = 0;
+      if (previous) while (level < keys.length && keys[level] === previous[level]) level += 1;
+      for (let depth = level; depth < keys.length; depth += 1) {
+        const path = keys.slice(0, depth + 1).join("\u0001");
+        const shown = !open.slice(0, depth).some((header) => header.hidden);
+        const header = { level: depth, field: fields[depth], value: values[depth], path, count: 0, sums: new Map(),
+          collapsed: this.collapsed.has(path), hidden: !shown || this.collapsed.has(path) };
+        open[depth] = header;
+        open.length = depth + 1;
+        if (shown) display.push(header);
+      }
+      for (const header of open) {
+        header.count += 1;
+        for (const field of numeric) {
+          const value = record.fields[field];
+          if (typeof value === "number" && Number.isFinite(value)) header.sums.set(field, (header.sums.get(field) || 0) + value);
+        }
+      }
+      previous = keys;
+      if (!open.some((header) => header.hidden)) {
+        displayOf.set(index, display.length);
+        display.push(index);
+      }
+    });
+    this.display = display;
+    this.displayOf = displayOf;
+  }
+
+  groupRow(header, template, at) {
+    const label = header.value === null || header.value === "" || (Array.isArray(header.value) && !header.value.length)
+      ? "(empty)" : this.cellText({ fields: { [header.field.key]: header.value } }, header.field);
+    const title = `${header.field.label}: ${label}`;
+    const cells = [el("div", { class: "cell rownum frozen", style: "left:0" },
+      el("button", {
+        type: "button", class: "group-toggle", "aria-expanded": header.collapsed ? "false" : "true",
+        "aria-label": `${header.collapsed ? "Expand" : "Collapse"} ${title}`, onclick: () => this.toggleGroup(header.path),
+      }, header.collapsed ? "▸" : "▾"))];
+    this.columns.forEach((column, col) => {
+      let content = "";
+      if (col === 0) {
+        content = [el("span", { class: "group-label" }, title),
+          el("span", { class: "group-count" }, ` ${header.count.toLocaleString()} record${header.count === 1 ? "" : "s"}${this.loading ? "…" : ""}`)];
+      } else if (header.sums.has(column.field.key)) {
+        content = `Sum ${display(header.sums.get(column.field.key), column.field)}`;
+      }
+      cells.push(el("div", {
+        class: col < this.frozen ? "cell frozen" : "cell", style: col < this.frozen ? `left:${this.frozenLeft(col)}px` : null,
+        title: typeof content === "string" && content ? content : null,
+      }, content));
+    });
+    return el("div", {
+      class: `grid-row group-row level-${header.level}`, role: "row", "aria-rowindex": at + 2, "aria-level": header.level + 1,
+      dataset: { group: header.path },
+      style: `transform:translateY(${at * this.rowHeight}px);grid-template-columns:${template}`,
+    }, cells);
+  }
+
+  toggleGroup(path) {
+    if (this.collapsed.has(path)) this.collapsed.delete(path); else this.collapsed.add(path);
+    this.groupsChanged();
+  }
+
+  /** Collapses or expands every group (the views bar's Group panel). */
+  setAllGroups(collapse) {
+    this.collapsed = new Set();
+    if (collapse) {
+      this.rowsKey = null;
+      this.layoutRows();
+      for (const entry of this.display || []) if (typeof entry !== "number") this.collapsed.add(entry.path);
+    }
+    this.groupsChanged();
+  }
+
+  groupsChanged() {
+    localStorage.setItem(this.collapsedKey(), JSON.stringify([...this.collapsed]));
+    this.rowsKey = null;
+    this.layoutRows();
+    if (this.positionOf(this.active.row) === undefined) this.activate(this.active.row, this.active.col);
+    else this.schedule();
   }
 
   /** Sums per numeric column, recomputed only when records changed (not on every scroll frame). */
@@ -468,13 +590,23 @@ export class Grid {
   activate(row, col, extend = false) {
     if (this.editing) this.commitEdit({ move: null });
     this.active = {
-      row: Math.max(0, Math.min(this.records.length - 1, row)),
+      row: this.visibleRow(Math.max(0, Math.min(this.records.length - 1, row)), Math.sign(row - this.active.row) || 1),
       col: Math.max(0, Math.min(this.columns.length - 1, col)),
     };
     if (!extend) this.anchor = { ...this.active };
     this.reveal();
     this.render();
     if (!this.editing) this.grid.focus({ preventScroll: true });
+  }
+
+  /** The nearest record on screen from `row`, looking in `direction` first (collapsed groups hide some). */
+  visibleRow(row, direction) {
+    this.layoutRows();
+    if (!this.display || this.displayOf.has(row)) return row;
+    for (const step of [direction, -direction]) {
+      for (let at = row + step; at >= 0 && at < this.records.length; at += step) if (this.displayOf.has(at)) return at;
+    }
+    return row;
   }
 
   /** The selected block: rows and columns from the anchor to the active cell. */
@@ -487,7 +619,7 @@ export class Grid {
 
   reveal() {
     const ROW = this.rowHeight;
-    const top = this.active.row * ROW;
+    const top = (this.positionOf(this.active.row) ?? 0) * ROW;
     const headerHeight = this.header.offsetHeight || ROW;
     const footerHeight = this.footer.offsetHeight || ROW;
     const view = this.scroller.clientHeight - headerHeight - footerHeight;

@@ -34,7 +34,7 @@ export function category(field) {
   return "text";
 }
 
-const blank = () => ({ v: 1, filter: null, sorts: [], search: null });
+const blank = () => ({ v: 1, filter: null, sorts: [], group_by: [], search: null });
 
 /** The filter without conditions still waiting for a value, and without empty groups. */
 export function clean(group) {
@@ -56,19 +56,20 @@ export function clean(group) {
 function essence(definition) {
   const d = definition || blank();
   return JSON.stringify({
-    filter: clean(d.filter), sorts: d.sorts || [], search: d.search || null, fields: d.fields || null,
+    filter: clean(d.filter), sorts: d.sorts || [], group_by: d.group_by || [], search: d.search || null, fields: d.fields || null,
     frozen: Math.max(1, d.frozen || 1), row_height: d.row_height || "short",
   });
 }
 
 export class ViewsBar {
-  constructor(table, me, fields, onChange, onLayout = () => {}) {
+  constructor(table, me, fields, onChange, onLayout = () => {}, onGroups = () => {}) {
     this.table = table;
     this.me = me;
     this.allFields = fields;
     this.fields = fields.filter((field) => field.type !== "formula" || field.result_type);
     this.onChange = onChange;
     this.onLayout = onLayout;
+    this.onGroups = onGroups;
     this.views = [];
     this.view = null;
     this.draft = blank();
@@ -98,6 +99,10 @@ export class ViewsBar {
       if (this.view || filter.conditions.length) parameters.set("filter", JSON.stringify(filter));
       if (this.view || this.draft.sorts.length) {
         parameters.set("sort", this.draft.sorts.map((sort) => (sort.direction === "desc" ? "-" : "") + sort.field).join(","));
+      }
+      const groups = this.draft.group_by || [];
+      if (this.view || groups.length) {
+        parameters.set("group_by", groups.map((group) => (group.direction === "desc" ? "-" : "") + group.field).join(","));
       }
       if (this.draft.search) parameters.set("search", this.draft.search);
     }
@@ -134,7 +139,8 @@ export class ViewsBar {
   async save() {
     if (!this.view) return this.saveAs();
     const definition = {
-      ...this.view.definition, filter: clean(this.draft.filter), sorts: this.draft.sorts, search: this.draft.search, fields: this.draft.fields || null,
+      ...this.view.definition, filter: clean(this.draft.filter), sorts: this.draft.sorts, group_by: this.draft.group_by || [],
+      search: this.draft.search, fields: this.draft.fields || null,
       frozen: this.draft.frozen || 0, row_height: this.draft.row_height || "short",
     };
     await this.call(async () => {
@@ -146,7 +152,8 @@ export class ViewsBar {
   async saveAs(name = this.nameInput?.value?.trim(), scope = this.scopeInput?.value || "personal") {
     if (!name) { this.message = "Give the view a name."; this.render(); return; }
     const definition = {
-      ...(this.view ? this.view.definition : blank()), filter: clean(this.draft.filter), sorts: this.draft.sorts, search: this.draft.search,
+      ...(this.view ? this.view.definition : blank()), filter: clean(this.draft.filter), sorts: this.draft.sorts,
+      group_by: this.draft.group_by || [], search: this.draft.search,
       fields: this.draft.fields || null, frozen: this.draft.frozen || 0, row_height: this.draft.row_height || "short",
     };
     await this.call(async () => {
@@ -232,9 +239,10 @@ export class ViewsBar {
     const hidden = (this.draft.fields || []).filter((entry) => entry.hidden).length;
     const fieldsToggle = toggle("fields", hidden ? `Fields (${hidden} hidden)` : "Fields");
     const panel = this.panel === "fields" ? this.fieldsPanel() : this.panel === "filter" ? this.filterPanel() : this.panel === "sort" ? this.sortPanel()
-      : this.panel === "save-as" ? this.saveAsPanel() : this.panel === "manage" ? this.managePanel() : null;
+      : this.panel === "group" ? this.groupPanel() : this.panel === "save-as" ? this.saveAsPanel() : this.panel === "manage" ? this.managePanel() : null;
     const row = el("div", { class: "viewsbar-row" }, viewSelect, toggle("filter", filters ? `Filter (${filters})` : "Filter"),
-      toggle("sort", this.draft.sorts.length ? `Sort (${this.draft.sorts.length})` : "Sort"), fieldsToggle, search, status, manage,
+      toggle("sort", this.draft.sorts.length ? `Sort (${this.draft.sorts.length})` : "Sort"),
+      toggle("group", this.draft.group_by?.length ? `Group (${this.draft.group_by.length})` : "Group"), fieldsToggle, search, status, manage,
       this.message ? el("span", { class: "view-message", role: "status" }, this.message) : null);
     this.node.replaceChildren(...[row, panel].filter(Boolean));
   }
@@ -314,6 +322,27 @@ export class ViewsBar {
         sorts.push({ field: this.fields[0].key, direction: "asc" });
         this.changed();
       } }, "+ Add sort") : null);
+  }
+
+  /** Group by up to three fields; the grid shows a header with counts and sums per group. */
+  groupPanel() {
+    if (!this.draft.group_by) this.draft.group_by = [];
+    const groups = this.draft.group_by;
+    const rows = groups.map((group, index) => el("div", { class: "sort-row group-by-row" },
+      el("span", {}, index ? "then by" : "Group by"),
+      this.fieldSelect(group.field, (key) => { group.field = key; this.changed(); }, `Group field ${index + 1}`),
+      el("select", { "aria-label": `Group order ${index + 1}`, onchange: (event) => { group.direction = event.target.value; this.changed(); } },
+        el("option", { value: "asc", selected: group.direction !== "desc" }, "A → Z, 1 → 9"),
+        el("option", { value: "desc", selected: group.direction === "desc" }, "Z → A, 9 → 1")),
+      el("button", { type: "button", "aria-label": `Remove group ${index + 1}`, onclick: () => { groups.splice(index, 1); this.changed(); } }, "×")));
+    return el("div", { class: "panel", role: "dialog", "aria-label": "Group" }, rows,
+      groups.length < 3 ? el("button", { type: "button", class: "add-group-by", onclick: () => {
+        groups.push({ field: this.fields[0].key, direction: "asc" });
+        this.changed();
+      } }, "+ Add group") : null,
+      groups.length ? el("span", { class: "group-actions" },
+        el("button", { type: "button", class: "collapse-all", onclick: () => this.onGroups("collapse") }, "Collapse all"),
+        el("button", { type: "button", class: "expand-all", onclick: () => this.onGroups("expand") }, "Expand all")) : null);
   }
 
   filterPanel() {
