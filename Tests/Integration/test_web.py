@@ -522,3 +522,53 @@ def test_a_grouped_view_shows_collapsible_groups_with_counts_and_sums(start_stac
     assert grid_names(driver) == ["Acme", "Cedar", "Birch", "Dune"]
     assert "Unsaved changes" in driver.find_element(By.CSS_SELECTOR, ".viewsbar").text
     no_csp_violations(driver)
+
+
+def test_a_link_cell_shows_names_and_its_picker_searches_the_linked_table(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme Capital"}, {"name": "Birch Family"}, {"name": "Cedar"}])
+    for fields in ({"name": "Dana", "investor_id": 1}, {"name": "Eli"}):
+        assert api.call("POST", "/api/tables/contacts/records", {"fields": fields})[0] == 201
+    driver = browsers()
+    sign_in(driver, stack)
+    driver.find_element(By.LINK_TEXT, "Contacts").click()
+    wait(driver).until(lambda d: "Investor" in d.execute_script(
+        "return [...document.querySelectorAll('.grid-header .cell')].map(c => (c.querySelector('.label') || c).textContent)"))
+    investor = lambda d, row: d.execute_script(
+        "return document.querySelector(`.grid-row[aria-rowindex='${arguments[0] + 2}'] .cell[aria-colindex='${arguments[1] + 2}']`)?.textContent",
+        row, column(d, "Investor") - 1)
+    wait(driver).until(lambda d: investor(d, 0) == "Acme Capital")
+
+    go_to(driver, 1, "Investor")
+    type_keys(driver, Keys.ENTER)
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input.link-editor"))
+    type_keys(driver, "bir")
+    wait(driver).until(lambda d: [li.text for li in d.find_elements(By.CSS_SELECTOR, ".link-picker li")] == ["Birch Family #2"])
+    screenshot(driver, "link-picker.png")
+    type_keys(driver, Keys.ENTER)
+    wait(driver).until(lambda d: investor(d, 1) == "Birch Family")
+    settled(driver)
+    assert api.call("GET", "/api/tables/contacts/records/2")[1]["fields"]["investor_id"] == 2
+    assert not driver.find_elements(By.CSS_SELECTOR, ".link-picker"), "the list leaves with the editor"
+
+    # The arrow keys choose among several matches.
+    go_to(driver, 0, "Investor")
+    type_keys(driver, Keys.ENTER)
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input.link-editor"))
+    chord(driver, "a")
+    type_keys(driver, "i")
+    wait(driver).until(lambda d: [li.text for li in d.find_elements(By.CSS_SELECTOR, ".link-picker li")]
+                       == ["Acme Capital #1", "Birch Family #2"])
+    type_keys(driver, Keys.ARROW_DOWN, Keys.ENTER)
+    wait(driver).until(lambda d: investor(d, 0) == "Birch Family")
+    settled(driver)
+    assert api.call("GET", "/api/tables/contacts/records/1")[1]["fields"]["investor_id"] == 2
+
+    # Typing on a link cell starts the picker with what was typed.
+    go_to(driver, 1, "Investor")
+    type_keys(driver, "ce")
+    wait(driver).until(lambda d: [li.text for li in d.find_elements(By.CSS_SELECTOR, ".link-picker li")] == ["Cedar #3"])
+    type_keys(driver, Keys.ENTER)
+    wait(driver).until(lambda d: investor(d, 1) == "Cedar")
+    settled(driver)
+    assert api.call("GET", "/api/tables/contacts/records/2")[1]["fields"]["investor_id"] == 3
+    no_csp_violations(driver)

@@ -6,6 +6,7 @@ import { display, editText, editor, isNumeric, isReadOnly, kind, parse, parseTSV
 import { Pending } from "./pending.js";
 import { Drawer } from "./drawer.js";
 import { fieldPanel } from "./fields.js";
+import { linkEditor } from "./picker.js";
 import { ViewsBar } from "./views.js";
 
 const HEIGHTS = { short: 32, medium: 56, tall: 88 };
@@ -13,6 +14,10 @@ const OVERSCAN = 8;
 const PAGE = 1000;
 const NUMBER_WIDTH = 56;
 const REQUIRED = { investors: "name", contacts: "name", funds: "name" };
+const RECORD_TABLES = new Set(["investors", "contacts", "funds", "commitments"]);
+
+/** What a record is called in links: its name, else its number. */
+function recordName(record) { return record.fields.name || `#${record.id}`; }
 
 export class Grid {
   constructor(container, table, me) {
@@ -42,6 +47,10 @@ export class Grid {
     this.display = null;
     this.displayOf = null;
     this.collapsed = new Set();
+    // Names of linked records ("investors:12" → "Acme"), fetched as cells show them.
+    this.linkNames = new Map();
+    this.wantedNames = {};
+    this.namesTimer = 0;
   }
 
   destroy() {
@@ -49,13 +58,73 @@ export class Grid {
     this.drawer.close();
   }
 
-  /** The text a cell shows; team members by name. */
+  /** The text a cell shows; team members and linked records by name. */
   cellText(record, field) {
     const value = record.fields[field.key];
     if (field.type === "last_modified_by" || (field.type === "link" && field.options?.table === "users")) {
       return this.names.get(value) || display(value, field);
     }
+    const target = this.linkTarget(field);
+    if (target && value) return this.linkName(target, value) ?? display(value, field);
     return display(value, field);
+  }
+
+  /** The table a link field points at ("users" for team members), or null. */
+  linkTarget(field) {
+    const table = field.type === "link" ? field.options?.table : null;
+    return table && (RECORD_TABLES.has(table) || table === "users") ? table : null;
+  }
+
+  /** A linked record's name if known; unknown ones are asked for in batches and drawn when they come. */
+  linkName(table, id) {
+    if (table === "users") return this.names.get(id);
+    const key = `${table}:${id}`;
+    if (this.linkNames.has(key)) return this.linkNames.get(key);
+    this.linkNames.set(key, undefined);
+    (this.wantedNames[table] ||= new Set()).add(id);
+    if (!this.namesTimer) this.namesTimer = setTimeout(() => this.fetchNames(), 30);
+    return undefined;
+  }
+
+  async fetchNames() {
+    this.namesTimer = 0;
+    const wanted = this.wantedNames;
+    this.wantedNames = {};
+    for (const [table, ids] of Object.entries(wanted)) {
+      const list = [...ids];
+      for (let start = 0; start < list.length; start += 200) {
+        const chunk = list.slice(start, start + 200);
+        try {
+          const { records } = await api("GET", `/api/tables/${table}/records?ids=${chunk.join(",")}`);
+          for (const linked of records) this.linkNames.set(`${table}:${linked.id}`, recordName(linked));
+          // Archived or missing records keep showing their number.
+          for (const id of chunk) if (this.linkNames.get(`${table}:${id}`) === undefined) this.linkNames.set(`${table}:${id}`, `#${id}`);
+        } catch {
+          for (const id of chunk) this.linkNames.delete(`${table}:${id}`);
+        }
+      }
+    }
+    this.schedule();
+  }
+
+  /** The link picker for a cell: searches the linked table (or the team) as the user types. */
+  linkEditorFor(field, record) {
+    const table = this.linkTarget(field);
+    const id = record.fields[field.key];
+    const current = id ? { id, name: this.cellText(record, field) } : null;
+    const search = table === "users"
+      ? async (text) => [...this.names].filter(([, name]) => name.toLowerCase().includes(text.toLowerCase()))
+        .map(([userId, name]) => ({ id: userId, name }))
+      : async (text) => {
+        const parameters = new URLSearchParams({ limit: "8" });
+        if (text) parameters.set("search", text); else parameters.set("sort", "name");
+        const { records } = await api("GET", `/api/tables/${table}/records?${parameters}`);
+        return records.map((linked) => {
+          this.linkNames.set(`${table}:${linked.id}`, recordName(linked));
+          return { id: linked.id, name: recordName(linked) };
+        });
+      };
+    return linkEditor(field, current, search);
   }
 
   // MARK: Loading
@@ -720,7 +789,8 @@ export class Grid {
     }
     const text = initial !== undefined && kind(field) !== "single_select" && kind(field) !== "date"
       ? initial : editText(record.fields[field.key], field);
-    const input = editor(field, text);
+    const input = this.linkTarget(field) ? this.linkEditorFor(field, record) : editor(field, text);
+    if (initial !== undefined && this.linkTarget(field)) input.value = initial;
     input.addEventListener("blur", () => {
       setTimeout(() => { if (this.editing && this.editing.input === input) this.commitEdit({ move: null }); }, 0);
     });
@@ -729,6 +799,7 @@ export class Grid {
   }
 
   cancelEdit() {
+    this.editing?.input.detach?.();
     this.editing = null;
     this.render();
     this.grid.focus({ preventScroll: true });
@@ -743,6 +814,7 @@ export class Grid {
       this.flash(error.message);
       return;
     }
+    input.detach?.();
     this.editing = null;
     const before = record.fields[field.key];
     if (JSON.stringify(before ?? null) !== JSON.stringify(value ?? null)) this.save(record, field, value, { expectedVersion: version });
