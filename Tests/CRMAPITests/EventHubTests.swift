@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPTypes
 import Shared
 import SharedTesting
 import Testing
@@ -71,5 +72,28 @@ import Testing
         let (replay, _) = try await hub.subscribe(after: 0)
         #expect(replay.map(\.kind) == [.reset])
         _ = directory
+    }
+}
+
+/// The presence hint: who has an event stream open, by name; they leave when it closes.
+@Suite struct PresenceTests {
+    @Test func usersWithAnOpenStreamArePresentAndLeaveWhenItCloses() async throws {
+        let app = try TestApp()
+        let bob = try await app.createUser("bob@example.com")
+        try await app.createUser("cyd@example.com")
+        let (_, live) = try await app.services.events.subscribe(after: nil, userId: bob.id)
+        try await app.test { cyd in
+            try await cyd.login("cyd@example.com")
+            let present = try await cyd.send(.get, "/api/team/present")
+            #expect(present.value("users") == .array([["id": .number(Double(bob.id!)), "name": "bob@example.com"]]))
+            await app.services.events.finishAll()
+            var left = false
+            for _ in 0..<200 where !left {
+                try await Task.sleep(for: .milliseconds(10))
+                left = try await cyd.send(.get, "/api/team/present").value("users") == .array([])
+            }
+            #expect(left)
+        }
+        _ = live
     }
 }

@@ -572,3 +572,16 @@ def test_a_link_cell_shows_names_and_its_picker_searches_the_linked_table(start_
     settled(driver)
     assert api.call("GET", "/api/tables/contacts/records/2")[1]["fields"]["investor_id"] == 3
     no_csp_violations(driver)
+
+
+def test_the_header_says_who_else_has_the_crm_open(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme"}])
+    created = run("crm-api", "create-admin", "--email", "grace@example.com", "--name", "Grace Hopper", env=base_env(data_dir),
+                  input=PASSWORD + "\n")
+    assert created.returncode == 0, created.stderr
+    first, second = browsers(), browsers()
+    sign_in(first, stack)
+    wait(first).until(lambda d: any(user["name"] == "Rosa Root" for user in api.call("GET", "/api/team/present")[1]["users"]))
+    sign_in(second, stack, email="grace@example.com")
+    wait(second).until(lambda d: d.find_element(By.CSS_SELECTOR, ".presence").text == "Also here: Rosa Root")
+    assert first.find_element(By.CSS_SELECTOR, ".presence").text in ("", "Also here: Grace Hopper")

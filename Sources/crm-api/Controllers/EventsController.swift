@@ -15,7 +15,7 @@ struct EventsController {
 
     func stream(_ request: Request, context: AppRequestContext) async throws -> Response {
         let lastEventId = request.headers[Self.lastEventID].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
-        let (replay, live) = try await self.services.events.subscribe(after: lastEventId)
+        let (replay, live) = try await self.services.events.subscribe(after: lastEventId, userId: try context.requireIdentity().userId)
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],

@@ -11,6 +11,8 @@ actor EventHub {
 
     let database: AppDatabase
     private var subscribers: [UUID: AsyncStream<ChangeEvent>.Continuation] = [:]
+    /// Who each open stream belongs to: the presence hint ("also here").
+    private var owners: [UUID: Int64] = [:]
     /// The newest history id published so far.
     private(set) var lastPublishedId: Int64 = 0
     private var lastVersion: Int = -1
@@ -35,11 +37,14 @@ actor EventHub {
     var subscriberCount: Int { self.subscribers.count }
 
     /// Live events after the current position, and the events a resuming client missed.
-    func subscribe(after lastEventId: Int64?) async throws -> (replay: [ChangeEvent], live: AsyncStream<ChangeEvent>) {
+    func subscribe(after lastEventId: Int64?, userId: Int64? = nil) async throws -> (
+        replay: [ChangeEvent], live: AsyncStream<ChangeEvent>
+    ) {
         let upTo = self.lastPublishedId
         let (stream, continuation) = AsyncStream.makeStream(of: ChangeEvent.self, bufferingPolicy: .bufferingNewest(10_000))
         let id = UUID()
         self.subscribers[id] = continuation
+        self.owners[id] = userId
         continuation.onTermination = { _ in Task { await self.unsubscribe(id) } }
         guard let lastEventId, lastEventId < upTo else { return ([], stream) }
         let replay = try await self.database.pool.read { db in
@@ -53,7 +58,11 @@ actor EventHub {
 
     private func unsubscribe(_ id: UUID) {
         self.subscribers[id] = nil
+        self.owners[id] = nil
     }
+
+    /// The users with the app open now (an event stream connected).
+    var presentUsers: Set<Int64> { Set(self.owners.values) }
 
     /// Reads history written since the last call and publishes it. Returns how many events went out.
     @discardableResult

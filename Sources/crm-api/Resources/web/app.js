@@ -56,8 +56,9 @@ function shell(me) {
     },
   }, "Sign out");
   const offline = el("span", { class: "offline", hidden: true, role: "status" }, "Offline — edits are kept and sent when the connection returns");
+  const presence = el("span", { class: "presence", role: "status", "aria-live": "polite" });
   const header = el("header", { class: "topbar" },
-    el("strong", { class: "brand" }, "Venture CRM"), tabs, offline,
+    el("strong", { class: "brand" }, "Venture CRM"), tabs, offline, presence,
     el("span", { class: "who", id: "who" }, `Signed in as ${me.name} (${me.role})`), signOut);
   root.replaceChildren(header, main);
   let cleanup = () => {};
@@ -70,10 +71,18 @@ function shell(me) {
       .catch(() => activityPage(main, new Map()));
   } else {
     const grid = new Grid(main, table || "investors", me);
-    const live = new Live((event) => grid.onEvent(event), (connected) => { offline.hidden = connected; });
+    const live = new Live((event) => grid.onEvent(event), (connected) => { offline.hidden = connected; if (connected) showPresence(); });
     const online = () => grid.retryPending();
     window.addEventListener("online", online);
-    cleanup = () => { live.close(); grid.destroy(); window.removeEventListener("online", online); };
+    // Who else has the CRM open: asked when the stream connects and every 20 seconds.
+    const showPresence = async () => {
+      try {
+        const others = (await api("GET", "/api/team/present")).users.filter((user) => user.id !== me.id);
+        presence.textContent = others.length ? `Also here: ${others.map((user) => user.name).join(", ")}` : "";
+      } catch { presence.textContent = ""; }
+    };
+    const presenceTimer = setInterval(showPresence, 20000);
+    cleanup = () => { live.close(); grid.destroy(); clearInterval(presenceTimer); window.removeEventListener("online", online); };
     grid.load();
   }
   window.addEventListener("hashchange", () => { cleanup(); shell(me); }, { once: true });
