@@ -487,6 +487,7 @@ def test_a_grouped_view_shows_collapsible_groups_with_counts_and_sums(start_stac
         {"name": "Cedar", "stage": "intro", "check_size_min": 500_000},
         {"name": "Dune", "stage": "meeting"},
         {"name": "Elm", "stage": "passed"},
+        {"name": "Fir", "stage": "diligence"},
     ])
     driver = browsers()
     sign_in(driver, stack)
@@ -495,31 +496,42 @@ def test_a_grouped_view_shows_collapsible_groups_with_counts_and_sums(start_stac
         return [...document.querySelectorAll('.grid-body .group-row')]
             .sort((a, b) => a.getAttribute('aria-rowindex') - b.getAttribute('aria-rowindex'))
             .map(row => [...row.children].map(cell => cell.textContent.trim()).filter(Boolean).join(' '))""")
-    wait(driver).until(lambda d: len(headers(d)) == 2)
-    intro, meeting = headers(driver)
+    wait(driver).until(lambda d: len(headers(d)) == 3)
+    intro, meeting, _ = headers(driver)
     assert intro.startswith("▾ Stage: Intro 2 records") and "Sum $1,500,000" in intro, intro
     assert meeting.startswith("▾ Stage: Meeting 2 records") and "Sum $250,000" in meeting, meeting
-    assert grid_names(driver) == ["Acme", "Cedar", "Birch", "Dune"], "group by group, by name within"
+    assert grid_names(driver) == ["Acme", "Cedar", "Birch", "Dune", "Fir"], "group by group, by name within"
     screenshot(driver, "grid-groups.png")
 
     # Collapse Intro: its records leave the screen, the arrow keys skip them, and it stays closed.
     driver.find_element(By.CSS_SELECTOR, ".group-row .group-toggle").click()
-    wait(driver).until(lambda d: grid_names(d) == ["Birch", "Dune"])
+    wait(driver).until(lambda d: grid_names(d) == ["Birch", "Dune", "Fir"])
     go_to(driver, 0, "Name")
     type_keys(driver, Keys.ARROW_DOWN)
     assert driver.find_element(By.CSS_SELECTOR, ".cell.active").text == "Dune"
     driver.refresh()
-    wait(driver).until(lambda d: len(headers(d)) == 2)
-    assert grid_names(driver) == ["Birch", "Dune"]
+    wait(driver).until(lambda d: len(headers(d)) == 3)
+    assert grid_names(driver) == ["Birch", "Dune", "Fir"]
     assert headers(driver)[0].startswith("▸ Stage: Intro 2 records")
+
+    # With Meeting collapsed instead, a block from Cedar down to Fir holds those two records only.
+    toggles = lambda d: sorted(d.find_elements(By.CSS_SELECTOR, ".group-row"), key=lambda r: int(r.get_attribute("aria-rowindex")))
+    toggles(driver)[0].find_element(By.CSS_SELECTOR, ".group-toggle").click()
+    wait(driver).until(lambda d: grid_names(d) == ["Acme", "Cedar", "Birch", "Dune", "Fir"])
+    toggles(driver)[1].find_element(By.CSS_SELECTOR, ".group-toggle").click()
+    wait(driver).until(lambda d: grid_names(d) == ["Acme", "Cedar", "Fir"])
+    go_to(driver, 1, "Name")
+    ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.ARROW_DOWN).key_up(Keys.SHIFT).perform()
+    chord(driver, "c")
+    wait(driver).until(lambda d: "Copied 2 × 1." in d.find_element(By.CSS_SELECTOR, ".grid-status").text)
 
     # A second level from the Group panel, then Expand all.
     driver.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Group')]").click()
     driver.find_element(By.CSS_SELECTOR, "button.add-group-by").click()
     pick(driver, "select[aria-label='Group field 2']", value="name")
     driver.find_element(By.CSS_SELECTOR, "button.expand-all").click()
-    wait(driver).until(lambda d: len(headers(d)) == 6)
-    assert grid_names(driver) == ["Acme", "Cedar", "Birch", "Dune"]
+    wait(driver).until(lambda d: len(headers(d)) == 8)
+    assert grid_names(driver) == ["Acme", "Cedar", "Birch", "Dune", "Fir"]
     assert "Unsaved changes" in driver.find_element(By.CSS_SELECTOR, ".viewsbar").text
     no_csp_violations(driver)
 

@@ -745,7 +745,7 @@ export class Grid {
         const field = this.columns[col].field;
         if (!isReadOnly(field)) this.save(this.records[row], field, kind(field) === "checkbox" ? false : kind(field) === "multi_select" ? [] : null);
       } else {
-        const rows = block.bottom - block.top + 1, cols = block.right - block.left + 1;
+        const rows = this.rowsFrom(block.top, block.bottom).length, cols = block.right - block.left + 1;
         this.pasteGrid(Array.from({ length: rows }, () => Array(cols).fill("")), block);
       }
     } else if (event.key === " " && event.shiftKey) {
@@ -952,7 +952,8 @@ export class Grid {
     if (this.editing || !this.records.length) return;
     const block = this.selection;
     const lines = [];
-    for (let row = block.top; row <= block.bottom; row += 1) {
+    const rows = this.rowsFrom(block.top, block.bottom);
+    for (const row of rows) {
       const cells = [];
       for (let col = block.left; col <= block.right; col += 1) {
         const field = this.columns[col].field;
@@ -963,7 +964,17 @@ export class Grid {
     }
     event.clipboardData.setData("text/plain", lines.join("\n"));
     event.preventDefault();
-    this.flash(`Copied ${block.bottom - block.top + 1} × ${block.right - block.left + 1}.`);
+    this.flash(`Copied ${rows.length} × ${block.right - block.left + 1}.`);
+  }
+
+  /** The records from `top` (to `bottom`, else any number) that are on screen: a block skips collapsed groups. */
+  rowsFrom(top, bottom = this.records.length - 1, count = Infinity) {
+    this.layoutRows();
+    const rows = [];
+    for (let row = top; row <= bottom && row < this.records.length && rows.length < count; row += 1) {
+      if (this.positionOf(row) !== undefined) rows.push(row);
+    }
+    return rows;
   }
 
   paste(event) {
@@ -981,9 +992,9 @@ export class Grid {
   /** Writes a block of texts from the selection's top-left corner, in one request. */
   pasteGrid(texts, block) {
     const changes = new Map();
-    for (let r = 0; r < texts.length; r += 1) {
-      const position = block.top + r;
-      if (position >= this.records.length) break;
+    const rows = this.rowsFrom(block.top, undefined, texts.length);
+    for (let r = 0; r < rows.length; r += 1) {
+      const position = rows[r];
       for (let c = 0; c < texts[r].length; c += 1) {
         const column = this.columns[block.left + c];
         if (!column || isReadOnly(column.field)) continue;
@@ -1002,7 +1013,7 @@ export class Grid {
     if (!changes.size) return;
     this.anchor = { row: block.top, col: block.left };
     this.active = {
-      row: Math.min(this.records.length - 1, block.top + texts.length - 1),
+      row: rows[rows.length - 1],
       col: Math.min(this.columns.length - 1, block.left + Math.max(...texts.map((row) => row.length)) - 1),
     };
     this.sendBatch([...changes].map(([id, fields]) => ({ id, fields })));
