@@ -156,9 +156,20 @@ def test_an_edit_in_one_browser_appears_in_another_and_a_conflict_asks_which_to_
     type_keys(first, "Zürich", Keys.ENTER)
     wait(second).until(lambda d: "Zürich" in cell_texts(d, 1))
 
+    # Someone else's change arriving while a cell is being edited leaves the editor open.
+    go_to(second, 1, "Location")
+    type_keys(second, "Gen")
+    assert api.call("PATCH", "/api/tables/investors/records/1", {"expected_version": 1, "fields": {"website": "https://acme.example"}})[0] == 200
+    wait(second).until(lambda d: "https://acme.example" in cell_texts(d, 0))
+    assert second.find_element(By.CSS_SELECTOR, "input.cell-editor").get_attribute("value") == "Gen"
+    type_keys(second, "f", Keys.BACK_SPACE, "eva", Keys.ENTER)
+    wait(second).until(lambda d: "Geneva" in cell_texts(d, 1))
+    settled(second)
+    assert api.call("GET", "/api/tables/investors/records/2")[1]["fields"]["location"] == "Geneva"
+
     go_to(second, 0, "Location")
     type_keys(second, "Geneva")
-    status, _, _ = api.call("PATCH", "/api/tables/investors/records/1", {"expected_version": 1, "fields": {"location": "Basel"}})
+    status, _, _ = api.call("PATCH", "/api/tables/investors/records/1", {"expected_version": 2, "fields": {"location": "Basel"}})
     assert status == 200
     type_keys(second, Keys.ENTER)
     dialog = wait(second).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role='alertdialog']"))[0]

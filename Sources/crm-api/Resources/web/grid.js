@@ -431,6 +431,9 @@ export class Grid {
   render() {
     if (!this.body) return;
     this.layoutRows();
+    // Moving the editor into the new rows takes its focus: note it to give it back.
+    const editorFocus = this.editing && document.activeElement === this.editing.input
+      ? [this.editing.input.selectionStart, this.editing.input.selectionEnd] : null;
     const count = this.display ? this.display.length : this.records.length;
     const ROW = this.rowHeight;
     this.body.style.height = `${count * ROW}px`;
@@ -462,6 +465,12 @@ export class Grid {
       performance.mark("crm:first-rows");
     }
     this.grid.setAttribute("aria-rowcount", String(count + 1));
+    if (this.editing && editorFocus && !this.editing.focus && this.editing.input.isConnected) {
+      this.editing.input.focus({ preventScroll: true });
+      if (this.editing.input.setSelectionRange && editorFocus[0] !== null) {
+        try { this.editing.input.setSelectionRange(editorFocus[0], editorFocus[1]); } catch { /* not a text input */ }
+      }
+    }
     if (this.editing && this.editing.focus) {
       this.editing.focus = false;
       this.editing.input.focus();
@@ -792,7 +801,11 @@ export class Grid {
     const input = this.linkTarget(field) ? this.linkEditorFor(field, record) : editor(field, text);
     if (initial !== undefined && this.linkTarget(field)) input.value = initial;
     input.addEventListener("blur", () => {
-      setTimeout(() => { if (this.editing && this.editing.input === input) this.commitEdit({ move: null }); }, 0);
+      // A re-render (a save coming back, someone else's change) moves the editor and gives its
+      // focus back: only a blur that lasts means the user left the cell.
+      setTimeout(() => {
+        if (this.editing && this.editing.input === input && document.activeElement !== input) this.commitEdit({ move: null });
+      }, 0);
     });
     this.editing = { row: this.active.row, col: this.active.col, input, record, field, version: record.version, focus: true };
     this.render();
