@@ -82,7 +82,7 @@ import Testing
                 #expect(reply.status == .unprocessableContent, "\(body) → \(reply.status)")
             }
             #expect(try await client.send(.patch, "/api/tables/investors/fields/stage", json: #"{"options": {"choices": ["x"]}}"#).status == .unprocessableContent)
-            #expect(try await client.send(.patch, "/api/tables/investors/fields/stage", json: #"{"type": "text"}"#).status == .unprocessableContent)
+            #expect(try await client.send(.patch, "/api/tables/investors/fields/stage", json: #"{"type": "text"}"#).status == .forbidden, "a member never changes a type")
             #expect(try await client.send(.patch, "/api/tables/investors/fields/nope", json: #"{"label": "Y"}"#).status == .notFound)
             #expect(try await client.send(.patch, "/api/tables/investors/fields/stage", json: #"{"label": "Pipeline stage", "hidden_by_default": true}"#).status == .ok)
         }
@@ -216,6 +216,41 @@ import Testing
             #expect(try await client.send(.get, "/api/tables/funds/fields").body.contains("\"recompute\"") == false)
             #expect(try await client.send(.get, "/api/formulas/jobs/999").status == .notFound)
             #expect(try await client.send(.get, "/api/formulas/jobs/abc").status == .notFound)
+        }
+    }
+}
+
+/// Changing a field's type over HTTP: a preview anyone can ask for; the change itself for admins,
+/// refused with the count while values would be lost, then done with `confirm_loss`.
+@Suite struct FieldTypeChangeAPITests {
+    @Test func previewThenChangeWithTheLossConfirmedAndMembersRefused() async throws {
+        let app = try TestApp()
+        try await app.createUser("root@example.com", role: .admin)
+        try await app.createUser("ada@example.com")
+        try await app.test { admin in
+            try await admin.login("root@example.com")
+            try await admin.send(.post, "/api/tables/investors/fields", json: #"{"label": "Ticket", "type": "text"}"#)
+            for ticket in ["1,200", "soon"] {
+                try await admin.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "N \#(ticket)", "ticket": "\#(ticket)"}}"#)
+            }
+            let preview = try await admin.send(.post, "/api/tables/investors/fields/ticket/type-preview", json: #"{"type": "number"}"#)
+            #expect(preview.status == .ok, "\(preview.body)")
+            #expect(preview.value("converted") == 1 && preview.value("failed") == 1 && preview.value("blank") == 0)
+
+            let member = Client(client: admin.client)
+            try await member.login("ada@example.com")
+            #expect(try await member.send(.patch, "/api/tables/investors/fields/ticket", json: #"{"type": "number"}"#).status == .forbidden)
+            #expect(try await member.send(.post, "/api/tables/investors/fields/ticket/type-preview", json: #"{"type": "number"}"#).status == .ok)
+
+            try await admin.login("root@example.com")
+            let refused = try await admin.send(.patch, "/api/tables/investors/fields/ticket", json: #"{"type": "number"}"#)
+            #expect(refused.status == .conflict && refused.error == "values_would_be_lost" && refused.value("details", "failed") == 1)
+            #expect(try await admin.send(.patch, "/api/tables/investors/fields/ticket", json: #"{"type": "nope"}"#).error == "invalid_field")
+            #expect(try await admin.send(.patch, "/api/tables/investors/fields/stage", json: #"{"type": "text"}"#).error == "invalid_field")
+            let changed = try await admin.send(
+                .patch, "/api/tables/investors/fields/ticket", json: #"{"type": "number", "confirm_loss": true, "label": "Ticket size"}"#)
+            #expect(changed.status == .ok && changed.value("type") == "number" && changed.value("label") == "Ticket size", "\(changed.body)")
+            #expect(try await admin.send(.get, "/api/tables/investors/records/1").value("fields", "ticket") == 1200)
         }
     }
 }

@@ -608,3 +608,31 @@ def test_the_header_says_who_else_has_the_crm_open(start_stack, data_dir, browse
     sign_in(second, stack, email="grace@example.com")
     wait(second).until(lambda d: d.find_element(By.CSS_SELECTOR, ".presence").text == "Also here: Rosa Root")
     assert first.find_element(By.CSS_SELECTOR, ".presence").text in ("", "Also here: Grace Hopper")
+
+
+def test_an_admin_changes_a_fields_type_after_a_preview_of_what_converts(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir)
+    assert api.call("POST", "/api/tables/investors/fields", {"label": "Ticket", "type": "text"})[0] == 201
+    for name, ticket in (("Acme", "1,200"), ("Birch", "soon"), ("Cedar", None)):
+        fields = {"name": name, **({"ticket": ticket} if ticket else {})}
+        assert api.call("POST", "/api/tables/investors/records", {"fields": fields})[0] == 201
+    driver = browsers()
+    sign_in(driver, stack)
+    driver.execute_script("document.querySelector(\"button[aria-label='Edit field Ticket']\").click()")
+    pick(driver, "select.field-type", value="number")
+    preview = lambda d: d.find_element(By.CSS_SELECTOR, ".type-preview").text
+    wait(driver).until(lambda d: "1 value converts, 1 record is empty, 1 cannot convert." in preview(d))
+    assert "Acme: 1,200 → 1200" in preview(driver) and "Birch: soon → cleared" in preview(driver)
+    assert "null" not in preview(driver)
+    screenshot(driver, "type-change.png")
+    driver.find_element(By.CSS_SELECTOR, "button.save-field").click()
+    wait(driver).until(lambda d: "Tick the box" in d.find_element(By.CSS_SELECTOR, ".field-panel .form-error").text)
+    assert api.call("GET", "/api/tables/investors/fields")[1]["fields"][-1]["type"] == "text", "nothing changed yet"
+    driver.find_element(By.CSS_SELECTOR, "input.confirm-loss").click()
+    driver.find_element(By.CSS_SELECTOR, "button.save-field").click()
+    wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".field-panel"))
+    ticket = next(f for f in api.call("GET", "/api/tables/investors/fields")[1]["fields"] if f["key"] == "ticket")
+    assert ticket["type"] == "number"
+    assert api.call("GET", "/api/tables/investors/records/1")[1]["fields"]["ticket"] == 1200
+    assert api.call("GET", "/api/tables/investors/records/2")[1]["fields"].get("ticket") is None
+    no_csp_violations(driver)

@@ -122,6 +122,16 @@ public struct FilterGroup: Codable, Sendable, Equatable {
         }
     }
 
+    /// Its conditions on one field, at any depth.
+    public func conditionsOn(_ key: String) -> [FilterCondition] {
+        self.conditions.flatMap { node -> [FilterCondition] in
+            switch node {
+            case .condition(let condition): condition.field == key ? [condition] : []
+            case .group(let group): group.conditionsOn(key)
+            }
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case conjunction, conditions
     }

@@ -13,6 +13,7 @@ struct FieldsController {
         routes.get("/api/tables/:table/fields", .member, use: self.list)
         routes.post("/api/tables/:table/fields", .member, use: self.create)
         routes.patch("/api/tables/:table/fields/:key", .member, use: self.update)
+        routes.post("/api/tables/:table/fields/:key/type-preview", .member, use: self.typePreview)
         routes.delete("/api/tables/:table/fields/:key", .admin, use: self.delete)
     }
 
@@ -36,11 +37,25 @@ struct FieldsController {
         let hiddenByDefault: Bool?
         let position: Int?
         let formula: String?
+        /// Clear the values that cannot become the new type (the preview counts them).
+        let confirmLoss: Bool?
 
         enum CodingKeys: String, CodingKey {
             case label, type, options, position, formula
             case hiddenByDefault = "hidden_by_default"
+            case confirmLoss = "confirm_loss"
         }
+    }
+
+    struct TypePreviewRequest: Decodable {
+        let type: String
+        let options: [String: JSONValue]?
+    }
+
+    struct TypePreviewResponse: ResponseEncodable {
+        let preview: FieldTypeChange.Preview
+
+        func encode(to encoder: any Encoder) throws { try self.preview.encode(to: encoder) }
     }
 
     func list(_ request: Request, context: AppRequestContext) async throws -> FieldList {
@@ -68,10 +83,25 @@ struct FieldsController {
         let table = try RecordsController.table(context)
         let key = try Self.key(context)
         let body = try await request.decode(as: UpdateRequest.self, context: context)
-        if body.type != nil {
-            throw APIError(
-                .unprocessableContent, "invalid_field", "A field's type cannot be changed yet; add a new field instead.",
-                details: ["type": "A field's type cannot be changed yet."])
+        if let rawType = body.type {
+            let identity = try context.requireIdentity()
+            guard identity.isAdmin else { throw APIError(.forbidden, "forbidden", "Only an admin can change a field's type.") }
+            let type = try Self.fieldType(rawType)
+            let changed = try await Self.mapping {
+                try await FieldTypeChange(database: self.services.database, now: self.services.clock.now).apply(
+                    table, key: key, to: type, options: body.options, confirmLoss: body.confirmLoss ?? false, by: identity.userId)
+            }
+            context.logger.info(
+                "field type changed",
+                metadata: ["field.table": "\(table.rawValue)", "field.key": "\(key)", "field.type": "\(type.rawValue)",
+                           "records.converted": "\(changed.preview.converted)", "records.cleared": "\(changed.preview.failed)"])
+            self.services.viewIndexes.kick()
+            guard body.label != nil || body.hiddenByDefault != nil || body.position != nil else { return FieldResponse(changed.field) }
+            let field = try await Self.mapping {
+                try await self.catalog.update(
+                    table, key: key, label: body.label, options: nil, hiddenByDefault: body.hiddenByDefault, position: body.position)
+            }
+            return FieldResponse(field)
         }
         let field = try await Self.mapping {
             try await self.catalog.update(
@@ -90,6 +120,26 @@ struct FieldsController {
         let job = try await self.services.database.pool.read { db in try FormulaJobs.running(field.tableName, key: field.key, db) }
         if job != nil { self.services.formulaJobs.kick() }
         return FieldResponse(field, job: job)
+    }
+
+    /// What changing the field's type would do to every record's value; changes nothing.
+    func typePreview(_ request: Request, context: AppRequestContext) async throws -> TypePreviewResponse {
+        let table = try RecordsController.table(context)
+        let key = try Self.key(context)
+        let body = try await request.decode(as: TypePreviewRequest.self, context: context)
+        let type = try Self.fieldType(body.type)
+        return TypePreviewResponse(preview: try await Self.mapping {
+            try await FieldTypeChange(database: self.services.database, now: self.services.clock.now).preview(
+                table, key: key, to: type, options: body.options)
+        })
+    }
+
+    static func fieldType(_ raw: String) throws -> FieldType {
+        guard let type = FieldType(rawValue: raw) else {
+            throw APIError(
+                .unprocessableContent, "invalid_field", "There is no field type \(raw).", details: ["type": .string("There is no field type \(raw).")])
+        }
+        return type
     }
 
     func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -126,6 +176,29 @@ struct FieldsController {
                     .conflict, "field_in_use",
                     "This field is used by the formula\(labels.count == 1 ? "" : "s") \(labels.map { "{\($0)}" }.joined(separator: ", ")); change \(labels.count == 1 ? "it" : "them") first.",
                     details: ["formulas": .array(labels.map(JSONValue.string))])
+            }
+        } catch let failure as FieldTypeChange.Failure {
+            switch failure {
+            case .notFound: throw APIError.notFound("There is no such field.")
+            case .invalid(let problems):
+                throw APIError(
+                    .unprocessableContent, "invalid_field", problems.values.sorted().joined(separator: " "),
+                    details: .object(problems.mapValues(JSONValue.string)))
+            case .usedByFormulas(let labels):
+                throw APIError(
+                    .conflict, "field_in_use",
+                    "This field is read by the formula\(labels.count == 1 ? "" : "s") \(labels.map { "{\($0)}" }.joined(separator: ", ")), so it keeps its type.",
+                    details: ["formulas": .array(labels.map(JSONValue.string))])
+            case .usedByViews(let names):
+                throw APIError(
+                    .conflict, "field_in_views",
+                    "The view\(names.count == 1 ? "" : "s") \(names.map { "“\($0)”" }.joined(separator: ", ")) filter\(names.count == 1 ? "s" : "") on this field in a way the new type does not allow; change \(names.count == 1 ? "it" : "them") first.",
+                    details: ["views": .array(names.map(JSONValue.string))])
+            case .wouldLose(let preview):
+                throw APIError(
+                    .conflict, "values_would_be_lost",
+                    "\(preview.failed) value\(preview.failed == 1 ? "" : "s") cannot become \(preview.type.rawValue) and would be cleared; send \"confirm_loss\": true to go ahead (the old values stay in each record's history).",
+                    details: ["failed": .number(Double(preview.failed)), "converted": .number(Double(preview.converted))])
             }
         }
     }

@@ -110,8 +110,39 @@ export function formulaEditor(table, fields, { field = null, label = () => "", i
 export function fieldPanel(table, fields, me, { field = null, onSaved, onClose }) {
   const message = el("p", { class: "form-error", role: "alert", hidden: true });
   const label = el("input", { type: "text", class: "field-label", "aria-label": "Field name", value: field ? field.label : "" });
-  const type = el("select", { class: "field-type", "aria-label": "Field type", disabled: Boolean(field) },
-    TYPES.map(([value, name]) => el("option", { value, selected: field ? field.type === value : value === "text" }, name)));
+  // An admin may change a custom field's type (not to or from a formula): a preview shows first.
+  const changeable = field && !field.is_core && field.type !== "formula" && TYPES.some(([value]) => value === field.type) && me.role === "admin";
+  const type = el("select", { class: "field-type", "aria-label": "Field type", disabled: Boolean(field) && !changeable },
+    TYPES.filter(([value]) => !changeable || value !== "formula")
+      .map(([value, name]) => el("option", { value, selected: field ? field.type === value : value === "text" }, name)));
+  const conversion = el("div", { class: "type-preview", role: "status", "aria-live": "polite" });
+  const confirmLoss = el("input", { type: "checkbox", class: "confirm-loss" });
+  let preview = null;
+  const showValue = (value) => (value === null || value === undefined ? "(empty)" : Array.isArray(value) ? value.join(", ") : String(value));
+  const previewChange = async () => {
+    preview = null;
+    confirmLoss.checked = false;
+    if (!changeable || type.value === field.type) { conversion.replaceChildren(); return; }
+    conversion.replaceChildren("Checking what converts…");
+    try {
+      const asked = type.value;
+      const result = await api("POST", `/api/tables/${table}/fields/${field.key}/type-preview`, { type: asked });
+      if (type.value !== asked) return;
+      preview = result;
+      const items = result.examples.map((example) => el("li", { class: example.problem ? "fails" : null },
+        `${example.name || `#${example.id}`}: ${showValue(example.from)} → `,
+        example.problem ? el("strong", {}, `cleared (${example.problem})`) : showValue(example.to)));
+      conversion.replaceChildren(...[
+        el("p", {}, `${result.converted} value${result.converted === 1 ? " converts" : "s convert"}, ${result.blank} record${result.blank === 1 ? " is" : "s are"} empty`
+          + (result.failed ? `, ${result.failed} cannot convert.` : ".")),
+        items.length ? el("ul", { class: "type-examples" }, items) : null,
+        result.views.length ? el("p", { class: "form-error" }, `The view${result.views.length === 1 ? "" : "s"} ${result.views.join(", ")} filter on this field in a way ${type.selectedOptions[0].textContent} does not allow: change ${result.views.length === 1 ? "it" : "them"} first.`) : null,
+        result.failed ? el("label", {}, confirmLoss, ` Clear the ${result.failed} value${result.failed === 1 ? "" : "s"} that cannot convert (each record's history keeps the old value)`) : null,
+      ].filter(Boolean));
+    } catch (error) {
+      conversion.replaceChildren(el("p", { class: "form-error" }, explain(error)));
+    }
+  };
   const choices = el("input", { type: "text", class: "field-choices", "aria-label": "Options, separated by commas",
     placeholder: "Options, separated by commas", value: field?.options?.choices ? field.options.choices.join(", ") : "" });
   const currency = el("input", { type: "text", class: "field-currency", "aria-label": "Currency code", maxlength: 3,
@@ -126,7 +157,7 @@ export function fieldPanel(table, fields, me, { field = null, onSaved, onClose }
       chosen === "formula" ? formula.node : null,
     ].filter(Boolean));
   };
-  type.addEventListener("change", showExtras);
+  type.addEventListener("change", () => { showExtras(); previewChange(); });
   showExtras();
 
   const save = async () => {
@@ -138,6 +169,18 @@ export function fieldPanel(table, fields, me, { field = null, onSaved, onClose }
     }
     if (chosen === "currency") body.options = { currency: currency.value.trim().toUpperCase() };
     if (chosen === "formula") body.formula = formula.input.value;
+    if (field && changeable && chosen !== field.type) {
+      if (!preview) { message.textContent = "Wait for the preview of what converts."; message.hidden = false; return; }
+      if (preview.failed && !confirmLoss.checked) {
+        message.textContent = `Tick the box to clear the ${preview.failed} value${preview.failed === 1 ? "" : "s"} that cannot convert, or keep the type.`;
+        message.hidden = false;
+        return;
+      }
+      body.type = chosen;
+      if (preview.failed) body.confirm_loss = true;
+      // A select without options typed takes the values' own (as the preview showed).
+      if (body.options?.choices && !body.options.choices.length) delete body.options;
+    }
     try {
       const saved = field
         ? await api("PATCH", `/api/tables/${table}/fields/${field.key}`, field.is_core ? { label: body.label } : body)
@@ -160,7 +203,7 @@ export function fieldPanel(table, fields, me, { field = null, onSaved, onClose }
   return el("div", { class: "panel field-panel", role: "dialog", "aria-label": field ? `Field ${field.label}` : "New field",
     onkeydown: (event) => { if (event.key === "Escape") onClose(); } },
     el("div", { class: "row" }, label, type),
-    extras, message,
+    extras, conversion, message,
     el("div", { class: "row" },
       el("button", { type: "button", class: "primary save-field", onclick: save }, field ? "Save field" : "Add field"),
       el("button", { type: "button", onclick: onClose }, "Cancel"), remove));
