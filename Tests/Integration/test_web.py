@@ -161,6 +161,8 @@ def test_an_edit_in_one_browser_appears_in_another_and_a_conflict_asks_which_to_
     type_keys(second, "Gen")
     assert api.call("PATCH", "/api/tables/investors/records/1", {"expected_version": 1, "fields": {"website": "https://acme.example"}})[0] == 200
     wait(second).until(lambda d: "https://acme.example" in cell_texts(d, 0))
+    link = second.find_element(By.CSS_SELECTOR, ".grid-row[aria-rowindex='2'] a.cell-link")
+    assert (link.get_attribute("href"), link.get_attribute("target")) == ("https://acme.example/", "_blank")
     assert second.find_element(By.CSS_SELECTOR, "input.cell-editor").get_attribute("value") == "Gen"
     type_keys(second, "f", Keys.BACK_SPACE, "eva", Keys.ENTER)
     wait(second).until(lambda d: "Geneva" in cell_texts(d, 1))

@@ -482,6 +482,24 @@ export class Grid {
     this.renderFooter();
   }
 
+  /**
+   * A small link that opens a web address, writes to an email address in the user's own mail
+   * program, or calls a number; its mark is drawn by CSS so the cell's text stays the value.
+   */
+  cellLink(value, field) {
+    if (typeof value !== "string" || !value) return null;
+    const type = kind(field);
+    const href = type === "url" && /^https?:\/\//i.test(value) ? value
+      : type === "email" && /^[^\s@]+@[^\s@]+$/.test(value) ? `mailto:${value}`
+        : type === "phone" ? `tel:${value.replace(/[^0-9+]/g, "")}` : null;
+    if (!href) return null;
+    return el("a", {
+      href, class: "cell-link", target: type === "url" ? "_blank" : null, rel: "noopener noreferrer",
+      "aria-label": type === "url" ? `Open ${value}` : type === "email" ? `Write to ${value}` : `Call ${value}`,
+      onmousedown: (event) => event.stopPropagation(),
+    });
+  }
+
   /** Where a record is on screen (its row among headers and open groups); undefined when hidden. */
   positionOf(index) { return this.display ? this.displayOf.get(index) : index; }
 
@@ -506,7 +524,7 @@ export class Grid {
         "aria-readonly": isReadOnly(field) ? "true" : null,
         title: record.errors?.[field.key] || (text.length > 20 ? text : null),
         style: col < this.frozen ? `left:${this.frozenLeft(col)}px` : null, dataset: { row: position, col },
-      }, text));
+      }, text, this.cellLink(record.fields[field.key], field)));
     });
     return el("div", {
       class: "grid-row", role: "row", "aria-rowindex": at + 2, dataset: { id: record.id },
