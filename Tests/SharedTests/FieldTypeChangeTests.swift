@@ -62,7 +62,7 @@ import Testing
         let (directory, database, _) = try await Self.setUp([.string("12")])
         _ = directory
         let change = FieldTypeChange(database: database)
-        await #expect(throws: FieldTypeChange.Failure.self) {
+        await #expect(throws: FieldCatalog.Failure.self) {
             _ = try await change.apply(.investors, key: "stage", to: .text, options: nil, confirmLoss: true, by: nil)
         }
         try await database.pool.write { db in
@@ -79,7 +79,7 @@ import Testing
         _ = try await change.apply(.investors, key: "ticket", to: .singleSelect, options: nil, confirmLoss: true, by: nil)
 
         _ = try await FieldCatalog(database: database).create(.investors, label: "Doubled", type: .formula, options: nil, formula: "{Ticket} & {Ticket}")
-        await #expect(throws: FieldTypeChange.Failure.usedByFormulas(["Doubled"])) {
+        await #expect(throws: FieldCatalog.Failure.usedByFormulas(["Doubled"])) {
             _ = try await change.apply(.investors, key: "ticket", to: .text, options: nil, confirmLoss: true, by: nil)
         }
     }

@@ -145,13 +145,16 @@ public struct FieldCatalog: Sendable {
         try await self.database.pool.write { db in
             guard let field = try Self.fetch(table, key: key, db) else { throw Failure.notFound }
             guard !field.isCore else { throw Failure.coreField }
-            let readers = FormulaPlan.of(try FieldDefinition.catalog(table, db)).entries.filter { entry in
-                (try? entry.compiled.get())?.dependencies.contains(key) == true
-            }
-            guard readers.isEmpty else { throw Failure.usedByFormulas(readers.map(\.field.label)) }
+            let readers = Self.formulas(reading: key, in: try FieldDefinition.catalog(table, db))
+            guard readers.isEmpty else { throw Failure.usedByFormulas(readers) }
             try db.execute(sql: "UPDATE fundraising_fields SET deleted_at = ?, updated_at = ? WHERE id = ?", arguments: [now, now, field.id])
             try RecordStore.bumpGlobalVersion(db, by: nil, at: now)
         }
+    }
+
+    /// The labels of the formula fields that read `key`.
+    static func formulas(reading key: String, in catalog: [FieldDefinition]) -> [String] {
+        FormulaPlan.of(catalog).entries.filter { (try? $0.compiled.get())?.dependencies.contains(key) == true }.map(\.field.label)
     }
 
     /// Rewrites every formula of the table that names `field`, replacing each reference's text

@@ -8,11 +8,9 @@ import GRDB
 /// row, so any value can be restored. Refused for core fields, for formula and automatic fields,
 /// for fields formulas read, and while a saved view filters on the field with an operator the new
 /// type does not take (those views are named).
+/// A missing field, a refused type and formulas reading the field throw `FieldCatalog.Failure`.
 public struct FieldTypeChange: Sendable {
     public enum Failure: Error, Equatable {
-        case notFound
-        case invalid([String: String])
-        case usedByFormulas([String])
         /// Saved views whose filters could not use the new type, by name.
         case usedByViews([String])
         /// Values that would be cleared, and the preview showing them.
@@ -89,22 +87,17 @@ public struct FieldTypeChange: Sendable {
 
     static func plan(_ table: RecordTable, key: String, to type: FieldType, options: [String: JSONValue]?, _ db: Database) throws -> Plan {
         let catalog = try FieldDefinition.catalog(table, db)
-        guard let field = catalog.first(where: { $0.key == key }) else { throw Failure.notFound }
-        guard !field.isCore else { throw Failure.invalid(["type": "\(field.label) is built in and keeps its type."]) }
+        guard let field = catalog.first(where: { $0.key == key }) else { throw FieldCatalog.Failure.notFound }
+        guard !field.isCore else { throw FieldCatalog.Failure.invalid(["type": "\(field.label) is built in and keeps its type."]) }
         guard !field.type.isComputed, !type.isComputed else {
-            throw Failure.invalid(["type": "Formula and automatic fields do not change type: add a new field instead."])
+            throw FieldCatalog.Failure.invalid(["type": "Formula and automatic fields do not change type: add a new field instead."])
         }
-        guard type != field.type else { throw Failure.invalid(["type": "\(field.label) is already of this type."]) }
-        let readers = FormulaPlan.of(catalog).entries.filter { (try? $0.compiled.get())?.dependencies.contains(key) == true }
-        guard readers.isEmpty else { throw Failure.usedByFormulas(readers.map(\.field.label)) }
+        guard type != field.type else { throw FieldCatalog.Failure.invalid(["type": "\(field.label) is already of this type."]) }
+        let readers = FieldCatalog.formulas(reading: key, in: catalog)
+        guard readers.isEmpty else { throw FieldCatalog.Failure.usedByFormulas(readers) }
         var target = field
         target.type = type
-        var validOptions: [String: JSONValue]
-        do {
-            validOptions = try FieldCatalog.validOptions(options ?? [:], for: type)
-        } catch let FieldCatalog.Failure.invalid(problems) {
-            throw Failure.invalid(problems)
-        }
+        var validOptions = try FieldCatalog.validOptions(options ?? [:], for: type)
         let zone = try AppSettings.timeZone(db)
         let hasName = catalog.contains { $0.key == "name" && $0.isCore }
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL ORDER BY id")

@@ -32,29 +32,13 @@ struct AdminStatusController {
         }
     }
 
-    struct Backup: Encodable {
-        let fileName: String
-        let kind: String
-        let sizeBytes: Int64
-        let createdAt: Date
-        let verifyOk: Bool?
-
-        enum CodingKeys: String, CodingKey {
-            case kind
-            case fileName = "file_name"
-            case sizeBytes = "size_bytes"
-            case createdAt = "created_at"
-            case verifyOk = "verify_ok"
-        }
-    }
-
     struct Report: ResponseEncodable {
         let checkedAt: Date
         let daemons: [Daemon]
         /// Counts per status: `mail` (queued, sending, failed, dead, sent in the last day),
         /// `backup_jobs` and `formula_jobs` (still to do).
         let queues: [String: [String: Int]]
-        let lastBackup: Backup?
+        let lastBackup: BackupController.BackupResponse?
         let lastFailedBackupJob: Date?
 
         enum CodingKeys: String, CodingKey {
@@ -78,8 +62,7 @@ struct AdminStatusController {
     func status(_ request: Request, context: AppRequestContext) async throws -> Report {
         let now = self.services.clock.now()
         // A heartbeat three intervals late (and never less than 30 s) means the daemon is not well.
-        let interval = self.services.config.heartbeatInterval
-        let late = max(30, Double(interval.components.seconds) * 3 + Double(interval.components.attoseconds) / 1e18 * 3)
+        let late = max(.seconds(30), self.services.config.heartbeatInterval * 3)
         return try await self.services.database.pool.read { db in
             let rows = try DaemonStatus.fetchAll(db)
             let daemons = DaemonName.allCases.map { name -> Daemon in
@@ -89,7 +72,7 @@ struct AdminStatusController {
                         stoppedAt: nil, figures: .object([:]))
                 }
                 let state =
-                    row.status == .stopped ? "stopped" : now.timeIntervalSince(row.lastBeatAt) > late ? "silent" : "running"
+                    row.status == .stopped ? "stopped" : .seconds(now.timeIntervalSince(row.lastBeatAt)) > late ? "silent" : "running"
                 return Daemon(
                     name: name.rawValue, state: state, pid: row.pid, version: row.version, startedAt: row.startedAt,
                     lastBeatAt: row.lastBeatAt, stoppedAt: row.stoppedAt, figures: JSONValue.decode(row.figures) ?? .object([:]))
@@ -103,13 +86,9 @@ struct AdminStatusController {
                 db, sql: "SELECT status, count(*) FROM backup_jobs WHERE status IN ('queued', 'running') GROUP BY status")
             queues["formula_jobs"] = try Self.counts(
                 db, sql: "SELECT status, count(*) FROM formula_jobs WHERE status = 'running' GROUP BY status")
-            let backup = try Row.fetchOne(
+            let backup = try BackupRecord.fetchOne(
                 db, sql: "SELECT * FROM backups WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1"
-            ).map { row in
-                Backup(
-                    fileName: row["file_name"], kind: row["kind"], sizeBytes: row["size_bytes"], createdAt: row["created_at"],
-                    verifyOk: row["verify_ok"])
-            }
+            ).map(BackupController.BackupResponse.init)
             let failed = try Date.fetchOne(db, sql: "SELECT max(updated_at) FROM backup_jobs WHERE status = 'failed'")
             return Report(checkedAt: now, daemons: daemons, queues: queues, lastBackup: backup, lastFailedBackupJob: failed)
         }

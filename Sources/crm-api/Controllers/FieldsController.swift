@@ -179,16 +179,6 @@ struct FieldsController {
             }
         } catch let failure as FieldTypeChange.Failure {
             switch failure {
-            case .notFound: throw APIError.notFound("There is no such field.")
-            case .invalid(let problems):
-                throw APIError(
-                    .unprocessableContent, "invalid_field", problems.values.sorted().joined(separator: " "),
-                    details: .object(problems.mapValues(JSONValue.string)))
-            case .usedByFormulas(let labels):
-                throw APIError(
-                    .conflict, "field_in_use",
-                    "This field is read by the formula\(labels.count == 1 ? "" : "s") \(labels.map { "{\($0)}" }.joined(separator: ", ")), so it keeps its type.",
-                    details: ["formulas": .array(labels.map(JSONValue.string))])
             case .usedByViews(let names):
                 throw APIError(
                     .conflict, "field_in_views",

@@ -9,19 +9,11 @@ struct FormulaJobRunner: Service {
     let jobs: FormulaJobs
     let events: EventPump
     let logger: Logger
-    private let kicks: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
-
-    init(jobs: FormulaJobs, events: EventPump, logger: Logger) {
-        self.jobs = jobs
-        self.events = events
-        self.logger = logger
-        (self.kicks, self.continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-    }
+    let kicks = Kicks()
 
     /// Asks for the jobs to run soon.
     func kick() {
-        self.continuation.yield()
+        self.kicks.kick()
     }
 
     func run() async throws {
@@ -32,7 +24,7 @@ struct FormulaJobRunner: Service {
             }
         }
         defer { poll.cancel() }
-        for await _ in self.kicks.cancelOnGracefulShutdown() {
+        for await _ in self.kicks.stream.cancelOnGracefulShutdown() {
             do {
                 try await self.jobs.refreshClockBound()
                 var batches = 0

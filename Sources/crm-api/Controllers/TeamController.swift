@@ -24,24 +24,21 @@ struct TeamController {
     }
 
     func list(_ request: Request, context: AppRequestContext) async throws -> TeamList {
-        let members = try await self.services.database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name FROM users WHERE deleted_at IS NULL ORDER BY name, id")
-                .map { Member(id: $0["id"], name: $0["name"]) }
-        }
-        return TeamList(users: members)
+        TeamList(users: try await self.members(nil))
     }
 
     /// Who has the app open now (a live event stream), for the grid's "also here" hint.
     func present(_ request: Request, context: AppRequestContext) async throws -> TeamList {
         let ids = await self.services.events.presentUsers
-        guard !ids.isEmpty else { return TeamList(users: []) }
-        let members = try await self.services.database.pool.read { db in
-            let list = SQLFragment.list(ids.sorted().map(\.databaseValue))
-            return try Row.fetchAll(
-                db, sql: "SELECT id, name FROM users WHERE deleted_at IS NULL AND id IN (\(list.sql)) ORDER BY name, id",
-                arguments: list.statementArguments
-            ).map { Member(id: $0["id"], name: $0["name"]) }
+        return TeamList(users: ids.isEmpty ? [] : try await self.members(ids))
+    }
+
+    /// Live accounts by name, all of them or those among `ids`.
+    func members(_ ids: Set<Int64>?) async throws -> [Member] {
+        try await self.services.database.pool.read { db in
+            let among = ids.map { SQLFragment(" AND id IN (") + SQLFragment.list($0.sorted().map(\.databaseValue)) + SQLFragment(")") }
+            let sql = SQLFragment("SELECT id, name FROM users WHERE deleted_at IS NULL") + (among ?? SQLFragment("")) + SQLFragment(" ORDER BY name, id")
+            return try Row.fetchAll(db, sql: sql.sql, arguments: sql.statementArguments).map { Member(id: $0["id"], name: $0["name"]) }
         }
-        return TeamList(users: members)
     }
 }

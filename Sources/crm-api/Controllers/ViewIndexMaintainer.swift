@@ -9,23 +9,16 @@ import Shared
 struct ViewIndexMaintainer: Service {
     let database: AppDatabase
     let logger: Logger
-    private let kicks: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
-
-    init(database: AppDatabase, logger: Logger) {
-        self.database = database
-        self.logger = logger
-        (self.kicks, self.continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-    }
+    let kicks = Kicks()
 
     /// Asks for the indexes to be brought in step soon.
     func kick() {
-        self.continuation.yield()
+        self.kicks.kick()
     }
 
     func run() async throws {
         self.kick()
-        for await _ in self.kicks.cancelOnGracefulShutdown() {
+        for await _ in self.kicks.stream.cancelOnGracefulShutdown() {
             do {
                 let (created, dropped) = try await self.database.pool.write { db in try ViewIndexes.reconcile(db) }
                 if !created.isEmpty || !dropped.isEmpty {

@@ -8,19 +8,11 @@ struct EventPump: Service {
     let hub: EventHub
     let config: CRMConfig
     let logger: Logger
-    let nudges: AsyncStream<Void>
-    private let nudgeContinuation: AsyncStream<Void>.Continuation
-
-    init(hub: EventHub, config: CRMConfig, logger: Logger) {
-        self.hub = hub
-        self.config = config
-        self.logger = logger
-        (self.nudges, self.nudgeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-    }
+    let nudges = Kicks()
 
     /// Asks for a pump soon (after a write this process committed).
     func nudge() {
-        self.nudgeContinuation.yield()
+        self.nudges.kick()
     }
 
     func run() async throws {
@@ -44,7 +36,7 @@ struct EventPump: Service {
                 forward.cancel()
                 pings.cancel()
             }
-            for await _ in self.nudges.cancelOnGracefulShutdown() {
+            for await _ in self.nudges.stream.cancelOnGracefulShutdown() {
                 do {
                     try await self.hub.pump()
                 } catch {

@@ -3,8 +3,6 @@
 import { api, el } from "./api.js";
 import { display, isReadOnly } from "./cells.js";
 
-const TABLE_OF_LINK = { investors: "investors", contacts: "contacts", funds: "funds", commitments: "commitments" };
-
 function ago(date) {
   const seconds = Math.round((Date.now() - new Date(date).getTime()) / 1000);
   if (seconds < 60) return "just now";
@@ -53,11 +51,11 @@ export class Drawer {
   }
 
   async loadLinks(record, section) {
-    const linkFields = this.grid.fields.filter((field) => field.type === "link" && TABLE_OF_LINK[field.options?.table] && record.fields[field.key]);
+    const linkFields = this.grid.fields.filter((field) => record.fields[field.key] && ![null, "users"].includes(this.grid.linkTarget(field)));
     if (!linkFields.length) return;
     section.append(el("h3", {}, "Linked records"));
     for (const field of linkFields) {
-      const table = TABLE_OF_LINK[field.options.table];
+      const table = this.grid.linkTarget(field);
       const id = record.fields[field.key];
       const item = el("p", { class: "link" }, `${field.label}: #${id}`);
       section.append(item);

@@ -309,37 +309,38 @@ export class ViewsBar {
       el("button", { type: "button", onclick: () => this.layoutChanged(layout.map(({ key, width }) => ({ key, width }))) }, "Show all"));
   }
 
+  /**
+   * The rows of an ordered list of fields (sorts, or group levels): field, direction, remove, and
+   * an add button up to `max`. `noun` and `orderNoun` name the controls for screen readers.
+   */
+  orderRows(list, max, { noun, orderNoun, addClass, addText, lead = null }) {
+    const rows = list.map((item, index) => el("div", { class: lead ? "sort-row group-by-row" : "sort-row" },
+      lead ? el("span", {}, lead(index)) : null,
+      this.fieldSelect(item.field, (key) => { item.field = key; this.changed(); }, `${noun} field ${index + 1}`),
+      el("select", { "aria-label": `${noun} ${orderNoun} ${index + 1}`, onchange: (event) => { item.direction = event.target.value; this.changed(); } },
+        el("option", { value: "asc", selected: item.direction !== "desc" }, "A → Z, 1 → 9"),
+        el("option", { value: "desc", selected: item.direction === "desc" }, "Z → A, 9 → 1")),
+      el("button", { type: "button", "aria-label": `Remove ${noun.toLowerCase()} ${index + 1}`, onclick: () => { list.splice(index, 1); this.changed(); } }, "×")));
+    const add = list.length < max ? el("button", { type: "button", class: addClass, onclick: () => {
+      list.push({ field: this.fields[0].key, direction: "asc" });
+      this.changed();
+    } }, addText) : null;
+    return [...rows, add];
+  }
+
   sortPanel() {
-    const sorts = this.draft.sorts;
-    const rows = sorts.map((sort, index) => el("div", { class: "sort-row" },
-      this.fieldSelect(sort.field, (key) => { sort.field = key; this.changed(); }, `Sort field ${index + 1}`),
-      el("select", { "aria-label": `Sort direction ${index + 1}`, onchange: (event) => { sort.direction = event.target.value; this.changed(); } },
-        el("option", { value: "asc", selected: sort.direction !== "desc" }, "A → Z, 1 → 9"),
-        el("option", { value: "desc", selected: sort.direction === "desc" }, "Z → A, 9 → 1")),
-      el("button", { type: "button", "aria-label": `Remove sort ${index + 1}`, onclick: () => { sorts.splice(index, 1); this.changed(); } }, "×")));
-    return el("div", { class: "panel", role: "dialog", "aria-label": "Sort" }, rows,
-      sorts.length < 5 ? el("button", { type: "button", class: "add-sort", onclick: () => {
-        sorts.push({ field: this.fields[0].key, direction: "asc" });
-        this.changed();
-      } }, "+ Add sort") : null);
+    return el("div", { class: "panel", role: "dialog", "aria-label": "Sort" },
+      this.orderRows(this.draft.sorts, 5, { noun: "Sort", orderNoun: "direction", addClass: "add-sort", addText: "+ Add sort" }));
   }
 
   /** Group by up to three fields; the grid shows a header with counts and sums per group. */
   groupPanel() {
     if (!this.draft.group_by) this.draft.group_by = [];
     const groups = this.draft.group_by;
-    const rows = groups.map((group, index) => el("div", { class: "sort-row group-by-row" },
-      el("span", {}, index ? "then by" : "Group by"),
-      this.fieldSelect(group.field, (key) => { group.field = key; this.changed(); }, `Group field ${index + 1}`),
-      el("select", { "aria-label": `Group order ${index + 1}`, onchange: (event) => { group.direction = event.target.value; this.changed(); } },
-        el("option", { value: "asc", selected: group.direction !== "desc" }, "A → Z, 1 → 9"),
-        el("option", { value: "desc", selected: group.direction === "desc" }, "Z → A, 9 → 1")),
-      el("button", { type: "button", "aria-label": `Remove group ${index + 1}`, onclick: () => { groups.splice(index, 1); this.changed(); } }, "×")));
-    return el("div", { class: "panel", role: "dialog", "aria-label": "Group" }, rows,
-      groups.length < 3 ? el("button", { type: "button", class: "add-group-by", onclick: () => {
-        groups.push({ field: this.fields[0].key, direction: "asc" });
-        this.changed();
-      } }, "+ Add group") : null,
+    return el("div", { class: "panel", role: "dialog", "aria-label": "Group" },
+      this.orderRows(groups, 3, {
+        noun: "Group", orderNoun: "order", addClass: "add-group-by", addText: "+ Add group", lead: (index) => (index ? "then by" : "Group by"),
+      }),
       groups.length ? el("span", { class: "group-actions" },
         el("button", { type: "button", class: "collapse-all", onclick: () => this.onGroups("collapse") }, "Collapse all"),
         el("button", { type: "button", class: "expand-all", onclick: () => this.onGroups("expand") }, "Expand all")) : null);
