@@ -128,6 +128,13 @@ public struct RecordQuery: Sendable {
         _ compiled: Compiled, where condition: SQLFragment, plan: Plan, index: ViewIndexes.Index?, limit: Int, orderFrom: Int = 0,
         _ db: Database
     ) throws -> [Row] {
+        let sql = Self.selectSQL(compiled, where: condition, plan: plan, index: index, limit: limit, orderFrom: orderFrom)
+        return try Row.fetchAll(db, sql: sql.sql, arguments: sql.statementArguments)
+    }
+
+    static func selectSQL(
+        _ compiled: Compiled, where condition: SQLFragment, plan: Plan, index: ViewIndexes.Index?, limit: Int, orderFrom: Int = 0
+    ) -> SQLFragment {
         var sql = SQLFragment("SELECT *")
         for (index, key) in compiled.order.enumerated() { sql = sql + SQLFragment(", ") + key.expression + SQLFragment(" AS _k\(index)") }
         sql = sql + SQLFragment(" FROM \(compiled.table.sqlTable)")
@@ -139,8 +146,7 @@ public struct RecordQuery: Sendable {
             if plan == .filterFirst { sql = sql + SQLFragment("+") }
             sql = sql + key.expression + SQLFragment(key.descending ? " DESC" : " ASC")
         }
-        sql = sql + SQLFragment(" LIMIT ?", [limit.databaseValue])
-        return try Row.fetchAll(db, sql: sql.sql, arguments: sql.statementArguments)
+        return sql + SQLFragment(" LIMIT ?", [limit.databaseValue])
     }
 
     /// Rows a probe samples, spread evenly over the table's ids.
