@@ -49,6 +49,21 @@ import Testing
         #expect(try await store.get(.investors, id: records[0].id)?.fields["ticket"] == .string("1200"))
     }
 
+    @Test func deletedRecordsConvertTooSoTheyFitTheFieldWhenRestored() async throws {
+        let (directory, database, records) = try await Self.setUp([.string("7"), .string("n/a"), .string("8")])
+        _ = directory
+        let store = RecordStore(database: database)
+        try await store.delete(.investors, id: records[0].id, by: nil)
+        try await store.delete(.investors, id: records[1].id, by: nil)
+        let preview = try await FieldTypeChange(database: database).preview(.investors, key: "ticket", to: .number, options: nil)
+        #expect((preview.converted, preview.failed) == (2, 1), "deleted records are counted: their values change too")
+        _ = try await FieldTypeChange(database: database).apply(.investors, key: "ticket", to: .number, options: nil, confirmLoss: true, by: nil)
+        #expect(try await store.restore(.investors, id: records[0].id, by: nil).fields["ticket"] == .number(7))
+        #expect((try await store.restore(.investors, id: records[1].id, by: nil).fields["ticket"] ?? .null) == .null)
+        let history = try await store.history(.investors, id: records[1].id, limit: 10, beforeId: nil).entries
+        #expect(history.contains { $0.fieldKey == "ticket" && $0.oldValue == .string("n/a") })
+    }
+
     @Test func aSelectWithoutOptionsTakesTheValuesAsItsOptions() async throws {
         let (directory, database, _) = try await Self.setUp([.string("Anchor"), .string("anchor"), .string("Follow-on"), nil])
         _ = directory

@@ -4,7 +4,7 @@ import GRDB
 /// Changing a custom field's type: first a preview of what every record's value becomes, then the
 /// change itself. A value converts from the text it shows, read as the import reads a CSV cell
 /// (`"$1,200"` → 1200, `"3/4/2026"` → a date, `"a, b"` → two options); one that cannot is cleared
-/// only when the caller confirms the loss. Each changed record gets a new version and a history
+/// only when the caller confirms the loss. Deleted records convert too, so a restored record fits. Each changed record gets a new version and a history
 /// row, so any value can be restored. Refused for core fields, for formula and automatic fields,
 /// for fields formulas read, and while a saved view filters on the field with an operator the new
 /// type does not take (those views are named).
@@ -100,7 +100,9 @@ public struct FieldTypeChange: Sendable {
         var validOptions = try FieldCatalog.validOptions(options ?? [:], for: type)
         let zone = try AppSettings.timeZone(db)
         let hasName = catalog.contains { $0.key == "name" && $0.isCore }
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL ORDER BY id")
+        // Deleted records too (a write, not a read for display): restored later, their values must
+        // fit the field's type like everyone else's.
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.sqlTable) ORDER BY id")
         let records = rows.map { RecordValue(row: $0, catalog: catalog) }
         // Read every value as the import reads a cell; a select without options given takes the values'.
         let read: [(RecordValue, String?, Result<JSONValue, FieldProblem>)] = records.map { record in
