@@ -254,3 +254,52 @@ import Testing
         }
     }
 }
+
+/// `POST …/fields/:key/choices`: a new option typed in a cell, for custom select fields only.
+@Suite struct FieldChoicesAPITests {
+    @Test func aMemberAddsAnOptionOnceAndBadRequestsChangeNothing() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.test { client in
+            let path = "/api/tables/investors/fields/sector/choices"
+            #expect(try await client.send(.post, path, json: #"{"choice": "AI"}"#).status == .unauthorized)
+            try await client.login("ada@example.com")
+            try await client.send(
+                .post, "/api/tables/investors/fields", json: #"{"label": "Sector", "type": "multi_select", "options": {"choices": ["Fintech"]}}"#)
+            try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "Tags", "type": "multi_select", "options": {"free": true}}"#)
+            try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "Memo", "type": "text"}"#)
+
+            let added = try await client.send(.post, path, json: #"{"choice": "Climate"}"#)
+            #expect(added.status == .created, "\(added.body)")
+            #expect(added.value("options", "choices") == ["Fintech", "Climate"])
+            let record = try await client.send(
+                .post, "/api/tables/investors/records", json: #"{"fields": {"name": "Acme", "sector": ["climate", "Fintech"]}}"#)
+            #expect(record.value("fields", "sector") == ["Climate", "Fintech"])
+
+            let again = try await client.send(.post, path, json: #"{"choice": "CLIMATE"}"#)
+            #expect(again.status == .ok && again.value("options", "choices") == ["Fintech", "Climate"])
+
+            let refusals: [(String, String, HTTPResponse.Status)] = [
+                (path, #"{"choice": ""}"#, .unprocessableContent),
+                (path, #"{"choice": "two\nlines"}"#, .unprocessableContent),
+                (path, "{\"choice\": \"\(String(repeating: "x", count: 201))\"}", .unprocessableContent),
+                (path, #"{"choice": 7}"#, .badRequest),
+                (path, #"{"option": "AI"}"#, .badRequest),
+                (path, #"not json"#, .badRequest),
+                ("/api/tables/investors/fields/stage/choices", #"{"choice": "Ghosted"}"#, .unprocessableContent),
+                ("/api/tables/investors/fields/tags/choices", #"{"choice": "AI"}"#, .unprocessableContent),
+                ("/api/tables/investors/fields/memo/choices", #"{"choice": "AI"}"#, .unprocessableContent),
+                ("/api/tables/investors/fields/nope/choices", #"{"choice": "AI"}"#, .notFound),
+                ("/api/tables/lizards/fields/sector/choices", #"{"choice": "AI"}"#, .notFound),
+            ]
+            for (target, body, status) in refusals {
+                let answer = try await client.send(.post, target, json: body)
+                #expect(answer.status == status, "\(target) \(body): \(answer.body)")
+                #expect(answer.error != nil, "a JSON error for \(target) \(body)")
+            }
+            let fields = try await client.send(.get, "/api/tables/investors/fields")
+            #expect(fields.body.contains(#""choices":["Fintech","Climate"]"#), "nothing else was added")
+            #expect(!fields.body.contains("Ghosted"))
+        }
+    }
+}

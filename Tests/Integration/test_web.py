@@ -150,7 +150,7 @@ def test_sign_in_edit_text_number_and_select_by_keyboard_and_reload(start_stack,
     type_keys(driver, "2,500,000", Keys.TAB)
     go_to(driver, 0, "Stage")
     type_keys(driver, Keys.ENTER)
-    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "select.cell-editor"))
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input.select-editor"))
     type_keys(driver, "m", Keys.ENTER)
     settled(driver)
     screenshot(driver, "grid.png")
@@ -691,4 +691,70 @@ def test_an_admin_changes_a_fields_type_after_a_preview_of_what_converts(start_s
     assert ticket["type"] == "number"
     assert api.call("GET", "/api/tables/investors/records/1")[1]["fields"]["ticket"] == 1200
     assert api.call("GET", "/api/tables/investors/records/2")[1]["fields"].get("ticket") is None
+    no_csp_violations(driver)
+
+
+def chip_texts(driver, row, label):
+    return driver.execute_script(
+        "return [...document.querySelectorAll(`.grid-row[aria-rowindex='${arguments[0] + 2}'] .cell[data-col='${arguments[1]}'] .chip`)]"
+        ".map(c => c.textContent)", row, column(driver, label) - 1)
+
+
+def test_select_cells_show_chips_and_take_a_new_option_typed_in_the_cell(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme", "stage": "meeting"}, {"name": "Birch"}])
+    status, body, _ = api.call("POST", "/api/tables/investors/fields",
+                               {"label": "Sector", "type": "multi_select", "options": {"choices": ["Fintech", "Climate"]}})
+    assert status == 201, body
+    assert api.call("PATCH", "/api/tables/investors/records/1", {"expected_version": 1, "fields": {"sector": ["Fintech"]}})[0] == 200
+    driver = browsers()
+    sign_in(driver, stack)
+    wait(driver).until(lambda d: chip_texts(d, 0, "Sector") == ["Fintech"])
+    assert chip_texts(driver, 0, "Stage") == ["Meeting"]
+
+    # Pick by typing, add an option that is not there yet, take one back with Backspace.
+    go_to(driver, 0, "Sector")
+    type_keys(driver, Keys.ENTER)
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input.select-editor"))
+    popup = lambda d: d.execute_script("return document.querySelector('.select-popup')?.textContent || ''")
+    type_keys(driver, "cli")
+    highlighted = lambda d: d.execute_script("return document.querySelector('.select-options li.highlighted')?.textContent")
+    wait(driver).until(lambda d: highlighted(d) == "Climate")
+    type_keys(driver, Keys.ENTER, "Healthcare")
+    wait(driver).until(lambda d: "Add option “Healthcare”" in popup(d))
+    type_keys(driver, Keys.ENTER)
+    chosen = lambda d: d.execute_script("return [...document.querySelectorAll('.select-chosen .chip')].map(c => c.textContent)")
+    wait(driver).until(lambda d: chosen(d) == ["Fintech×", "Climate×", "Healthcare×"])
+    screenshot(driver, "select-chips.png")
+    type_keys(driver, "fin", Keys.ENTER)
+    wait(driver).until(lambda d: chosen(d) == ["Climate×", "Healthcare×"])
+    type_keys(driver, Keys.BACKSPACE)
+    wait(driver).until(lambda d: chosen(d) == ["Climate×"])
+    type_keys(driver, Keys.ENTER)
+    settled(driver)
+    assert not driver.find_elements(By.CSS_SELECTOR, ".select-popup")
+    assert api.call("GET", "/api/tables/investors/records/1")[1]["fields"]["sector"] == ["Climate"]
+    sector = next(f for f in api.call("GET", "/api/tables/investors/fields")[1]["fields"] if f["key"] == "sector")
+    assert sector["options"]["choices"] == ["Fintech", "Climate", "Healthcare"]
+
+    # Typing on a select cell starts the editor with that letter; Enter picks, Enter saves.
+    go_to(driver, 1, "Sector")
+    type_keys(driver, "h")
+    wait(driver).until(lambda d: highlighted(d) == "Healthcare")
+    type_keys(driver, Keys.ENTER, Keys.ENTER)
+    settled(driver)
+    assert api.call("GET", "/api/tables/investors/records/2")[1]["fields"]["sector"] == ["Healthcare"]
+
+    # A built-in select's options are fixed: nothing to add; Esc leaves the value alone.
+    go_to(driver, 0, "Stage")
+    type_keys(driver, "ghosted")
+    wait(driver).until(lambda d: "No option matches." in popup(d))
+    assert "Add option" not in popup(driver)
+    type_keys(driver, Keys.ESCAPE)
+    assert not driver.find_elements(By.CSS_SELECTOR, ".select-popup")
+
+    driver.refresh()
+    wait(driver).until(lambda d: "Healthcare" in cell_texts(d, 1))
+    assert chip_texts(driver, 1, "Sector") == ["Healthcare"]
+    assert chip_texts(driver, 0, "Sector") == ["Climate"] and chip_texts(driver, 0, "Stage") == ["Meeting"]
+    assert cell_texts(driver, 0)[column(driver, "Stage")] == "Meeting"
     no_csp_violations(driver)

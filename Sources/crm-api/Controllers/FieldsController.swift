@@ -14,6 +14,7 @@ struct FieldsController {
         routes.post("/api/tables/:table/fields", .member, use: self.create)
         routes.patch("/api/tables/:table/fields/:key", .member, use: self.update)
         routes.post("/api/tables/:table/fields/:key/type-preview", .member, use: self.typePreview)
+        routes.post("/api/tables/:table/fields/:key/choices", .member, use: self.addChoice)
         routes.delete("/api/tables/:table/fields/:key", .admin, use: self.delete)
     }
 
@@ -45,6 +46,10 @@ struct FieldsController {
             case hiddenByDefault = "hidden_by_default"
             case confirmLoss = "confirm_loss"
         }
+    }
+
+    struct ChoiceRequest: Decodable {
+        let choice: String
     }
 
     struct TypePreviewRequest: Decodable {
@@ -111,6 +116,20 @@ struct FieldsController {
         // A field's options (a select's order) are part of the sort expressions views index.
         self.services.viewIndexes.kick()
         return try await self.withJob(field)
+    }
+
+    /// Adds an option to a custom select field (201), or finds it there already (200).
+    func addChoice(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let table = try RecordsController.table(context)
+        let key = try Self.key(context)
+        let body = try await request.decode(as: ChoiceRequest.self, context: context)
+        let result = try await Self.mapping { try await self.catalog.addChoice(table, key: key, choice: body.choice) }
+        if result.added {
+            context.logger.info("field option added", metadata: ["field.table": "\(table.rawValue)", "field.key": "\(key)"])
+            // A select's options are part of the sort expressions views index.
+            self.services.viewIndexes.kick()
+        }
+        return try FieldResponse(result.field).response(status: result.added ? .created : .ok, from: request, context: context)
     }
 
     /// The field as the API shows it, with the background recompute of its formula if one runs

@@ -15,7 +15,8 @@ export function isReadOnly(field) {
   return ["formula", "created_time", "last_modified_time", "last_modified_by"].includes(field.type);
 }
 
-function choices(field) { return (field.options && field.options.choices) || []; }
+/** A select field's defined options (empty for free-text lists such as tags). */
+export function choicesOf(field) { return (field.options && field.options.choices) || []; }
 
 /** A select option as people read it: snake_case core choices with spaces and a capital. */
 export function optionLabel(choice) {
@@ -25,7 +26,7 @@ export function optionLabel(choice) {
 
 /** A defined option reads as its label; free text (tags, domains) stays as it was typed. */
 function choiceLabel(value, field) {
-  return choices(field).includes(value) ? optionLabel(value) : String(value);
+  return choicesOf(field).includes(value) ? optionLabel(value) : String(value);
 }
 
 const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 10 });
@@ -84,7 +85,7 @@ export function parse(text, field) {
       return id;
     }
     case "single_select": {
-      const match = choices(field).find((choice) => optionLabel(choice).toLowerCase() === trimmed.toLowerCase()
+      const match = choicesOf(field).find((choice) => optionLabel(choice).toLowerCase() === trimmed.toLowerCase()
         || String(choice).toLowerCase() === trimmed.toLowerCase());
       return match ?? trimmed;
     }
@@ -108,15 +109,12 @@ export function editText(value, field) {
   }
 }
 
-/** An input for the field, starting from `text`; `.read()` gives the parsed value. */
+/** An input for the field, starting from `text`; `.read()` gives the parsed value. (Selects and
+ * links have editors of their own.) */
 export function editor(field, text) {
   const type = kind(field);
   let input;
-  if (type === "single_select") {
-    input = el("select", { class: "cell-editor", "aria-label": field.label },
-      el("option", { value: "" }, ""),
-      choices(field).map((choice) => el("option", { value: choice, selected: String(choice) === text }, optionLabel(choice))));
-  } else if (type === "long_text") {
+  if (type === "long_text") {
     input = el("textarea", { class: "cell-editor", "aria-label": field.label, rows: 4 });
     input.value = text;
   } else {
@@ -124,7 +122,7 @@ export function editor(field, text) {
     input = el("input", { class: "cell-editor", type: inputType, "aria-label": field.label, spellcheck: "false" });
     input.value = text;
   }
-  input.read = () => (type === "single_select" ? (input.value || null) : parse(input.value, field));
+  input.read = () => parse(input.value, field);
   return input;
 }
 

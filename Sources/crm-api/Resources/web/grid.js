@@ -3,6 +3,7 @@
 // shown, pending edits kept across reloads, live updates from everyone else.
 import { api, ApiError, el, explain } from "./api.js";
 import { display, editText, editor, isNumeric, isReadOnly, kind, parse, parseTSV } from "./cells.js";
+import { chips, selectEditor } from "./choices.js";
 import { Pending } from "./pending.js";
 import { Drawer } from "./drawer.js";
 import { fieldPanel } from "./fields.js";
@@ -138,6 +139,13 @@ export class Grid {
         });
       };
     return linkEditor(field, current, search);
+  }
+
+  /** Adds an option typed in a select cell to the field; every cell of the field sees it. */
+  async addChoice(field, name) {
+    const saved = await api("POST", `/api/tables/${this.table}/fields/${field.key}/choices`, { choice: name });
+    Object.assign(field, saved);
+    return saved;
   }
 
   // MARK: Loading
@@ -534,7 +542,8 @@ export class Grid {
         "aria-readonly": isReadOnly(field) ? "true" : null,
         title: record.errors?.[field.key] || (text.length > 20 ? text : null),
         style: col < this.frozen ? `left:${this.frozenLeft(col)}px` : null, dataset: { row: position, col },
-      }, text, this.cellLink(record.fields[field.key], field)));
+      }, ["single_select", "multi_select"].includes(kind(field)) ? chips(record.fields[field.key], field) : text,
+      this.cellLink(record.fields[field.key], field)));
     });
     return el("div", {
       class: "grid-row", role: "row", "aria-rowindex": at + 2, dataset: { id: record.id },
@@ -826,7 +835,10 @@ export class Grid {
     }
     const text = initial !== undefined && kind(field) !== "single_select" && kind(field) !== "date"
       ? initial : editText(record.fields[field.key], field);
-    const input = this.linkTarget(field) ? this.linkEditorFor(field, record) : editor(field, text);
+    const select = ["single_select", "multi_select"].includes(kind(field));
+    const input = this.linkTarget(field) ? this.linkEditorFor(field, record)
+      : select ? selectEditor(field, record.fields[field.key], initial, (name) => this.addChoice(field, name))
+        : editor(field, text);
     if (initial !== undefined && this.linkTarget(field)) input.value = initial;
     input.addEventListener("blur", () => {
       // A re-render (a save coming back, someone else's change) moves the editor and gives its
