@@ -752,7 +752,25 @@ def test_select_cells_show_chips_and_take_a_new_option_typed_in_the_cell(start_s
     type_keys(driver, Keys.ESCAPE)
     assert not driver.find_elements(By.CSS_SELECTOR, ".select-popup")
 
+    # An option someone else adds shows as its own chip colour without a reload.
+    assert api.call("POST", "/api/tables/investors/fields/sector/choices", {"choice": "Biotech"})[0] == 201
+    version = api.call("GET", "/api/tables/investors/records/2")[1]["version"]
+    assert api.call("PATCH", "/api/tables/investors/records/2", {"expected_version": version, "fields": {"sector": ["Biotech"]}})[0] == 200
+    tone = lambda d: d.execute_script(
+        "return document.querySelector(`.grid-row[aria-rowindex='3'] .cell[data-col='${arguments[0]}'] .chip`)?.className",
+        column(d, "Sector") - 1)
+    wait(driver).until(lambda d: tone(d) == "chip tone-3")
+
     driver.refresh()
+    wait(driver).until(lambda d: "Biotech" in cell_texts(d, 1))
+    assert chip_texts(driver, 1, "Sector") == ["Biotech"]
+    go_to(driver, 1, "Sector")
+    type_keys(driver, Keys.DELETE)
+    wait(driver).until(lambda d: chip_texts(d, 1, "Sector") == [])
+    settled(driver)
+    chord(driver, "z")
+    wait(driver).until(lambda d: "Biotech" in cell_texts(d, 1))
+    api.call("PATCH", "/api/tables/investors/records/2", {"expected_version": version + 3, "fields": {"sector": ["Healthcare"]}})
     wait(driver).until(lambda d: "Healthcare" in cell_texts(d, 1))
     assert chip_texts(driver, 1, "Sector") == ["Healthcare"]
     assert chip_texts(driver, 0, "Sector") == ["Climate"] and chip_texts(driver, 0, "Stage") == ["Meeting"]

@@ -1150,6 +1150,31 @@ export class Grid {
     this.schedule();
   }
 
+  /**
+   * After someone changed something (the state version moved), fields renamed or given new
+   * options elsewhere are updated in place, so a new option shows as its chip at once; fields
+   * added or removed elsewhere show on the next load.
+   */
+  refreshFields() {
+    clearTimeout(this.fieldsTimer);
+    this.fieldsTimer = setTimeout(async () => {
+      if (this.destroyed || !this.fields) return;
+      try {
+        const { fields } = await api("GET", `/api/tables/${this.table}/fields`);
+        let changed = false;
+        for (const field of this.fields) {
+          const fresh = fields.find((candidate) => candidate.key === field.key);
+          if (!fresh || (fresh.label === field.label && JSON.stringify(fresh.options) === JSON.stringify(field.options))) continue;
+          Object.assign(field, { label: fresh.label, options: fresh.options });
+          changed = true;
+        }
+        if (changed) { this.renderHeader(); this.render(); }
+      } catch {
+        // The next change tries again.
+      }
+    }, 300);
+  }
+
   flash(message) {
     if (this.status) this.status.textContent = message;
   }
@@ -1158,6 +1183,7 @@ export class Grid {
 
   async onEvent({ kind: type, data }) {
     if (type === "reset") { this.load(); return; }
+    if (type === "state") { this.refreshFields(); return; }
     if (type !== "record" || data.table !== this.table) return;
     if (this.archive) {
       if ((data.actions || []).includes("restore")) this.removeRecord(data.record_id);
