@@ -848,3 +848,44 @@ def test_text_on_every_screen_meets_aa_contrast(start_stack, data_dir, browsers)
         time.sleep(0.5)
         problems += low_contrast(driver, page)
     assert problems == [], "\n".join(str(problem) for problem in problems)
+
+
+def test_a_rating_shows_stars_set_by_a_digit_or_a_click_and_clicked_cells_take_keys(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme"}])
+    assert api.call("POST", "/api/tables/investors/fields", {"label": "Warmth", "type": "rating", "options": {"max": 5}})[0] == 201
+    driver = browsers()
+    sign_in(driver, stack)
+    rating = lambda d: d.execute_script(
+        "return document.querySelector(`.grid-row[aria-rowindex='2'] .cell[data-col='${arguments[0]}'] .stars`)?.getAttribute('aria-label')",
+        column(d, "Warmth") - 1)
+    warmth = lambda: api.call("GET", "/api/tables/investors/records/1")[1]["fields"].get("warmth")
+    wait(driver).until(lambda d: rating(d) == "0 of 5")
+    go_to(driver, 0, "Warmth")
+    type_keys(driver, "4")
+    wait(driver).until(lambda d: rating(d) == "4 of 5")
+    settled(driver)
+    assert warmth() == 4
+    type_keys(driver, "7")
+    wait(driver).until(lambda d: "Warmth goes from 0 to 5." in d.find_element(By.CSS_SELECTOR, ".grid-status").text)
+    assert warmth() == 4
+
+    star = lambda d, n: d.find_element(
+        By.CSS_SELECTOR, f".grid-row[aria-rowindex='2'] .cell[data-col='{column(d, 'Warmth') - 1}'] .star[data-star='{n}']")
+    star(driver, 2).click()
+    wait(driver).until(lambda d: rating(d) == "2 of 5")
+    settled(driver)
+    assert warmth() == 2
+    star(driver, 2).click()
+    wait(driver).until(lambda d: rating(d) == "0 of 5")
+    settled(driver)
+    assert warmth() == 0
+    chord(driver, "z")
+    wait(driver).until(lambda d: rating(d) == "2 of 5")
+    settled(driver)
+    assert warmth() == 2
+
+    # A click on a cell, then typing, edits that cell.
+    driver.find_element(By.CSS_SELECTOR, f".grid-row[aria-rowindex='2'] .cell[data-col='{column(driver, 'Name') - 1}']").click()
+    type_keys(driver, "Acme Two", Keys.ENTER)
+    settled(driver)
+    wait(driver).until(lambda d: api.call("GET", "/api/tables/investors/records/1")[1]["fields"]["name"] == "Acme Two")

@@ -56,6 +56,17 @@ export function display(value, field) {
   }
 }
 
+/** The most a rating field goes up to. */
+export function ratingMax(field) { return Number(field.options?.max) || 5; }
+
+/** A rating as stars (filled up to the value); `data-star` says which a click sets. */
+export function stars(value, field) {
+  const max = ratingMax(field), count = Number(value) || 0;
+  return el("span", { class: "stars", role: "img", "aria-label": `${count} of ${max}` },
+    Array.from({ length: max }, (_, index) => el("span", { class: index < count ? "star on" : "star", dataset: { star: index + 1 } },
+      index < count ? "★" : "☆")));
+}
+
 /** What the user typed (or pasted) as the field's value; throws a sentence when it does not fit. */
 export function parse(text, field) {
   const trimmed = String(text ?? "").trim();

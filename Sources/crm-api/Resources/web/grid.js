@@ -2,7 +2,7 @@
 // per-column summaries, spreadsheet keys, in-place editors, optimistic saves with conflicts
 // shown, pending edits kept across reloads, live updates from everyone else.
 import { api, ApiError, el, explain } from "./api.js";
-import { display, editText, editor, isNumeric, isReadOnly, kind, parse, parseTSV } from "./cells.js";
+import { display, editText, editor, isNumeric, isReadOnly, kind, parse, parseTSV, ratingMax, stars } from "./cells.js";
 import { chips, selectEditor } from "./choices.js";
 import { Pending } from "./pending.js";
 import { Drawer } from "./drawer.js";
@@ -350,7 +350,14 @@ export class Grid {
     const cellOf = (event) => (event.target.closest(".cell-editor") ? null : event.target.closest(".grid-body .cell[data-col]"));
     this.body.addEventListener("mousedown", (event) => {
       const cell = cellOf(event);
-      if (cell) this.activate(Number(cell.dataset.row), Number(cell.dataset.col), event.shiftKey);
+      if (!cell) return;
+      // The grid takes the focus itself: activating re-renders the row, and Firefox, finding the
+      // pressed cell gone, would otherwise move the focus to the page and lose every key after.
+      event.preventDefault();
+      this.activate(Number(cell.dataset.row), Number(cell.dataset.col), event.shiftKey);
+      // On the press, not the click: activating re-renders the row, so the star pressed is gone by the click.
+      const star = event.target.closest(".star");
+      if (star && !event.shiftKey) this.rate(Number(star.dataset.star), { toggle: true });
     });
     this.body.addEventListener("dblclick", (event) => { if (cellOf(event)) this.startEdit(); });
     this.renderHeader();
@@ -518,6 +525,14 @@ export class Grid {
     });
   }
 
+  /** What a cell holds: chips for selects, stars for ratings, else its text. */
+  cellContent(record, field, text) {
+    const value = record.fields[field.key];
+    if (["single_select", "multi_select"].includes(kind(field))) return chips(value, field);
+    if (field.type === "rating") return stars(value, field);
+    return text;
+  }
+
   /** Where a record is on screen (its row among headers and open groups); undefined when hidden. */
   positionOf(index) { return this.display ? this.displayOf.get(index) : index; }
 
@@ -542,7 +557,7 @@ export class Grid {
         "aria-readonly": isReadOnly(field) ? "true" : null,
         title: record.errors?.[field.key] || (text.length > 20 ? text : null),
         style: col < this.frozen ? `left:${this.frozenLeft(col)}px` : null, dataset: { row: position, col },
-      }, ["single_select", "multi_select"].includes(kind(field)) ? chips(record.fields[field.key], field) : text,
+      }, this.cellContent(record, field, text),
       this.cellLink(record.fields[field.key], field)));
     });
     return el("div", {
@@ -804,6 +819,9 @@ export class Grid {
     } else if (mod && event.key.toLowerCase() === "z") {
       event.preventDefault();
       this.undoLast();
+    } else if (/^[0-9]$/.test(event.key) && !mod && this.columns[col].field.type === "rating") {
+      event.preventDefault();
+      this.rate(Number(event.key));
     } else if (event.key.length === 1 && !mod && !event.altKey) {
       event.preventDefault();
       this.startEdit(event.key);
@@ -815,6 +833,17 @@ export class Grid {
   expand() {
     const record = this.records[this.active.row];
     if (record) this.drawer.open(record);
+  }
+
+  /** Sets the active rating cell to `stars` (a digit typed, or a star clicked: the lit star again clears it). */
+  rate(stars, { toggle = false } = {}) {
+    const record = this.records[this.active.row];
+    const field = this.columns[this.active.col]?.field;
+    if (!record || !field || field.type !== "rating") return;
+    if (this.archive) { this.flash("Restore the record to edit it."); return; }
+    if (stars > ratingMax(field)) { this.flash(`${field.label} goes from 0 to ${ratingMax(field)}.`); return; }
+    const value = toggle && record.fields[field.key] === stars ? 0 : stars;
+    if (record.fields[field.key] !== value) this.save(record, field, value);
   }
 
   startEdit(initial) {
