@@ -744,6 +744,14 @@ def test_select_cells_show_chips_and_take_a_new_option_typed_in_the_cell(start_s
     settled(driver)
     assert api.call("GET", "/api/tables/investors/records/2")[1]["fields"]["sector"] == ["Healthcare"]
 
+    # A free-text list (Tags) takes any text typed; it has no options to add to.
+    go_to(driver, 1, "Tags")
+    type_keys(driver, "lp")
+    wait(driver).until(lambda d: "Add “lp”" in popup(d))
+    type_keys(driver, Keys.ENTER, Keys.ENTER)
+    settled(driver)
+    assert api.call("GET", "/api/tables/investors/records/2")[1]["fields"]["tags"] == ["lp"]
+
     # A built-in select's options are fixed: nothing to add; Esc leaves the value alone.
     go_to(driver, 0, "Stage")
     type_keys(driver, "ghosted")

@@ -35,6 +35,7 @@ function growable(field) {
  */
 export function selectEditor(field, value, initial, addChoice) {
   const multiple = kind(field) === "multi_select";
+  const free = field.options?.free === true;
   let chosen = multiple ? (Array.isArray(value) ? [...value] : []) : value ?? null;
   const input = el("input", {
     class: "cell-editor select-editor", type: "text", "aria-label": field.label, spellcheck: "false", autocomplete: "off",
@@ -90,8 +91,10 @@ export function selectEditor(field, value, initial, addChoice) {
         highlighted = index;
         pick();
       },
-    }, entry.add ? `Add option “${entry.add}”` : [isChosen(entry.option) ? "✓ " : "", chip(entry.option, field)])));
-    const none = !entries.length ? el("p", { class: "none" }, input.value.trim() ? "No option matches." : "This field has no options yet.") : null;
+    }, entry.add === undefined ? [isChosen(entry.option) ? "✓ " : "", chip(entry.option, field)]
+      : free ? `Add “${entry.add}”` : `Add option “${entry.add}”`)));
+    const none = entries.length ? null : el("p", { class: "none" }, input.value.trim() ? "No option matches."
+      : free ? "Type a value and press Enter." : "This field has no options yet.");
     popup.replaceChildren(...[selected, list, none].filter(Boolean));
     if (highlighted >= 0) input.setAttribute("aria-activedescendant", `${popup.id}-${highlighted}`);
     else input.removeAttribute("aria-activedescendant");
@@ -119,7 +122,7 @@ export function selectEditor(field, value, initial, addChoice) {
     if (!entry || busy) return;
     let option = entry.option;
     if (entry.add !== undefined) {
-      if (field.options?.free === true) option = entry.add;
+      if (free) option = entry.add;
       else {
         busy = true;
         try {

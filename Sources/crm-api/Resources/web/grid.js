@@ -141,11 +141,9 @@ export class Grid {
     return linkEditor(field, current, search);
   }
 
-  /** Adds an option typed in a select cell to the field; every cell of the field sees it. */
-  async addChoice(field, name) {
-    const saved = await api("POST", `/api/tables/${this.table}/fields/${field.key}/choices`, { choice: name });
-    Object.assign(field, saved);
-    return saved;
+  /** Adds an option typed in a select cell to the field (the editor takes the saved options). */
+  addChoice(field, name) {
+    return api("POST", `/api/tables/${this.table}/fields/${field.key}/choices`, { choice: name });
   }
 
   // MARK: Loading
@@ -835,14 +833,14 @@ export class Grid {
     if (record) this.drawer.open(record);
   }
 
-  /** Sets the active rating cell to `stars` (a digit typed, or a star clicked: the lit star again clears it). */
-  rate(stars, { toggle = false } = {}) {
+  /** Sets the active rating cell to `count` stars (a digit typed, or a star clicked: the lit star again clears it). */
+  rate(count, { toggle = false } = {}) {
     const record = this.records[this.active.row];
     const field = this.columns[this.active.col]?.field;
     if (!record || !field || field.type !== "rating") return;
     if (this.archive) { this.flash("Restore the record to edit it."); return; }
-    if (stars > ratingMax(field)) { this.flash(`${field.label} goes from 0 to ${ratingMax(field)}.`); return; }
-    const value = toggle && record.fields[field.key] === stars ? 0 : stars;
+    if (count > ratingMax(field)) { this.flash(`${field.label} goes from 0 to ${ratingMax(field)}.`); return; }
+    const value = toggle && record.fields[field.key] === count ? 0 : count;
     if (record.fields[field.key] !== value) this.save(record, field, value);
   }
 
@@ -862,8 +860,7 @@ export class Grid {
       this.save(record, field, !record.fields[field.key]);
       return;
     }
-    const text = initial !== undefined && kind(field) !== "single_select" && kind(field) !== "date"
-      ? initial : editText(record.fields[field.key], field);
+    const text = initial !== undefined && kind(field) !== "date" ? initial : editText(record.fields[field.key], field);
     const select = ["single_select", "multi_select"].includes(kind(field));
     const input = this.linkTarget(field) ? this.linkEditorFor(field, record)
       : select ? selectEditor(field, record.fields[field.key], initial, (name) => this.addChoice(field, name))
