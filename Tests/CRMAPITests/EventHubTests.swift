@@ -36,6 +36,32 @@ import Testing
         _ = directory
     }
 
+    @Test func aFieldChangeNamesItsTableAndARecordWriteDoesNot() async throws {
+        let (directory, store, hub) = try await self.setUp()
+        let database = store.database
+        let (_, live) = try await hub.subscribe(after: nil)
+        var iterator = live.makeAsyncIterator()
+        _ = try await store.create(.investors, fields: ["name": "Acme"], by: nil)
+        #expect(try await hub.pump() == 2, "a record event and a state event, no fields event")
+        #expect(await iterator.next()?.kind == .record)
+        #expect(await iterator.next()?.kind == .state)
+
+        let catalog = FieldCatalog(database: database)
+        _ = try await catalog.create(.contacts, label: "Sector", type: .multiSelect, options: ["choices": ["Fintech"]])
+        #expect(try await hub.pump() == 2)
+        let created = try #require(await iterator.next())
+        #expect(created.kind == .fields && created.data["tables"] == ["contacts"])
+        #expect(created.wire.contains("event: fields\n"))
+        #expect(await iterator.next()?.kind == .state)
+
+        // Stamps are milliseconds: two catalog writes in one millisecond between pumps read as one.
+        try await Task.sleep(for: .milliseconds(5))
+        _ = try await catalog.addChoice(.contacts, key: "sector", choice: "Climate")
+        try await hub.pump()
+        #expect(await iterator.next()?.data["tables"] == ["contacts"], "an added option is a catalog change")
+        _ = directory
+    }
+
     @Test func aClientResumingWithLastEventIDGetsWhatItMissedOnce() async throws {
         let (directory, store, hub) = try await self.setUp()
         _ = try await store.create(.funds, fields: ["name": "Fund I"], by: nil)

@@ -1,11 +1,14 @@
 import Foundation
 import Shared
 
-/// One server-sent event: a record changed, or the grid's global version moved.
+/// One server-sent event: a record changed, the grid's global version moved, or a table's fields changed.
 struct ChangeEvent: Sendable, Equatable {
     enum Kind: String, Sendable {
         case record
         case state
+        /// The field catalog of the named tables changed (a field added, renamed, given options,
+        /// retyped or archived): open grids refetch those tables' fields.
+        case fields
         /// Too much happened since the client's `Last-Event-ID`: reload everything.
         case reset
         /// A comment line that keeps proxies from closing an idle stream.

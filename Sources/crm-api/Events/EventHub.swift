@@ -16,6 +16,8 @@ actor EventHub {
     /// The newest history id published so far.
     private(set) var lastPublishedId: Int64 = 0
     private var lastVersion: Int = -1
+    /// Each table's newest field change, as last published.
+    private var lastCatalog: [String: String] = [:]
     private var started = false
 
     init(database: AppDatabase) {
@@ -26,10 +28,11 @@ actor EventHub {
     func start() async throws {
         guard !self.started else { return }
         self.started = true
-        (self.lastPublishedId, self.lastVersion) = try await self.database.pool.read { db in
+        (self.lastPublishedId, self.lastVersion, self.lastCatalog) = try await self.database.pool.read { db in
             (
                 try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM record_history") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state") ?? 0
+                try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state") ?? 0,
+                try Self.catalogStamps(db)
             )
         }
     }
@@ -69,13 +72,19 @@ actor EventHub {
     func pump() async throws -> Int {
         let after = self.lastPublishedId
         let batch = try await self.database.pool.read { db in try Self.events(db, after: after, upTo: nil, limit: 5000) }
-        guard batch.lastId > after || batch.version != self.lastVersion else { return 0 }
+        let catalogChanged = Set(batch.catalog.keys).union(self.lastCatalog.keys)
+            .filter { batch.catalog[$0] != self.lastCatalog[$0] }.sorted()
+        guard batch.lastId > after || batch.version != self.lastVersion || !catalogChanged.isEmpty else { return 0 }
         var events = batch.records
+        if !catalogChanged.isEmpty {
+            events.append(ChangeEvent(id: max(batch.lastId, after), kind: .fields, data: ["tables": .array(catalogChanged.map(JSONValue.string))]))
+        }
         if batch.version != self.lastVersion {
             events.append(ChangeEvent(id: max(batch.lastId, after), kind: .state, data: ["version": .number(Double(batch.version))]))
         }
         self.lastPublishedId = max(batch.lastId, after)
         self.lastVersion = batch.version
+        self.lastCatalog = batch.catalog
         for continuation in self.subscribers.values {
             for event in events { continuation.yield(event) }
         }
@@ -102,7 +111,7 @@ actor EventHub {
 
     /// One event per changed record (its newest history id), in history order.
     static func events(_ db: Database, after: Int64, upTo: Int64?, limit: Int) throws -> (
-        records: [ChangeEvent], lastId: Int64, version: Int
+        records: [ChangeEvent], lastId: Int64, version: Int, catalog: [String: String]
     ) {
         let rows = try Row.fetchAll(
             db,
@@ -125,6 +134,13 @@ actor EventHub {
         }
         let lastId = records.map(\.id).max() ?? after
         let version = try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state") ?? 0
-        return (records, lastId, version)
+        return (records, lastId, version, try Self.catalogStamps(db))
+    }
+
+    /// Each table's newest field change (every catalog write sets the field's `updated_at`): a
+    /// few rows from a small table, read with each pump.
+    static func catalogStamps(_ db: Database) throws -> [String: String] {
+        let rows = try Row.fetchAll(db, sql: "SELECT table_name, max(updated_at) AS stamp FROM fundraising_fields GROUP BY table_name")
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["table_name"] as String, ($0["stamp"] as String?) ?? "") })
     }
 }

@@ -71,7 +71,11 @@ function shell(me) {
       .catch(() => activityPage(main, new Map()));
   } else {
     const grid = new Grid(main, table || "investors", me);
-    const live = new Live((event) => grid.onEvent(event), (connected) => { offline.hidden = connected; if (connected) showPresence(); });
+    const live = new Live((event) => grid.onEvent(event), (connected) => {
+      offline.hidden = connected;
+      // Events sent while the stream was down are replayed for records only: fields are asked again.
+      if (connected) { showPresence(); grid.refreshFields(); }
+    });
     const online = () => grid.retryPending();
     window.addEventListener("online", online);
     // Who else has the CRM open: asked when the stream connects and every 20 seconds.

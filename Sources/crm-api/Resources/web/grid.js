@@ -1177,9 +1177,9 @@ export class Grid {
   }
 
   /**
-   * After someone changed something (the state version moved), fields renamed or given new
-   * options elsewhere are updated in place, so a new option shows as its chip at once; fields
-   * added or removed elsewhere show on the next load.
+   * After the table's fields changed (a `fields` event) or the stream reconnected, fields renamed
+   * or given new options elsewhere are updated in place, so a new option shows as its chip at
+   * once; fields added or removed elsewhere show on the next load.
    */
   refreshFields() {
     clearTimeout(this.fieldsTimer);
@@ -1209,7 +1209,7 @@ export class Grid {
 
   async onEvent({ kind: type, data }) {
     if (type === "reset") { this.load(); return; }
-    if (type === "state") { this.refreshFields(); return; }
+    if (type === "fields") { if ((data.tables || []).includes(this.table)) this.refreshFields(); return; }
     if (type !== "record" || data.table !== this.table) return;
     if (this.archive) {
       if ((data.actions || []).includes("restore")) this.removeRecord(data.record_id);

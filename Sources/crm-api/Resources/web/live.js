@@ -3,7 +3,7 @@
 export class Live {
   constructor(onEvent, onConnection) {
     this.source = new EventSource("/api/events");
-    for (const kind of ["record", "state", "reset"]) {
+    for (const kind of ["record", "state", "fields", "reset"]) {
       this.source.addEventListener(kind, (message) => {
         let data = {};
         try { data = JSON.parse(message.data); } catch { data = {}; }
