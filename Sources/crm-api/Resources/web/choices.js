@@ -6,6 +6,7 @@
 // grow (custom fields with a list of options; free-text fields such as tags take any text).
 import { el } from "./api.js";
 import { choicesOf, kind, optionLabel } from "./cells.js";
+import { placeBelow, stepHighlight } from "./listbox.js";
 
 const SHOWN = 12;
 const TONES = 10;
@@ -67,11 +68,6 @@ export function selectEditor(field, value, initial, addChoice) {
     return found;
   };
 
-  const place = () => {
-    const box = input.getBoundingClientRect();
-    popup.style.cssText = `left:${box.left + window.scrollX}px;top:${box.bottom + window.scrollY}px;min-width:${Math.max(box.width, 220)}px`;
-  };
-
   const draw = () => {
     const shown = multiple ? chosen : chosen === null ? [] : [chosen];
     const selected = shown.length
@@ -98,7 +94,7 @@ export function selectEditor(field, value, initial, addChoice) {
     popup.replaceChildren(...[selected, list, none].filter(Boolean));
     if (highlighted >= 0) input.setAttribute("aria-activedescendant", `${popup.id}-${highlighted}`);
     else input.removeAttribute("aria-activedescendant");
-    place();
+    placeBelow(popup, input);
   };
 
   const refresh = ({ keepHighlight = false } = {}) => {
@@ -154,7 +150,7 @@ export function selectEditor(field, value, initial, addChoice) {
       event.preventDefault();
       event.stopPropagation();
       if (!entries.length) return;
-      highlighted = (highlighted + (event.key === "ArrowDown" ? 1 : -1) + entries.length) % entries.length;
+      highlighted = stepHighlight(highlighted, entries.length, event.key);
       draw();
     } else if (event.key === "Enter" && event.isTrusted) {
       // Enter on an entry picks it (the grid closes a single select after); Enter on an empty

@@ -2,6 +2,7 @@
 // the server (the problem underlined at its span as the user types) and autocomplete of
 // functions and field names.
 import { api, el, explain } from "./api.js";
+import { stepHighlight } from "./listbox.js";
 
 const TYPES = [
   ["text", "Single line text"], ["long_text", "Long text"], ["number", "Number"], ["currency", "Currency"],
@@ -101,7 +102,7 @@ export function formulaEditor(table, fields, { field = null, label = () => "", i
     if (event.key === "Tab" || (event.key === "Enter" && !event.shiftKey)) { event.preventDefault(); accept(chosen); }
     else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      chosen = (chosen + (event.key === "ArrowDown" ? 1 : choices.length - 1)) % choices.length;
+      chosen = stepHighlight(chosen, choices.length, event.key);
       [...suggestions.children].forEach((item, index) => {
         item.classList.toggle("chosen", index === chosen);
         item.setAttribute("aria-selected", index === chosen ? "true" : "false");

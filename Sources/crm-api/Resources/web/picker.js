@@ -2,6 +2,7 @@
 // type (arrows and Enter, or the mouse). `search(text)` gives [{id, name}]; the list lives in
 // the page (not the cell) so the grid's own rendering never cuts it off.
 import { el } from "./api.js";
+import { placeBelow, stepHighlight } from "./listbox.js";
 
 const SHOWN = 8;
 
@@ -18,10 +19,6 @@ export function linkEditor(field, current, search) {
   let highlighted = -1;
   let asked = 0;
 
-  const place = () => {
-    const box = input.getBoundingClientRect();
-    list.style.cssText = `left:${box.left + window.scrollX}px;top:${box.bottom + window.scrollY}px;min-width:${Math.max(box.width, 220)}px`;
-  };
   const draw = () => {
     list.replaceChildren(...results.map((result, index) => el("li", {
       id: `${list.id}-${index}`, role: "option", class: index === highlighted ? "highlighted" : null, "aria-selected": index === highlighted ? "true" : "false",
@@ -38,7 +35,7 @@ export function linkEditor(field, current, search) {
     input.setAttribute("aria-expanded", results.length ? "true" : "false");
     if (highlighted >= 0) input.setAttribute("aria-activedescendant", `${list.id}-${highlighted}`);
     else input.removeAttribute("aria-activedescendant");
-    place();
+    placeBelow(list, input);
   };
   const ask = async () => {
     const text = input.value.trim();
@@ -65,7 +62,7 @@ export function linkEditor(field, current, search) {
       event.preventDefault();
       event.stopPropagation();
       if (!results.length) return;
-      highlighted = (highlighted + (event.key === "ArrowDown" ? 1 : -1) + results.length) % results.length;
+      highlighted = stepHighlight(highlighted, results.length, event.key);
       draw();
     }
   });
