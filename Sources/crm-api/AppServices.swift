@@ -20,6 +20,9 @@ struct AppServices: Sendable {
     /// Server-sent events: the hub clients subscribe to, and the service that feeds it.
     let events: EventHub
     let eventPump: EventPump
+    /// How often an idle event stream gets a comment (so proxies keep it open) and its credential is
+    /// checked again.
+    var eventKeepAlive: Duration = .seconds(25)
     /// Recomputes changed formulas over large tables in the background.
     let formulaJobs: FormulaJobRunner
     /// Creates and drops the indexes saved views sort by.

@@ -20,13 +20,15 @@ struct TestApp: @unchecked Sendable {
     static let password = "correct horse battery staple"
     static let origin = "http://crm.test"
 
-    init(environment extra: [String: String] = [:]) throws {
+    init(environment extra: [String: String] = [:], eventKeepAlive: Duration? = nil) throws {
         self.directory = try TemporaryDirectory()
         self.database = try self.directory.migratedDatabase()
         let config = try CRMConfig(
             environment: ["CRM_DATA_DIR": self.directory.path, "CRM_BCRYPT_COST": "4", "CRM_PUBLIC_URL": Self.origin]
                 .merging(extra) { _, new in new })
-        self.services = AppServices(config: config, database: self.database, clock: self.clock.clock)
+        var services = AppServices(config: config, database: self.database, clock: self.clock.clock)
+        if let eventKeepAlive { services.eventKeepAlive = eventKeepAlive }
+        self.services = services
         self.router = buildRouter(services: self.services)
     }
 

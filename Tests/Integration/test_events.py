@@ -13,8 +13,8 @@ from test_accounts import PASSWORD, Browser
 class EventStream:
     """Reads `text/event-stream` line by line."""
 
-    def __init__(self, stack, cookie, last_event_id=None):
-        request = urllib.request.Request(stack.url("/api/events"))
+    def __init__(self, stack, cookie, last_event_id=None, path="/api/events"):
+        request = urllib.request.Request(stack.url(path))
         request.add_header("Cookie", cookie)
         if last_event_id is not None:
             request.add_header("Last-Event-ID", str(last_event_id))
@@ -79,6 +79,10 @@ def test_a_client_sees_another_clients_write_and_a_second_processes_write(start_
     resumed = EventStream(stack, browser.cookie, last_event_id=first_id)
     replayed = resumed.next_record_event()
     assert replayed["data"]["record_id"] == record["id"] + 1
+
+    # A stream the page opens anew (after signing in again) names the last event in the query.
+    reopened = EventStream(stack, browser.cookie, path=f"/api/events?last_event_id={first_id}")
+    assert reopened.next_record_event()["data"]["record_id"] == record["id"] + 1
 
 
 def test_sigterm_with_an_open_stream_still_stops_quickly(start_stack):

@@ -898,3 +898,63 @@ def test_a_rating_shows_stars_set_by_a_digit_or_a_click_and_clicked_cells_take_k
     type_keys(driver, "Acme Two", Keys.ENTER)
     settled(driver)
     wait(driver).until(lambda d: api.call("GET", "/api/tables/investors/records/1")[1]["fields"]["name"] == "Acme Two")
+
+
+def test_an_edit_made_after_the_session_ended_waits_for_signing_in_again(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme"}, {"name": "Birch"}])
+    driver = browsers()
+    sign_in(driver, stack)
+    # The password is changed from another session, which ends this browser's session.
+    new_password = "a brand new passphrase 2026"
+    status, body, _ = api.call("POST", "/api/auth/password", {"current_password": PASSWORD, "new_password": new_password})
+    assert status == 204, body
+
+    go_to(driver, 0, "Location")
+    type_keys(driver, "Lisbon", Keys.ENTER)
+    dialog = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".session-ended[role='dialog']"))[0]
+    assert "Your session has ended" in dialog.text
+    assert dialog.find_element(By.NAME, "email").get_attribute("value") == EMAIL
+    assert "Signed out: the edit is kept" in driver.find_element(By.CSS_SELECTOR, ".grid-status").text
+    assert cell_texts(driver, 0)[column(driver, "Location")] == "Lisbon", "the typed value stays in its cell"
+    assert driver.find_elements(By.CSS_SELECTOR, ".cell.pending")
+    assert api.call("GET", "/api/tables/investors/records/1")[1]["fields"]["location"] is None
+    screenshot(driver, "session-ended.png")
+
+    dialog.find_element(By.NAME, "password").send_keys("not it", Keys.ENTER)
+    wait(driver).until(lambda d: "not correct" in d.find_element(By.CSS_SELECTOR, ".session-ended .form-error").text)
+    password = dialog.find_element(By.NAME, "password")
+    password.clear()
+    password.send_keys(new_password, Keys.ENTER)
+    wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".session-ended"))
+    settled(driver)
+    assert api.call("GET", "/api/tables/investors/records/1")[1]["fields"]["location"] == "Lisbon"
+
+    # The live stream resumes: someone else's change shows without a reload.
+    assert api.call("PATCH", "/api/tables/investors/records/2", {"expected_version": 1, "fields": {"location": "Porto"}})[0] == 200
+    wait(driver).until(lambda d: cell_texts(d, 1)[column(d, "Location")] == "Porto")
+    driver.refresh()
+    wait(driver).until(lambda d: "Lisbon" in cell_texts(d, 0))
+    assert cell_texts(driver, 0)[column(driver, "Location")] == "Lisbon"
+    assert not driver.find_elements(By.CSS_SELECTOR, ".session-ended")
+
+
+def test_an_edit_made_while_the_database_is_busy_is_kept_and_sent_again(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme"}])
+    driver = browsers()
+    sign_in(driver, stack)
+    # Another process holds the write lock past crm-api's busy timeout: the save is answered 503.
+    blocker = sqlite3.connect(data_dir / "crm.sqlite", isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")
+        go_to(driver, 0, "Location")
+        type_keys(driver, "Oslo", Keys.ENTER)
+        wait(driver).until(lambda d: "Not saved yet" in d.find_element(By.CSS_SELECTOR, ".grid-status").text)
+        assert "The edit is kept and will be sent again." in driver.find_element(By.CSS_SELECTOR, ".grid-status").text
+        assert cell_texts(driver, 0)[column(driver, "Location")] == "Oslo"
+        assert driver.find_elements(By.CSS_SELECTOR, ".cell.pending")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    settled(driver)
+    assert api.call("GET", "/api/tables/investors/records/1")[1]["fields"]["location"] == "Oslo"
+    assert cell_texts(driver, 0)[column(driver, "Location")] == "Oslo"

@@ -4,7 +4,8 @@ import Hummingbird
 import ServiceLifecycle
 import Shared
 
-/// `GET /api/events`: server-sent events for record changes and state version bumps.
+/// `GET /api/events`: server-sent events for record changes and state version bumps, replaying
+/// those after `Last-Event-ID` (or `?last_event_id=`).
 struct EventsController {
     let services: AppServices
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
@@ -14,19 +15,61 @@ struct EventsController {
     }
 
     func stream(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let lastEventId = request.headers[Self.lastEventID].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
-        let (replay, live) = try await self.services.events.subscribe(after: lastEventId, userId: try context.requireIdentity().userId)
+        // EventSource sends the header when it reconnects by itself; a stream the page opens anew
+        // (after signing in again) can only name the last event it saw in the query.
+        let named = request.headers[Self.lastEventID] ?? request.uri.queryParameters.get("last_event_id")
+        let lastEventId = named.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+        let identity = try context.requireIdentity()
+        let (replay, live) = try await self.services.events.subscribe(after: lastEventId, userId: identity.userId)
+        let services = self.services
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
             body: .init { writer in
                 try await writer.write(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
                 for event in replay { try await writer.write(ByteBuffer(string: event.wire)) }
-                // Ends on server shutdown, so SIGTERM never waits on an open browser tab.
-                for await event in live.cancelOnGracefulShutdown() {
-                    try await writer.write(ByteBuffer(string: event.wire))
+                // Ends on server shutdown, so SIGTERM never waits on an open browser tab, and once
+                // the credential no longer holds: the browser then reconnects and is refused.
+                let (items, stop) = Self.withTicks(live, every: services.eventKeepAlive)
+                defer { stop() }
+                streaming: for await item in items.cancelOnGracefulShutdown() {
+                    switch item {
+                    case .event(let event):
+                        try await writer.write(ByteBuffer(string: event.wire))
+                    case .tick:
+                        guard try await services.isStillSignedIn(identity) else { break streaming }
+                        try await writer.write(ByteBuffer(string: ": ping\n\n"))
+                    }
                 }
                 try await writer.finish(nil)
             })
+    }
+
+    enum Item: Sendable {
+        case event(ChangeEvent)
+        case tick
+    }
+
+    /// The hub's events with a tick after every `interval`, and how to stop both (which also ends the
+    /// hub subscription).
+    static func withTicks(
+        _ events: AsyncStream<ChangeEvent>, every interval: Duration
+    ) -> (AsyncStream<Item>, stop: @Sendable () -> Void) {
+        let (merged, continuation) = AsyncStream.makeStream(of: Item.self)
+        let forward = Task {
+            for await event in events { continuation.yield(.event(event)) }
+            continuation.finish()
+        }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                continuation.yield(.tick)
+            }
+        }
+        continuation.onTermination = { _ in
+            forward.cancel()
+            ticker.cancel()
+        }
+        return (merged, { continuation.finish() })
     }
 }

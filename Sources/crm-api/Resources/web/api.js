@@ -16,6 +16,20 @@ export function explain(error) {
   return [error.message, ...extra].join(" ");
 }
 
+/**
+ * Whether a failed request may go through if sent again unchanged: the browser is offline, the
+ * session ended (the app asks to sign in again), or the server is busy, limiting or failing.
+ */
+export function isTransient(error) {
+  if (!(error instanceof ApiError)) return true;
+  return [401, 408, 429].includes(error.status) || error.status >= 500;
+}
+
+let sessionLost = null;
+
+/** Called whenever a request finds the session gone (a 401 outside sign-in itself). */
+export function onSessionLost(handler) { sessionLost = handler; }
+
 /** Calls the API; resolves to the parsed body, rejects with ApiError (or TypeError when offline). */
 export async function api(method, path, body) {
   const options = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
@@ -29,6 +43,7 @@ export async function api(method, path, body) {
   if (text) {
     try { parsed = JSON.parse(text); } catch { parsed = null; }
   }
+  if (response.status === 401 && sessionLost && !path.startsWith("/api/auth/")) sessionLost();
   if (!response.ok) throw new ApiError(response.status, parsed);
   return parsed;
 }

@@ -1,11 +1,12 @@
 // The app's entry: which page to show, and the signed-in shell.
-import { api, ApiError, el } from "./api.js";
-import { changePasswordPage, invitePage, loginPage } from "./auth.js";
+import { api, ApiError, el, onSessionLost } from "./api.js";
+import { changePasswordPage, invitePage, loginPage, signInAgainDialog } from "./auth.js";
 import { Grid } from "./grid.js";
 import { Live } from "./live.js";
 import { activityPage } from "./activity.js";
 import { adminPage } from "./admin.js";
 import { importPage } from "./import.js";
+import { Pending } from "./pending.js";
 
 const TABLES = [
   ["investors", "Investors"],
@@ -15,6 +16,26 @@ const TABLES = [
 ];
 
 const root = document.getElementById("app");
+
+// The signed-in user, and what the open page does once they sign in again after their session
+// ended mid-work (the grid sends its pending edits and resumes its live stream).
+let signedIn = null;
+let resume = () => {};
+let asking = false;
+
+onSessionLost(() => {
+  if (asking || !signedIn) return;
+  asking = true;
+  const dialog = signInAgainDialog(signedIn, (user) => {
+    asking = false;
+    dialog.remove();
+    // Someone else, or a one-time password to replace first: the page starts over (edits stay kept).
+    if (user.id !== signedIn.id || user.must_change_password) { location.reload(); return; }
+    resume();
+  });
+  document.body.append(dialog);
+  dialog.querySelector("input[name=password]").focus();
+});
 
 async function boot() {
   if (location.pathname === "/accept-invite") {
@@ -40,6 +61,9 @@ async function boot() {
 }
 
 function shell(me) {
+  signedIn = me;
+  Pending.user = me.id;
+  resume = () => {};
   const route = new URLSearchParams(location.hash.slice(1));
   const page = route.get("page");
   const table = page ? null : route.get("table") || "investors";
@@ -86,6 +110,7 @@ function shell(me) {
       } catch { presence.textContent = ""; }
     };
     const presenceTimer = setInterval(showPresence, 20000);
+    resume = () => { grid.retryPending(); live.reopen(); };
     cleanup = () => { live.close(); grid.destroy(); clearInterval(presenceTimer); window.removeEventListener("online", online); };
     grid.load();
   }

@@ -59,3 +59,25 @@ export function changePasswordPage(onChanged) {
     onChanged();
   });
 }
+
+/**
+ * The session ended while the app was open (it expired, or the password was changed elsewhere):
+ * signing in again over the page keeps everything on it, pending edits included.
+ */
+export function signInAgainDialog(me, onSignedIn) {
+  const page = form("Your session has ended", [
+    el("p", { class: "hint" }, "Sign in again to carry on. Your edits are kept and sent once you are back."),
+    field("Email", { name: "email", type: "email", autocomplete: "username", value: me.email, readonly: true }),
+    field("Password", { name: "password", type: "password", autocomplete: "current-password" }),
+  ], "Sign in", async ({ password }) => {
+    const { user } = await api("POST", "/api/auth/login", { email: me.email, password });
+    onSignedIn(user);
+  }, el("a", { href: "/", class: "link" }, "Sign in as someone else"));
+  page.className = "backdrop";
+  const card = page.firstChild;
+  card.setAttribute("role", "dialog");
+  card.setAttribute("aria-modal", "true");
+  card.setAttribute("aria-label", "Your session has ended");
+  card.classList.add("session-ended");
+  return page;
+}

@@ -1,7 +1,7 @@
 // The grid of one table: sticky header, frozen first column, row numbers, virtualised rows,
 // per-column summaries, spreadsheet keys, in-place editors, optimistic saves with conflicts
 // shown, pending edits kept across reloads, live updates from everyone else.
-import { api, ApiError, el, explain } from "./api.js";
+import { api, ApiError, el, explain, isTransient } from "./api.js";
 import { display, editText, editor, isNumeric, isReadOnly, kind, parse, parseTSV, ratingMax, stars } from "./cells.js";
 import { chips, selectEditor } from "./choices.js";
 import { Pending } from "./pending.js";
@@ -40,6 +40,8 @@ export class Grid {
     // one version to the next, so an edit begun before it still counts as based on what it saw.
     this.queues = new Map();
     this.ownVersions = new Map();
+    // "id:key" → saves of that cell queued or on their way, so a retry does not send one twice.
+    this.unsent = new Map();
     this.destroyed = false;
     this.archive = false;
     this.drawer = new Drawer(this);
@@ -913,8 +915,14 @@ export class Grid {
     this.changes = (this.changes || 0) + 1;
     Pending.add(this.table, record.id, field.key, value, base);
     this.render();
+    const slot = `${record.id}:${field.key}`;
+    this.unsent.set(slot, (this.unsent.get(slot) || 0) + 1);
     const previous = this.queues.get(record.id) || Promise.resolve();
-    const next = previous.then(() => this.send(record.id, field, value, old, base, recordUndo));
+    const next = previous.then(() => this.send(record.id, field, value, old, base, recordUndo))
+      .finally(() => {
+        const left = this.unsent.get(slot) - 1;
+        if (left) this.unsent.set(slot, left); else this.unsent.delete(slot);
+      });
     this.queues.set(record.id, next);
     return next;
   }
@@ -943,13 +951,18 @@ export class Grid {
       const record = this.records[this.index.get(id)];
       if (error instanceof ApiError && error.status === 409 && error.body.details?.current) {
         this.conflict(record, field, value, error.body.details.current);
-      } else if (error instanceof ApiError) {
+      } else if (!isTransient(error)) {
         Pending.remove(this.table, id, field.key);
         if (record) record.fields[field.key] = old;
         this.changes = (this.changes || 0) + 1;
         this.flash(explain(error));
+      } else if (error instanceof ApiError && error.status === 401) {
+        // The sign-in dialog is up; signing in sends every pending edit.
+        this.flash("Signed out: the edit is kept and will be sent when you sign in again.");
       } else {
-        this.flash("Offline: the edit is kept and will be sent again.");
+        this.flash(error instanceof ApiError
+          ? `Not saved yet: ${error.message} The edit is kept and will be sent again.`
+          : "Offline: the edit is kept and will be sent again.");
         if (!this.retryTimer) {
           this.retryTimer = setTimeout(() => { this.retryTimer = null; this.retryPending(); }, 5000);
         }
@@ -998,10 +1011,12 @@ export class Grid {
     dialog.querySelector("button").focus();
   }
 
+  /** Sends again every pending edit of this table that is not already on its way. */
   retryPending() {
+    if (this.destroyed) return;
     for (const entry of Pending.forTable(this.table)) {
       const position = this.index.get(entry.id);
-      if (position === undefined) continue;
+      if (position === undefined || this.unsent.has(`${entry.id}:${entry.key}`)) continue;
       const record = this.records[position];
       const field = this.fields.find((candidate) => candidate.key === entry.key);
       if (field) this.save(record, field, entry.value, { recordUndo: false, expectedVersion: entry.expected_version });
