@@ -851,7 +851,7 @@ def test_text_on_every_screen_meets_aa_contrast(start_stack, data_dir, browsers)
     wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".link-picker li.highlighted"))
     problems += low_contrast(driver, "link picker")
     type_keys(driver, Keys.ESCAPE)
-    for page, ready in [("Import", ".import-file"), ("Activity", "ol.activity li"), ("Admin", ".admin-table.daemons")]:
+    for page, ready in [("Import", ".import-file"), ("Activity", ".activity .activity-item"), ("Admin", ".admin-table.daemons")]:
         driver.find_element(By.LINK_TEXT, page).click()
         wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ready))
         time.sleep(0.5)
@@ -958,3 +958,27 @@ def test_an_edit_made_while_the_database_is_busy_is_kept_and_sent_again(start_st
     settled(driver)
     assert api.call("GET", "/api/tables/investors/records/1")[1]["fields"]["location"] == "Oslo"
     assert cell_texts(driver, 0)[column(driver, "Location")] == "Oslo"
+
+
+def test_the_activity_feed_reads_as_sentences_with_names_labels_and_values(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme Capital", "stage": "intro", "check_size_min": 250000}])
+    assert api.call("PATCH", "/api/tables/investors/records/1", {"expected_version": 1, "fields": {"stage": "meeting", "location": "Oslo"}})[0] == 200
+    assert api.call("POST", "/api/tables/contacts/records", {"fields": {"name": "Dana Smith"}})[0] == 201
+    driver = browsers()
+    sign_in(driver, stack)
+    driver.find_element(By.LINK_TEXT, "Activity").click()
+    items = lambda d: [item.text for item in d.find_elements(By.CSS_SELECTOR, ".activity .activity-item")]
+    wait(driver).until(lambda d: len(items(d)) >= 3)
+    added_contact, changed, added = items(driver)[:3]
+    assert "Rosa Root added Dana Smith to Contacts" in added_contact
+    assert "Rosa Root changed Acme Capital in Investors" in changed
+    assert "Stage: Intro → Meeting" in changed and "Location: (empty) → Oslo" in changed
+    assert "Rosa Root added Acme Capital to Investors\nName: Acme Capital\nStage: Intro\nCheck size min: $250,000.00" in added, \
+        "the fields in the table's order"
+    assert driver.find_element(By.CSS_SELECTOR, ".activity-day").text == "Today"
+    screenshot(driver, "activity.png")
+
+    pick(driver, "select[aria-label='Table']", text="Contacts")
+    wait(driver).until(lambda d: len(items(d)) == 1 and "Dana Smith" in items(d)[0])
+    pick(driver, "select[aria-label='Table']", text="Funds")
+    wait(driver).until(lambda d: "Nothing matches." in d.find_element(By.CSS_SELECTOR, ".activity").text)
