@@ -53,6 +53,10 @@ export class Grid {
     // Names of linked records ("investors:12" → "Acme"), fetched as cells show them.
     this.linkNames = new Map();
     this.wantedNames = {};
+    // Bumped when names or field labels and options arrive, which change what cells show.
+    this.labels = 0;
+    // Rows in the page by position, with what they showed (see cachedRow).
+    this.rowCache = new Map();
     this.namesTimer = 0;
     // Firefox fires copy and paste at the selection (the page's body), not at the focused grid, so
     // they are caught on the document (once per grid: build runs again on every reload) and taken
@@ -120,6 +124,7 @@ export class Grid {
         }
       }
     }
+    this.labels += 1;
     this.schedule();
   }
 
@@ -144,8 +149,10 @@ export class Grid {
   }
 
   /** Adds an option typed in a select cell to the field (the editor takes the saved options). */
-  addChoice(field, name) {
-    return api("POST", `/api/tables/${this.table}/fields/${field.key}/choices`, { choice: name });
+  async addChoice(field, name) {
+    const saved = await api("POST", `/api/tables/${this.table}/fields/${field.key}/choices`, { choice: name });
+    this.labels += 1;
+    return saved;
   }
 
   // MARK: Loading
@@ -468,10 +475,15 @@ export class Grid {
     const last = Math.min(count, Math.ceil((top + height) / ROW) + OVERSCAN);
     const rows = [];
     const template = this.template();
+    const pending = new Set(Pending.forTable(this.table).map((entry) => `${entry.id}:${entry.key}`));
+    const epoch = [this.labels, template, this.frozen, ROW, this.archive, this.columns.map((column) => column.field.key)].join("\u0001");
+    const reused = new Map();
     for (let position = first; position < last; position += 1) {
       const entry = this.display ? this.display[position] : position;
-      rows.push(typeof entry === "number" ? this.row(entry, template, position) : this.groupRow(entry, template, position));
+      rows.push(typeof entry === "number" ? this.cachedRow(entry, template, position, pending, epoch, reused)
+        : this.groupRow(entry, template, position));
     }
+    this.rowCache = reused;
     if (!count && !this.loading) {
       rows.push(el("div", { class: "empty-state", role: "note" },
         this.query ? "No records match this view." : "No records yet — add one with + New record."));
@@ -483,7 +495,7 @@ export class Grid {
       cell.replaceChildren(this.editing.input);
       cell.classList.add("editing");
     }
-    this.body.replaceChildren(...rows);
+    this.place(rows);
     // For bench/web.py: when rows were first on screen.
     if (count && !this.markedFirstRows) {
       this.markedFirstRows = true;
@@ -536,8 +548,40 @@ export class Grid {
   /** Where a record is on screen (its row among headers and open groups); undefined when hidden. */
   positionOf(index) { return this.display ? this.displayOf.get(index) : index; }
 
-  row(position, template, at = position) {
+  /**
+   * A record's row, the one already in the page when nothing it shows has changed (scrolling
+   * then builds only the rows coming into view). The row being edited is always built anew: its
+   * cell takes the editor.
+   */
+  cachedRow(position, template, at, pending, epoch, reused) {
     const record = this.records[position];
+    const block = this.selection;
+    const blockSpan = (block.top !== block.bottom || block.left !== block.right) && position >= block.top && position <= block.bottom
+      ? `${block.left}-${block.right}` : "";
+    const signature = [epoch, at, record.id, record.version, JSON.stringify(record.fields), JSON.stringify(record.errors || null),
+      this.active.row === position ? this.active.col : -1, blockSpan,
+      this.columns.map((column) => (pending.has(`${record.id}:${column.field.key}`) ? 1 : 0)).join("")].join("\u0001");
+    if (this.editing && this.editing.row === position) return this.row(position, template, at, pending);
+    const cached = this.rowCache?.get(position);
+    const node = cached && cached.signature === signature ? cached.node : this.row(position, template, at, pending);
+    reused.set(position, { signature, node });
+    return node;
+  }
+
+  /** Puts the rows in the page in order, moving as few as it can (kept rows stay where they are). */
+  place(rows) {
+    const wanted = new Set(rows);
+    for (const child of [...this.body.children]) if (!wanted.has(child)) child.remove();
+    let current = this.body.firstChild;
+    for (const row of rows) {
+      if (row === current) current = current.nextSibling;
+      else this.body.insertBefore(row, current);
+    }
+  }
+
+  row(position, template, at = position, pending = new Set()) {
+    const record = this.records[position];
+    const block = this.selection;
     const cells = [el("div", { class: "cell rownum frozen", role: "rowheader", style: "left:0" }, String(position + 1))];
     this.columns.forEach((column, col) => {
       const field = column.field;
@@ -545,10 +589,9 @@ export class Grid {
       if (col < this.frozen) classes.push("frozen");
       if (isNumeric(field)) classes.push("numeric");
       if (this.active.row === position && this.active.col === col) classes.push("active");
-      const block = this.selection;
       if (position >= block.top && position <= block.bottom && col >= block.left && col <= block.right
         && (block.top !== block.bottom || block.left !== block.right)) classes.push("selected");
-      if (Pending.has(this.table, record.id, field.key)) classes.push("pending");
+      if (pending.has(`${record.id}:${field.key}`)) classes.push("pending");
       if (record.errors && record.errors[field.key]) classes.push("error");
       const text = this.cellText(record, field);
       cells.push(el("div", {
@@ -1209,7 +1252,7 @@ export class Grid {
           Object.assign(field, { label: fresh.label, options: fresh.options });
           changed = true;
         }
-        if (changed) { this.renderHeader(); this.render(); }
+        if (changed) { this.labels += 1; this.renderHeader(); this.render(); }
       } catch {
         // The next change tries again.
       }
