@@ -6,54 +6,57 @@ import Testing
 
 /// `GET /api/events` over the in-process router, with keep-alive ticks made short.
 @Suite struct EventStreamTests {
-    /// Reads a stream to its end, or ends every stream after `seconds`, so a stream that would
-    /// never end fails the test's time check instead of hanging it.
-    func read(_ app: TestApp, _ client: Client, endingAfter seconds: Double) async throws -> Client.Reply {
-        let deadline = Task {
-            try await Task.sleep(for: .seconds(seconds))
-            await app.services.events.finishAll()
+    /// Opens Ada's event stream, lets `end` run from another client shortly after, and reads the
+    /// stream to its end — or ends every stream after ten seconds, so a stream that would never end
+    /// fails the time check instead of hanging the test.
+    func readStream(
+        _ app: TestApp, end: @escaping @Sendable (_ elsewhere: Client, _ ada: User) async throws -> Void
+    ) async throws -> (reply: Client.Reply, took: Duration, refusedAfter: Client.Reply) {
+        try await app.createUser("root@example.com", role: .admin)
+        let ada = try await app.createUser("ada@example.com")
+        nonisolated(unsafe) var result: (Client.Reply, Duration, Client.Reply)?
+        try await app.test { browser in
+            try await browser.login("ada@example.com")
+            let elsewhere = Client(client: browser.client)
+            let started = ContinuousClock.now
+            Task {
+                try await Task.sleep(for: .milliseconds(300))
+                try await end(elsewhere, ada)
+            }
+            let deadline = Task {
+                try await Task.sleep(for: .seconds(10))
+                await app.services.events.finishAll()
+            }
+            defer { deadline.cancel() }
+            let reply = try await browser.send(.get, "/api/events")
+            let took = ContinuousClock.now - started
+            result = (reply, took, try await browser.send(.get, "/api/events"))
         }
-        defer { deadline.cancel() }
-        return try await client.send(.get, "/api/events")
+        let (reply, took, refused) = try #require(result)
+        return (reply, took, refused)
     }
 
     @Test func anIdleStreamIsKeptAliveAndEndsOnceItsUserSignsOutEverywhere() async throws {
         let app = try TestApp(eventKeepAlive: .milliseconds(100))
-        try await app.createUser("ada@example.com")
-        try await app.test { browser in
-            try await browser.login("ada@example.com")
-            let elsewhere = Client(client: browser.client)
+        let (reply, took, refused) = try await self.readStream(app) { elsewhere, _ in
             try await elsewhere.login("ada@example.com")
-            let started = ContinuousClock.now
-            Task {
-                try await Task.sleep(for: .milliseconds(350))
-                try await elsewhere.send(.post, "/api/auth/logout-all")
-            }
-            let reply = try await self.read(app, browser, endingAfter: 10)
-            #expect(reply.status == .ok)
-            #expect(reply.body.hasPrefix("retry: 3000\n: connected\n\n"))
-            #expect(reply.body.contains(": ping\n\n"), "an idle stream gets a comment every interval")
-            #expect(ContinuousClock.now - started < .seconds(5), "the stream ended soon after the sign-out")
-            #expect(try await browser.send(.get, "/api/events").error == "not_signed_in", "and the browser is refused")
+            try await elsewhere.send(.post, "/api/auth/logout-all")
         }
+        #expect(reply.status == .ok)
+        #expect(reply.body.hasPrefix("retry: 3000\n: connected\n\n"))
+        #expect(reply.body.contains(": ping\n\n"), "an idle stream gets a comment every interval")
+        #expect(took < .seconds(5), "the stream ended soon after the sign-out")
+        #expect(refused.error == "not_signed_in", "and the browser is refused a new one")
     }
 
     @Test func aStreamEndsWhenAnAdminDeactivatesItsUser() async throws {
         let app = try TestApp(eventKeepAlive: .milliseconds(100))
-        try await app.createUser("root@example.com", role: .admin)
-        let ada = try await app.createUser("ada@example.com")
-        try await app.test { browser in
-            try await browser.login("ada@example.com")
-            let admin = Client(client: browser.client)
+        let (reply, took, refused) = try await self.readStream(app) { admin, ada in
             try await admin.login("root@example.com")
-            let started = ContinuousClock.now
-            Task {
-                try await Task.sleep(for: .milliseconds(250))
-                try await admin.send(.patch, "/api/admin/users/\(ada.id!)", json: #"{"active": false}"#)
-            }
-            let reply = try await self.read(app, browser, endingAfter: 10)
-            #expect(reply.status == .ok)
-            #expect(ContinuousClock.now - started < .seconds(5), "the stream ended soon after the deactivation")
+            try await admin.send(.patch, "/api/admin/users/\(ada.id!)", json: #"{"active": false}"#)
         }
+        #expect(reply.status == .ok)
+        #expect(took < .seconds(5), "the stream ended soon after the deactivation")
+        #expect(refused.error == "not_signed_in")
     }
 }

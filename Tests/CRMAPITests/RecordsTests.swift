@@ -65,6 +65,10 @@ import Testing
                         #"name"; DROP TABLE users; --"#] {
                 #expect(reply.value("details", key) != nil, "no problem reported for \(key)")
             }
+            // The options are named as the grid shows them, and each of those names is accepted.
+            #expect(
+                reply.value("details", "stage")
+                    == "Stage must be one of: Prospect, Intro, Meeting, Diligence, Soft circle, Committed, Closed, Passed.")
             let missingName = try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {}}"#)
             #expect(missingName.value("details", "name") == "Name is required.")
         }

@@ -120,8 +120,17 @@ public enum FieldValues {
         guard case .array(let choices)? = options["choices"] else { return .success(text) }
         let wanted = Self.comparable(text)
         for case .string(let choice) in choices where Self.comparable(choice) == wanted { return .success(choice) }
-        let names = choices.compactMap { if case .string(let name) = $0 { name } else { nil } }.joined(separator: ", ")
-        return .failure(FieldProblem("\(field.label) must be one of: \(names)."))
+        let names = choices.compactMap { if case .string(let name) = $0 { Self.optionLabel(name) } else { nil } }
+        return .failure(FieldProblem("\(field.label) must be one of: \(names.joined(separator: ", "))."))
+    }
+
+    /// An option as people read it, as the web grid shows it: a built-in key such as `soft_circle`
+    /// reads "Soft circle"; options people named stay as they wrote them.
+    public static func optionLabel(_ option: String) -> String {
+        guard !option.isEmpty, option.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) else {
+            return option
+        }
+        return (option.prefix(1).uppercased() + option.dropFirst()).replacingOccurrences(of: "_", with: " ")
     }
 
     /// Lower case, `_` as a space, runs of spaces as one, none at either end.
