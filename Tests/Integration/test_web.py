@@ -132,6 +132,15 @@ def no_csp_violations(driver):
     assert problems == []
 
 
+def focus_stays_out_of_the_page(driver, presses=8):
+    """With a modal dialog open, Tab never reaches the page behind it."""
+    for _ in range(presses):
+        type_keys(driver, Keys.TAB)
+        if driver.execute_script("return document.getElementById('app').contains(document.activeElement)"):
+            return False
+    return True
+
+
 def screenshot(driver, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / (name if driver.crm_browser == "chromium" else "firefox-" + name)))
@@ -202,6 +211,7 @@ def test_an_edit_in_one_browser_appears_in_another_and_a_conflict_asks_which_to_
     dialog = wait(second).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role='alertdialog']"))[0]
     assert "Rosa Root set Location to “Basel”" in dialog.text and "You typed “Geneva”" in dialog.text
     screenshot(second, "conflict.png")
+    assert focus_stays_out_of_the_page(second)
     dialog.find_element(By.CSS_SELECTOR, "button.keep-theirs").click()
     wait(second).until(lambda d: "Basel" in cell_texts(d, 0))
     wait(first).until(lambda d: "Basel" in cell_texts(d, 0))
@@ -938,6 +948,7 @@ def test_an_edit_made_after_the_session_ended_waits_for_signing_in_again(start_s
     assert driver.find_elements(By.CSS_SELECTOR, ".cell.pending")
     assert api.call("GET", "/api/tables/investors/records/1")[1]["fields"]["location"] is None
     screenshot(driver, "session-ended.png")
+    assert focus_stays_out_of_the_page(driver)
 
     dialog.find_element(By.NAME, "password").send_keys("not it", Keys.ENTER)
     wait(driver).until(lambda d: "not correct" in d.find_element(By.CSS_SELECTOR, ".session-ended .form-error").text)

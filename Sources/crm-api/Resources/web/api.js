@@ -65,3 +65,17 @@ export function el(tag, attributes = {}, ...children) {
   }
   return node;
 }
+
+/**
+ * Shows a modal dialog (its backdrop) over the app: the page behind takes no focus, keys or clicks
+ * until the returned function closes it.
+ */
+export function showModal(backdrop) {
+  const app = document.getElementById("app");
+  document.body.append(backdrop);
+  if (app) app.inert = true;
+  return () => {
+    backdrop.remove();
+    if (app && !document.querySelector("body > .backdrop")) app.inert = false;
+  };
+}

@@ -1,5 +1,5 @@
 // The app's entry: which page to show, and the signed-in shell.
-import { api, ApiError, el, onSessionLost } from "./api.js";
+import { api, ApiError, el, onSessionLost, showModal } from "./api.js";
 import { changePasswordPage, invitePage, loginPage, signInAgainDialog } from "./auth.js";
 import { Grid } from "./grid.js";
 import { Live } from "./live.js";
@@ -26,15 +26,14 @@ let asking = false;
 onSessionLost(() => {
   if (asking || !signedIn) return;
   asking = true;
-  const dialog = signInAgainDialog(signedIn, (user) => {
+  const hide = showModal(signInAgainDialog(signedIn, (user) => {
     asking = false;
-    dialog.remove();
+    hide();
     // Someone else, or a one-time password to replace first: the page starts over (edits stay kept).
     if (user.id !== signedIn.id || user.must_change_password) { location.reload(); return; }
     resume();
-  });
-  document.body.append(dialog);
-  dialog.querySelector("input[name=password]").focus();
+  }));
+  document.querySelector(".session-ended input[name=password]").focus();
 });
 
 async function boot() {

@@ -1,7 +1,7 @@
 // The grid of one table: sticky header, frozen first column, row numbers, virtualised rows,
 // per-column summaries, spreadsheet keys, in-place editors, optimistic saves with conflicts
 // shown, pending edits kept across reloads, live updates from everyone else.
-import { api, ApiError, el, explain, isTransient } from "./api.js";
+import { api, ApiError, el, explain, isTransient, showModal } from "./api.js";
 import { display, editText, editor, isNumeric, isReadOnly, kind, parse, parseTSV, ratingMax, stars } from "./cells.js";
 import { chips, selectEditor } from "./choices.js";
 import { Pending } from "./pending.js";
@@ -1048,9 +1048,8 @@ export class Grid {
           const fresh = this.records[this.index.get(record.id)];
           this.save(fresh, field, mine, { expectedVersion: current.version });
         } }, "Overwrite with mine")));
-    const backdrop = el("div", { class: "backdrop" }, dialog);
-    const close = () => { backdrop.remove(); this.grid.focus({ preventScroll: true }); };
-    document.body.append(backdrop);
+    const hide = showModal(el("div", { class: "backdrop" }, dialog));
+    const close = () => { hide(); this.grid.focus({ preventScroll: true }); };
     dialog.querySelector("button").focus();
   }
 
