@@ -524,8 +524,15 @@ def test_the_import_wizard_shows_the_plan_then_imports(start_stack, data_dir, br
                      "Birch Family Office,Geneva,Prospect,\r\nCedar,,Nope,\r\n").encode())
     driver = browsers()
     sign_in(driver, stack)
-    driver.find_element(By.LINK_TEXT, "Import").click()
+    # An empty table offers the import, for that table.
+    driver.find_element(By.LINK_TEXT, "Funds").click()
+    wait(driver).until(lambda d: "No records yet" in d.find_element(By.CSS_SELECTOR, ".empty-state").text)
+    driver.find_element(By.LINK_TEXT, "import an Airtable export").click()
     wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input.import-file"))
+    assert driver.execute_script("return document.querySelector('select.import-table').value") == "funds"
+
+    driver.find_element(By.LINK_TEXT, "Import").click()
+    wait(driver).until(lambda d: d.execute_script("return document.querySelector('select.import-table')?.value") == "investors")
     driver.find_element(By.CSS_SELECTOR, "input.import-file").send_keys(str(csv))
     driver.find_element(By.CSS_SELECTOR, "button.check-import").click()
     plan = lambda d: d.find_element(By.CSS_SELECTOR, ".import-plan").text

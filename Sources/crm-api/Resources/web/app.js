@@ -88,7 +88,7 @@ function shell(me) {
   if (page === "admin" && me.role === "admin") {
     adminPage(main);
   } else if (page === "import") {
-    importPage(main);
+    importPage(main, route.get("table"));
   } else if (page === "activity") {
     api("GET", "/api/team").then(({ users }) => activityPage(main, new Map(users.map((user) => [user.id, user.name]))))
       .catch(() => activityPage(main, new Map()));

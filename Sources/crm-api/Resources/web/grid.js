@@ -485,8 +485,9 @@ export class Grid {
     }
     this.rowCache = reused;
     if (!count && !this.loading) {
-      rows.push(el("div", { class: "empty-state", role: "note" },
-        this.query ? "No records match this view." : "No records yet — add one with + New record."));
+      rows.push(el("div", { class: "empty-state", role: "note" }, this.query || this.archive
+        ? (this.archive ? "No deleted records." : "No records match this view.")
+        : ["No records yet — add one with + New record, or ", el("a", { href: `#page=import&table=${this.table}` }, "import an Airtable export"), "."]));
     }
     const editingAt = this.editing ? this.positionOf(this.editing.row) : undefined;
     if (editingAt !== undefined && editingAt >= first && editingAt < last) {

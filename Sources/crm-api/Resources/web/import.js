@@ -32,8 +32,9 @@ function show(value) {
   return String(value);
 }
 
-export function importPage(container) {
-  const table = el("select", { class: "import-table", "aria-label": "Import into" }, TABLES.map(([value, label]) => el("option", { value }, label)));
+export function importPage(container, into) {
+  const table = el("select", { class: "import-table", "aria-label": "Import into" },
+    TABLES.map(([value, label]) => el("option", { value, selected: value === into }, label)));
   const file = el("input", { type: "file", class: "import-file", accept: ".csv,text/csv", "aria-label": "CSV file" });
   const createFields = el("input", { type: "checkbox", id: "import-create-fields" });
   const skipInvalid = el("input", { type: "checkbox", id: "import-skip-invalid" });
