@@ -40,6 +40,7 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
                 allowMethods: [.get, .post, .put, .patch, .delete, .options], allowCredentials: true, maxAge: .seconds(600)))
     }
     router.add(middleware: APIErrorMiddleware())
+    router.add(middleware: FormQueryMiddleware())
     router.add(middleware: ChangeNudgeMiddleware(pump: services.eventPump))
     router.add(middleware: RateLimitMiddleware(services: services))
     router.add(middleware: AuthenticationMiddleware(services: services))

@@ -14,7 +14,7 @@ public struct SecretToken: Sendable, Equatable {
     public static func generate(prefix: String = "") -> SecretToken {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return SecretToken(value: prefix + Self.base64URL(bytes))
+        return SecretToken(value: prefix + Base64URL.encode(Data(bytes)))
     }
 
     /// Hex SHA-256 of the token: what the database holds and lookups compare.
@@ -22,12 +22,5 @@ public struct SecretToken: Sendable, Equatable {
 
     public static func hash(_ value: String) -> String {
         SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

@@ -38,11 +38,11 @@ public enum ActivityFeed {
         var id: Int64
 
         public var token: String {
-            Data("\(self.at)|\(self.type)|\(self.id)".utf8).base64EncodedString()
+            Base64URL.encode(Data("\(self.at)|\(self.type)|\(self.id)".utf8))
         }
 
         public init?(token: String) {
-            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { return nil }
+            guard token.count <= 200, let data = Base64URL.decode(token), let text = String(data: data, encoding: .utf8) else { return nil }
             let parts = text.split(separator: "|", omittingEmptySubsequences: false)
             guard parts.count == 3, EntryType(rawValue: String(parts[1])) != nil, let id = Int64(parts[2]), parts[0].count <= 40
             else { return nil }

@@ -209,15 +209,12 @@ public struct RecordQuery: Sendable {
             }
         }
         let json = (try? JSONEncoder().encode(parts)) ?? Data("[]".utf8)
-        return json.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(json)
     }
 
     static func decodeCursor(_ cursor: String) -> [DatabaseValue]? {
         guard cursor.count <= 20_000 else { return nil }
-        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let parts = try? JSONDecoder().decode([String].self, from: data) else {
+        guard let data = Base64URL.decode(cursor), let parts = try? JSONDecoder().decode([String].self, from: data) else {
             return nil
         }
         var values: [DatabaseValue] = []
