@@ -1019,3 +1019,49 @@ def test_the_activity_feed_reads_as_sentences_with_names_labels_and_values(start
     wait(driver).until(lambda d: len(items(d)) == 1 and "Dana Smith" in items(d)[0])
     pick(driver, "select[aria-label='Table']", text="Funds")
     wait(driver).until(lambda d: "Nothing matches." in d.find_element(By.CSS_SELECTOR, ".activity").text)
+
+
+def test_a_commitment_is_added_with_its_investor_and_fund_picked_by_name(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme Capital"}, {"name": "Birch Endowment"}])
+    assert api.call("POST", "/api/tables/funds/records", {"fields": {"name": "Fund II"}})[0] == 201
+    driver = browsers()
+    sign_in(driver, stack)
+    driver.find_element(By.LINK_TEXT, "Commitments").click()
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".empty-state"))
+    driver.find_element(By.XPATH, "//button[text()='+ New record']").click()
+    dialog = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".new-commitment[role='dialog']"))[0]
+    picked = lambda d: d.find_elements(By.CSS_SELECTOR, ".link-picker li.highlighted")
+
+    # Sending it half-filled says what is missing and creates nothing.
+    dialog.find_element(By.XPATH, ".//button[text()='Add commitment']").click()
+    wait(driver).until(lambda d: "Choose the investor." in dialog.find_element(By.CSS_SELECTOR, ".form-error").text)
+
+    # Two words: the browser sends the space as +, which the search reads as a space.
+    type_keys(driver, "birch endow")
+    wait(driver).until(lambda d: picked(d) and "Birch Endowment" in picked(d)[0].text)
+    type_keys(driver, Keys.ENTER)
+    wait(driver).until(lambda d: d.switch_to.active_element.get_attribute("id") == "new-fund_id")
+    assert not driver.find_elements(By.CSS_SELECTOR, ".link-picker[aria-label='Records for Investor']"), "the investor's list closed"
+    type_keys(driver, "fund")
+    wait(driver).until(lambda d: picked(d) and "Fund II" in picked(d)[0].text)
+    picked(driver)[0].click()
+    wait(driver).until(lambda d: d.switch_to.active_element.get_attribute("id") == "new-amount")
+    type_keys(driver, "2,500,000")
+    pick(driver, "#new-status", text="Committed")
+    screenshot(driver, "new-commitment.png")
+    assert driver.find_element(By.ID, "new-investor_id").get_attribute("value") == "Birch Endowment", "the pick shows by name"
+    dialog.find_element(By.XPATH, ".//button[text()='Add commitment']").click()
+    wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".new-commitment"))
+    wait(driver).until(lambda d: "Birch Endowment" in cell_texts(d, 0))
+    texts = cell_texts(driver, 0)
+    assert texts[column(driver, "Fund")] == "Fund II" and texts[column(driver, "Amount")] == "$2,500,000.00"
+    records = api.call("GET", "/api/tables/commitments/records")[1]["records"]
+    assert [(r["fields"]["investor_id"], r["fields"]["fund_id"], r["fields"]["amount"], r["fields"]["status"]) for r in records] == [
+        (2, 1, 2500000, "committed")]
+
+    # Esc leaves without adding anything.
+    driver.find_element(By.XPATH, "//button[text()='+ New record']").click()
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".new-commitment"))
+    type_keys(driver, Keys.ESCAPE)
+    wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".new-commitment"))
+    assert len(api.call("GET", "/api/tables/commitments/records")[1]["records"]) == 1

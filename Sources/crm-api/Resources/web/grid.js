@@ -7,6 +7,7 @@ import { chips, selectEditor } from "./choices.js";
 import { Pending } from "./pending.js";
 import { Drawer } from "./drawer.js";
 import { fieldPanel } from "./fields.js";
+import { newCommitmentDialog } from "./newcommitment.js";
 import { linkEditor } from "./picker.js";
 import { ViewsBar } from "./views.js";
 
@@ -339,8 +340,7 @@ export class Grid {
       class: "grid", role: "grid", tabindex: 0, "aria-label": `${this.table} grid`,
       "aria-colcount": this.columns.length + 1, onkeydown: (event) => this.onKey(event),
     }, this.scroller);
-    this.addButton = REQUIRED[this.table]
-      ? el("button", { type: "button", class: "primary", onclick: () => this.addRecord() }, "+ New record") : null;
+    this.addButton = el("button", { type: "button", class: "primary", onclick: () => this.addRecord() }, "+ New record");
     this.removeButton = el("button", { type: "button", onclick: () => this.deleteActive() }, "Delete record");
     this.restoreButton = el("button", { type: "button", class: "primary", hidden: true, onclick: () => this.restoreActive() }, "Restore record");
     const expand = el("button", { type: "button", title: "Shift+Space", onclick: () => this.expand() }, "Expand record");
@@ -1201,6 +1201,14 @@ export class Grid {
   }
 
   async addRecord() {
+    if (this.table === "commitments") {
+      newCommitmentDialog(this, (record) => {
+        this.append([record]);
+        this.activate(this.records.length - 1, 0);
+        this.flash("Commitment added.");
+      });
+      return;
+    }
     const key = REQUIRED[this.table];
     try {
       const record = await api("POST", `/api/tables/${this.table}/records`, { fields: { [key]: "Untitled" } });

@@ -83,5 +83,13 @@ export function linkEditor(field, current, search) {
     if (highlighted >= 0 && results[highlighted]) return results[highlighted].id;
     throw new Error(`Pick one of the records listed for ${field.label}.`);
   };
+
+  /** Reads the choice and shows its name in the box (in a form, where the box stays on screen). */
+  input.pick = () => {
+    const id = input.read();
+    const chosen = results.find((result) => result.id === id);
+    if (chosen) input.value = chosen.name;
+    return id;
+  };
   return input;
 }
