@@ -198,6 +198,7 @@ export async function adminPage(container) {
   };
 
   for (const [load, target] of [[loadTeam, team], [loadSettings, settings], [loadBackups, backups], [loadPolicy, policy], [loadSecurity, security], [loadDaemons, daemons]]) {
+    target.replaceChildren(el("p", { class: "hint" }, "Loading…"));
     load().catch((error) => target.replaceChildren(el("p", { class: "state error", role: "alert" }, error.message)));
   }
 }
