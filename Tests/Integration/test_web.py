@@ -1065,3 +1065,34 @@ def test_a_commitment_is_added_with_its_investor_and_fund_picked_by_name(start_s
     type_keys(driver, Keys.ESCAPE)
     wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".new-commitment"))
     assert len(api.call("GET", "/api/tables/commitments/records")[1]["records"]) == 1
+
+
+def test_edits_kept_from_a_closed_tab_are_sent_even_for_records_the_view_hides_and_a_deleted_ones_is_reported(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme", "stage": "intro"}, {"name": "Birch", "stage": "meeting"},
+                                                      {"name": "Cedar", "stage": "intro"}])
+    status, view, _ = api.call("POST", "/api/tables/investors/views", {
+        "name": "Intros", "scope": "shared", "filter": {"conjunction": "and", "conditions": [{"field": "stage", "operator": "is", "value": "intro"}]}})
+    assert status == 201, view
+    assert api.call("DELETE", "/api/tables/investors/records/3")[0] in (200, 204)
+    driver = browsers()
+    sign_in(driver, stack)
+    me = api.call("GET", "/api/auth/me")[1]["user"]["id"]
+    # The tab closed with two edits not yet confirmed: one of Birch, which the Intros view leaves
+    # out, and one of Cedar, deleted since.
+    driver.execute_script("""
+        localStorage.setItem('crm.view.investors', String(arguments[0]));
+        localStorage.setItem('crm.pending.v1', JSON.stringify([
+          {table: 'investors', id: 2, key: 'location', value: 'Oslo', expected_version: 1, user: arguments[1], at: Date.now()},
+          {table: 'investors', id: 3, key: 'location', value: 'Bergen', expected_version: 1, user: arguments[1], at: Date.now()}]));
+    """, view["id"], me)
+    driver.refresh()
+    notice = lambda d: " ".join(node.text for node in d.find_elements(By.CSS_SELECTOR, ".notices .notice"))
+    wait(driver).until(lambda d: "Not saved: record #3 was deleted" in notice(d))
+    assert "(“Bergen”)" in notice(driver)
+    wait(driver).until(lambda d: api.call("GET", "/api/tables/investors/records/2")[1]["fields"]["location"] == "Oslo")
+    wait(driver).until(lambda d: "Birch" in [row[1] for row in [cell_texts(d, n) for n in range(2)] if len(row) > 1])
+    settled(driver)
+    assert driver.execute_script("return localStorage.getItem('crm.pending.v1')") == "[]"
+    assert "Not saved: record #3 was deleted" in notice(driver), "the notice stays after later saves"
+    driver.find_element(By.XPATH, "//p[contains(@class, 'notice')]/button[text()='Dismiss']").click()
+    assert notice(driver) == ""

@@ -258,6 +258,9 @@ export class Grid {
     if (generation === this.generation) {
       this.loading = false;
       this.schedule();
+      // Every record of the view is here now: edits kept for records past the first page are
+      // sent, and those for records the view does not show are fetched and sent.
+      if (!this.destroyed) this.retryPending({ fetchMissing: true });
     }
   }
 
@@ -348,11 +351,12 @@ export class Grid {
     const addField = el("button", { type: "button", class: "add-field", onclick: () => this.editField(null) }, "+ Field");
     this.status = el("span", { class: "grid-status", role: "status" });
     this.fieldArea = el("div", { class: "field-area" });
+    this.notices = el("div", { class: "notices" });
     this.grid.style.setProperty("--row", `${this.rowHeight}px`);
     this.grid.classList.toggle("tall-rows", this.rowHeight > HEIGHTS.short);
     const toolbar = el("div", { class: "toolbar" }, this.views.node, this.addButton, this.removeButton, this.restoreButton, expand,
       this.archiveButton, addField, this.status);
-    this.container.replaceChildren(toolbar, this.fieldArea, this.grid);
+    this.container.replaceChildren(toolbar, this.notices, this.fieldArea, this.grid);
     this.scroller.addEventListener("scroll", () => this.schedule(), { passive: true });
     const cellOf = (event) => (event.target.closest(".cell-editor") ? null : event.target.closest(".grid-body .cell[data-col]"));
     this.body.addEventListener("mousedown", (event) => {
@@ -1055,15 +1059,44 @@ export class Grid {
   }
 
   /** Sends again every pending edit of this table that is not already on its way. */
-  retryPending() {
-    if (this.destroyed) return;
+  retryPending({ fetchMissing = false } = {}) {
+    if (this.destroyed || this.archive) return;
     for (const entry of Pending.forTable(this.table)) {
       const position = this.index.get(entry.id);
+      if (position === undefined && fetchMissing) this.bringBack(entry);
       if (position === undefined || this.unsent.has(`${entry.id}:${entry.key}`)) continue;
       const record = this.records[position];
       const field = this.fields.find((candidate) => candidate.key === entry.key);
       if (field) this.save(record, field, entry.value, { recordUndo: false, expectedVersion: entry.expected_version });
     }
+  }
+
+  /**
+   * A kept edit of a record this view does not show: the record is fetched and shown at the end
+   * (as a new record is) and the edit sent as usual, conflicts included. A record deleted since
+   * drops the edit, saying so.
+   */
+  async bringBack(entry) {
+    const slot = `${entry.id}:${entry.key}`;
+    if (this.unsent.has(slot)) return;
+    this.unsent.set(slot, 1);
+    try {
+      const record = await api("GET", `/api/tables/${this.table}/records/${entry.id}`);
+      if (this.destroyed) return;
+      if (!this.index.has(record.id)) this.append([record]);
+      this.schedule();
+    } catch (error) {
+      const field = this.fields.find((candidate) => candidate.key === entry.key);
+      if (error instanceof ApiError && error.status === 404) {
+        Pending.remove(this.table, entry.id, entry.key);
+        this.notice(`Not saved: record #${entry.id} was deleted before your change to ${field?.label || entry.key} `
+          + `(“${display(entry.value, field || { type: "text" }) || "empty"}”) could be sent. Show deleted to bring it back.`);
+      }
+      return;
+    } finally {
+      this.unsent.delete(slot);
+    }
+    this.retryPending();
   }
 
   restorePending() {
@@ -1269,6 +1302,13 @@ export class Grid {
 
   flash(message) {
     if (this.status) this.status.textContent = message;
+  }
+
+  /** A message that stays until dismissed (the status line is overwritten by the next save). */
+  notice(message) {
+    const node = el("p", { class: "notice", role: "alert" }, message, " ",
+      el("button", { type: "button", class: "link", onclick: () => node.remove() }, "Dismiss"));
+    this.notices?.append(node);
   }
 
   // MARK: Live updates
