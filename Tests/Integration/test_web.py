@@ -1074,6 +1074,7 @@ def test_edits_kept_from_a_closed_tab_are_sent_even_for_records_the_view_hides_a
         "name": "Intros", "scope": "shared", "filter": {"conjunction": "and", "conditions": [{"field": "stage", "operator": "is", "value": "intro"}]}})
     assert status == 201, view
     assert api.call("DELETE", "/api/tables/investors/records/3")[0] in (200, 204)
+    assert api.call("POST", "/api/tables/contacts/records", {"fields": {"name": "Dana"}})[0] == 201
     driver = browsers()
     sign_in(driver, stack)
     me = api.call("GET", "/api/auth/me")[1]["user"]["id"]
@@ -1083,7 +1084,8 @@ def test_edits_kept_from_a_closed_tab_are_sent_even_for_records_the_view_hides_a
         localStorage.setItem('crm.view.investors', String(arguments[0]));
         localStorage.setItem('crm.pending.v1', JSON.stringify([
           {table: 'investors', id: 2, key: 'location', value: 'Oslo', expected_version: 1, user: arguments[1], at: Date.now()},
-          {table: 'investors', id: 3, key: 'location', value: 'Bergen', expected_version: 1, user: arguments[1], at: Date.now()}]));
+          {table: 'investors', id: 3, key: 'location', value: 'Bergen', expected_version: 1, user: arguments[1], at: Date.now()},
+          {table: 'contacts', id: 1, key: 'title', value: 'CIO', expected_version: 1, user: arguments[1], at: Date.now()}]));
     """, view["id"], me)
     driver.refresh()
     notice = lambda d: " ".join(node.text for node in d.find_elements(By.CSS_SELECTOR, ".notices .notice"))
@@ -1092,7 +1094,17 @@ def test_edits_kept_from_a_closed_tab_are_sent_even_for_records_the_view_hides_a
     wait(driver).until(lambda d: api.call("GET", "/api/tables/investors/records/2")[1]["fields"]["location"] == "Oslo")
     wait(driver).until(lambda d: "Birch" in [row[1] for row in [cell_texts(d, n) for n in range(2)] if len(row) > 1])
     settled(driver)
-    assert driver.execute_script("return localStorage.getItem('crm.pending.v1')") == "[]"
     assert "Not saved: record #3 was deleted" in notice(driver), "the notice stays after later saves"
     driver.find_element(By.XPATH, "//p[contains(@class, 'notice')]/button[text()='Dismiss']").click()
     assert notice(driver) == ""
+
+    # The edit kept for Contacts is marked on its tab and goes out when the table opens.
+    contacts = driver.find_element(By.CSS_SELECTOR, "a.tab[href='#table=contacts']")
+    assert contacts.get_attribute("aria-label") == "Contacts (edits waiting to be sent)"
+    contacts.click()
+    wait(driver).until(lambda d: api.call("GET", "/api/tables/contacts/records/1")[1]["fields"]["title"] == "CIO")
+    settled(driver)
+    assert driver.execute_script("return localStorage.getItem('crm.pending.v1')") == "[]"
+    driver.find_element(By.LINK_TEXT, "Investors").click()
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".grid-body .cell"))
+    assert driver.find_element(By.CSS_SELECTOR, "a.tab[href='#table=contacts']").get_attribute("aria-label") is None

@@ -68,8 +68,17 @@ function shell(me) {
   const table = page ? null : route.get("table") || "investors";
   const main = el("main", { id: "main" });
   const link = (href, label, current) => el("a", { href, class: current ? "tab active" : "tab", "aria-current": current ? "page" : null }, label);
+  // A table with edits still waiting to be sent (typed there, then the tab was left) says so.
+  const waiting = (key) => key !== table && Pending.forTable(key).length > 0;
   const tabs = el("nav", { class: "tabs", "aria-label": "Tables and pages" },
-    TABLES.map(([key, label]) => link(`#table=${key}`, label, key === table)),
+    TABLES.map(([key, label]) => {
+      const tab = link(`#table=${key}`, label, key === table);
+      if (waiting(key)) {
+        tab.append(el("span", { class: "waiting", title: "Edits waiting to be sent: open the table to send them" }, " •"));
+        tab.setAttribute("aria-label", `${label} (edits waiting to be sent)`);
+      }
+      return tab;
+    }),
     link("#page=import", "Import", page === "import"),
     link("#page=activity", "Activity", page === "activity"),
     me.role === "admin" ? link("#page=admin", "Admin", page === "admin") : null);
