@@ -95,9 +95,9 @@ def wait_until(predicate, timeout: float, interval: float = 0.1, message: str = 
 class Stack:
     """docker_entrypoint.sh running the four debug binaries on a temporary data dir."""
 
-    def __init__(self, data_dir: Path, **env):
+    def __init__(self, data_dir: Path, port: int | None = None, **env):
         self.data_dir = data_dir
-        self.port = free_port()
+        self.port = port or free_port()
         self.env = base_env(data_dir, CRM_BIN_DIR=BIN_DIR, CRM_HTTP_HOST="127.0.0.1", CRM_HTTP_PORT=self.port, **env)
         self.log_path = data_dir / "entrypoint.log"
         self.log = open(self.log_path, "w")
@@ -162,8 +162,8 @@ class Stack:
 def start_stack(data_dir):
     stacks = []
 
-    def start(**env) -> Stack:
-        stack = Stack(data_dir, **env)
+    def start(port: int | None = None, **env) -> Stack:
+        stack = Stack(data_dir, port, **env)
         stacks.append(stack)
         return stack
 

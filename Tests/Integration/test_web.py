@@ -1108,3 +1108,20 @@ def test_edits_kept_from_a_closed_tab_are_sent_even_for_records_the_view_hides_a
     driver.find_element(By.LINK_TEXT, "Investors").click()
     wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".grid-body .cell"))
     assert driver.find_element(By.CSS_SELECTOR, "a.tab[href='#table=contacts']").get_attribute("aria-label") is None
+
+
+def test_while_the_crm_is_down_the_page_says_so_and_comes_back_by_itself(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme"}])
+    assert api.call("POST", "/api/tables/contacts/records", {"fields": {"name": "Dana"}})[0] == 201
+    driver = browsers()
+    sign_in(driver, stack)
+    stack.stop()
+    wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, ".topbar .offline").is_displayed())
+    driver.find_element(By.LINK_TEXT, "Contacts").click()
+    error = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "main .state.error"))[0]
+    assert "The CRM cannot be reached" in error.text and "Trying again" in error.text
+    assert "fetch" not in error.text.lower()
+
+    start_stack(port=stack.port, CRM_WRITE_RATE_PER_S="1000", CRM_WRITE_BURST="10000").wait_ready()
+    wait(driver, 60).until(lambda d: "Dana" in cell_texts(d, 0))
+    wait(driver, 30).until(lambda d: not d.find_element(By.CSS_SELECTOR, ".topbar .offline").is_displayed())

@@ -30,14 +30,26 @@ let sessionLost = null;
 /** Called whenever a request finds the session gone (a 401 outside sign-in itself). */
 export function onSessionLost(handler) { sessionLost = handler; }
 
-/** Calls the API; resolves to the parsed body, rejects with ApiError (or TypeError when offline). */
+/** No answer at all: the browser is offline, or the CRM is down or restarting. */
+export class OfflineError extends Error {
+  constructor() {
+    super("The CRM cannot be reached: check the connection, or wait a moment if it is restarting.");
+  }
+}
+
+/** Calls the API; resolves to the parsed body, rejects with ApiError (or OfflineError). */
 export async function api(method, path, body) {
   const options = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }
-  const response = await fetch(path, options);
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch {
+    throw new OfflineError();
+  }
   const text = await response.text();
   let parsed = null;
   if (text) {

@@ -74,6 +74,7 @@ export class Grid {
 
   destroy() {
     this.destroyed = true;
+    clearTimeout(this.reloadTimer);
     this.drawer.close();
     for (const type of ["copy", "paste"]) document.removeEventListener(type, this.clipboard);
     window.removeEventListener("resize", this.resized);
@@ -159,6 +160,7 @@ export class Grid {
   // MARK: Loading
 
   async load() {
+    clearTimeout(this.reloadTimer);
     this.container.replaceChildren(el("p", { class: "state" }, "Loading…"));
     try {
       const [{ fields }, team] = await Promise.all([
@@ -176,9 +178,15 @@ export class Grid {
       this.show(first);
       this.restorePending();
     } catch (error) {
+      if (this.destroyed) return;
+      // Offline, restarting or busy: tried again by itself until it answers.
+      const again = isTransient(error) && !(error instanceof ApiError && error.status === 401);
       this.container.replaceChildren(el("div", { class: "state error", role: "alert" },
         el("p", {}, error.message || "The records could not be loaded."),
+        again ? el("p", { class: "hint" }, "Trying again every few seconds…") : null,
         el("button", { type: "button", onclick: () => this.load() }, "Try again")));
+      clearTimeout(this.reloadTimer);
+      if (again) this.reloadTimer = setTimeout(() => { if (!this.destroyed) this.load(); }, 3000);
     }
   }
 
