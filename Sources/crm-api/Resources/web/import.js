@@ -1,14 +1,19 @@
 // The import wizard: choose a table and an Airtable CSV export, see the plan (columns and how
 // they map, the rows that would change with old → new, every problem with its line), adjust the
 // mapping and options, then import — with progress for large files.
-import { ApiError, api, el } from "./api.js";
+import { ApiError, OfflineError, api, el } from "./api.js";
 import { optionLabel } from "./cells.js";
 
 const TABLES = [["investors", "Investors"], ["contacts", "Contacts"], ["funds", "Funds"], ["commitments", "Commitments"]];
 
 /** Sends the form; follows a large file's job until it ends. Resolves with the plan. */
 async function upload(form, onProgress) {
-  const response = await fetch("/api/import/csv", { method: "POST", body: form, credentials: "same-origin", headers: { Accept: "application/json" } });
+  let response;
+  try {
+    response = await fetch("/api/import/csv", { method: "POST", body: form, credentials: "same-origin", headers: { Accept: "application/json" } });
+  } catch {
+    throw new OfflineError();
+  }
   const body = await response.json().catch(() => null);
   if (response.status === 202) {
     for (;;) {
