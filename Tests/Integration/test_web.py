@@ -727,6 +727,21 @@ def test_an_admin_changes_a_fields_type_after_a_preview_of_what_converts(start_s
     assert ticket["type"] == "number"
     assert api.call("GET", "/api/tables/investors/records/1")[1]["fields"]["ticket"] == 1200
     assert api.call("GET", "/api/tables/investors/records/2")[1]["fields"].get("ticket") is None
+
+    def ticket(d):
+        try:
+            return cell_texts(d, 0)[column(d, "Ticket")]
+        except (ValueError, IndexError):
+            return None  # the grid is loading again
+    wait(driver).until(lambda d: ticket(d) == "1,200")
+
+    # A number becoming a currency keeps its values; the cells read as money at once.
+    driver.execute_script("document.querySelector(\"button[aria-label='Edit field Ticket']\").click()")
+    pick(driver, "select.field-type", value="currency")
+    wait(driver).until(lambda d: "1 value converts" in preview(d))
+    driver.find_element(By.CSS_SELECTOR, "button.save-field").click()
+    wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".field-panel"))
+    wait(driver).until(lambda d: ticket(d) == "$1,200.00")
     no_csp_violations(driver)
 
 

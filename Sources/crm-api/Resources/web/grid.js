@@ -345,6 +345,7 @@ export class Grid {
   build() {
     this.header = el("div", { class: "grid-header", role: "row", "aria-rowindex": 1 });
     this.body = el("div", { class: "grid-body", role: "rowgroup" });
+    this.rowCache = new Map();
     this.footer = el("div", { class: "grid-footer", role: "row" });
     this.scroller = el("div", { class: "grid-scroll" }, this.header, this.body, this.footer);
     this.grid = el("div", {
@@ -488,7 +489,10 @@ export class Grid {
     const rows = [];
     const template = this.template();
     const pending = new Set(Pending.forTable(this.table).map((entry) => `${entry.id}:${entry.key}`));
-    const epoch = [this.labels, template, this.frozen, ROW, this.archive, this.columns.map((column) => column.field.key)].join("\u0001");
+    // What every row shows depends on: names known, column widths and order, each field's type
+    // and options (a type change keeps values but not how they read), frozen columns, row height.
+    const epoch = [this.labels, template, this.frozen, ROW, this.archive,
+      JSON.stringify(this.columns.map(({ field }) => [field.key, field.type, field.options]))].join("\u0001");
     const reused = new Map();
     for (let position = first; position < last; position += 1) {
       const entry = this.display ? this.display[position] : position;
