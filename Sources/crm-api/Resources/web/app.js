@@ -50,11 +50,11 @@ async function boot() {
       return;
     }
     // Offline, restarting or busy: the page tries again by itself until the CRM answers.
-    root.replaceChildren(el("div", { class: "state error", role: "alert" },
+    root.replaceChildren(el("div", { class: "state error boot-error", role: "alert" },
       el("p", {}, error.message || "The CRM cannot be reached."),
       el("p", { class: "hint" }, "Trying again every few seconds…"),
       el("button", { type: "button", onclick: () => boot() }, "Try again")));
-    setTimeout(() => { if (root.querySelector(".state.error")) boot(); }, 3000);
+    setTimeout(() => { if (root.querySelector(".boot-error")) boot(); }, 3000);
     return;
   }
   if (me.must_change_password) {
