@@ -1100,17 +1100,20 @@ def test_edits_kept_from_a_closed_tab_are_sent_even_for_records_the_view_hides_a
         localStorage.setItem('crm.pending.v1', JSON.stringify([
           {table: 'investors', id: 2, key: 'location', value: 'Oslo', expected_version: 1, user: arguments[1], at: Date.now()},
           {table: 'investors', id: 3, key: 'location', value: 'Bergen', expected_version: 1, user: arguments[1], at: Date.now()},
-          {table: 'contacts', id: 1, key: 'title', value: 'CIO', expected_version: 1, user: arguments[1], at: Date.now()}]));
+          {table: 'contacts', id: 1, key: 'title', value: 'CIO', expected_version: 1, user: arguments[1], at: Date.now()},
+          {table: 'investors', id: 1, key: 'gone', value: 'Warm', expected_version: 1, user: arguments[1], at: Date.now()}]));
     """, view["id"], me)
     driver.refresh()
     notice = lambda d: " ".join(node.text for node in d.find_elements(By.CSS_SELECTOR, ".notices .notice"))
     wait(driver).until(lambda d: "Not saved: record #3 was deleted" in notice(d))
     assert "(“Bergen”)" in notice(driver)
+    assert "Not saved: your change to record #1 was to a field deleted since (“Warm”)." in notice(driver)
     wait(driver).until(lambda d: api.call("GET", "/api/tables/investors/records/2")[1]["fields"]["location"] == "Oslo")
     wait(driver).until(lambda d: "Birch" in [row[1] for row in [cell_texts(d, n) for n in range(2)] if len(row) > 1])
     settled(driver)
     assert "Not saved: record #3 was deleted" in notice(driver), "the notice stays after later saves"
-    driver.find_element(By.XPATH, "//p[contains(@class, 'notice')]/button[text()='Dismiss']").click()
+    for button in driver.find_elements(By.XPATH, "//p[contains(@class, 'notice')]/button[text()='Dismiss']"):
+        button.click()
     assert notice(driver) == ""
 
     # The edit kept for Contacts is marked on its tab and goes out when the table opens.

@@ -1072,14 +1072,19 @@ export class Grid {
 
   /** Sends again every pending edit of this table that is not already on its way. */
   retryPending({ fetchMissing = false } = {}) {
-    if (this.destroyed || this.archive) return;
+    // Not before the fields have loaded: an edit must not read as one of a deleted field.
+    if (this.destroyed || this.archive || !this.fields.length) return;
     for (const entry of Pending.forTable(this.table)) {
+      const field = this.fields.find((candidate) => candidate.key === entry.key);
+      if (!field) {
+        Pending.remove(this.table, entry.id, entry.key);
+        this.notice(`Not saved: your change to record #${entry.id} was to a field deleted since (“${entry.value ?? ""}”).`);
+        continue;
+      }
       const position = this.index.get(entry.id);
       if (position === undefined && fetchMissing) this.bringBack(entry);
       if (position === undefined || this.unsent.has(`${entry.id}:${entry.key}`)) continue;
-      const record = this.records[position];
-      const field = this.fields.find((candidate) => candidate.key === entry.key);
-      if (field) this.save(record, field, entry.value, { recordUndo: false, expectedVersion: entry.expected_version });
+      this.save(this.records[position], field, entry.value, { recordUndo: false, expectedVersion: entry.expected_version });
     }
   }
 
