@@ -37,15 +37,28 @@ struct APITokenStore: Sendable {
         }
     }
 
+    /// Whether a token still signs its user in (what an open event stream asks again).
+    func holds(tokenId: Int64) async throws -> Bool {
+        try await self.database.pool.read { db in
+            try Self.live(APIToken.filter(sql: "id = ?", arguments: [tokenId]), db) != nil
+        }
+    }
+
+    /// The token found by `request` and its user, when the token is not revoked and the user is
+    /// active and not archived.
+    private static func live(_ request: QueryInterfaceRequest<APIToken>, _ db: Database) throws -> (APIToken, User)? {
+        guard let record = try request.filter(sql: "revoked_at IS NULL").fetchOne(db),
+            let user = try User.all().live().filter(sql: "id = ? AND active = 1", arguments: [record.userId]).fetchOne(db)
+        else { return nil }
+        return (record, user)
+    }
+
     func authenticate(token: String) async throws -> Identity? {
         guard token.hasPrefix(Self.tokenPrefix) else { return nil }
         let now = self.clock.now()
         let hash = SecretToken.hash(token)
-        let found = try await self.database.pool.read { db -> (APIToken, User)? in
-            guard let record = try APIToken.filter(sql: "token_hash = ? AND revoked_at IS NULL", arguments: [hash]).fetchOne(db),
-                let user = try User.all().live().filter(sql: "id = ? AND active = 1", arguments: [record.userId]).fetchOne(db)
-            else { return nil }
-            return (record, user)
+        let found = try await self.database.pool.read { db in
+            try Self.live(APIToken.filter(sql: "token_hash = ?", arguments: [hash]), db)
         }
         guard let (record, user) = found else { return nil }
         if record.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.touchInterval }) ?? true {

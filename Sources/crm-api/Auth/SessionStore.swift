@@ -33,12 +33,8 @@ struct SessionStore: Sendable {
     func authenticate(token: String) async throws -> Identity? {
         let now = self.clock.now()
         let hash = SecretToken.hash(token)
-        let found = try await self.database.pool.read { db -> (Session, User)? in
-            guard let session = try Session.filter(sql: "token_hash = ? AND revoked_at IS NULL", arguments: [hash]).fetchOne(db),
-                session.expiresAt > now, session.absoluteExpiresAt > now,
-                let user = try User.all().live().filter(sql: "id = ? AND active = 1", arguments: [session.userId]).fetchOne(db)
-            else { return nil }
-            return (session, user)
+        let found = try await self.database.pool.read { db in
+            try Self.live(Session.filter(sql: "token_hash = ?", arguments: [hash]), at: now, db)
         }
         guard let (session, user) = found else { return nil }
         if now.timeIntervalSince(session.lastSeenAt) >= Self.touchInterval {
@@ -50,6 +46,24 @@ struct SessionStore: Sendable {
             }
         }
         return Identity(user: user, credential: .session(id: session.id!))
+    }
+
+    /// Whether a session still signs its user in (what an open event stream asks again).
+    func holds(sessionId: Int64) async throws -> Bool {
+        let now = self.clock.now()
+        return try await self.database.pool.read { db in
+            try Self.live(Session.filter(sql: "id = ?", arguments: [sessionId]), at: now, db) != nil
+        }
+    }
+
+    /// The session found by `request` and its user, when the session is neither revoked nor
+    /// expired and the user is active and not archived.
+    private static func live(_ request: QueryInterfaceRequest<Session>, at now: Date, _ db: Database) throws -> (Session, User)? {
+        guard let session = try request.filter(sql: "revoked_at IS NULL").fetchOne(db),
+            session.expiresAt > now, session.absoluteExpiresAt > now,
+            let user = try User.all().live().filter(sql: "id = ? AND active = 1", arguments: [session.userId]).fetchOne(db)
+        else { return nil }
+        return (session, user)
     }
 
     func revoke(sessionId: Int64) async throws {
