@@ -1,9 +1,9 @@
 // The activity feed: who changed what, backups, restores and imports, newest first, by day, in
 // sentences a person reads: record names, field labels and values as the grid shows them.
 import { api, el } from "./api.js";
-import { display } from "./cells.js";
+import { bytes, display, isUserField } from "./cells.js";
+import { TABLES, isRecordTable, recordNames, tableLabel } from "./tables.js";
 
-const TABLES = { investors: "Investors", contacts: "Contacts", funds: "Funds", commitments: "Commitments" };
 const VERBS = { create: "added", update: "changed", delete: "deleted", restore: "restored" };
 
 /** One line per change of a record: a record's field rows written together (one save) are one line. */
@@ -30,18 +30,9 @@ export function dayHeading(date, now = new Date()) {
   return date.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
 }
 
-function size(bytes) {
-  if (!(bytes >= 0)) return "";
-  const units = ["bytes", "KB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) { value /= 1000; unit += 1; }
-  return `${unit ? value.toFixed(1) : value} ${units[unit]}`;
-}
-
 export async function activityPage(container, names) {
   const table = el("select", { "aria-label": "Table" }, el("option", { value: "" }, "All tables"),
-    Object.entries(TABLES).map(([key, label]) => el("option", { value: key }, label)));
+    TABLES.map(([key, label]) => el("option", { value: key }, label)));
   const person = el("select", { "aria-label": "Person" }, el("option", { value: "" }, "Everyone"),
     [...names].sort((a, b) => a[1].localeCompare(b[1])).map(([id, name]) => el("option", { value: String(id) }, name)));
   const list = el("div", { class: "activity", "aria-live": "polite" });
@@ -50,7 +41,7 @@ export async function activityPage(container, names) {
     el("div", { class: "activity-filters" }, table, person), list, more));
 
   const catalogs = new Map();
-  const recordNames = new Map();
+  const named = new Map();
   let cursor = null;
   let lastDay = null;
   let generation = 0;
@@ -66,24 +57,18 @@ export async function activityPage(container, names) {
   const nameRecords = async (lines) => {
     const wanted = {};
     for (const line of lines) {
-      if (line.type === "audit" && TABLES[line.table] && !recordNames.has(`${line.table}:${line.record_id}`)) {
+      if (line.type === "audit" && isRecordTable(line.table) && !named.has(`${line.table}:${line.record_id}`)) {
         (wanted[line.table] ||= new Set()).add(line.record_id);
       }
     }
-    for (const [name, ids] of Object.entries(wanted)) {
-      const list = [...ids];
-      for (let start = 0; start < list.length; start += 200) {
-        try {
-          const { records } = await api("GET", `/api/tables/${name}/records?ids=${list.slice(start, start + 200).join(",")}`);
-          for (const record of records) recordNames.set(`${name}:${record.id}`, record.fields.name);
-        } catch { /* the number is shown instead */ }
-      }
+    for (const [table, ids] of Object.entries(wanted)) {
+      for (const [id, name] of await recordNames(table, ids)) named.set(`${table}:${id}`, name);
     }
   };
   const who = (line) => (line.user_id ? names.get(line.user_id) || `User #${line.user_id}` : "The CRM");
 
   const value = (change, field) => {
-    if (field && (field.type === "last_modified_by" || (field.type === "link" && field.options?.table === "users"))) {
+    if (field && isUserField(field)) {
       return change ? names.get(change) || `User #${change}` : "(empty)";
     }
     const text = field ? display(change, field) : typeof change === "string" ? change : JSON.stringify(change);
@@ -93,10 +78,10 @@ export async function activityPage(container, names) {
   const sentence = async (line) => {
     if (line.type === "audit") {
       const fields = await fieldsOf(line.table);
-      const name = recordNames.get(`${line.table}:${line.record_id}`) || `#${line.record_id}`;
-      const where = line.action === "create" ? ` to ${TABLES[line.table] || line.table}` : ` in ${TABLES[line.table] || line.table}`;
-      const order = [...fields.keys()];
-      const place = (change) => (order.includes(change.field) ? order.indexOf(change.field) : order.length);
+      const name = named.get(`${line.table}:${line.record_id}`) || `#${line.record_id}`;
+      const where = `${line.action === "create" ? " to" : " in"} ${tableLabel(line.table)}`;
+      const order = new Map([...fields.keys()].map((key, index) => [key, index]));
+      const place = (change) => order.get(change.field) ?? order.size;
       const details = [...line.changes].sort((a, b) => place(a) - place(b)).map((change) => {
         const field = fields.get(change.field);
         const label = el("span", { class: "field-label" }, `${field?.label || change.field}:`);
@@ -110,7 +95,7 @@ export async function activityPage(container, names) {
     const data = line.new || {};
     if (line.type === "import") {
       const counts = ["created", "updated", "unchanged", "archived", "skipped"].filter((key) => data[key]).map((key) => `${data[key].toLocaleString()} ${key}`);
-      return [[el("strong", {}, who(line)), ` imported ${data.file || "a file"} into ${TABLES[line.table] || line.table}`,
+      return [[el("strong", {}, who(line)), ` imported ${data.file || "a file"} into ${tableLabel(line.table)}`,
         counts.length ? `: ${counts.join(", ")}` : ""], null];
     }
     if (line.type === "backup") {
@@ -119,7 +104,7 @@ export async function activityPage(container, names) {
       const kind = line.action.replace("backup_", "");
       const taken = kind === "scheduled" ? "The scheduled backup was taken" : kind === "safety" ? "A safety backup was taken before a restore"
         : null;
-      const what = ` (${[data.file, size(data.size_bytes)].filter(Boolean).join(", ")})`;
+      const what = ` (${[data.file, data.size_bytes >= 0 ? bytes(data.size_bytes) : null].filter(Boolean).join(", ")})`;
       return [taken ? [taken, what] : [el("strong", {}, who(line)), " took a backup", what], null];
     }
     return [[el("strong", {}, who(line)), ` ${line.type}: ${line.action}`], null];

@@ -1,16 +1,13 @@
 // Admin pages: the team and invitations, backups (take, verify, preview a restore, restore with
 // confirmation), the backup policy, the go-live security checklist and the daemons' status.
 import { api, el, explain } from "./api.js";
+import { bytes } from "./cells.js";
 
 function section(title, ...children) {
   return el("section", { class: "admin-section", "aria-label": title }, el("h2", {}, title), ...children);
 }
 
 function when(date) { return date ? new Date(date).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—"; }
-
-function bytes(count) {
-  return count > 1e6 ? `${(count / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(count / 1e3))} kB`;
-}
 
 export async function adminPage(container) {
   const status = el("p", { class: "admin-status", role: "status" });

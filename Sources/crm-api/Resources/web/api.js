@@ -91,3 +91,12 @@ export function showModal(backdrop) {
     if (app && !document.querySelector("body > .backdrop")) app.inert = false;
   };
 }
+
+/** What shows in place of a page that could not load: the reason and "Try again" (and, when
+ * `retrying`, that it also tries again by itself). */
+export function errorState(message, retry, { retrying = false, className = "" } = {}) {
+  return el("div", { class: `state error ${className}`.trim(), role: "alert" },
+    el("p", {}, message),
+    retrying ? el("p", { class: "hint" }, "Trying again every few seconds…") : null,
+    el("button", { type: "button", onclick: retry }, "Try again"));
+}

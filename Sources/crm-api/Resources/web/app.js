@@ -1,5 +1,5 @@
 // The app's entry: which page to show, and the signed-in shell.
-import { api, ApiError, el, onSessionLost, showModal } from "./api.js";
+import { api, ApiError, el, errorState, onSessionLost, showModal } from "./api.js";
 import { changePasswordPage, invitePage, loginPage, signInAgainDialog } from "./auth.js";
 import { Grid } from "./grid.js";
 import { Live } from "./live.js";
@@ -7,13 +7,7 @@ import { activityPage } from "./activity.js";
 import { adminPage } from "./admin.js";
 import { importPage } from "./import.js";
 import { Pending } from "./pending.js";
-
-const TABLES = [
-  ["investors", "Investors"],
-  ["contacts", "Contacts"],
-  ["funds", "Funds"],
-  ["commitments", "Commitments"],
-];
+import { TABLES } from "./tables.js";
 
 const root = document.getElementById("app");
 
@@ -50,10 +44,7 @@ async function boot() {
       return;
     }
     // Offline, restarting or busy: the page tries again by itself until the CRM answers.
-    root.replaceChildren(el("div", { class: "state error boot-error", role: "alert" },
-      el("p", {}, error.message || "The CRM cannot be reached."),
-      el("p", { class: "hint" }, "Trying again every few seconds…"),
-      el("button", { type: "button", onclick: () => boot() }, "Try again")));
+    root.replaceChildren(errorState(error.message || "The CRM cannot be reached.", () => boot(), { retrying: true, className: "boot-error" }));
     setTimeout(() => { if (root.querySelector(".boot-error")) boot(); }, 3000);
     return;
   }

@@ -31,6 +31,16 @@ function choiceLabel(value, field) {
 
 const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 10 });
 
+/** A field whose value is a team member's id (owner, last modified by), shown by their name. */
+export function isUserField(field) {
+  return field.type === "last_modified_by" || (field.type === "link" && field.options?.table === "users");
+}
+
+/** A file's size as people read it: "250 kB", "1.2 MB". */
+export function bytes(count) {
+  return count > 1e6 ? `${(count / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(count / 1e3))} kB`;
+}
+
 /** The text a cell shows. */
 export function display(value, field) {
   if (value === null || value === undefined || value === "") return "";

@@ -1,14 +1,15 @@
 // The grid of one table: sticky header, frozen first column, row numbers, virtualised rows,
 // per-column summaries, spreadsheet keys, in-place editors, optimistic saves with conflicts
 // shown, pending edits kept across reloads, live updates from everyone else.
-import { api, ApiError, el, explain, isTransient, showModal } from "./api.js";
-import { display, editText, editor, isNumeric, isReadOnly, kind, parse, parseTSV, ratingMax, stars } from "./cells.js";
+import { api, ApiError, el, errorState, explain, isTransient, showModal } from "./api.js";
+import { display, editText, editor, isNumeric, isReadOnly, isUserField, kind, parse, parseTSV, ratingMax, stars } from "./cells.js";
 import { chips, selectEditor } from "./choices.js";
 import { Pending } from "./pending.js";
 import { Drawer } from "./drawer.js";
 import { fieldPanel } from "./fields.js";
 import { newCommitmentDialog } from "./newcommitment.js";
 import { linkEditor } from "./picker.js";
+import { isRecordTable, recordName, recordNames } from "./tables.js";
 import { ViewsBar } from "./views.js";
 
 const HEIGHTS = { short: 32, medium: 56, tall: 88 };
@@ -16,10 +17,6 @@ const OVERSCAN = 8;
 const PAGE = 1000;
 const NUMBER_WIDTH = 56;
 const REQUIRED = { investors: "name", contacts: "name", funds: "name" };
-const RECORD_TABLES = new Set(["investors", "contacts", "funds", "commitments"]);
-
-/** What a record is called in links: its name, else its number. */
-function recordName(record) { return record.fields.name || `#${record.id}`; }
 
 export class Grid {
   constructor(container, table, me) {
@@ -83,7 +80,7 @@ export class Grid {
   /** The text a cell shows; team members and linked records by name. */
   cellText(record, field) {
     const value = record.fields[field.key];
-    if (field.type === "last_modified_by" || (field.type === "link" && field.options?.table === "users")) {
+    if (isUserField(field)) {
       return this.names.get(value) || display(value, field);
     }
     const target = this.linkTarget(field);
@@ -94,7 +91,7 @@ export class Grid {
   /** The table a link field points at ("users" for team members), or null. */
   linkTarget(field) {
     const table = field.type === "link" ? field.options?.table : null;
-    return table && (RECORD_TABLES.has(table) || table === "users") ? table : null;
+    return table && (isRecordTable(table) || table === "users") ? table : null;
   }
 
   /** A linked record's name if known; unknown ones are asked for in batches and drawn when they come. */
@@ -113,17 +110,11 @@ export class Grid {
     const wanted = this.wantedNames;
     this.wantedNames = {};
     for (const [table, ids] of Object.entries(wanted)) {
-      const list = [...ids];
-      for (let start = 0; start < list.length; start += 200) {
-        const chunk = list.slice(start, start + 200);
-        try {
-          const { records } = await api("GET", `/api/tables/${table}/records?ids=${chunk.join(",")}`);
-          for (const linked of records) this.linkNames.set(`${table}:${linked.id}`, recordName(linked));
-          // Archived or missing records keep showing their number.
-          for (const id of chunk) if (this.linkNames.get(`${table}:${id}`) === undefined) this.linkNames.set(`${table}:${id}`, `#${id}`);
-        } catch {
-          for (const id of chunk) this.linkNames.delete(`${table}:${id}`);
-        }
+      const names = await recordNames(table, ids);
+      // Archived or missing records show their number; a failed batch is asked again when drawn.
+      for (const id of ids) {
+        if (names.has(id)) this.linkNames.set(`${table}:${id}`, names.get(id));
+        else this.linkNames.delete(`${table}:${id}`);
       }
     }
     this.labels += 1;
@@ -181,10 +172,7 @@ export class Grid {
       if (this.destroyed) return;
       // Offline, restarting or busy: tried again by itself until it answers.
       const again = isTransient(error) && !(error instanceof ApiError && error.status === 401);
-      this.container.replaceChildren(el("div", { class: "state error", role: "alert" },
-        el("p", {}, error.message || "The records could not be loaded."),
-        again ? el("p", { class: "hint" }, "Trying again every few seconds…") : null,
-        el("button", { type: "button", onclick: () => this.load() }, "Try again")));
+      this.container.replaceChildren(errorState(error.message || "The records could not be loaded.", () => this.load(), { retrying: again }));
       clearTimeout(this.reloadTimer);
       if (again) this.reloadTimer = setTimeout(() => { if (!this.destroyed) this.load(); }, 3000);
     }
@@ -571,6 +559,7 @@ export class Grid {
    * cell takes the editor.
    */
   cachedRow(position, template, at, pending, epoch, reused) {
+    if (this.editing && this.editing.row === position) return this.row(position, template, at, pending);
     const record = this.records[position];
     const block = this.selection;
     const blockSpan = (block.top !== block.bottom || block.left !== block.right) && position >= block.top && position <= block.bottom
@@ -578,7 +567,6 @@ export class Grid {
     const signature = [epoch, at, record.id, record.version, JSON.stringify(record.fields), JSON.stringify(record.errors || null),
       this.active.row === position ? this.active.col : -1, blockSpan,
       this.columns.map((column) => (pending.has(`${record.id}:${column.field.key}`) ? 1 : 0)).join("")].join("\u0001");
-    if (this.editing && this.editing.row === position) return this.row(position, template, at, pending);
     const cached = this.rowCache?.get(position);
     const node = cached && cached.signature === signature ? cached.node : this.row(position, template, at, pending);
     reused.set(position, { signature, node });
@@ -1082,7 +1070,7 @@ export class Grid {
         continue;
       }
       const position = this.index.get(entry.id);
-      if (position === undefined && fetchMissing) this.bringBack(entry);
+      if (position === undefined && fetchMissing) this.bringBack(entry, field);
       if (position === undefined || this.unsent.has(`${entry.id}:${entry.key}`)) continue;
       this.save(this.records[position], field, entry.value, { recordUndo: false, expectedVersion: entry.expected_version });
     }
@@ -1093,7 +1081,7 @@ export class Grid {
    * (as a new record is) and the edit sent as usual, conflicts included. A record deleted since
    * drops the edit, saying so.
    */
-  async bringBack(entry) {
+  async bringBack(entry, field) {
     const slot = `${entry.id}:${entry.key}`;
     if (this.unsent.has(slot)) return;
     this.unsent.set(slot, 1);
@@ -1103,11 +1091,10 @@ export class Grid {
       if (!this.index.has(record.id)) this.append([record]);
       this.schedule();
     } catch (error) {
-      const field = this.fields.find((candidate) => candidate.key === entry.key);
       if (error instanceof ApiError && error.status === 404) {
         Pending.remove(this.table, entry.id, entry.key);
-        this.notice(`Not saved: record #${entry.id} was deleted before your change to ${field?.label || entry.key} `
-          + `(“${display(entry.value, field || { type: "text" }) || "empty"}”) could be sent. Show deleted to bring it back.`);
+        this.notice(`Not saved: record #${entry.id} was deleted before your change to ${field.label} `
+          + `(“${display(entry.value, field) || "empty"}”) could be sent. Show deleted to bring it back.`);
       }
       return;
     } finally {

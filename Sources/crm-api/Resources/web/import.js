@@ -3,8 +3,8 @@
 // mapping and options, then import — with progress for large files.
 import { ApiError, OfflineError, api, el } from "./api.js";
 import { optionLabel } from "./cells.js";
+import { TABLES } from "./tables.js";
 
-const TABLES = [["investors", "Investors"], ["contacts", "Contacts"], ["funds", "Funds"], ["commitments", "Commitments"]];
 
 /** Sends the form; follows a large file's job until it ends. Resolves with the plan. */
 async function upload(form, onProgress) {

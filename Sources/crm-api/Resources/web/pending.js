@@ -26,5 +26,4 @@ export const Pending = {
     write(read().filter((entry) => !matches(entry, table, id, key)));
   },
   forTable(table) { return read().filter((entry) => matches(entry, table, entry.id, entry.key)); },
-  has(table, id, key) { return read().some((entry) => matches(entry, table, id, key)); },
 };
