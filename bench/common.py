@@ -65,7 +65,7 @@ class Server:
                                          data=json.dumps({"email": "bench@example.com", "password": self.password}).encode(),
                                          headers={"Content-Type": "application/json"})
         cookie = urllib.request.urlopen(request).headers["Set-Cookie"].split(";")[0]
-        request = urllib.request.Request(self.url("/api/auth/tokens"), method="POST", data=b'{"name": "bench"}',
+        request = urllib.request.Request(self.url("/api/auth/tokens"), method="POST", data=json.dumps({"name": "bench", "password": self.password}).encode(),
                                          headers={"Content-Type": "application/json", "Cookie": cookie,
                                                   "Origin": f"http://127.0.0.1:{self.port}"})
         self.token = json.loads(urllib.request.urlopen(request).read())["token"]

@@ -22,7 +22,7 @@ import Testing
             var bearer: String?
             var tokenId: Int64?
             if withToken {
-                let created = try await browser.send(.post, "/api/auth/tokens", json: #"{"name": "script"}"#)
+                let created = try await browser.send(.post, "/api/auth/tokens", json: #"{"name": "script", "password": "\#(TestApp.password)"}"#)
                 if case .string(let token)? = created.value("token"), case .number(let id)? = created.value("id") {
                     (bearer, tokenId) = (token, Int64(id))
                 }

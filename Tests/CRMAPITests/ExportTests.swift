@@ -98,6 +98,31 @@ import Testing
         }
     }
 
+    /// OWASP's CSV injection: text a spreadsheet would run as a formula is written with a leading
+    /// `'`; numbers, amounts and percentages are not touched.
+    @Test func csvTextThatASpreadsheetWouldRunIsNeutralised() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "=HYPERLINK(\"http://evil.example\",\"x\")", "notes": "@SUM(A1)", "tags": ["+1", "x"]}}"#)
+            try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "-2+3", "notes": "\tcmd"}}"#)
+            try await client.send(.post, "/api/tables/funds/records", json: #"{"fields": {"name": "Fund I", "target_size": 50000000}}"#)
+            try await client.send(.post, "/api/tables/commitments/fields", json: #"{"label": "Delta", "type": "number"}"#)
+            try await client.send(.post, "/api/tables/commitments/records", json: #"{"fields": {"investor_id": 2, "fund_id": 1, "amount": 10, "delta": -5}}"#)
+
+            let investors = try await client.send(.get, "/api/fundraising/export?format=csv&table=investors").body
+            #expect(investors.contains(#""'=HYPERLINK(""http://evil.example"",""x"")""#))
+            #expect(investors.contains("'@SUM(A1)") && investors.contains(#""'+1,x""#))
+            #expect(investors.contains("'-2+3") && investors.contains("'\tcmd"))
+            #expect(!investors.contains(",=") && !investors.contains("\n=") && !investors.contains(",+1"))
+
+            let commitments = try await client.send(.get, "/api/fundraising/export?format=csv&table=commitments").body
+            #expect(commitments.contains("'-2+3,Fund I"), "a linked record's name is text too")
+            #expect(commitments.hasSuffix(",-5") || commitments.contains(",-5,"), "a negative number stays a number")
+        }
+    }
+
     @Test func theJSONExportHoldsEveryTableAndNoSecrets() async throws {
         let app = try TestApp()
         try await app.createUser("ada@example.com")

@@ -128,7 +128,7 @@ import Testing
             try await admin.login("root@example.com")
             let ada = Client(client: admin.client)
             try await ada.login("ada@example.com")
-            guard case .string(let token)? = try await ada.send(.post, "/api/auth/tokens", json: #"{"name": "script"}"#).value("token")
+            guard case .string(let token)? = try await ada.send(.post, "/api/auth/tokens", json: #"{"name": "script", "password": "\#(TestApp.password)"}"#).value("token")
             else { return }
             #expect(try await ada.send(.get, "/api/auth/me", bearer: token).status == .ok)
 
@@ -152,7 +152,7 @@ import Testing
         try await app.createUser("bob@example.com")
         try await app.test { ada in
             try await ada.login("ada@example.com")
-            let created = try await ada.send(.post, "/api/auth/tokens", json: #"{"name": "nightly export"}"#)
+            let created = try await ada.send(.post, "/api/auth/tokens", json: #"{"name": "nightly export", "password": "\#(TestApp.password)"}"#)
             #expect(created.status == .created)
             guard case .string(let token)? = created.value("token"), case .number(let id)? = created.value("id") else { return }
             #expect(token.hasPrefix("crm_"))
@@ -161,7 +161,7 @@ import Testing
             script.origin = nil
             #expect(try await script.send(.get, "/api/auth/me", bearer: token).value("user", "email") == "ada@example.com")
             // Bearer requests are exempt from the Origin check: scripts send none.
-            #expect(try await script.send(.post, "/api/auth/tokens", json: #"{"name": "from a script"}"#, bearer: token).status == .created)
+            #expect(try await script.send(.post, "/api/auth/tokens", json: #"{"name": "from a script", "password": "\#(TestApp.password)"}"#, bearer: token).status == .created)
 
             let listed = try await ada.send(.get, "/api/auth/tokens")
             #expect(!listed.body.contains(token))
@@ -176,6 +176,121 @@ import Testing
             #expect(revoked.status == .unauthorized)
             #expect(revoked.error == "invalid_token")
             #expect(try await ada.send(.post, "/api/auth/tokens", json: #"{"name": ""}"#).status == .unprocessableContent)
+        }
+    }
+    /// Every recovery step ends the tokens too: a token minted with a session answered 200 on an
+    /// admin route after the password change and after "sign out everywhere".
+    @Test(arguments: ["password", "logout-all"])
+    func recoveryStepsRevokeTheUsersAPITokens(step: String) async throws {
+        let app = try TestApp()
+        try await app.createUser("root@example.com", role: .admin)
+        try await app.test { admin in
+            try await admin.login("root@example.com")
+            let made = try await admin.send(.post, "/api/auth/tokens", json: #"{"name": "s", "password": "\#(TestApp.password)"}"#)
+            guard case .string(let token)? = made.value("token") else { Issue.record("no token"); return }
+            let script = Client(client: admin.client)
+            script.cookie = nil
+            script.origin = nil
+            #expect(try await script.send(.get, "/api/admin/users", bearer: token).status == .ok)
+            if step == "password" {
+                let changed = try await admin.send(
+                    .post, "/api/auth/password",
+                    json: #"{"current_password": "\#(TestApp.password)", "new_password": "a brand new passphrase 42"}"#)
+                #expect(changed.status == .noContent)
+                #expect(try await admin.send(.get, "/api/auth/me").status == .ok, "the session that changed it stays")
+            } else {
+                #expect(try await admin.send(.post, "/api/auth/logout-all").status == .noContent)
+            }
+            let after = try await script.send(.get, "/api/admin/users", bearer: token)
+            #expect(after.status == .unauthorized && after.error == "invalid_token")
+        }
+    }
+
+    @Test func resettingAnAdminPasswordRevokesTheirTokens() async throws {
+        let app = try TestApp()
+        let root = try await app.createUser("root@example.com", role: .admin)
+        let (_, secret) = try await app.services.tokens.create(userId: root.id!, name: "s", readOnly: false, expiresAt: nil)
+        #expect(try await app.services.tokens.authenticate(token: secret.value) != nil)
+        _ = try await AccountCreation(database: app.database, hasher: app.services.hasher)
+            .resetAdminPassword(email: "root@example.com", password: "a brand new passphrase 42", now: Date())
+        #expect(try await app.services.tokens.authenticate(token: secret.value) == nil)
+    }
+
+    @Test func mintingATokenAsksForThePasswordAndIsThrottled() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.test { ada in
+            try await ada.login("ada@example.com")
+            let bare = try await ada.send(.post, "/api/auth/tokens", json: #"{"name": "s"}"#)
+            #expect(bare.status == .unprocessableContent && bare.error == "password_required")
+            for _ in 0..<10 {
+                let wrong = try await ada.send(.post, "/api/auth/tokens", json: #"{"name": "s", "password": "guess"}"#)
+                #expect(wrong.status == .unprocessableContent && wrong.error == "invalid_password")
+            }
+            let locked = try await ada.send(.post, "/api/auth/tokens", json: #"{"name": "s", "password": "\#(TestApp.password)"}"#)
+            #expect(locked.status == .tooManyRequests, "the right password waits out the lock too")
+            let change = try await ada.send(
+                .post, "/api/auth/password", json: #"{"current_password": "\#(TestApp.password)", "new_password": "another long passphrase"}"#)
+            #expect(change.status == .tooManyRequests, "the password change shares the check and its lock")
+            app.clock.advance(by: 61)
+            #expect(try await ada.send(.post, "/api/auth/tokens", json: #"{"name": "s", "password": "\#(TestApp.password)"}"#).status == .created)
+        }
+        #expect(try await app.database.pool.read { db in try APIToken.fetchCount(db) } == 1)
+    }
+
+    @Test func readOnlyAndExpiringTokens() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.test { ada in
+            try await ada.login("ada@example.com")
+            let made = try await ada.send(
+                .post, "/api/auth/tokens", json: #"{"name": "reader", "read_only": true, "expires_in_days": 30, "password": "\#(TestApp.password)"}"#)
+            #expect(made.status == .created && made.value("read_only") == true && made.value("expires_at") != nil)
+            guard case .string(let token)? = made.value("token") else { return }
+            let script = Client(client: ada.client)
+            script.cookie = nil
+            script.origin = nil
+            #expect(try await script.send(.get, "/api/tables/investors/records", bearer: token).status == .ok)
+            let write = try await script.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "Acme"}}"#, bearer: token)
+            #expect(write.status == .forbidden && write.error == "read_only_token")
+            #expect(try await script.send(.delete, "/api/auth/tokens/1", bearer: token).error == "read_only_token")
+            #expect(try await app.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM fundraising_investors") } == 0)
+
+            for body in [#""expires_in_days": 0"#, #""expires_in_days": 4000"#, #""expires_in_days": "soon""#, #""read_only": "yes""#] {
+                let bad = try await ada.send(.post, "/api/auth/tokens", json: #"{"name": "x", \#(body), "password": "\#(TestApp.password)"}"#)
+                #expect(bad.status.code >= 400 && bad.status.code < 500 && bad.status != .created, "\(body)")
+            }
+
+            app.clock.advance(by: 30 * 24 * 3600 + 1)
+            let expired = try await script.send(.get, "/api/tables/investors/records", bearer: token)
+            #expect(expired.status == .unauthorized && expired.error == "invalid_token")
+            try await ada.login("ada@example.com")
+            #expect(try await ada.send(.get, "/api/auth/tokens").value("tokens") == .array([]), "an expired token is not listed")
+        }
+    }
+
+    @Test func adminsListAndRevokeAnyUsersTokensMembersCannot() async throws {
+        let app = try TestApp()
+        try await app.createUser("root@example.com", role: .admin)
+        try await app.createUser("ada@example.com")
+        try await app.test { admin in
+            try await admin.login("root@example.com")
+            let ada = Client(client: admin.client)
+            try await ada.login("ada@example.com")
+            let made = try await ada.send(.post, "/api/auth/tokens", json: #"{"name": "laptop", "password": "\#(TestApp.password)"}"#)
+            guard case .string(let token)? = made.value("token"), case .number(let id)? = made.value("id") else { return }
+
+            #expect(try await ada.send(.get, "/api/admin/tokens").status == .forbidden)
+            #expect(try await ada.send(.delete, "/api/admin/tokens/\(Int(id))").status == .forbidden)
+            let listed = try await admin.send(.get, "/api/admin/tokens")
+            #expect(listed.status == .ok && listed.body.contains("ada@example.com") && listed.body.contains("laptop"))
+            #expect(!listed.body.contains(token) && !listed.body.contains("token_hash"))
+            #expect(try await admin.send(.delete, "/api/admin/tokens/\(Int(id))").status == .noContent)
+            #expect(try await admin.send(.delete, "/api/admin/tokens/\(Int(id))").status == .notFound)
+            #expect(try await admin.send(.delete, "/api/admin/tokens/abc").status == .notFound)
+            let script = Client(client: admin.client)
+            script.cookie = nil
+            #expect(try await script.send(.get, "/api/auth/me", bearer: token).status == .unauthorized)
         }
     }
 }

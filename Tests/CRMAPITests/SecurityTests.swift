@@ -12,7 +12,7 @@ import Testing
         try await app.createUser("ada@example.com")
         try await app.test { client in
             try await client.login("ada@example.com")
-            let tokenBody = #"{"name": "t"}"#
+            let tokenBody = #"{"name": "t", "password": "\#(TestApp.password)"}"#
             client.origin = nil
             let bare = try await client.send(.post, "/api/auth/tokens", json: tokenBody)
             #expect(bare.status == .forbidden)

@@ -49,8 +49,7 @@ public struct AccountCreation: Sendable {
     }
 
     /// Gives an active admin a new password that must be changed at the next sign-in, and ends
-    /// every session they had (a locked-out or compromised admin starts afresh). API tokens stay:
-    /// the admin revokes those they no longer trust.
+    /// every session and API token they had (a locked-out or compromised admin starts afresh).
     public func resetAdminPassword(email rawEmail: String, password: String, now: Date) async throws -> User {
         guard let email = EmailAddress.normalized(rawEmail) else { throw Failure.invalidEmail }
         if let reason = PasswordPolicy.problem(password: password, email: email) { throw Failure.weakPassword(reason) }
@@ -62,8 +61,7 @@ public struct AccountCreation: Sendable {
             user.passwordHash = hash
             user.mustChangePassword = true
             try user.update(db, columns: ["password_hash", "must_change_password"])
-            try db.execute(
-                sql: "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [now, user.id])
+            try Credentials.revokeAll(userId: user.id!, at: now, in: db)
             return user
         }
     }

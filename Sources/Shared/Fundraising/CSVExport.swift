@@ -4,17 +4,18 @@ import GRDB
 /// Writes one table's live records as Airtable writes a view's CSV: UTF-8 with a BOM, a header of
 /// field labels, LF between records and none after the last, RFC 4180 minimal quoting, and each
 /// value as Airtable's grid shows it (multi-values as a second CSV layer, links as the linked
-/// records' names, `checked` for a ticked box).
+/// records' names, `checked` for a ticked box). Text that a spreadsheet would run as a formula
+/// is neutralised (`SpreadsheetEscape`); numbers, amounts and percentages are written as they are.
 public enum CSVExport {
     public static func table(_ table: RecordTable, _ db: Database) throws -> String {
         let catalog = try FieldDefinition.catalog(table, db)
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL ORDER BY id")
         let names = try Self.linkNames(catalog, db)
-        var lines = [catalog.map { Self.quote($0.label) }.joined(separator: ",")]
+        var lines = [catalog.map { Self.quote(SpreadsheetEscape.escape($0.label)) }.joined(separator: ",")]
         for row in rows {
             let record = RecordValue(row: row, catalog: catalog)
             lines.append(
-                catalog.map { field in Self.quote(Self.display(record.fields[field.key] ?? .null, field: field, names: names)) }
+                catalog.map { field in Self.quote(Self.cell(record.fields[field.key] ?? .null, field: field, names: names)) }
                     .joined(separator: ","))
         }
         return "\u{FEFF}" + lines.joined(separator: "\n")
@@ -37,6 +38,13 @@ public enum CSVExport {
                 try Row.fetchAll(db, sql: sql).map { ($0[0] as Int64, $0[1] as String) }, uniquingKeysWith: { first, _ in first })
         }
         return names
+    }
+
+    /// The display text of a value, neutralised unless it is a number the grid shows as one.
+    static func cell(_ value: JSONValue, field: FieldDefinition, names: [String: [Int64: String]]) -> String {
+        let text = Self.display(value, field: field, names: names)
+        if case .number = value, field.type != .link { return text }
+        return SpreadsheetEscape.escape(text)
     }
 
     /// A value as Airtable's grid displays it.

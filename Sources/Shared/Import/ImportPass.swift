@@ -233,7 +233,7 @@ final class ImportPass {
         var failed: Set<Int> = []
         var airtableId: String?
         for column in self.columns {
-            let raw = record.fields[column.index]
+            let raw = SpreadsheetEscape.unescape(record.fields[column.index])
             switch column.target {
             case .skip, .create: continue
             case .recordId:

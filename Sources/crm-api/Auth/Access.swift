@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Shared
 
@@ -12,8 +13,12 @@ enum Access: String, Sendable, CaseIterable {
     /// A signed-in admin.
     case admin
 
-    /// Throws 401 or 403 unless the request's identity meets this rule.
-    func check(_ context: AppRequestContext) throws {
+    /// Throws 401 or 403 unless the request's identity meets this rule (a read-only token meets
+    /// none for a method that writes).
+    func check(_ context: AppRequestContext, method: HTTPRequest.Method) throws {
+        if let identity = context.identity, identity.readOnly, method != .get, method != .head {
+            throw APIError(.forbidden, "read_only_token", "This API token is read-only: it can read, not change anything.")
+        }
         guard self != .anyone else { return }
         guard let identity = context.identity else {
             throw APIError(.unauthorized, "not_signed_in", "Please sign in first.")

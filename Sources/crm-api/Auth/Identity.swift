@@ -9,6 +9,8 @@ struct Identity: Sendable {
 
     let user: User
     let credential: Credential
+    /// A read-only API token: GET and HEAD routes only.
+    var readOnly = false
 
     var userId: Int64 { self.user.id! }
     var isAdmin: Bool { self.user.role == .admin }

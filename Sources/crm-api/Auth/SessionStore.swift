@@ -73,13 +73,6 @@ struct SessionStore: Sendable {
         }
     }
 
-    /// Ends every session of a user ("sign out everywhere", deactivation, password change).
-    static func revokeAll(userId: Int64, except keep: Int64? = nil, at now: Date, in db: Database) throws {
-        try db.execute(
-            sql: "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id IS NOT ?",
-            arguments: [now, userId, keep])
-    }
-
     func cookie(_ token: SecretToken) -> Cookie {
         Cookie(
             name: Self.cookieName, value: token.value, maxAge: Int(Self.absoluteLifetime), path: "/",

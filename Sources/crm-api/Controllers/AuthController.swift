@@ -66,7 +66,7 @@ struct AuthController {
         let identity = try context.requireIdentity()
         let now = self.services.clock.now()
         try await self.services.database.pool.write { db in
-            try SessionStore.revokeAll(userId: identity.userId, at: now, in: db)
+            try Credentials.revokeAll(userId: identity.userId, at: now, in: db)
         }
         context.logger.info("signed out everywhere", metadata: ["user.id": "\(identity.userId)"])
         var response = Response(status: .noContent)
@@ -88,15 +88,11 @@ struct AuthController {
         }
     }
 
-    /// Replaces the caller's password and ends their other sessions.
+    /// Replaces the caller's password, ends their other sessions and revokes their API tokens.
     func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let body = try await request.decode(as: PasswordChange.self, context: context)
-        guard try await self.services.hasher.verify(body.currentPassword, hash: identity.user.passwordHash) else {
-            throw APIError(
-                .unprocessableContent, "invalid_password", "The current password is not correct.",
-                details: ["current_password": "The current password is not correct."])
-        }
+        try await self.services.requireCurrentPassword(body.currentPassword, of: identity, field: "current_password")
         if let problem = PasswordPolicy.problem(password: body.newPassword, email: identity.user.email) {
             throw APIError(.unprocessableContent, "invalid_password", problem, details: ["new_password": .string(problem)])
         }
@@ -107,7 +103,7 @@ struct AuthController {
             try db.execute(
                 sql: "UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?",
                 arguments: [hash, now, identity.userId])
-            try SessionStore.revokeAll(userId: identity.userId, except: keep, at: now, in: db)
+            try Credentials.revokeAll(userId: identity.userId, keepSession: keep, at: now, in: db)
         }
         context.logger.info("password changed", metadata: ["user.id": "\(identity.userId)"])
         return Response(status: .noContent)

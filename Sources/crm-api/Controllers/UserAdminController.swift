@@ -55,7 +55,7 @@ struct UserAdminController {
             user.updatedAt = now
             try user.update(db, columns: ["role", "active", "name", "updated_at"])
             if !user.active {
-                try SessionStore.revokeAll(userId: id, at: now, in: db)
+                try Credentials.revokeAll(userId: id, at: now, in: db)
             }
             return user
         }

@@ -13,7 +13,7 @@ struct GuardedRouter {
     ) {
         self.rules.record(method: method, path: path.description, access: access)
         self.router.on(path, method: method) { request, context in
-            try access.check(context)
+            try access.check(context, method: method)
             return try await handler(request, context)
         }
     }

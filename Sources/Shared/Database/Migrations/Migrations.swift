@@ -15,6 +15,7 @@ public enum Migrations {
         migrator.registerMigration(Migration008Views.identifier, migrate: Migration008Views.apply)
         migrator.registerMigration(Migration009Import.identifier, migrate: Migration009Import.apply)
         migrator.registerMigration(Migration010Formulas.identifier, migrate: Migration010Formulas.apply)
+        migrator.registerMigration(Migration011Hardening.identifier, migrate: Migration011Hardening.apply)
         return migrator
     }()
 
