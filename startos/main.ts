@@ -19,6 +19,9 @@ export const main = sdk.setupMain(async ({ effects }) => {
     ...commandEnv,
     CRM_HTTP_HOST: '0.0.0.0',
     CRM_HTTP_PORT: String(uiPort),
+    // StartOS terminates TLS on the host and connects from the container's gateway: believe
+    // its X-Forwarded-For, so locks and limits apply per person, not to the whole team.
+    CRM_TRUSTED_PROXIES: 'gateway',
     LOG_FORMAT: 'json',
   }
   if (store?.publicUrl) env.CRM_PUBLIC_URL = store.publicUrl

@@ -35,6 +35,8 @@ struct AppServices: Sendable {
     let importJobs = ImportJobs()
     /// Seals queued mail bodies that carry a secret; nil without CRM_SECRET_KEY (development).
     let mailSeal: MailSeal?
+    /// Signs and checks the browsers that signed in before (sign-in locks spare them).
+    let deviceCookies: DeviceCookie
 
     init(config: CRMConfig, database: AppDatabase, clock: AppClock = .system, logger: Logger = Logger(label: "crm-api")) {
         self.config = config
@@ -49,6 +51,7 @@ struct AppServices: Sendable {
         self.events = EventHub(database: database)
         self.wake = WakeSender(runDir: config.runDir)
         self.mailSeal = config.secretKey.map(MailSeal.init)
+        self.deviceCookies = DeviceCookie(secretKey: config.secretKey)
         self.eventPump = EventPump(hub: self.events, config: config, logger: logger)
         self.formulaJobs = FormulaJobRunner(
             jobs: FormulaJobs(database: database, now: clock.now), events: self.eventPump, logger: logger)

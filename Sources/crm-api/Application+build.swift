@@ -42,8 +42,8 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     router.add(middleware: APIErrorMiddleware())
     router.add(middleware: FormQueryMiddleware())
     router.add(middleware: ChangeNudgeMiddleware(pump: services.eventPump))
-    router.add(middleware: RateLimitMiddleware(services: services))
     router.add(middleware: AuthenticationMiddleware(services: services))
+    router.add(middleware: RateLimitMiddleware(services: services))
 
     let routes = GuardedRouter(router: router, rules: services.rules)
     HealthController(database: services.database).addRoutes(to: routes)

@@ -72,6 +72,7 @@ import Testing
 
             app.clock.advance(by: 61)
             #expect(try await client.login("ada@example.com").status == .ok)
+            client.device = nil
 
             for _ in 0..<10 { try await client.login("ada@example.com", password: "wrong password!") }
             app.clock.advance(by: 61)
@@ -79,6 +80,82 @@ import Testing
             app.clock.advance(by: 60)
             #expect(try await client.login("ada@example.com").status == .ok)
         }
+    }
+
+    /// Everyone behind one proxy shares an IP: ten wrong passwords from anywhere locked every
+    /// sign-in. A browser that signed in to the account before is judged on its own failures.
+    @Test func aKnownBrowserSignsInThroughIPAndAccountLocks() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.createUser("bob@example.com")
+        try await app.test { adas in
+            #expect(try await adas.login("ada@example.com").status == .ok)
+            let known = try #require(adas.device)
+            #expect(try await adas.send(.post, "/api/auth/logout").status == .noContent)
+
+            let stranger = Client(client: adas.client)
+            for _ in 0..<10 { try await stranger.login("ada@example.com", password: "guessing ada's") }
+            #expect(try await stranger.login("bob@example.com").status == .tooManyRequests, "the IP is locked")
+            #expect(try await stranger.login("ada@example.com").status == .tooManyRequests, "and ada's account")
+
+            #expect(try await adas.login("ada@example.com").status == .ok, "ada's own browser still signs in")
+            #expect(adas.device == known, "a known browser keeps its cookie")
+
+            let forged = Client(client: adas.client)
+            forged.device = String(known.dropLast()) + (known.hasSuffix("A") ? "B" : "A")
+            #expect(try await forged.login("ada@example.com").status == .tooManyRequests, "a tampered cookie counts for nothing")
+            let borrowed = Client(client: adas.client)
+            borrowed.device = known
+            #expect(try await borrowed.login("bob@example.com").status == .tooManyRequests, "ada's cookie does not vouch for bob")
+
+            for _ in 0..<10 { try await adas.login("ada@example.com", password: "typo typo typo") }
+            #expect(try await adas.login("ada@example.com").status == .tooManyRequests, "a known browser still has its own limit")
+        }
+    }
+
+    /// A flood of anonymous writes from one address answered 429 to everyone's edits there.
+    @Test func anonymousWritesNeverDrainTheTeamsWriteBudget() async throws {
+        let app = try TestApp(environment: ["CRM_WRITE_RATE_PER_S": "1", "CRM_WRITE_BURST": "5"])
+        try await app.createUser("ada@example.com")
+        try await app.createUser("bob@example.com")
+        try await app.test { ada in
+            try await ada.login("ada@example.com")
+            let bob = Client(client: ada.client)
+            try await bob.login("bob@example.com")
+            let flood = Client(client: ada.client)
+            for _ in 0..<10 { try await flood.send(.post, "/api/auth/register", json: "{}") }
+            #expect(try await flood.send(.post, "/api/auth/register", json: "{}").status == .tooManyRequests)
+
+            for _ in 0..<5 {
+                #expect(try await ada.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "A"}}"#).status == .created)
+            }
+            #expect(try await ada.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "A"}}"#).status == .tooManyRequests)
+            #expect(try await bob.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "B"}}"#).status == .created,
+                "each person has a budget of their own")
+        }
+    }
+
+    @Test func theWriteLimiterForgetsBucketsThatRefilled() async {
+        let limiter = WriteLimiter(ratePerSecond: 10, burst: 100)
+        let start = Date()
+        for key in 0..<1000 { _ = await limiter.take(key: "ip:\(key)", now: start) }
+        #expect(await limiter.count == 1000)
+        _ = await limiter.take(key: "ip:new", now: start.addingTimeInterval(61))
+        #expect(await limiter.count == 1)
+    }
+
+    @Test func theStatusWarnsWhenTheWholeTeamSignsInFromOnePrivateAddress() throws {
+        let config = try CRMConfig(environment: [:])
+        let now = Date()
+        func status(_ addresses: [String], users: Int) -> SecurityStatusController.Check.Result? {
+            SecurityStatusController.checks(
+                config: config, facts: .init(activeAdmins: 2, sessionAddresses: addresses, sessionUsers: users), now: now
+            ).first { $0.id == "client_addresses" }?.status
+        }
+        #expect(status(["10.0.3.1"], users: 3) == .warn)
+        #expect(status(["10.0.3.1"], users: 1) == .pass)
+        #expect(status(["10.0.3.1", "10.0.3.7"], users: 3) == .pass)
+        #expect(status(["203.0.113.7"], users: 3) == .pass)
     }
 
     @Test func theThrottleCountsEachKeyOnItsOwn() async {
@@ -153,7 +230,7 @@ import Testing
             }
             #expect(Set(byID.keys) == [
                 "production_mode", "secret_key", "cors", "secure_cookies", "public_url_https", "admins", "stale_invites",
-                "backup_freshness", "smtp",
+                "backup_freshness", "client_addresses", "smtp",
             ])
             #expect(byID["production_mode"] == "warn")
             #expect(byID["admins"] == "warn")
@@ -191,8 +268,12 @@ import Testing
         ("10.0.0.9", "198.51.100.1, 203.0.113.7", ["10.0.0.9"], "203.0.113.7"),
         ("10.0.0.9", "203.0.113.7, 10.0.0.8", ["10.0.0.9", "10.0.0.8"], "203.0.113.7"),
         ("10.0.0.9", nil, ["10.0.0.9"], "10.0.0.9"),
+        ("172.30.87.3", "198.51.100.1, 203.0.113.7", ["172.30.87.0/24"], "203.0.113.7"),
+        ("172.30.88.3", "203.0.113.7", ["172.30.87.0/24"], "172.30.88.3"),
+        ("::ffff:10.0.3.1", "192.168.1.20", ["10.0.3.1"], "192.168.1.20"),
+        ("fd00::2", "2001:db8::7", ["fd00::/8"], "2001:db8::7"),
     ])
     func clientAddressTrustsForwardedForOnlyFromProxies(peer: String, forwarded: String?, trusted: [String], expected: String) {
-        #expect(ClientAddress.resolve(peer: peer, forwardedFor: forwarded, trustedProxies: Set(trusted)) == expected)
+        #expect(ClientAddress.resolve(peer: peer, forwardedFor: forwarded, trustedProxies: TrustedProxies(trusted.compactMap(IPRange.init))) == expected)
     }
 }

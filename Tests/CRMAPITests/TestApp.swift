@@ -51,6 +51,8 @@ struct TestApp: @unchecked Sendable {
 final class Client: @unchecked Sendable {
     let client: any TestClientProtocol
     var cookie: String?
+    /// The device cookie a browser keeps after signing in (sent only when set).
+    var device: String?
     var origin: String? = TestApp.origin
 
     init(client: any TestClientProtocol) {
@@ -88,7 +90,9 @@ final class Client: @unchecked Sendable {
         headers extra: HTTPFields = [:]
     ) async throws -> Reply {
         var headers = extra
-        if let cookie = self.cookie { headers[.cookie] = "\(SessionStore.cookieName)=\(cookie)" }
+        let cookies = [self.cookie.map { "\(SessionStore.cookieName)=\($0)" }, self.device.map { "\(DeviceCookie.name)=\($0)" }]
+            .compactMap { $0 }
+        if !cookies.isEmpty { headers[.cookie] = cookies.joined(separator: "; ") }
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }
         if method.isUnsafe, let origin = self.origin, headers[.origin] == nil { headers[.origin] = origin }
         if json != nil { headers[.contentType] = "application/json" }
@@ -97,6 +101,9 @@ final class Client: @unchecked Sendable {
             for value in response.headers[values: .setCookie] where value.hasPrefix(SessionStore.cookieName + "=") {
                 let token = value.dropFirst(SessionStore.cookieName.count + 1).prefix { $0 != ";" }
                 self.cookie = token.isEmpty ? nil : String(token)
+            }
+            for value in response.headers[values: .setCookie] where value.hasPrefix(DeviceCookie.name + "=") {
+                self.device = String(value.dropFirst(DeviceCookie.name.count + 1).prefix { $0 != ";" })
             }
             return Reply(status: response.status, headers: response.headers, body: String(buffer: response.body))
         }

@@ -55,4 +55,7 @@ def test_user_volume_port_and_data_dir_line_up():
     assert re.findall(r'- "([^"]+)"', crm) == ["127.0.0.1:8080:8080"], "only loopback unless a proxy is put in front"
     assert re.search(r"CRM_SECRET_KEY: \$\{CRM_SECRET_KEY:\?", crm), "refuses to start without a key"
     assert 'profiles: ["tls"]' in caddy and "--to crm:8080" in caddy
-    assert re.findall(r"^  ([a-z-]+):$", COMPOSE.split("\nvolumes:\n")[1], re.M) == ["crm-data", "caddy-data"]
+    subnet = re.search(r"subnet: (\S+)", COMPOSE).group(1)
+    assert f"CRM_TRUSTED_PROXIES: {subnet}" in crm, "Caddy's X-Forwarded-For is believed"
+    assert "      - crm\n" in crm and "      - crm\n" in caddy, "both on the network whose range is trusted"
+    assert re.findall(r"^  ([a-z-]+):$", COMPOSE.split("\nvolumes:\n")[-1], re.M) == ["crm-data", "caddy-data"]

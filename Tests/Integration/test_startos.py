@@ -47,6 +47,7 @@ def test_the_manifest_index_and_main_agree():
     main = read("startos/main.ts")
     assert "imageId: 'crm'" in main and "sdk.useEntrypoint()" in main
     assert "CRM_HTTP_HOST: '0.0.0.0'" in main, "StartOS forwards to the container's address"
+    assert "CRM_TRUSTED_PROXIES: 'gateway'" in main, "StartOS's proxy is believed, so locks apply per person"
     assert "/readyz" in main and "response.ok" in main, "the health check fails on a non-2xx /readyz"
     assert "uiPort = 8080" in read("startos/utils.ts") and "bindPort(uiPort" in read("startos/interfaces.ts")
     assert 'ENTRYPOINT ["/usr/local/bin/docker_entrypoint.sh"]' in read("Dockerfile")

@@ -53,6 +53,10 @@ import Testing
         ("CRM_HEARTBEAT_INTERVAL_S", "soon"),
         ("CRM_BCRYPT_COST", "99"),
         ("CRM_RUN_DIR", "/" + String(repeating: "r", count: 120)),
+        ("CRM_TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("CRM_TRUSTED_PROXIES", "10.0.0.1/x"),
+        ("CRM_TRUSTED_PROXIES", "10.0.0.1, caddy"),
+        ("CRM_TRUSTED_PROXIES", "999.0.0.1"),
     ])
     func badValueNamesItsVariable(variable: String, value: String) {
         let error = #expect(throws: ConfigError.self) { try CRMConfig(environment: [variable: value]) }
@@ -115,5 +119,27 @@ import Testing
         #expect(try CRMConfig(environment: production.merging(["CRM_SECRET_KEY": operatorKey]) { $1 }).secretKey?.reveal() == operatorKey)
         chmod(path, 0o644)
         #expect(throws: ConfigError.self) { try CRMConfig(environment: production) }
+    }
+
+    @Test func trustedProxiesTakeAddressesRangesAndTheGateway() throws {
+        let routes = """
+            Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT
+            eth0\t0003000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0
+            eth0\t00000000\t0103000A\t0003\t0\t0\t0\t00000000\t0\t0\t0
+            """
+        let proxies = try TrustedProxies.parse("10.0.0.1, 172.30.87.0/24,fd00::/8 , gateway", routes: { routes }).get()
+        #expect(proxies.ranges.map(\.description) == ["10.0.0.1/32", "172.30.87.0/24", "fd00:0:0:0:0:0:0:0/8", "10.0.3.1/32"])
+        for inside in ["10.0.0.1", "172.30.87.200", "fd12::1", "10.0.3.1", "::ffff:172.30.87.9"] {
+            #expect(proxies.contains(inside), "\(inside)")
+        }
+        for outside in ["10.0.0.2", "172.30.88.1", "fe80::1", "10.0.3.2", "unknown", ""] {
+            #expect(!proxies.contains(outside), "\(outside)")
+        }
+        #expect(throws: Never.self) { try TrustedProxies.parse("", routes: { nil }).get() }
+        if case .success = TrustedProxies.parse("gateway", routes: { "Iface\tDestination\tGateway\n" }) {
+            Issue.record("a machine without a default route has no gateway to trust")
+        }
+        #expect(IPRange("0.0.0.0/0")?.contains("203.0.113.7") == true)
+        #expect(IPRange.isPrivate("10.0.3.1") && IPRange.isPrivate("::1") && !IPRange.isPrivate("203.0.113.7"))
     }
 }

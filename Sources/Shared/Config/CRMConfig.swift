@@ -40,7 +40,7 @@ public struct CRMConfig: Sendable {
     /// Uploads larger than this run as a job the client polls (`CRM_IMPORT_SYNC_MB`, default 10).
     public var importSyncBytes: Int
     /// Peers whose `X-Forwarded-For` names the real client (a reverse proxy).
-    public var trustedProxies: Set<String>
+    public var trustedProxies: TrustedProxies
     /// Things worth one warning line at start-up (not errors).
     public var warnings: [String]
 
@@ -98,11 +98,9 @@ public struct CRMConfig: Sendable {
         self.writeBurst = try env.integer("CRM_WRITE_BURST", default: 500, in: 1...1_000_000)
         self.importMaxBytes = try env.integer("CRM_IMPORT_MAX_MB", default: 50, in: 1...2048) * 1024 * 1024
         self.importSyncBytes = try env.integer("CRM_IMPORT_SYNC_MB", default: 10, in: 0...2048) * 1024 * 1024
-        self.trustedProxies = Set(
-            (env.string("CRM_TRUSTED_PROXIES") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty })
-        if let bad = self.trustedProxies.first(where: { !$0.allSatisfy { $0.isHexDigit || $0 == "." || $0 == ":" } }) {
-            throw ConfigError("CRM_TRUSTED_PROXIES", "must be a comma-separated list of IP addresses, got \"\(bad)\"")
+        switch TrustedProxies.parse(env.string("CRM_TRUSTED_PROXIES") ?? "", routes: { try? String(contentsOfFile: "/proc/net/route", encoding: .utf8) }) {
+        case .success(let proxies): self.trustedProxies = proxies
+        case .failure(let problem): throw ConfigError("CRM_TRUSTED_PROXIES", problem.message)
         }
 
         self.bcryptCost = try env.integer("CRM_BCRYPT_COST", default: 12, in: 4...16)

@@ -30,7 +30,9 @@ struct AuthController {
         let now = self.services.clock.now()
         let address = self.services.clientAddress(request, context)
         let email = body.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        let keys = ["ip:\(address)", "account:\(email)"]
+        // A browser that signed in to this account before is judged on its own failures only.
+        let device = request.cookies[DeviceCookie.name].flatMap { self.services.deviceCookies.device($0.value, email: email) }
+        let keys = device.map { ["device:\($0)"] } ?? ["ip:\(address)", "account:\(email)"]
         if let wait = await self.services.loginThrottle.retryAfter(keys: keys, now: now) {
             throw APIError.rateLimited(retryAfter: wait)
         }
@@ -44,12 +46,19 @@ struct AuthController {
             context.logger.notice("sign-in refused", metadata: ["user.id": "\(user?.id.map(String.init) ?? "unknown")"])
             throw APIError(.unauthorized, "invalid_credentials", "The email or password is not correct.")
         }
-        await self.services.loginThrottle.recordSuccess(key: "account:\(email)")
+        for key in keys where !key.hasPrefix("ip:") { await self.services.loginThrottle.recordSuccess(key: key) }
         let token = try await self.services.sessions.create(
             userId: user.id!, ip: address, userAgent: request.headers[.userAgent])
         context.logger.info("signed in", metadata: ["user.id": "\(user.id!)"])
         var response = try UserEnvelope(user: UserResponse(user)).response(status: .ok, from: request, context: context)
         response.setCookie(self.services.sessions.cookie(token))
+        if device == nil {
+            response.setCookie(
+                Cookie(
+                    name: DeviceCookie.name, value: self.services.deviceCookies.issue(email: email),
+                    maxAge: Int(DeviceCookie.lifetime), path: "/api/auth", secure: self.services.config.isProduction,
+                    httpOnly: true, sameSite: .lax))
+        }
         return response
     }
 

@@ -37,6 +37,10 @@ struct SecurityStatusController {
         var staleInvites = 0
         var newestVerifiedBackup: Date?
         var mailerFigures: [String: JSONValue]?
+        /// The distinct addresses live sessions of the last 30 days came from (at most two) and
+        /// how many users those sessions belong to.
+        var sessionAddresses: [String] = []
+        var sessionUsers = 0
     }
 
     func status(_ request: Request, context: AppRequestContext) async throws -> Report {
@@ -49,6 +53,11 @@ struct SecurityStatusController {
             ).fetchCount(db)
             facts.newestVerifiedBackup = try Date.fetchOne(
                 db, sql: "SELECT max(created_at) FROM backups WHERE deleted_at IS NULL AND verify_ok = 1")
+            let since = now.addingTimeInterval(-30 * 24 * 3600)
+            facts.sessionAddresses = try String.fetchAll(
+                db, sql: "SELECT DISTINCT ip FROM sessions WHERE created_at >= ? AND ip IS NOT NULL LIMIT 2", arguments: [since])
+            facts.sessionUsers = try Int.fetchOne(
+                db, sql: "SELECT count(DISTINCT user_id) FROM sessions WHERE created_at >= ?", arguments: [since]) ?? 0
             if let figures = try String.fetchOne(db, sql: "SELECT figures FROM daemon_status WHERE name = 'crm-mailer'") {
                 facts.mailerFigures = try? JSONDecoder().decode([String: JSONValue].self, from: Data(figures.utf8))
             }
@@ -121,6 +130,18 @@ struct SecurityStatusController {
                 Check(
                     id: "backup_freshness", status: .warn,
                     message: "There is no verified backup yet: take one now (Admin → Backups)."))
+        }
+        if facts.sessionUsers >= 2, facts.sessionAddresses.count == 1, let address = facts.sessionAddresses.first,
+            IPRange.isPrivate(address)
+        {
+            checks.append(
+                Check(
+                    id: "client_addresses", status: .warn,
+                    message: "Every sign-in of \(facts.sessionUsers) people came from \(address): the CRM is probably behind a proxy it "
+                        + "does not trust, so sign-in locks and write limits treat the whole team as one client. "
+                        + "Set CRM_TRUSTED_PROXIES to that proxy's address."))
+        } else {
+            checks.append(Check(id: "client_addresses", status: .pass, message: "Sign-ins come from the team's own addresses."))
         }
         switch facts.mailerFigures?["smtp_configured"] {
         case .bool(true)?:

@@ -1,7 +1,8 @@
 import Hummingbird
 import Shared
 
-/// Limits writes (POST, PUT, PATCH, DELETE) per client IP; 429 with `Retry-After` when exceeded.
+/// Limits writes (POST, PUT, PATCH, DELETE) per signed-in user, and per client IP for requests
+/// no one signed; 429 with `Retry-After` when exceeded. Runs after authentication.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -12,7 +13,8 @@ struct RateLimitMiddleware: RouterMiddleware {
     {
         if request.method.isUnsafe,
             let wait = await self.services.writeLimiter.take(
-                key: self.services.clientAddress(request, context), now: self.services.clock.now())
+                key: context.identity.map { "user:\($0.userId)" } ?? "ip:\(self.services.clientAddress(request, context))",
+                now: self.services.clock.now())
         {
             throw APIError.rateLimited(retryAfter: wait)
         }
