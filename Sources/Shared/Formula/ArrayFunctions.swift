@@ -3,7 +3,7 @@ enum ArrayFunctions {
     static let list: [FormulaFunction] = [
         FormulaFunction("ARRAYCOMPACT(values)", 1...1, returns: .array) { evaluator, values throws(FormulaFault) in
             let items = values[0].items
-            guard evaluator.spend(items.count) else { throw FormulaEvaluator.exhaustedFault(evaluator.limits) }
+            guard evaluator.spend(items.count) else { throw evaluator.stopFault }
             return .array(items.filter { item in
                 switch item {
                 case .blank: false
@@ -14,18 +14,18 @@ enum ArrayFunctions {
         },
         FormulaFunction("ARRAYFLATTEN(values)", 1...1, returns: .array) { evaluator, values throws(FormulaFault) in
             let items = values[0] == .blank ? [] : values[0].flattened
-            guard evaluator.spend(items.count) else { throw FormulaEvaluator.exhaustedFault(evaluator.limits) }
+            guard evaluator.spend(items.count) else { throw evaluator.stopFault }
             return .array(items)
         },
         FormulaFunction("ARRAYJOIN(values, [separator])", 1...2, [.any, .text], returns: .text) { evaluator, values throws(FormulaFault) in
             let items = values[0].flattened
-            guard evaluator.spend(items.count) else { throw FormulaEvaluator.exhaustedFault(evaluator.limits) }
+            guard evaluator.spend(items.count) else { throw evaluator.stopFault }
             let separator = values.count > 1 ? values[1].text : ", "
             return .text((values[0] == .blank ? [] : items).map(\.text).joined(separator: separator))
         },
         FormulaFunction("ARRAYUNIQUE(values)", 1...1, returns: .array) { evaluator, values throws(FormulaFault) in
             let items = values[0].items
-            guard evaluator.spend(items.count * max(1, items.count) / 16 + 1) else { throw FormulaEvaluator.exhaustedFault(evaluator.limits) }
+            guard evaluator.spend(items.count * max(1, items.count) / 16 + 1) else { throw evaluator.stopFault }
             var unique: [FormulaValue] = []
             for item in items where !unique.contains(item) { unique.append(item) }
             return .array(unique)

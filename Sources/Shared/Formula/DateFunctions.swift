@@ -107,7 +107,7 @@ enum DateFunctions {
             guard let start = try evaluator.date(values[0]) else { return .blank }
             let count = try values[1].requireInteger()
             let holidays = try Self.holidays(values.count > 2 ? values[2] : nil)
-            guard evaluator.spend(abs(count) * 7 / 5 + 8) else { throw FormulaEvaluator.exhaustedFault(evaluator.limits) }
+            guard evaluator.spend(abs(count) * 7 / 5 + 8) else { throw evaluator.stopFault }
             var day = FormulaDateMath.dayNumber(start, zone: evaluator.zone)
             var remaining = abs(count)
             let step = count < 0 ? -1 : 1
@@ -123,7 +123,7 @@ enum DateFunctions {
             let holidays = try Self.holidays(values.count > 2 ? values[2] : nil)
             let (first, last) = (FormulaDateMath.dayNumber(start, zone: evaluator.zone), FormulaDateMath.dayNumber(end, zone: evaluator.zone))
             let (low, high) = (min(first, last), max(first, last))
-            guard evaluator.spend((high - low) / 8 + 1) else { throw FormulaEvaluator.exhaustedFault(evaluator.limits) }
+            guard evaluator.spend((high - low) / 8 + 1) else { throw evaluator.stopFault }
             let count = (low...high).filter { Self.isWorkday($0, holidays) }.count
             return .number(Double(first <= last ? count : -count))
         },

@@ -14,6 +14,9 @@ public struct FormulaContext: Sendable {
     /// The zone `TODAY()`, text dates and calendar arithmetic use unless `SET_TIMEZONE` says otherwise.
     public var timeZone: TimeZone
     public var limits: FormulaLimits
+    /// When evaluation must stop (the record's share of `limits.maxRecordDuration`); nil: each
+    /// evaluation gets the whole duration from its own start.
+    public var deadline: ContinuousClock.Instant?
 
     public init(
         fields: [String: FormulaValue] = [:], recordID: String = "", createdTime: Date? = nil, lastModifiedTime: Date? = nil,

@@ -1,39 +1,62 @@
 import Foundation
 
 /// Runs a checked formula against one record. Every expression and every unit of work inside a
-/// function counts as a step; past the limit the cell becomes an error, so no formula can run
-/// away with a request.
+/// function counts as a step, and the clock is read every few hundred steps; past the step limit
+/// or the record's deadline the cell becomes an error, so no formula can run away with a
+/// request or hold the write lock for long.
 public struct FormulaEvaluator {
     let context: FormulaContext
     private(set) var steps = 0
-    private var exhausted = false
+    private var exhausted: FormulaFault?
+    private let deadline: ContinuousClock.Instant
+    private var nextClockCheck = Self.clockInterval
+
+    /// Steps between two readings of the clock.
+    static let clockInterval = 256
 
     /// The value of `expression` (field references by key) for `context`.
     public static func evaluate(_ expression: FormulaExpression, _ context: FormulaContext) -> FormulaValue {
         var evaluator = FormulaEvaluator(context: context)
         let value = evaluator.evaluate(expression)
-        if evaluator.exhausted { return .error(Self.exhaustedFault(context.limits)) }
+        if let fault = evaluator.exhausted { return .error(fault) }
         return value
     }
 
-    init(context: FormulaContext) { self.context = context }
+    init(context: FormulaContext) {
+        self.context = context
+        self.deadline = context.deadline ?? ContinuousClock.now.advanced(by: context.limits.maxRecordDuration)
+    }
 
     static func exhaustedFault(_ limits: FormulaLimits) -> FormulaFault {
         FormulaFault(.error, "The formula needs more than \(limits.maxSteps) steps for this record, so it was stopped.")
     }
 
+    static func overtimeFault(_ limits: FormulaLimits) -> FormulaFault {
+        let milliseconds = limits.maxRecordDuration.components.seconds * 1000 + limits.maxRecordDuration.components.attoseconds / 1_000_000_000_000_000
+        return FormulaFault(.error, "The formula took longer than \(milliseconds) ms for this record, so it was stopped.")
+    }
+
+    /// The fault that stopped evaluation, for a function that gives up on a spent budget.
+    var stopFault: FormulaFault { self.exhausted ?? Self.exhaustedFault(self.limits) }
+
     var zone: TimeZone { self.context.timeZone }
     var limits: FormulaLimits { self.context.limits }
 
-    /// Counts `count` steps; false once the budget is spent.
+    /// Counts `count` steps; false once the budget (steps or time) is spent.
     mutating func spend(_ count: Int = 1) -> Bool {
+        guard self.exhausted == nil else { return false }
         self.steps += count
-        if self.steps > self.context.limits.maxSteps { self.exhausted = true }
-        return !self.exhausted
+        if self.steps > self.context.limits.maxSteps {
+            self.exhausted = Self.exhaustedFault(self.limits)
+        } else if self.steps >= self.nextClockCheck {
+            self.nextClockCheck = self.steps + Self.clockInterval
+            if ContinuousClock.now >= self.deadline { self.exhausted = Self.overtimeFault(self.limits) }
+        }
+        return self.exhausted == nil
     }
 
     mutating func evaluate(_ expression: FormulaExpression) -> FormulaValue {
-        guard self.spend() else { return .error(Self.exhaustedFault(self.limits)) }
+        guard self.spend() else { return .error(self.stopFault) }
         switch expression.node {
         case .number(let value): return .number(value)
         case .text(let value): return .text(value)
@@ -91,6 +114,8 @@ public struct FormulaEvaluator {
             guard let function = FormulaFunctions.all[name] else {
                 return .error(FormulaFault(.error, "Unknown function \(name)."))
             }
+            // Every function reads its arguments at least once: charge that before it runs.
+            guard self.spend(values.reduce(0) { $0 + $1.size } / 64) else { return .error(self.stopFault) }
             let result = function.run(&self, values)
             if case .text(let text) = result, text.utf16.count > self.limits.maxTextLength {
                 return .error(FormulaFault(.error, "The text would be longer than \(self.limits.maxTextLength) characters."))
@@ -104,7 +129,7 @@ public struct FormulaEvaluator {
         switch op {
         case .concatenate:
             let text = lhs.text + rhs.text
-            guard self.spend(text.utf8.count / 64) else { return .error(Self.exhaustedFault(self.limits)) }
+            guard self.spend(text.utf8.count / 64) else { return .error(self.stopFault) }
             guard text.utf16.count <= self.limits.maxTextLength else {
                 return .error(FormulaFault(.error, "The text would be longer than \(self.limits.maxTextLength) characters."))
             }
@@ -200,6 +225,15 @@ public struct FormulaEvaluator {
 }
 
 extension FormulaValue {
+    /// Roughly how much work reading this value is: UTF-8 bytes of text, items of lists.
+    var size: Int {
+        switch self {
+        case .text(let text): text.utf8.count
+        case .array(let items): items.reduce(items.count) { $0 + $1.size }
+        default: 1
+        }
+    }
+
     /// The number this value is or reads as ("" and blank as 0); nil for other text and lists of several.
     var numberIfNumeric: Double? {
         switch self {

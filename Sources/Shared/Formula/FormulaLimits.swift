@@ -14,6 +14,14 @@ public struct FormulaLimits: Sendable, Equatable {
     /// Regular-expression pattern length and RE2's memory cap per pattern.
     public var maxPatternLength = 2_000
     public var maxPatternMemory: Int64 = 8 << 20
+    /// Wall-clock time all the formulas of one record may take together: a backstop behind the
+    /// step count (which bounds the work itself), generous so a busy machine does not turn a
+    /// sound formula into an error. Formulas run inside writes, so this bounds how long any of
+    /// them can hold the database's write lock.
+    public var maxRecordDuration: Duration = .milliseconds(250)
+    /// Wall-clock time one batch of a column recompute may spend evaluating before it writes
+    /// what it has and lets other writers in.
+    public var maxBatchDuration: Duration = .milliseconds(200)
 
     public static let standard = FormulaLimits()
 

@@ -22,35 +22,43 @@ enum MomentFormat {
         "llll": "ddd, MMM D, YYYY h:mm A",
     ]
 
-    /// The pieces of a format string, long formats (`LL`) expanded.
+    /// The pieces of a format string, long formats (`LL`) expanded. Linear in the format's
+    /// length: literal text is gathered in one buffer, and a `[` is only matched with a `]` when
+    /// one follows somewhere.
     static func pieces(_ format: String) -> [Piece] {
         var pieces: [Piece] = []
-        var rest = Substring(format)
-        func literal(_ text: some StringProtocol) {
-            if case .literal(let previous)? = pieces.last {
-                pieces[pieces.count - 1] = .literal(previous + text)
-            } else {
-                pieces.append(.literal(String(text)))
-            }
+        var pending = ""
+        func flush() {
+            if !pending.isEmpty { pieces.append(.literal(pending)) }
+            pending = ""
         }
+        let lastClose = format.lastIndex(of: "]")
+        var rest = Substring(format)
         while !rest.isEmpty {
-            if rest.first == "[", let close = rest.firstIndex(of: "]") {
-                literal(rest[rest.index(after: rest.startIndex)..<close])
+            if rest.first == "[", let lastClose, rest.startIndex < lastClose, let close = rest.firstIndex(of: "]") {
+                pending += rest[rest.index(after: rest.startIndex)..<close]
                 rest = rest[rest.index(after: close)...]
             } else if let token = Self.tokens.first(where: { rest.hasPrefix($0) }) {
                 if let expanded = Self.longFormats[token] {
-                    Self.pieces(expanded).forEach { piece in
-                        if case .literal(let text) = piece { literal(text) } else { pieces.append(piece) }
+                    for piece in Self.pieces(expanded) {
+                        switch piece {
+                        case .literal(let text): pending += text
+                        case .token:
+                            flush()
+                            pieces.append(piece)
+                        }
                     }
                 } else {
+                    flush()
                     pieces.append(.token(token))
                 }
                 rest = rest.dropFirst(token.count)
             } else {
-                literal(String(rest.first!))
+                pending.append(rest.first!)
                 rest = rest.dropFirst()
             }
         }
+        flush()
         return pieces
     }
 

@@ -47,7 +47,9 @@ enum MomentParse {
             return value
         }
         func word(_ choices: [String]) -> Int? {
-            let rest = String(String.UnicodeScalarView(input[position...])).lowercased()
+            // Names are short: looking at more of the input would make a long format quadratic.
+            let longest = choices.map(\.unicodeScalars.count).max() ?? 0
+            let rest = String(String.UnicodeScalarView(input[position..<min(input.count, position + longest + 1)])).lowercased()
             let ranked = choices.enumerated().sorted { $0.element.count > $1.element.count }
             for (index, choice) in ranked where !choice.isEmpty && rest.hasPrefix(choice.lowercased().replacingOccurrences(of: ".", with: "")) {
                 position += choice.replacingOccurrences(of: ".", with: "").unicodeScalars.count

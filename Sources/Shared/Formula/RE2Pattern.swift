@@ -46,11 +46,21 @@ final class RE2Pattern: @unchecked Sendable {
     /// An empty match advances by one character so the search always ends.
     func matches(in text: [UInt8], limit: Int = .max) -> [[Range<Int>?]] {
         var found: [[Range<Int>?]] = []
+        self.forEachMatch(in: text) { groups in
+            found.append(groups)
+            return found.count < limit
+        }
+        return found
+    }
+
+    /// Calls `body` with each match in order, one at a time (a pattern with many groups over a
+    /// long text would otherwise hold every match's groups at once), until it returns false.
+    func forEachMatch(in text: [UInt8], _ body: ([Range<Int>?]) -> Bool) {
         var start = 0
         var offsets = [Int64](repeating: -1, count: 2 * (self.groupCount + 1))
         // A terminator keeps the buffer's address non-null even for empty text.
         let terminated = text + [0]
-        while start <= text.count, found.count < limit {
+        while start <= text.count {
             let hit = terminated.withUnsafeBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { chars in
                     cre2shim_find(self.handle, chars.baseAddress, text.count, start, &offsets, Int32(self.groupCount))
@@ -60,7 +70,6 @@ final class RE2Pattern: @unchecked Sendable {
             let groups = (0...self.groupCount).map { index -> Range<Int>? in
                 offsets[2 * index] < 0 ? nil : Int(offsets[2 * index])..<Int(offsets[2 * index + 1])
             }
-            found.append(groups)
             let whole = groups[0]!
             if whole.isEmpty {
                 var next = whole.upperBound + 1
@@ -69,7 +78,7 @@ final class RE2Pattern: @unchecked Sendable {
             } else {
                 start = whole.upperBound
             }
+            guard body(groups) else { break }
         }
-        return found
     }
 }

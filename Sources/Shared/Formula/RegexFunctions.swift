@@ -16,15 +16,25 @@ enum RegexFunctions {
             let replacement = Array(values[2].text.utf8)
             var result: [UInt8] = []
             var copied = 0
-            for match in pattern.matches(in: text) {
-                guard let whole = match[0] else { continue }
+            var failure: FormulaFault?
+            // Each match costs its groups and the replacement it writes, charged as it is found.
+            let cost = pattern.groupCount + 1 + replacement.count / 16
+            pattern.forEachMatch(in: text) { match in
+                guard evaluator.spend(cost) else {
+                    failure = evaluator.stopFault
+                    return false
+                }
+                guard let whole = match[0] else { return true }
                 result += text[copied..<whole.lowerBound]
                 result += Self.expand(replacement, match, text)
                 copied = whole.upperBound
-                guard result.count <= evaluator.limits.maxTextLength * 4, evaluator.spend(1) else {
-                    throw FormulaFault(.error, "The text would be longer than \(evaluator.limits.maxTextLength) characters.")
+                guard result.count <= evaluator.limits.maxTextLength * 4 else {
+                    failure = FormulaFault(.error, "The text would be longer than \(evaluator.limits.maxTextLength) characters.")
+                    return false
                 }
+                return true
             }
+            if let failure { throw failure }
             result += text[copied...]
             return .text(String(decoding: result, as: UTF8.self))
         },
@@ -35,7 +45,7 @@ enum RegexFunctions {
         guard text.utf16.count <= evaluator.limits.maxTextLength else {
             throw FormulaFault(.error, "The text is too long to search with a regular expression.")
         }
-        guard evaluator.spend(text.utf8.count / 16 + 1) else { throw FormulaEvaluator.exhaustedFault(evaluator.limits) }
+        guard evaluator.spend(text.utf8.count / 16 + 1) else { throw evaluator.stopFault }
         return (try RE2Pattern.compiled(values[1].text, limits: evaluator.limits), Array(text.utf8))
     }
 

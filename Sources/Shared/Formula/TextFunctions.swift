@@ -5,7 +5,7 @@ enum TextFunctions {
     static let list: [FormulaFunction] = [
         FormulaFunction("CONCATENATE(text, [text, …])", 1...FormulaFunction.variadic, [.text], returns: .text) { evaluator, values throws(FormulaFault) in
             let text = values.map(\.text).joined()
-            guard evaluator.spend(text.utf8.count / 64) else { throw FormulaEvaluator.exhaustedFault(evaluator.limits) }
+            guard evaluator.spend(text.utf8.count / 64) else { throw evaluator.stopFault }
             return .text(text)
         },
         FormulaFunction("ENCODE_URL_COMPONENT(text)", 1...1, [.text], returns: .text) { _, values throws(FormulaFault) in
@@ -44,7 +44,7 @@ enum TextFunctions {
             guard length <= evaluator.limits.maxTextLength else {
                 throw FormulaFault(.error, "The text would be longer than \(evaluator.limits.maxTextLength) characters.")
             }
-            guard evaluator.spend(length / 64) else { throw FormulaEvaluator.exhaustedFault(evaluator.limits) }
+            guard evaluator.spend(length / 64) else { throw evaluator.stopFault }
             return .text(String(repeating: text, count: times))
         },
         FormulaFunction("RIGHT(text, count)", 2...2, [.text, .number], returns: .text) { _, values throws(FormulaFault) in
@@ -58,19 +58,30 @@ enum TextFunctions {
         FormulaFunction("SUBSTITUTE(text, old, new, [index])", 3...4, [.text, .text, .text, .number], returns: .text) { evaluator, values throws(FormulaFault) in
             let (text, old, new) = (values[0].text, values[1].text, values[2].text)
             guard !old.isEmpty else { return .text(text) }
-            let occurrences = text.ranges(of: old)
-            guard evaluator.spend(occurrences.count) else { throw FormulaEvaluator.exhaustedFault(evaluator.limits) }
+            let characters = Array(text)
+            let occurrences = TextSearch(Array(old)).occurrences(in: characters)
+            guard evaluator.spend(occurrences.count) else { throw evaluator.stopFault }
+            let chosen: ArraySlice<Int>
             if values.count > 3, !values[3].isEmpty {
                 let index = try values[3].requireInteger()
                 guard index >= 1, index <= occurrences.count else { return .text(text) }
-                var result = text
-                result.replaceSubrange(occurrences[index - 1], with: new)
-                return .text(result)
+                chosen = occurrences[(index - 1)...(index - 1)]
+            } else {
+                chosen = occurrences[...]
             }
-            let result = text.replacing(old, with: new)
-            guard result.utf16.count <= evaluator.limits.maxTextLength else {
+            let length = text.utf16.count + chosen.count * (new.utf16.count - old.utf16.count)
+            guard length <= evaluator.limits.maxTextLength else {
                 throw FormulaFault(.error, "The text would be longer than \(evaluator.limits.maxTextLength) characters.")
             }
+            let oldCount = old.count
+            var result = ""
+            var copied = 0
+            for start in chosen {
+                result += String(characters[copied..<start])
+                result += new
+                copied = start + oldCount
+            }
+            result += String(characters[copied...])
             return .text(result)
         },
         FormulaFunction("T(value)", 1...1, returns: .text) { _, values throws(FormulaFault) in
@@ -95,12 +106,6 @@ enum TextFunctions {
         let first = max(0, start - 1)
         guard first <= characters.count else { return nil }
         if target.isEmpty { return first + 1 }
-        guard target.count <= characters.count else { return nil }
-        var index = first
-        while index + target.count <= characters.count {
-            if characters[index] == target[0], Array(characters[index..<index + target.count]) == target { return index + 1 }
-            index += 1
-        }
-        return nil
+        return TextSearch(target).occurrences(in: characters, from: first, limit: 1).first.map { $0 + 1 }
     }
 }

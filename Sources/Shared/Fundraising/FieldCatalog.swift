@@ -22,11 +22,16 @@ public struct FieldCatalog: Sendable {
     public let now: @Sendable () -> Date
     /// Tables with more records than this recompute a changed formula in a `FormulaJobs` job.
     public let inlineRecomputeLimit: Int
+    public let limits: FormulaLimits
 
-    public init(database: AppDatabase, now: @escaping @Sendable () -> Date = { Date() }, inlineRecomputeLimit: Int = FormulaJobs.inlineLimit) {
+    public init(
+        database: AppDatabase, now: @escaping @Sendable () -> Date = { Date() }, inlineRecomputeLimit: Int = FormulaJobs.inlineLimit,
+        limits: FormulaLimits = .standard
+    ) {
         self.database = database
         self.now = now
         self.inlineRecomputeLimit = inlineRecomputeLimit
+        self.limits = limits
     }
 
     /// Adds a field; a formula field is checked against the table, then computed for every record
@@ -39,7 +44,7 @@ public struct FieldCatalog: Sendable {
         if type != .formula, formula != nil { throw Failure.invalid(["formula": "Only formula fields have a formula."]) }
         if type == .formula, (formula ?? "").trimmed.isEmpty { throw Failure.invalid(["formula": "A formula field needs a formula."]) }
         let now = self.now()
-        let inlineLimit = self.inlineRecomputeLimit
+        let (inlineLimit, limits) = (self.inlineRecomputeLimit, self.limits)
         return try await self.database.pool.write { db in
             var field: FieldDefinition
             if type == .formula, let formula {
@@ -54,7 +59,7 @@ public struct FieldCatalog: Sendable {
                 try db.execute(sql: "UPDATE fundraising_fields SET formula = ? WHERE id = ?", arguments: [formula, field.id])
                 field.formula = formula
                 try FormulaFields.recomputeColumn(
-                    table, key: field.key, formula: formula, catalog: catalog + [field], inlineLimit: inlineLimit, at: now, db)
+                    table, key: field.key, formula: formula, catalog: catalog + [field], inlineLimit: inlineLimit, at: now, limits: limits, db)
             } else {
                 field = try Self.insert(table, label: label, type: type, options: options, at: now, db)
             }
@@ -95,7 +100,7 @@ public struct FieldCatalog: Sendable {
     ) async throws -> FieldDefinition {
         let label = try label.map(Self.validLabel)
         let now = self.now()
-        let inlineLimit = self.inlineRecomputeLimit
+        let (inlineLimit, limits) = (self.inlineRecomputeLimit, self.limits)
         return try await self.database.pool.write { db in
             guard var field = try Self.fetch(table, key: key, db) else { throw Failure.notFound }
             var catalog = try FieldDefinition.catalog(table, db)
@@ -122,7 +127,8 @@ public struct FieldCatalog: Sendable {
                 field.formula = formula
                 try db.execute(sql: "UPDATE fundraising_fields SET formula = ?, options = ? WHERE id = ?", arguments: [formula, field.options, field.id])
                 catalog = try FieldDefinition.catalog(table, db)
-                try FormulaFields.recomputeColumn(table, key: key, formula: formula, catalog: catalog, inlineLimit: inlineLimit, at: now, db)
+                try FormulaFields.recomputeColumn(
+                    table, key: key, formula: formula, catalog: catalog, inlineLimit: inlineLimit, at: now, limits: limits, db)
             }
             if let position, !(0...10_000).contains(position) {
                 throw Failure.invalid(["position": "The position must be from 0 to 10000."])

@@ -139,17 +139,40 @@ public enum FormulaFields {
         _ entries: [FormulaPlan.Entry], _ table: RecordTable, id: Int64, catalog: [FieldDefinition], at now: Date, zone: TimeZone?,
         _ db: Database
     ) throws -> Int {
-        guard !entries.isEmpty else { return 0 }
+        guard let outcome = try Self.evaluate(entries, table, id: id, catalog: catalog, at: now, zone: zone, db) else { return 0 }
+        try Self.store(outcome, table, db)
+        return entries.count
+    }
+
+    /// What evaluating a record's formulas gave, and what the record held when it was read.
+    struct Outcome: Sendable {
+        let id: Int64
+        let version: Int64
+        /// `custom` as it was read, to tell whether the record changed before the results are written.
+        let readCustom: String
+        let custom: [String: JSONValue]
+        let errors: [String: String]
+        let changed: Bool
+    }
+
+    /// Evaluates `entries` (in plan order) for one record without writing anything; nil when
+    /// there is no such record. All the record's formulas share one deadline.
+    static func evaluate(
+        _ entries: [FormulaPlan.Entry], _ table: RecordTable, id: Int64, catalog: [FieldDefinition], at now: Date, zone: TimeZone?,
+        limits: FormulaLimits = .standard, _ db: Database
+    ) throws -> Outcome? {
+        guard !entries.isEmpty else { return nil }
         let byKey = Dictionary(uniqueKeysWithValues: catalog.map { ($0.key, $0) })
         var needed: Set<String> = []
         for entry in entries { needed.formUnion((try? entry.compiled.get())?.dependencies ?? []) }
         // Only the columns the formulas read: decoding a whole record cost more than evaluating.
         let core = needed.sorted().compactMap { byKey[$0] }.filter(\.isCore)
-        let columns = ["custom", "formula_errors", "created_at", "updated_at", "last_modified_by"] + core.map { "\"\($0.key)\"" }
+        let columns = ["custom", "formula_errors", "created_at", "updated_at", "last_modified_by", "version"] + core.map { "\"\($0.key)\"" }
         guard let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table.sqlTable) WHERE id = ?"), arguments: [id])
-        else { return 0 }
-        let storedCustom: [String: JSONValue] = if case .object(let object)? = JSONValue.decode(row[0] ?? "{}") { object } else { [:] }
+        else { return nil }
+        let readCustom: String = row[0] ?? "{}"
+        let storedCustom: [String: JSONValue] = if case .object(let object)? = JSONValue.decode(readCustom) { object } else { [:] }
         var storedErrors: [String: String] = [:]
         if let text = row[1] as String?, case .object(let object)? = JSONValue.decode(text) {
             for case (let key, .string(let reason)) in object { storedErrors[key] = reason }
@@ -157,6 +180,7 @@ public enum FormulaFields {
         let createdAt: Date = row[2]
         let updatedAt: Date = row[3]
         let lastModifiedBy: Int64? = row[4]
+        let version: Int64 = row[5]
         var fields: [String: FormulaValue] = [:]
         for key in needed {
             guard let field = byKey[key] else { continue }
@@ -167,7 +191,7 @@ public enum FormulaFields {
                 case .lastModifiedBy: lastModifiedBy.map { .number(Double($0)) } ?? .null
                 default:
                     if let index = core.firstIndex(where: { $0.key == key }) {
-                        FieldValues.apiValue(row[5 + index] as DatabaseValue, for: field)
+                        FieldValues.apiValue(row[6 + index] as DatabaseValue, for: field)
                     } else {
                         storedCustom[key] ?? (field.type == .checkbox ? .bool(false) : .null)
                     }
@@ -187,7 +211,8 @@ public enum FormulaFields {
         }
         var context = FormulaContext(
             fields: fields, recordID: String(id), createdTime: createdAt, lastModifiedTime: updatedAt,
-            fieldModifiedTimes: times, now: now, timeZone: try zone ?? AppSettings.timeZone(db))
+            fieldModifiedTimes: times, now: now, timeZone: try zone ?? AppSettings.timeZone(db), limits: limits)
+        context.deadline = ContinuousClock.now.advanced(by: limits.maxRecordDuration)
         var custom = storedCustom
         var errors = storedErrors
         for entry in entries {
@@ -201,41 +226,73 @@ public enum FormulaFields {
             custom[entry.field.key] = json == .null ? nil : json
             errors[entry.field.key] = reason
         }
-        if custom != storedCustom || errors != storedErrors {
-            try db.cachedStatement(sql: "UPDATE \(table.sqlTable) SET custom = ?, formula_errors = ? WHERE id = ?").execute(
-                arguments: [
-                    JSONValue.encode(.object(custom)),
-                    errors.isEmpty ? nil : JSONValue.encode(.object(errors.mapValues(JSONValue.string))), id,
-                ])
+        return Outcome(
+            id: id, version: version, readCustom: readCustom, custom: custom, errors: errors,
+            changed: custom != storedCustom || errors != storedErrors)
+    }
+
+    /// Writes an outcome's results; with `ifUnchanged`, only when the record still holds what
+    /// was read (false when it changed since, and nothing was written).
+    @discardableResult
+    static func store(_ outcome: Outcome, _ table: RecordTable, ifUnchanged: Bool = false, _ db: Database) throws -> Bool {
+        guard outcome.changed else { return true }
+        let arguments: StatementArguments = [
+            JSONValue.encode(.object(outcome.custom)),
+            outcome.errors.isEmpty ? nil : JSONValue.encode(.object(outcome.errors.mapValues(JSONValue.string))), outcome.id,
+        ]
+        if ifUnchanged {
+            try db.cachedStatement(
+                sql: "UPDATE \(table.sqlTable) SET custom = ?, formula_errors = ? WHERE id = ? AND version = ? AND custom = ?"
+            ).execute(arguments: arguments + [outcome.version, outcome.readCustom])
+            return db.changesCount == 1
         }
-        return entries.count
+        try db.cachedStatement(sql: "UPDATE \(table.sqlTable) SET custom = ?, formula_errors = ? WHERE id = ?").execute(arguments: arguments)
+        return true
     }
 
     /// Recomputes formula `key` (and the formulas that read it) for every record of the table,
     /// archived ones included so a restore brings back current values — inside this transaction
-    /// for a small table, else in a `FormulaJobs` job whose id is returned.
+    /// for a small table, else in a `FormulaJobs` job whose id is returned. The inline pass stops
+    /// after `limits.maxBatchDuration` and leaves the rest to a job, so saving a slow formula
+    /// never holds the write lock for long.
     @discardableResult
     static func recomputeColumn(
         _ table: RecordTable, key: String, formula: String, catalog: [FieldDefinition], inlineLimit: Int, by userId: Int64? = nil,
-        at now: Date, _ db: Database
+        at now: Date, limits: FormulaLimits = .standard, _ db: Database
     ) throws -> Int64? {
         let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqlTable)") ?? 0
         if count > inlineLimit {
             return try FormulaJobs.start(table, key: key, formula: formula, total: count, by: userId, at: now, db)
         }
-        try Self.recompute(table, ids: try Int64.fetchAll(db, sql: "SELECT id FROM \(table.sqlTable) ORDER BY id"), key: key,
-                           catalog: catalog, at: now, db)
-        return nil
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM \(table.sqlTable) ORDER BY id")
+        let done = try Self.recompute(table, ids: ids, key: key, catalog: catalog, at: now, limits: limits, db)
+        guard done < ids.count else { return nil }
+        return try FormulaJobs.start(
+            table, key: key, formula: formula, total: count, by: userId, at: now, after: done > 0 ? ids[done - 1] : 0, done: done, db)
     }
 
-    /// Recomputes formula `key` and the formulas that read it for the records `ids`.
-    static func recompute(_ table: RecordTable, ids: [Int64], key: String, catalog: [FieldDefinition], at now: Date, _ db: Database) throws {
-        let zone = try AppSettings.timeZone(db)
+    /// The formula `key` and the formulas that read it, in plan order.
+    static func entries(recomputing key: String, _ catalog: [FieldDefinition]) -> [FormulaPlan.Entry] {
         let plan = FormulaPlan.of(catalog)
-        let entries = plan.entries.filter { $0.field.key == key || plan.dependents[key]?.contains($0.field.key) == true }
-        for id in ids {
-            try Self.run(entries, table, id: id, catalog: catalog, at: now, zone: zone, db)
+        return plan.entries.filter { $0.field.key == key || plan.dependents[key]?.contains($0.field.key) == true }
+    }
+
+    /// Recomputes formula `key` and the formulas that read it for the records `ids`, in order,
+    /// until `limits.maxBatchDuration` has passed; returns how many records it did.
+    static func recompute(
+        _ table: RecordTable, ids: [Int64], key: String, catalog: [FieldDefinition], at now: Date, limits: FormulaLimits = .standard,
+        _ db: Database
+    ) throws -> Int {
+        let zone = try AppSettings.timeZone(db)
+        let entries = Self.entries(recomputing: key, catalog)
+        let deadline = ContinuousClock.now.advanced(by: limits.maxBatchDuration)
+        for (index, id) in ids.enumerated() {
+            if index > 0 && ContinuousClock.now >= deadline { return index }
+            if let outcome = try Self.evaluate(entries, table, id: id, catalog: catalog, at: now, zone: zone, limits: limits, db) {
+                try Self.store(outcome, table, db)
+            }
         }
+        return ids.count
     }
 }
 

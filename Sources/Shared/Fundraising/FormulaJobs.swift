@@ -42,18 +42,24 @@ public struct FormulaJobs: Sendable {
     public let database: AppDatabase
     public let now: @Sendable () -> Date
     public let batchSize: Int
+    public let limits: FormulaLimits
 
-    public init(database: AppDatabase, now: @escaping @Sendable () -> Date = { Date() }, batchSize: Int = 1_000) {
+    public init(
+        database: AppDatabase, now: @escaping @Sendable () -> Date = { Date() }, batchSize: Int = 1_000, limits: FormulaLimits = .standard
+    ) {
         self.database = database
         self.now = now
         self.batchSize = batchSize
+        self.limits = limits
     }
 
-    /// Starts a job for field `key` inside the caller's transaction; earlier running jobs for
-    /// the same field are superseded.
-    static func start(_ table: RecordTable, key: String, formula: String, total: Int, by userId: Int64?, at now: Date, _ db: Database) throws
-        -> Int64
-    {
+    /// Starts a job for field `key` inside the caller's transaction, for the records after id
+    /// `after` (`done` of `total` being done already); earlier running jobs for the same field
+    /// are superseded.
+    static func start(
+        _ table: RecordTable, key: String, formula: String, total: Int, by userId: Int64?, at now: Date, after: Int64 = 0,
+        done: Int = 0, _ db: Database
+    ) throws -> Int64 {
         try db.execute(
             sql: """
                 UPDATE formula_jobs SET status = 'superseded', updated_at = ?, finished_at = ?
@@ -62,10 +68,10 @@ public struct FormulaJobs: Sendable {
             arguments: [now, now, table.rawValue, key])
         try db.execute(
             sql: """
-                INSERT INTO formula_jobs (table_name, field_key, formula, total, created_by, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO formula_jobs (table_name, field_key, formula, total, done, next_id, created_by, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [table.rawValue, key, formula, total, userId, now, now])
+            arguments: [table.rawValue, key, formula, total, done, after, userId, now, now])
         return db.lastInsertedRowID
     }
 
@@ -80,38 +86,70 @@ public struct FormulaJobs: Sendable {
             arguments: [table.rawValue, key])
     }
 
-    /// Does one batch of the oldest running job in one write transaction. Returns false when
-    /// no job is left.
+    /// Does one batch of the oldest running job. The formulas are evaluated in a read, outside
+    /// the write lock, for at most `limits.maxBatchDuration`; the results are then written in one
+    /// short transaction, each only if its record is unchanged since it was read (one that
+    /// changed is evaluated again inside the write, within its own record budget). Returns false
+    /// when no job is left.
     @discardableResult
     public func step() async throws -> Bool {
         let now = self.now()
         let batch = self.batchSize
-        return try await self.database.pool.write { db in
+        let limits = self.limits
+        let planned = try await self.database.pool.read { db -> (Job, [Int64], [FormulaFields.Outcome])? in
             guard let job = try Job.fetchOne(db, sql: "SELECT * FROM formula_jobs WHERE status = 'running' ORDER BY id LIMIT 1") else {
-                return false
+                return nil
             }
             let catalog = try FieldDefinition.catalog(job.table, db)
-            guard let field = catalog.first(where: { $0.key == job.fieldKey }), field.formula == job.formula else {
-                try db.execute(
-                    sql: "UPDATE formula_jobs SET status = 'superseded', updated_at = ?, finished_at = ? WHERE id = ?",
-                    arguments: [now, now, job.id])
-                return true
-            }
+            guard catalog.first(where: { $0.key == job.fieldKey })?.formula == job.formula else { return (job, [], []) }
             let ids = try Int64.fetchAll(
                 db, sql: "SELECT id FROM \(job.table.sqlTable) WHERE id > ? ORDER BY id LIMIT ?", arguments: [job.nextId, batch])
+            let zone = try AppSettings.timeZone(db)
+            let entries = FormulaFields.entries(recomputing: job.fieldKey, catalog)
+            let deadline = ContinuousClock.now.advanced(by: limits.maxBatchDuration)
+            var done: [Int64] = []
+            var outcomes: [FormulaFields.Outcome] = []
+            for id in ids {
+                if !done.isEmpty && ContinuousClock.now >= deadline { break }
+                if let outcome = try FormulaFields.evaluate(
+                    entries, job.table, id: id, catalog: catalog, at: now, zone: zone, limits: limits, db)
+                {
+                    outcomes.append(outcome)
+                }
+                done.append(id)
+            }
+            return (job, done, outcomes)
+        }
+        guard let (job, ids, outcomes) = planned else { return false }
+        try await self.database.pool.write { db in
+            let current = try Job.fetchOne(db, sql: "SELECT * FROM formula_jobs WHERE id = ?", arguments: [job.id])
+            let fresh = try FieldDefinition.catalog(job.table, db)
+            guard current?.status == .running, current?.nextId == job.nextId,
+                fresh.first(where: { $0.key == job.fieldKey })?.formula == job.formula
+            else {
+                if current?.status == .running, current?.nextId == job.nextId {
+                    try db.execute(
+                        sql: "UPDATE formula_jobs SET status = 'superseded', updated_at = ?, finished_at = ? WHERE id = ?",
+                        arguments: [now, now, job.id])
+                }
+                return
+            }
             guard let last = ids.last else {
                 try db.execute(
                     sql: "UPDATE formula_jobs SET status = 'done', done = total, updated_at = ?, finished_at = ? WHERE id = ?",
                     arguments: [now, now, job.id])
                 try RecordStore.bumpGlobalVersion(db, by: nil, at: now)
-                return true
+                return
             }
-            try FormulaFields.recompute(job.table, ids: ids, key: job.fieldKey, catalog: catalog, at: now, db)
+            for outcome in outcomes where try !FormulaFields.store(outcome, job.table, ifUnchanged: true, db) {
+                _ = try FormulaFields.recompute(
+                    job.table, ids: [outcome.id], key: job.fieldKey, catalog: fresh, at: now, limits: limits, db)
+            }
             try db.execute(
                 sql: "UPDATE formula_jobs SET next_id = ?, done = min(total, done + ?), updated_at = ? WHERE id = ?",
                 arguments: [last, ids.count, now, job.id])
-            return true
         }
+        return true
     }
 
     /// Starts a job for each formula that moves with the clock (`TODAY()`, `NOW()`…) and has not
