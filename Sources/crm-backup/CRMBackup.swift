@@ -28,7 +28,7 @@ struct CRMBackup: AsyncParsableCommand {
                     do {
                         try await runner.scheduleIfDue()
                     } catch {
-                        environment.logger.warning("backup schedule not checked", metadata: ["error.type": "\(type(of: error))"])
+                        environment.logger.warning("backup schedule not checked", metadata: .error(error))
                     }
                     await runner.drain()
                     await heartbeat.set("last_drain", .string(ISO8601.string(Date())))

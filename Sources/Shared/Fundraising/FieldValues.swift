@@ -16,7 +16,15 @@ public enum FieldValues {
     public static let maximumTextLength = 100_000
 
     /// The canonical value, or a sentence saying what is wrong. `null` (and "") clear a field.
+    /// A value the database's constraints on a core column would refuse is refused here too.
     public static func normalize(_ value: JSONValue, for field: FieldDefinition) -> Result<JSONValue, FieldProblem> {
+        Self.typed(value, for: field).flatMap { canonical in
+            CoreConstraints.problem(canonical, for: field).map { .failure($0) } ?? .success(canonical)
+        }
+    }
+
+    /// The canonical value for the field's type alone.
+    static func typed(_ value: JSONValue, for field: FieldDefinition) -> Result<JSONValue, FieldProblem> {
         if field.type.isComputed { return .failure(FieldProblem("\(field.label) is computed and cannot be set.")) }
         if value == .null || value == .string("") || value == .array([]) {
             return .success(field.type == .checkbox ? .bool(false) : field.type == .multiSelect ? .array([]) : .null)

@@ -219,7 +219,7 @@ public struct RecordStore: Sendable {
         catalog: [FieldDefinition], _ db: Database, bumpWhenUnchanged: Bool = true
     ) throws -> [String] {
         let values = try Self.validate(input, table: table, catalog: catalog, db)
-        let cleared = table.requiredKeys.filter { values[$0] == .null }
+        let cleared = table.unclearableKeys.filter { values[$0] == .null }
         if !cleared.isEmpty {
             throw RecordStoreError.invalid(Dictionary(uniqueKeysWithValues: cleared.map { ($0, "This field cannot be empty.") }))
         }

@@ -327,7 +327,10 @@ final class ImportPass {
     private func update(
         _ current: RecordValue, line: Int, values: [String: JSONValue], airtableId: String?, commit: Bool, _ db: Database
     ) throws {
-        let changed = values.filter { !Self.same(current.fields[$0.key], $0.value) }
+        // A blank cell of a column that always has a value (Stage) keeps it, as on create it
+        // takes the default: re-importing the same export then changes nothing.
+        let defaulted = self.options.table.defaultedKeys
+        let changed = values.filter { !Self.same(current.fields[$0.key], $0.value) && !($0.value == .null && defaulted.contains($0.key)) }
         if commit { try self.remember(airtableId, current.id, db) }
         guard !changed.isEmpty else {
             self.plan.unchanged += 1

@@ -64,7 +64,7 @@ public actor Heartbeat {
                     ])
             }
         } catch {
-            self.logger.warning("heartbeat not written", metadata: ["error": "\(type(of: error))"])
+            self.logger.warning("heartbeat not written", metadata: .error(error))
         }
     }
 

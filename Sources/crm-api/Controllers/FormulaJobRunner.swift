@@ -39,7 +39,7 @@ struct FormulaJobRunner: Service {
             } catch is CancellationError {
                 break
             } catch {
-                self.logger.error("formula job failed", metadata: ["error.type": "\(type(of: error))"])
+                self.logger.error("formula job failed", metadata: .error(error))
             }
         }
     }

@@ -86,7 +86,7 @@ struct ImportController {
         } catch let failure as CSVImporter.Failure {
             return (nil, Self.apiError(failure))
         } catch {
-            logger.error("import failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+            logger.error("import failed", metadata: .error(error))
             return (nil, APIError(.internalServerError, "import_failed", "The import failed; nothing was imported."))
         }
     }

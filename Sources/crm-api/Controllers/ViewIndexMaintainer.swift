@@ -28,7 +28,7 @@ struct ViewIndexMaintainer: Service {
             } catch is CancellationError {
                 break
             } catch {
-                self.logger.error("view indexes failed", metadata: ["error.type": "\(type(of: error))"])
+                self.logger.error("view indexes failed", metadata: .error(error))
             }
         }
     }

@@ -40,7 +40,7 @@ struct EventPump: Service {
                 do {
                     try await self.hub.pump()
                 } catch {
-                    self.logger.warning("event pump failed", metadata: ["error.type": "\(type(of: error))"])
+                    self.logger.warning("event pump failed", metadata: .error(error))
                 }
             }
         }

@@ -2,6 +2,7 @@ import GRDB
 import Hummingbird
 import Logging
 import NIOCore
+import Shared
 
 /// Turns every error into the API's JSON error response, so no stack trace, SQL or path ever
 /// reaches a client; unknown errors are logged here and answered with a generic 500. It returns
@@ -34,7 +35,7 @@ struct APIErrorMiddleware: RouterMiddleware {
                 .serviceUnavailable, "database_busy", "The database is busy. Please try again in a moment.",
                 headers: [.retryAfter: "1"])
         default:
-            context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))"])
+            context.logger.error("unhandled error", metadata: .error(error))
             return APIError(.internalServerError, "internal_error", "Something went wrong on the server. Please try again.")
         }
     }

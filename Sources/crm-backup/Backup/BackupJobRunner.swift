@@ -59,7 +59,7 @@ struct BackupJobRunner: Sendable {
                 }
                 try await self.prune()
             } catch {
-                self.logger.error("backup failed", metadata: ["job.id": "\(job.id)", "error.type": "\(type(of: error))"])
+                self.logger.error("backup failed", metadata: Logger.Metadata.error(error).merging(["job.id": "\(job.id)"]) { $1 })
                 try? await self.database.pool.write { db in
                     try db.execute(
                         sql: "UPDATE backup_jobs SET status = 'failed', error = ?, finished_at = ?, updated_at = ? WHERE id = ?",

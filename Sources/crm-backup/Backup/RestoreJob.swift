@@ -37,7 +37,7 @@ extension BackupJobRunner {
         } catch let failure as BackupRestore.Failure {
             await self.finish(job, error: failure.description + " Nothing was restored.")
         } catch {
-            self.logger.error("restore failed", metadata: ["job.id": "\(job.id)", "error.type": "\(type(of: error))"])
+            self.logger.error("restore failed", metadata: Logger.Metadata.error(error).merging(["job.id": "\(job.id)"]) { $1 })
             await self.finish(job, error: "The restore failed (\(type(of: error))); nothing was restored.")
         }
     }

@@ -49,7 +49,7 @@ struct MailDrainer: Sendable {
                     arguments: [lease, now, now, now])
             }
         } catch {
-            self.logger.error("mail queue not read", metadata: ["error.type": "\(type(of: error))"])
+            self.logger.error("mail queue not read", metadata: .error(error))
             return nil
         }
     }
@@ -138,7 +138,7 @@ struct MailDrainer: Sendable {
             }
         } catch {
             // The lease runs out and the mail is taken up again: at least once, same Message-ID.
-            self.logger.error("mail outcome not recorded", metadata: ["mail.id": "\(id)", "error.type": "\(type(of: error))"])
+            self.logger.error("mail outcome not recorded", metadata: Logger.Metadata.error(error).merging(["mail.id": "\(id)"]) { $1 })
         }
     }
 
