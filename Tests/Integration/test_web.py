@@ -553,6 +553,48 @@ def test_the_import_wizard_shows_the_plan_then_imports(start_stack, data_dir, br
     wait(driver).until(lambda d: "Birch Family Office" in cell_texts(d, 1))
 
 
+def test_a_real_exports_first_import_names_its_blockers_and_idles_when_nothing_changes(start_stack, data_dir, browsers, tmp_path):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Birch"}])
+    investors = tmp_path / "Investors-Grid view.csv"
+    investors.write_bytes("\ufeffName (Institution or Individual),Stage\r\nAlder Family Office,Intro\r\n".encode())
+    commitments = tmp_path / "Commitments-Grid view.csv"
+    commitments.write_bytes("\ufeffAmount,Status\r\n\"$100.00\",Committed\r\n".encode())
+    driver = browsers()
+    sign_in(driver, stack)
+    driver.find_element(By.LINK_TEXT, "Import").click()
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input.import-file"))
+    plan = lambda d: d.find_element(By.CSS_SELECTOR, ".import-plan").text
+    commit = lambda d: d.find_element(By.CSS_SELECTOR, "button.commit-import")
+
+    # Airtable's first column is its primary field: it goes into Name, and the plan says so.
+    driver.find_element(By.CSS_SELECTOR, "input.import-file").send_keys(str(investors))
+    driver.find_element(By.CSS_SELECTOR, "button.check-import").click()
+    wait(driver).until(lambda d: "1 to create" in plan(d))
+    assert "its primary field, so it goes into Name" in plan(driver)
+    assert commit(driver).get_attribute("disabled") is None
+    commit(driver).click()
+    wait(driver).until(lambda d: "Imported: 1 created" in d.find_element(By.CSS_SELECTOR, ".import-status").text)
+
+    # The same file again: nothing would change, so there is nothing to press.
+    driver.find_element(By.CSS_SELECTOR, "input.import-file").send_keys(str(investors))
+    driver.find_element(By.CSS_SELECTOR, "button.check-import").click()
+    wait(driver).until(lambda d: "1 unchanged" in plan(d))
+    assert commit(driver).get_attribute("disabled") is not None
+    assert "Nothing would change" in driver.find_element(By.CSS_SELECTOR, ".nothing-to-import").text
+
+    # A problem with the whole file comes first, above the counts, and blocks the import.
+    pick(driver, "select.import-table", text="Commitments")
+    driver.find_element(By.CSS_SELECTOR, "input.import-file").send_keys(str(commitments))
+    driver.find_element(By.CSS_SELECTOR, "button.check-import").click()
+    alert = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".import-plan .blocking[role=alert]"))[0]
+    assert "No column goes into Investor" in alert.text
+    assert driver.execute_script(
+        "const plan = document.querySelector('.import-plan');"
+        "return plan.querySelector('.blocking').compareDocumentPosition(plan.querySelector('.counts')) & Node.DOCUMENT_POSITION_FOLLOWING")
+    assert commit(driver).get_attribute("disabled") is not None
+    assert api.call("GET", "/api/tables/commitments/records")[1]["records"] == []
+
+
 def test_hidden_fields_belong_to_the_view_and_are_saved_with_it(start_stack, data_dir, browsers):
     stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme"}])
     status, created, _ = api.call("POST", "/api/tables/investors/views", {"name": "Compact", "scope": "shared"})

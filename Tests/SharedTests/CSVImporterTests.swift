@@ -278,7 +278,9 @@ import Testing
         await #expect(throws: CSVImporter.Failure.invalidOption("key", "The file has no column \"Nope\".")) {
             try await fixture.run(path) { $0.key = ["Nope"] }
         }
-        let noKey = try await fixture.run(path)
+        let firstIsName = try await fixture.run(path)
+        #expect(!firstIsName.hasFileErrors && firstIsName.columns.first?.field == "name", "Airtable's first column is its primary field")
+        let noKey = try await fixture.run(path) { $0.mapping = ["Company": String?.none] }
         #expect(noKey.hasFileErrors && noKey.errors.first?.message.contains("No column goes into Name") == true)
         let twice = try await fixture.run(try fixture.file("Name,name\nA,B\n"))
         #expect(twice.hasFileErrors && twice.errors.first?.message.contains("two columns") == true)
@@ -306,6 +308,26 @@ import Testing
         let catalog = try await fixture.database.pool.read { db in try FieldDefinition.catalog(.investors, db) }
         #expect(catalog.first { $0.key == "region" }?.optionValues["choices"] == .array(["Europe", "Asia"]))
         #expect(try await fixture.records().map { $0.fields["region"] } == ["Europe", "Asia"])
+    }
+
+    /// A real investor export whose primary column is "Name (Institution or Individual)": the
+    /// plan said 0 to create and "No column goes into Name". Airtable's first column is its
+    /// primary field, so it goes into Name unless the user says otherwise.
+    @Test func theFirstColumnGoesIntoNameWhenNoHeaderMatchesIt() async throws {
+        let fixture = try Fixture()
+        let csv = "Name (Institution or Individual),Stage,Location\nAcme Capital,intro,Basel\nBirch,meeting,\n"
+        let plan = try await fixture.run(try fixture.file(csv), commit: true)
+        #expect(plan.errors.isEmpty && plan.created == 2)
+        #expect(plan.columns.first?.field == "name" && plan.columns.first?.note?.contains("primary field") == true)
+        #expect(try await fixture.records().compactMap { $0.fields["name"]?.stringValue } == ["Acme Capital", "Birch"])
+
+        let again = try await fixture.run(try fixture.file(csv))
+        #expect(again.unchanged == 2 && again.created == 0, "the same file again changes nothing")
+
+        let skipped = try await fixture.run(try fixture.file(csv)) { $0.mapping = ["Name (Institution or Individual)": nil] }
+        #expect(skipped.errors.first?.message.contains("No column goes into Name") == true, "a column the user skipped stays skipped")
+        let named = try await fixture.run(try fixture.file("Org,Name\nAcme Capital,Acme\n"))
+        #expect(named.columns.first?.field == nil, "a file that has a Name column keeps its first column as it matched")
     }
 
     @Test func ourOwnExportImportsBackUnchanged() async throws {

@@ -116,7 +116,23 @@ enum ImportColumns {
                 }
             }
         }
+        Self.mapFirstColumnToThePrimaryField(&columns, catalog: catalog, mapping: mapping)
         return columns
+    }
+
+    /// Airtable's first column is always its primary field, whatever it is called ("Name
+    /// (Institution or Individual)"): when no column matched the table's name field and the
+    /// first one matched nothing, it goes there, with a note saying so (the user can change it).
+    static func mapFirstColumnToThePrimaryField(_ columns: inout [ImportColumn], catalog: [FieldDefinition], mapping: [String: String?]) {
+        guard let name = catalog.first(where: { $0.key == "name" && $0.isCore }), !columns.contains(where: { $0.field?.key == "name" }),
+            let first = columns.first, !first.header.isEmpty, mapping[first.header] == nil
+        else { return }
+        switch first.target {
+        case .skip, .create: break
+        case .field, .recordId: return
+        }
+        columns[0].target = .field(name)
+        columns[0].note = "Airtable's first column is its primary field, so it goes into \(name.label); choose another field if not."
     }
 
     /// The indexes of the key columns: the caller's choice, else the record id column, else the

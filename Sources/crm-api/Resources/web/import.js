@@ -116,9 +116,19 @@ export function importPage(container, into) {
           const label = fields.find((f) => f.key === key)?.label || key;
           return el("div", {}, `${label}: `, row.action === "create" ? show(change.new) : `${show(change.old)} → ${show(change.new)}`);
         })))))) : null;
-    const commit = result.dry_run ? el("button", { type: "button", class: "primary commit-import", disabled: Boolean(result.error_count) && !skipInvalid.checked,
-      onclick: () => run(false) }, "Import") : el("a", { href: `#table=${table.value}` }, "Open the table");
-    plan.replaceChildren(...[el("h2", {}, result.dry_run ? "The plan" : "Done"), counts, commit, orders.length ? el("div", {}, el("h3", {}, "Dates that read both ways"), orders) : null,
+    // Problems with the file as a whole (its header, its columns) stop the import: they come first.
+    const blocking = (result.errors || []).filter((problem) => problem.line === 1);
+    const alert = blocking.length ? el("div", { class: "notice blocking", role: "alert" },
+      el("strong", {}, blocking.length === 1 ? "Before this file can be imported:" : "Before this file can be imported, fix these:"),
+      el("ul", {}, blocking.map((problem) => el("li", {}, `${problem.column ? `${problem.column}: ` : ""}${problem.message}`)))) : null;
+    const nothing = result.dry_run && !result.created && !result.updated && !result.archived;
+    const commit = result.dry_run ? el("button", { type: "button", class: "primary commit-import",
+      disabled: nothing || (Boolean(result.error_count) && !skipInvalid.checked), onclick: () => run(false) }, "Import")
+      : el("a", { href: `#table=${table.value}` }, "Open the table");
+    const idle = nothing && !blocking.length ? el("p", { class: "hint nothing-to-import" },
+      "Nothing would change: the CRM already holds every row of this file as it is.") : null;
+    plan.replaceChildren(...[el("h2", {}, result.dry_run ? "The plan" : "Done"), alert, counts, commit, idle,
+      orders.length ? el("div", {}, el("h3", {}, "Dates that read both ways"), orders) : null,
       el("h3", {}, "Columns"), columns, problems ? el("h3", {}, "Problems") : null, problems,
       rows ? el("h3", {}, result.dry_run ? "Rows that would change" : "Rows that changed") : null, rows].filter(Boolean));
   };
