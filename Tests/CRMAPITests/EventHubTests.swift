@@ -123,3 +123,66 @@ import Testing
         _ = live
     }
 }
+
+/// Streams are bounded: a slow one is let go with a reset; a user holds a limited number.
+@Suite struct EventQueueTests {
+    func setUp() async throws -> (TemporaryDirectory, RecordStore, EventHub) {
+        let directory = try TemporaryDirectory()
+        let database = try directory.migratedDatabase()
+        let hub = EventHub(database: database)
+        try await hub.start()
+        return (directory, RecordStore(database: database), hub)
+    }
+
+    /// Each stream's queue was unbounded downstream of the hub (and dropped its oldest events
+    /// silently at 10,000 inside it): a stream that falls behind now ends with a reset, and the
+    /// server lets go of it.
+    @Test func aStreamThatFallsBehindGetsAResetAndIsLetGo() async throws {
+        let (directory, store, hub) = try await self.setUp()
+        let (_, slow) = try await hub.subscribe(after: nil, userId: 1)
+        let (_, keeping) = try await hub.subscribe(after: nil, userId: 2)
+        var reader = keeping.makeAsyncIterator()
+        try await store.database.pool.write { db in
+            for index in 1...(EventHub.queueLimit + 500) {
+                try db.execute(
+                    sql: """
+                        INSERT INTO record_history (table_name, record_id, action, record_version, changed_at)
+                        VALUES ('investors', ?, 'create', 1, '2026-12-06 10:00:00.000')
+                        """, arguments: [index])
+            }
+        }
+        try await hub.pump()
+        #expect(await hub.subscriberCount == 0, "both fell behind in one pump of \(EventHub.queueLimit + 500) changes")
+        var received: [ChangeEvent] = []
+        for await event in slow { received.append(event) }
+        #expect(received.count == EventHub.queueLimit && received.last?.kind == .reset)
+        #expect(received.dropLast().allSatisfy { $0.kind == .record })
+        #expect(await reader.next()?.kind == .record)
+        _ = directory
+    }
+
+    @Test func theWritersBufferIsBoundedToo() async throws {
+        let (events, feed) = AsyncStream.makeStream(of: ChangeEvent.self)
+        let (items, stop) = EventsController.withTicks(events, every: .seconds(60), limit: 10)
+        for index in 1...50 { feed.yield(ChangeEvent(id: Int64(index), kind: .record, data: [:])) }
+        feed.finish()
+        // A writer that has not taken anything yet: the forwarder fills the queue and gives up.
+        try await Task.sleep(for: .milliseconds(300))
+        var kinds: [ChangeEvent.Kind] = []
+        for await item in items {
+            if case .event(let event) = item { kinds.append(event.kind) }
+        }
+        stop()
+        #expect(kinds.count == 10 && kinds.last == .reset)
+    }
+
+    @Test func aUserMayHoldTenStreams() async throws {
+        let (directory, _, hub) = try await self.setUp()
+        var open: [AsyncStream<ChangeEvent>] = []
+        for _ in 0..<EventHub.streamsPerUser { open.append(try await hub.subscribe(after: nil, userId: 7).live) }
+        await #expect(throws: EventHub.TooManyStreams.self) { _ = try await hub.subscribe(after: nil, userId: 7) }
+        _ = try await hub.subscribe(after: nil, userId: 8)
+        #expect(open.count == 10)
+        _ = directory
+    }
+}

@@ -140,7 +140,9 @@ class Stack:
         return {row["name"]: dict(row) for row in rows}
 
     def figures(self, daemon: str) -> dict:
-        return json.loads(self.status_rows()[daemon]["figures"])
+        """The daemon's figures; empty until its first heartbeat has written its row."""
+        row = self.status_rows().get(daemon)
+        return json.loads(row["figures"]) if row and row["figures"] else {}
 
     def output(self) -> str:
         self.log.flush()

@@ -20,7 +20,14 @@ struct EventsController {
         let named = request.headers[Self.lastEventID] ?? request.uri.queryParameters.get("last_event_id")
         let lastEventId = named.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
         let identity = try context.requireIdentity()
-        let (replay, live) = try await self.services.events.subscribe(after: lastEventId, userId: identity.userId)
+        let replay: [ChangeEvent], live: AsyncStream<ChangeEvent>
+        do {
+            (replay, live) = try await self.services.events.subscribe(after: lastEventId, userId: identity.userId)
+        } catch is EventHub.TooManyStreams {
+            throw APIError(
+                .tooManyRequests, "too_many_streams",
+                "You have \(EventHub.streamsPerUser) live tabs or devices open already; close one to see changes live here.")
+        }
         let services = self.services
         return Response(
             status: .ok,
@@ -51,13 +58,19 @@ struct EventsController {
     }
 
     /// The hub's events with a tick after every `interval`, and how to stop both (which also ends the
-    /// hub subscription).
+    /// hub subscription). Bounded like the hub's own queue: a writer that falls behind gets a
+    /// `reset` and the stream ends, so a slow client never makes the server hold its backlog.
     static func withTicks(
-        _ events: AsyncStream<ChangeEvent>, every interval: Duration
+        _ events: AsyncStream<ChangeEvent>, every interval: Duration, limit: Int = EventHub.queueLimit
     ) -> (AsyncStream<Item>, stop: @Sendable () -> Void) {
-        let (merged, continuation) = AsyncStream.makeStream(of: Item.self)
+        let (merged, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .bufferingOldest(limit))
         let forward = Task {
-            for await event in events { continuation.yield(.event(event)) }
+            for await event in events {
+                guard case .enqueued(let remaining) = continuation.yield(.event(event)), remaining > 1 else {
+                    continuation.yield(.event(ChangeEvent(id: event.id, kind: .reset, data: ["reason": "the stream fell behind"])))
+                    break
+                }
+            }
             continuation.finish()
         }
         let ticker = Task {

@@ -8,6 +8,15 @@ import Shared
 actor EventHub {
     /// A replay longer than this tells the client to reload instead.
     static let maximumReplay = 1000
+    /// Events a stream may have waiting. One that falls this far behind (a stalled client, a
+    /// huge import) gets a `reset` in the last place and is ended: the browser reconnects and
+    /// resumes from its last event, or reloads, rather than the server holding its backlog.
+    static let queueLimit = 2_000
+    /// Open streams per user (tabs and devices together).
+    static let streamsPerUser = 10
+
+    /// A user has `streamsPerUser` streams open already.
+    struct TooManyStreams: Error {}
 
     let database: AppDatabase
     private var subscribers: [UUID: AsyncStream<ChangeEvent>.Continuation] = [:]
@@ -43,8 +52,10 @@ actor EventHub {
     func subscribe(after lastEventId: Int64?, userId: Int64? = nil) async throws -> (
         replay: [ChangeEvent], live: AsyncStream<ChangeEvent>
     ) {
+        if let userId, self.owners.values.filter({ $0 == userId }).count >= Self.streamsPerUser { throw TooManyStreams() }
         let upTo = self.lastPublishedId
-        let (stream, continuation) = AsyncStream.makeStream(of: ChangeEvent.self, bufferingPolicy: .bufferingNewest(10_000))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: ChangeEvent.self, bufferingPolicy: .bufferingOldest(Self.queueLimit))
         let id = UUID()
         self.subscribers[id] = continuation
         self.owners[id] = userId
@@ -85,22 +96,40 @@ actor EventHub {
         self.lastPublishedId = max(batch.lastId, after)
         self.lastVersion = batch.version
         self.lastCatalog = batch.catalog
-        for continuation in self.subscribers.values {
-            for event in events { continuation.yield(event) }
+        for (id, continuation) in self.subscribers {
+            for event in events where !self.deliver(event, to: id, continuation) { break }
         }
         return events.count
     }
 
+    /// Queues one event for one stream; a stream whose queue is full gets a `reset` in its last
+    /// place and is ended (false).
+    private func deliver(_ event: ChangeEvent, to id: UUID, _ continuation: AsyncStream<ChangeEvent>.Continuation) -> Bool {
+        switch continuation.yield(event) {
+        case .enqueued(let remaining) where remaining > 1:
+            return true
+        case .enqueued:
+            continuation.yield(ChangeEvent(id: self.lastPublishedId, kind: .reset, data: ["reason": "the stream fell behind"]))
+        case .dropped, .terminated:
+            break
+        @unknown default:
+            break
+        }
+        continuation.finish()
+        self.unsubscribe(id)
+        return false
+    }
+
     /// Tells every client to reload everything.
     func reset(reason: String) {
-        for continuation in self.subscribers.values {
-            continuation.yield(ChangeEvent(id: self.lastPublishedId, kind: .reset, data: ["reason": .string(reason)]))
+        for (id, continuation) in self.subscribers {
+            self.deliver(ChangeEvent(id: self.lastPublishedId, kind: .reset, data: ["reason": .string(reason)]), to: id, continuation)
         }
     }
 
     /// Keeps idle streams open through proxies.
     func ping() {
-        for continuation in self.subscribers.values { continuation.yield(ChangeEvent(id: 0, kind: .ping, data: [:])) }
+        for (id, continuation) in self.subscribers { self.deliver(ChangeEvent(id: 0, kind: .ping, data: [:]), to: id, continuation) }
     }
 
     /// Ends every stream (shutdown).
