@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Shared
 
@@ -13,7 +14,13 @@ func buildApplication(
     let services = AppServices(config: config, database: database, clock: clock, logger: logger)
     return Application(
         router: buildRouter(services: services),
-        configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "crm-api"),
+        // A slow client (headers sent a byte at a time, a connection left open) is closed after
+        // the idle timeout, and at most httpMaxConnections are served at once, so no one can
+        // hold every file descriptor; open event streams are answers in progress and stay.
+        server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(config.httpIdleTimeout.timeInterval * 1e9)))),
+        configuration: .init(
+            address: .hostname(config.httpHost, port: config.httpPort), serverName: "crm-api",
+            availableConnectionsDelegate: MaximumAvailableConnections(config.httpMaxConnections, logger: logger)),
         services: [
             SystemdWatchdogService(logger: logger),
             HeartbeatService(heartbeat: heartbeat, interval: config.heartbeatInterval),

@@ -66,6 +66,7 @@ def test_every_service_notifies_runs_as_crm_and_only_the_mailer_gets_smtp(daemon
     assert "SMTP_" not in text.replace("# credentials", ""), "no SMTP variable in any unit"
     assert ("LoadCredential" in unit) == (daemon == "crm-mailer")
     assert daemon in settings("crm.target")["Wants"][0]
+    assert int(unit["LimitNOFILE"][0]) >= (4096 if daemon == "crm-api" else 1024), "descriptors are capped, above the connection cap"
 
 
 def test_the_mailer_reads_smtp_settings_from_systemd_credentials(data_dir, tmp_path):

@@ -22,6 +22,11 @@ public struct CRMConfig: Sendable {
     public var runDir: String
     public var httpHost: String
     public var httpPort: Int
+    /// A connection that sends nothing this long (a request's headers not finished, or no new
+    /// request after a response) is closed (`CRM_HTTP_IDLE_TIMEOUT_S`, default 30).
+    public var httpIdleTimeout: Duration
+    /// Connections served at once; more wait in the listen backlog (`CRM_HTTP_MAX_CONNECTIONS`, default 512).
+    public var httpMaxConnections: Int
     public var publicURL: String?
     public var corsOrigin: String?
     public var logLevel: Logger.Level
@@ -86,6 +91,8 @@ public struct CRMConfig: Sendable {
             throw ConfigError("CRM_HTTP_HOST", "must be a host name or IP address, got \"\(self.httpHost)\"")
         }
         self.httpPort = try env.integer("CRM_HTTP_PORT", default: 8080, in: 1...65535)
+        self.httpIdleTimeout = try env.seconds("CRM_HTTP_IDLE_TIMEOUT_S", default: 30, in: 0.5...3600)
+        self.httpMaxConnections = try env.integer("CRM_HTTP_MAX_CONNECTIONS", default: 512, in: 8...65_536)
         self.publicURL = try env.httpURL("CRM_PUBLIC_URL")
         self.corsOrigin = try env.httpURL("CRM_CORS_ORIGIN")
 
