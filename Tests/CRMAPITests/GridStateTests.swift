@@ -85,6 +85,32 @@ import Testing
         #expect(try await self.count(app, "SELECT count(*) FROM record_history WHERE action = 'delete'") == 2)
     }
 
+    /// A 64 MiB PUT from any member could archive every record in one call.
+    @Test func aMembersPutMayArchiveAHandfulAnAdminsAny() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.createUser("root@example.com", role: .admin)
+        try await self.seedInvestors(app, count: 30)
+        let empty = #"{"expected_version": 0, "state": {"tables": {"investors": {"records": []}}}}"#
+        try await app.test { ada in
+            try await ada.login("ada@example.com")
+            let refused = try await ada.send(.put, "/api/fundraising/state", json: empty)
+            #expect(refused.status == .forbidden && refused.error == "archive_needs_admin" && refused.value("details", "archived") == 30)
+            #expect(try await self.count(app, "SELECT count(*) FROM fundraising_investors WHERE deleted_at IS NULL") == 30)
+
+            let keepTwenty = (1...20).map { #"{"id": \#($0), "fields": {}}"# }.joined(separator: ",")
+            let few = try await ada.send(
+                .put, "/api/fundraising/state",
+                json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [\#(keepTwenty)]}}}}"#)
+            #expect(few.status == .ok, "ten archived is within a member's reach")
+
+            let root = Client(client: ada.client)
+            try await root.login("root@example.com")
+            #expect(try await root.send(.put, "/api/fundraising/state", json: #"{"expected_version": 1, "state": {"tables": {"investors": {"records": []}}}}"#).status == .ok)
+        }
+        #expect(try await self.count(app, "SELECT count(*) FROM fundraising_investors WHERE deleted_at IS NULL") == 0)
+    }
+
     @Test func aPutWithOneBadValueChangesNothing() async throws {
         let app = try TestApp()
         try await app.createUser("ada@example.com")

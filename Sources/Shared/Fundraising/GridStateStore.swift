@@ -34,6 +34,8 @@ public struct GridStateStore: Sendable {
         case versionConflict(Stamp)
         /// Problems keyed by a path such as `investors/12/stage` or `investors/new 3/name`.
         case invalid([String: String])
+        /// The document would archive more records than the caller may (`count` of them).
+        case tooManyArchived(Int)
     }
 
     /// What a replace changed.
@@ -70,7 +72,11 @@ public struct GridStateStore: Sendable {
         }
     }
 
-    public func replace(expectedVersion: Int, tables: [RecordTable: [IncomingRow]], by userId: Int64?) async throws -> Outcome {
+    /// Applies a whole-grid document. `maximumArchived` (nil: no limit) is how many records the
+    /// caller may archive by leaving them out; past it nothing is changed.
+    public func replace(
+        expectedVersion: Int, tables: [RecordTable: [IncomingRow]], by userId: Int64?, maximumArchived: Int? = nil
+    ) async throws -> Outcome {
         let now = self.now()
         return try await self.database.pool.write { db in
             let current = try Self.stamp(db)
@@ -108,7 +114,11 @@ public struct GridStateStore: Sendable {
                         for (key, problem) in fieldProblems { problems["\(path)/\(key)"] = problem }
                     }
                 }
-                for (id, record) in live where !kept.contains(id) {
+                let leaving = live.filter { !kept.contains($0.key) }
+                if let maximumArchived, outcome.archived + leaving.count > maximumArchived {
+                    throw Failure.tooManyArchived(outcome.archived + leaving.count)
+                }
+                for (id, record) in leaving {
                     try RecordStore.setDeleted(table, record, deleted: true, by: userId, at: now, db)
                     outcome.archived += 1
                 }

@@ -9,6 +9,9 @@ struct GridStateController {
     let services: AppServices
     /// A whole-grid document may be far larger than an ordinary request.
     static let maximumDocumentBytes = 64 * 1024 * 1024
+    /// How many records a member's document may archive by leaving them out; more takes an
+    /// admin (one call must not let any member archive the whole grid).
+    static let memberArchiveLimit = 10
 
     var store: GridStateStore { GridStateStore(database: self.services.database, now: self.services.clock.now) }
 
@@ -90,7 +93,9 @@ struct GridStateController {
             tables[recordTable] = table.records
         }
         do {
-            let outcome = try await self.store.replace(expectedVersion: body.expectedVersion, tables: tables, by: identity.userId)
+            let outcome = try await self.store.replace(
+                expectedVersion: body.expectedVersion, tables: tables, by: identity.userId,
+                maximumArchived: identity.isAdmin ? nil : Self.memberArchiveLimit)
             context.logger.info(
                 "grid state replaced",
                 metadata: [
@@ -107,6 +112,11 @@ struct GridStateController {
                     "updated_at": .string(ISO8601.string(stamp.updatedAt)),
                     "updated_by": stamp.updatedBy.map { .number(Double($0)) } ?? .null,
                 ])
+        } catch GridStateStore.Failure.tooManyArchived(let count) {
+            throw APIError(
+                .forbidden, "archive_needs_admin",
+                "This would archive \(count) records; only an admin can archive more than \(Self.memberArchiveLimit) at once. Nothing was saved.",
+                details: ["archived": .number(Double(count))])
         } catch GridStateStore.Failure.invalid(let problems) {
             throw APIError(
                 .unprocessableContent, "invalid_fields", "Some values do not fit their fields; nothing was saved.",
