@@ -136,8 +136,22 @@ import Testing
                 #expect(export.value("tables", table.rawValue, "records") != nil)
                 #expect(export.value("tables", table.rawValue, "fields") != nil)
             }
-            #expect(export.body.contains("ada@example.com"))
             #expect(!export.body.contains("password") && !export.body.contains("$2"))
+            guard case .object(let export)? = try JSONDecoder().decode(JSONValue?.self, from: Data(export.body.utf8)),
+                case .array(let users)? = export["users"], case .object(let user)? = users.first
+            else { Issue.record("no users in the export"); return }
+            #expect(user["name"] != nil && user["email"] == nil, "a member's export names people, as /api/team does")
+        }
+    }
+
+    @Test func anAdminsExportCarriesTheTeamsEmails() async throws {
+        let app = try TestApp()
+        try await app.createUser("root@example.com", role: .admin)
+        try await app.createUser("ada@example.com")
+        try await app.test { client in
+            try await client.login("root@example.com")
+            let export = try await client.send(.get, "/api/fundraising/export")
+            #expect(export.body.contains(#""email":"ada@example.com""#) && export.body.contains(#""email":"root@example.com""#))
         }
     }
 

@@ -223,6 +223,29 @@ import Testing
 /// Changing a field's type over HTTP: a preview anyone can ask for; the change itself for admins,
 /// refused with the count while values would be lost, then done with `confirm_loss`.
 @Suite struct FieldTypeChangeAPITests {
+    /// type-preview named other users' personal views to any member.
+    @Test func aPreviewCountsOtherPeoplesPersonalViewsWithoutNamingThem() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.createUser("bob@example.com")
+        try await app.test { ada in
+            try await ada.login("ada@example.com")
+            try await ada.send(.post, "/api/tables/investors/fields", json: #"{"label": "Ticket", "type": "text"}"#)
+            let view = try await ada.send(
+                .post, "/api/tables/investors/views",
+                json: #"{"name": "Ada's quiet LPs", "scope": "personal", "definition": {"v": 1, "filter": {"conditions": [{"field": "ticket", "operator": "contains", "value": "1"}]}}}"#)
+            #expect(view.status == .created, "\(view.body)")
+            let own = try await ada.send(.post, "/api/tables/investors/fields/ticket/type-preview", json: #"{"type": "number"}"#)
+            #expect(own.value("views") == ["Ada's quiet LPs"] && own.value("other_views") == 0)
+
+            let bob = Client(client: ada.client)
+            try await bob.login("bob@example.com")
+            let other = try await bob.send(.post, "/api/tables/investors/fields/ticket/type-preview", json: #"{"type": "number"}"#)
+            #expect(other.status == .ok && other.value("views") == [] && other.value("other_views") == 1)
+            #expect(!other.body.contains("quiet"))
+        }
+    }
+
     @Test func previewThenChangeWithTheLossConfirmedAndMembersRefused() async throws {
         let app = try TestApp()
         try await app.createUser("root@example.com", role: .admin)

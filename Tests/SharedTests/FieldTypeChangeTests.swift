@@ -87,8 +87,22 @@ import Testing
         _ = try await ViewStore(database: database).create(
             .investors, name: "Has a one", scope: .shared, locked: false, definition: ViewDefinition(filter: filter), userId: 1,
             isAdmin: true, dates: ViewDates(now: Date(), timeZone: .gmt))
-        await #expect(throws: FieldTypeChange.Failure.usedByViews(["Has a one"])) {
+        await #expect(throws: FieldTypeChange.Failure.usedByViews(["Has a one"], others: 0)) {
             _ = try await change.apply(.investors, key: "ticket", to: .number, options: nil, confirmLoss: true, by: nil)
+        }
+        // Another person's personal view is counted for everyone else, and named only to its owner.
+        try await database.pool.write { db in
+            try db.execute(sql: "INSERT INTO users (id, email, name, role, password_hash) VALUES (2, 'b@fund.example', 'B', 'member', 'h')")
+        }
+        _ = try await ViewStore(database: database).create(
+            .investors, name: "B's secret deals", scope: .personal, locked: false, definition: ViewDefinition(filter: filter), userId: 2,
+            isAdmin: false, dates: ViewDates(now: Date(), timeZone: .gmt))
+        let asAdmin = try await change.preview(.investors, key: "ticket", to: .number, options: nil, viewer: 1)
+        #expect(asAdmin.views == ["Has a one"] && asAdmin.otherViews == 1)
+        let asOwner = try await change.preview(.investors, key: "ticket", to: .number, options: nil, viewer: 2)
+        #expect(asOwner.views.sorted() == ["B's secret deals", "Has a one"] && asOwner.otherViews == 0)
+        await #expect(throws: FieldTypeChange.Failure.usedByViews(["Has a one"], others: 1)) {
+            _ = try await change.apply(.investors, key: "ticket", to: .number, options: nil, confirmLoss: true, by: 1)
         }
         // A select takes `contains`, so that change goes through.
         _ = try await change.apply(.investors, key: "ticket", to: .singleSelect, options: nil, confirmLoss: true, by: nil)

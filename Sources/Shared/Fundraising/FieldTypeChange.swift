@@ -11,8 +11,9 @@ import GRDB
 /// A missing field, a refused type and formulas reading the field throw `FieldCatalog.Failure`.
 public struct FieldTypeChange: Sendable {
     public enum Failure: Error, Equatable {
-        /// Saved views whose filters could not use the new type, by name.
-        case usedByViews([String])
+        /// Saved views whose filters could not use the new type: by name those the asker can
+        /// see, and how many other people's personal ones.
+        case usedByViews([String], others: Int)
         /// Values that would be cleared, and the preview showing them.
         case wouldLose(Preview)
     }
@@ -35,8 +36,16 @@ public struct FieldTypeChange: Sendable {
         public var failed: Int
         /// Up to ten that convert, then up to twenty that would be cleared.
         public var examples: [Example]
-        /// Saved views that filter on the field in a way the new type does not allow.
+        /// Saved views that filter on the field in a way the new type does not allow, by name:
+        /// those the asker can see.
         public var views: [String]
+        /// Such views that are other people's personal ones: counted, never named.
+        public var otherViews: Int = 0
+
+        enum CodingKeys: String, CodingKey {
+            case type, options, converted, blank, failed, examples, views
+            case otherViews = "other_views"
+        }
     }
 
     public static let convertedExamples = 10
@@ -52,8 +61,11 @@ public struct FieldTypeChange: Sendable {
         self.now = now
     }
 
-    public func preview(_ table: RecordTable, key: String, to type: FieldType, options: [String: JSONValue]?) async throws -> Preview {
-        try await self.database.pool.read { db in try Self.plan(table, key: key, to: type, options: options, db).preview }
+    /// What the change would do, as `viewer` may see it (nil: every view is named).
+    public func preview(
+        _ table: RecordTable, key: String, to type: FieldType, options: [String: JSONValue]?, viewer: Int64? = nil
+    ) async throws -> Preview {
+        try await self.database.pool.read { db in try Self.plan(table, key: key, to: type, options: options, viewer: viewer, db).preview }
     }
 
     /// Changes the type and converts every live record's value in one transaction.
@@ -62,8 +74,10 @@ public struct FieldTypeChange: Sendable {
     ) async throws -> (field: FieldDefinition, preview: Preview) {
         let now = self.now()
         return try await self.database.pool.write { db in
-            let plan = try Self.plan(table, key: key, to: type, options: options, db)
-            guard plan.preview.views.isEmpty else { throw Failure.usedByViews(plan.preview.views) }
+            let plan = try Self.plan(table, key: key, to: type, options: options, viewer: userId, db)
+            guard plan.preview.views.isEmpty && plan.preview.otherViews == 0 else {
+                throw Failure.usedByViews(plan.preview.views, others: plan.preview.otherViews)
+            }
             if plan.preview.failed > 0 && !confirmLoss { throw Failure.wouldLose(plan.preview) }
             try db.execute(
                 sql: "UPDATE fundraising_fields SET type = ?, options = ?, updated_at = ? WHERE id = ?",
@@ -85,7 +99,9 @@ public struct FieldTypeChange: Sendable {
         var changes: [(RecordValue, JSONValue)]
     }
 
-    static func plan(_ table: RecordTable, key: String, to type: FieldType, options: [String: JSONValue]?, _ db: Database) throws -> Plan {
+    static func plan(
+        _ table: RecordTable, key: String, to type: FieldType, options: [String: JSONValue]?, viewer: Int64? = nil, _ db: Database
+    ) throws -> Plan {
         let catalog = try FieldDefinition.catalog(table, db)
         guard let field = catalog.first(where: { $0.key == key }) else { throw FieldCatalog.Failure.notFound }
         guard !field.isCore else { throw FieldCatalog.Failure.invalid(["type": "\(field.label) is built in and keeps its type."]) }
@@ -159,7 +175,10 @@ public struct FieldTypeChange: Sendable {
             }
         }
         preview.examples += failedExamples
-        preview.views = try Self.viewsBroken(table, key: key, by: target, catalog: catalog, db)
+        let broken = try Self.viewsBroken(table, key: key, by: target, catalog: catalog, db)
+        let named = broken.filter { view in viewer.map { view.isVisible(to: $0) } ?? true }
+        preview.views = named.map(\.name)
+        preview.otherViews = broken.count - named.count
         return Plan(field: field, preview: preview, changes: changes)
     }
 
@@ -180,12 +199,12 @@ public struct FieldTypeChange: Sendable {
     /// Live views of the table whose filter conditions on the field use an operator the new type refuses.
     static func viewsBroken(
         _ table: RecordTable, key: String, by target: FieldDefinition, catalog: [FieldDefinition], _ db: Database
-    ) throws -> [String] {
+    ) throws -> [SavedView] {
         let allowed = ViewCompiler.operators(for: FieldColumn(target).category)
         let views = try SavedView.fetchAll(
             db, sql: "SELECT * FROM views WHERE table_name = ? AND deleted_at IS NULL ORDER BY position, id", arguments: [table.rawValue])
         return views.filter { view in
             (view.definition.filter?.conditionsOn(key) ?? []).contains { !allowed.contains($0.op) }
-        }.map(\.name)
+        }
     }
 }

@@ -24,10 +24,12 @@ struct ExportController {
         }
     }
 
+    /// A user as the export names them. Emails go to admins only, the same rule as
+    /// `/api/team`, which gives members names: records name people by id and name.
     struct ExportedUser: Encodable {
         let id: Int64
         let name: String
-        let email: String
+        let email: String?
         let role: User.Role
         let active: Bool
     }
@@ -50,9 +52,10 @@ struct ExportController {
         switch format {
         case "json":
             let (stamp, tables) = try await GridStateStore(database: self.services.database).snapshot()
+            let isAdmin = try context.requireIdentity().isAdmin
             let users = try await self.services.database.pool.read { db in
                 try User.all().live().order(sql: "id").fetchAll(db).map {
-                    ExportedUser(id: $0.id!, name: $0.name, email: $0.email, role: $0.role, active: $0.active)
+                    ExportedUser(id: $0.id!, name: $0.name, email: isAdmin ? $0.email : nil, role: $0.role, active: $0.active)
                 }
             }
             let snapshot = Snapshot(

@@ -147,9 +147,11 @@ struct FieldsController {
         let key = try Self.key(context)
         let body = try await request.decode(as: TypePreviewRequest.self, context: context)
         let type = try Self.fieldType(body.type)
+        let identity = try context.requireIdentity()
         return TypePreviewResponse(preview: try await Self.mapping {
+            // Other people's personal views are counted, never named (admins do not see them either).
             try await FieldTypeChange(database: self.services.database, now: self.services.clock.now).preview(
-                table, key: key, to: type, options: body.options)
+                table, key: key, to: type, options: body.options, viewer: identity.userId)
         })
     }
 
@@ -198,11 +200,13 @@ struct FieldsController {
             }
         } catch let failure as FieldTypeChange.Failure {
             switch failure {
-            case .usedByViews(let names):
+            case .usedByViews(let names, let others):
+                let named = names.isEmpty ? [] : ["the view\(names.count == 1 ? "" : "s") \(names.map { "“\($0)”" }.joined(separator: ", "))"]
+                let counted = others == 0 ? [] : ["\(others) personal view\(others == 1 ? "" : "s") of other people"]
                 throw APIError(
                     .conflict, "field_in_views",
-                    "The view\(names.count == 1 ? "" : "s") \(names.map { "“\($0)”" }.joined(separator: ", ")) filter\(names.count == 1 ? "s" : "") on this field in a way the new type does not allow; change \(names.count == 1 ? "it" : "them") first.",
-                    details: ["views": .array(names.map(JSONValue.string))])
+                    "\((named + counted).joined(separator: " and ").capitalizedFirst) filter on this field in a way the new type does not allow; they must change first.",
+                    details: ["views": .array(names.map(JSONValue.string)), "other_views": .number(Double(others))])
             case .wouldLose(let preview):
                 throw APIError(
                     .conflict, "values_would_be_lost",
@@ -211,4 +215,9 @@ struct FieldsController {
             }
         }
     }
+}
+
+extension String {
+    /// The text with its first letter upper-cased.
+    var capitalizedFirst: String { self.prefix(1).uppercased() + self.dropFirst() }
 }
