@@ -81,6 +81,13 @@ class Server:
         subprocess.run(["rm", "-rf", str(self.data_dir)])
 
 
+def call(server, method, path, body=None):
+    """One JSON request with the server's Bearer token; the parsed answer."""
+    request = urllib.request.Request(server.url(path), method=method, data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {server.token}"})
+    return json.loads(urllib.request.urlopen(request, timeout=600).read())
+
+
 def wrk(url: str, token: str, seconds: int = 15, connections: int = 8) -> dict:
     """wrk's latency percentiles (ms) and requests per second for GETs of `url`."""
     output = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",

@@ -3,23 +3,16 @@
 FIND formula field over them, while a second client PATCHes another investor. Before the fix the
 field's save took 10 s and the PATCH waited 10 s (debug build). Writes its RESULTS.md section.
 """
-import json
 import os
 import sqlite3
 import threading
 import time
-import urllib.request
 
-from common import Server, machine, write_section
+from common import Server, call, machine, write_section
 
 NOTE = "a" * 32_000
 NEEDLE = "a" * 15_999 + "b"
 
-
-def call(server, method, path, body=None):
-    request = urllib.request.Request(server.url(path), method=method, data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {server.token}"})
-    return json.loads(urllib.request.urlopen(request, timeout=600).read())
 
 
 def main():

@@ -2,14 +2,12 @@
 (each saved on the full table, so each runs as a background job), formula-cell evaluations per
 second, and the round trip of one edit that four formulas depend on. Writes its RESULTS.md section.
 """
-import json
 import random
 import sqlite3
 import sys
 import time
-import urllib.request
 
-from common import Server, machine, percentile, write_section
+from common import Server, call, machine, percentile, write_section
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 EDITS = 50
@@ -37,11 +35,6 @@ def fill(database, rows):
               f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}") for row in range(1, rows + 1)])
         db.commit()
 
-
-def call(server, method, path, body=None):
-    request = urllib.request.Request(server.url(path), method=method, data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {server.token}"})
-    return json.loads(urllib.request.urlopen(request, timeout=600).read())
 
 
 def main():

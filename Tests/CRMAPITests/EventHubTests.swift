@@ -6,14 +6,17 @@ import SharedTesting
 import Testing
 @testable import crm_api
 
+/// A started hub over a fresh migrated database (keep the directory alive with it).
+func startedHub() async throws -> (TemporaryDirectory, RecordStore, EventHub) {
+    let directory = try TemporaryDirectory()
+    let database = try directory.migratedDatabase()
+    let hub = EventHub(database: database)
+    try await hub.start()
+    return (directory, RecordStore(database: database), hub)
+}
+
 @Suite struct EventHubTests {
-    func setUp() async throws -> (TemporaryDirectory, RecordStore, EventHub) {
-        let directory = try TemporaryDirectory()
-        let database = try directory.migratedDatabase()
-        let hub = EventHub(database: database)
-        try await hub.start()
-        return (directory, RecordStore(database: database), hub)
-    }
+    func setUp() async throws -> (TemporaryDirectory, RecordStore, EventHub) { try await startedHub() }
 
     @Test func aWriteReachesSubscribersAsOneRecordEventAndAStateEvent() async throws {
         let (directory, store, hub) = try await self.setUp()
@@ -126,13 +129,7 @@ import Testing
 
 /// Streams are bounded: a slow one is let go with a reset; a user holds a limited number.
 @Suite struct EventQueueTests {
-    func setUp() async throws -> (TemporaryDirectory, RecordStore, EventHub) {
-        let directory = try TemporaryDirectory()
-        let database = try directory.migratedDatabase()
-        let hub = EventHub(database: database)
-        try await hub.start()
-        return (directory, RecordStore(database: database), hub)
-    }
+    func setUp() async throws -> (TemporaryDirectory, RecordStore, EventHub) { try await startedHub() }
 
     /// Each stream's queue was unbounded downstream of the hub (and dropped its oldest events
     /// silently at 10,000 inside it): a stream that falls behind now ends with a reset, and the
