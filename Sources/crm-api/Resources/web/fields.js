@@ -144,6 +144,7 @@ export function fieldPanel(table, fields, me, { field = null, onSaved, onClose }
           + (result.failed ? `, ${result.failed} cannot convert.` : ".")),
         items.length ? el("ul", { class: "type-examples" }, items) : null,
         result.views.length ? el("p", { class: "form-error" }, `The view${result.views.length === 1 ? "" : "s"} ${result.views.join(", ")} filter on this field in a way ${type.selectedOptions[0].textContent} does not allow: change ${result.views.length === 1 ? "it" : "them"} first.`) : null,
+        result.other_views ? el("p", { class: "form-error" }, `${result.other_views} personal view${result.other_views === 1 ? "" : "s"} of other people filter${result.other_views === 1 ? "s" : ""} on this field in a way ${type.selectedOptions[0].textContent} does not allow: ${result.other_views === 1 ? "its owner" : "their owners"} must change ${result.other_views === 1 ? "it" : "them"} first.`) : null,
         result.failed ? el("label", {}, confirmLoss, ` Clear the ${result.failed} value${result.failed === 1 ? "" : "s"} that cannot convert (each record's history keeps the old value)`) : null,
       ].filter(Boolean));
     } catch (error) {
