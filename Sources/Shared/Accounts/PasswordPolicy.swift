@@ -5,6 +5,12 @@ public enum PasswordPolicy {
     /// Bcrypt reads only the first 72 bytes; longer passwords would silently lose their tail.
     public static let maximumBytes = 72
 
+    /// What a sign-in or password check compares: the typed password, or "" (which never
+    /// matches) when it is longer than bcrypt reads, so no prefix of it can pass.
+    public static func checkable(_ password: String) -> String {
+        password.utf8.count <= Self.maximumBytes ? password : ""
+    }
+
     /// A sentence saying what is wrong with the password, or nil when it is acceptable.
     public static func problem(password: String, email: String) -> String? {
         if password.count < Self.minimumLength {

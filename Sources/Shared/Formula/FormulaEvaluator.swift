@@ -32,7 +32,7 @@ public struct FormulaEvaluator {
     }
 
     static func overtimeFault(_ limits: FormulaLimits) -> FormulaFault {
-        let milliseconds = limits.maxRecordDuration.components.seconds * 1000 + limits.maxRecordDuration.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = Int(limits.maxRecordDuration / .milliseconds(1))
         return FormulaFault(.error, "The formula took longer than \(milliseconds) ms for this record, so it was stopped.")
     }
 

@@ -124,14 +124,12 @@ public struct FormulaJobs: Sendable {
         try await self.database.pool.write { db in
             let current = try Job.fetchOne(db, sql: "SELECT * FROM formula_jobs WHERE id = ?", arguments: [job.id])
             let fresh = try FieldDefinition.catalog(job.table, db)
-            guard current?.status == .running, current?.nextId == job.nextId,
-                fresh.first(where: { $0.key == job.fieldKey })?.formula == job.formula
-            else {
-                if current?.status == .running, current?.nextId == job.nextId {
-                    try db.execute(
-                        sql: "UPDATE formula_jobs SET status = 'superseded', updated_at = ?, finished_at = ? WHERE id = ?",
-                        arguments: [now, now, job.id])
-                }
+            // A newer formula superseded the job (or another step moved it) while this batch was read.
+            guard current?.status == .running, current?.nextId == job.nextId else { return }
+            guard fresh.first(where: { $0.key == job.fieldKey })?.formula == job.formula else {
+                try db.execute(
+                    sql: "UPDATE formula_jobs SET status = 'superseded', updated_at = ?, finished_at = ? WHERE id = ?",
+                    arguments: [now, now, job.id])
                 return
             }
             guard let last = ids.last else {

@@ -12,7 +12,7 @@ extension AppServices {
         if let wait = await self.loginThrottle.retryAfter(keys: [key], now: now) {
             throw APIError.rateLimited(retryAfter: wait)
         }
-        let candidate = password.utf8.count <= PasswordPolicy.maximumBytes ? password : ""
+        let candidate = PasswordPolicy.checkable(password)
         guard !candidate.isEmpty, try await self.hasher.verify(candidate, hash: identity.user.passwordHash) else {
             await self.loginThrottle.recordFailure(keys: [key], now: now)
             throw APIError(

@@ -39,7 +39,7 @@ struct AuthController {
         let user = try await self.services.database.pool.read { db in
             try User.all().withEmail(email).fetchOne(db)
         }
-        let candidate = body.password.utf8.count <= PasswordPolicy.maximumBytes ? body.password : ""
+        let candidate = PasswordPolicy.checkable(body.password)
         let matches = try await self.services.hasher.verify(candidate, hash: user?.passwordHash ?? self.services.decoyPasswordHash)
         guard let user, matches, !candidate.isEmpty, user.active else {
             await self.services.loginThrottle.recordFailure(keys: keys, now: now)
