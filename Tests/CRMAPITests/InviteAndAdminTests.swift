@@ -293,4 +293,20 @@ import Testing
             #expect(try await script.send(.get, "/api/auth/me", bearer: token).status == .unauthorized)
         }
     }
+
+    /// Rule 3: the admin's list reads live users only; an archived user's tokens are not shown.
+    @Test func anArchivedUsersTokensAreNotListed() async throws {
+        let app = try TestApp()
+        try await app.createUser("root@example.com", role: .admin)
+        let gone = try await app.createUser("gone@example.com")
+        _ = try await app.services.tokens.create(userId: gone.id!, name: "old laptop", readOnly: false, expiresAt: nil)
+        try await app.test { admin in
+            try await admin.login("root@example.com")
+            #expect(try await admin.send(.get, "/api/admin/tokens").body.contains("old laptop"))
+            try await app.database.pool.write { db in
+                try db.execute(sql: "UPDATE users SET deleted_at = '2027-01-01 00:00:00.000' WHERE id = ?", arguments: [gone.id])
+            }
+            #expect(!(try await admin.send(.get, "/api/admin/tokens").body.contains("old laptop")))
+        }
+    }
 }

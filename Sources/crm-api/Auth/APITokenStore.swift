@@ -35,13 +35,13 @@ struct APITokenStore: Sendable {
         }
     }
 
-    /// Every user's tokens that still sign in, for an admin.
+    /// Every live user's tokens that still sign in, for an admin.
     func listAll() async throws -> [Owned] {
         let now = self.clock.now()
         return try await self.database.pool.read { db in
             let tokens = try Self.unexpired(APIToken.all(), at: now).order(sql: "id").fetchAll(db)
             let users = Dictionary(
-                uniqueKeysWithValues: try User.fetchAll(db, keys: Set(tokens.map(\.userId))).map { ($0.id!, $0) })
+                uniqueKeysWithValues: try User.all().live().filter(keys: Set(tokens.map(\.userId))).fetchAll(db).map { ($0.id!, $0) })
             return tokens.compactMap { token in users[token.userId].map { Owned(token: token, user: $0) } }
         }
     }
