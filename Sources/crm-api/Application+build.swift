@@ -47,7 +47,7 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
                 allowMethods: [.get, .post, .put, .patch, .delete, .options], allowCredentials: true, maxAge: .seconds(600)))
     }
     router.add(middleware: APIErrorMiddleware())
-    router.add(middleware: FormQueryMiddleware())
+    router.add(middleware: QueryStringMiddleware())
     router.add(middleware: ChangeNudgeMiddleware(pump: services.eventPump))
     router.add(middleware: AuthenticationMiddleware(services: services))
     router.add(middleware: RateLimitMiddleware(services: services))
@@ -77,5 +77,6 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     WebController().addRoutes(to: routes)
     TeamController(services: services).addRoutes(to: routes)
     GridStateController(services: services).addRoutes(to: routes)
+    routes.answerOtherMethodsWithNotAllowed()
     return router
 }

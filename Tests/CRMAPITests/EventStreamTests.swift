@@ -48,6 +48,19 @@ import Testing
         return (reply, took, refused)
     }
 
+    @Test func anEventIdThatNoStreamSentIsRefused() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.test { browser in
+            try await browser.login("ada@example.com")
+            let lastEventID = HTTPField.Name("Last-Event-ID")!
+            for (query, header) in [("?last_event_id=abc", nil), ("?last_event_id=-1", nil), ("", "{}"), ("?last_event_id=3", "x")] {
+                let reply = try await browser.send(.get, "/api/events\(query)", headers: header.map { [lastEventID: $0] } ?? [:])
+                #expect(reply.status == .badRequest && reply.error == "invalid_last_event_id", "\(query) \(header ?? "")")
+            }
+        }
+    }
+
     @Test func anIdleStreamIsKeptAliveAndEndsOnceItsUserSignsOutEverywhere() async throws {
         let app = try TestApp(eventKeepAlive: .milliseconds(100))
         let (reply, took, refused) = try await self.readStream(app) { elsewhere, _, _ in

@@ -144,6 +144,20 @@ import Testing
         }
     }
 
+    @Test func anExportRefusesWhatItCannotDoAndGivesOneTableOnRequest() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            for query in ["table=null", "format=xml", "format=csv&table=null", "format=csv", "format=json&format=csv"] {
+                let reply = try await client.send(.get, "/api/fundraising/export?\(query)")
+                #expect(reply.status == .badRequest, "\(query): \(reply.status)")
+            }
+            let funds = try await client.send(.get, "/api/fundraising/export?table=funds")
+            #expect(funds.status == .ok && funds.value("tables", "funds", "fields") != nil && funds.value("tables", "investors") == nil)
+        }
+    }
+
     @Test func anAdminsExportCarriesTheTeamsEmails() async throws {
         let app = try TestApp()
         try await app.createUser("root@example.com", role: .admin)

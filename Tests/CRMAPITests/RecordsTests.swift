@@ -328,7 +328,9 @@ extension Client {
                 return fields["name"]
             }
             #expect(names == ["Acme", "Cedar"])
-            for bad in ["", "1,,2", "x", "-1", "1;DROP", String(repeating: "1,", count: 200) + "1"] {
+            let mixed = try await client.send(.get, "/api/tables/investors/records?ids=1,2&sort=-name")
+            #expect(mixed.status == .badRequest && mixed.error == "invalid_ids", "a sort it would ignore")
+            for bad in ["1,,2", "x", "-1", "1;DROP", String(repeating: "1,", count: 200) + "1"] {
                 let refused = try await client.send(.get, "/api/tables/investors/records?ids=\(bad.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
                 #expect(refused.status == .badRequest && refused.error == "invalid_ids", "ids=\(bad)")
             }

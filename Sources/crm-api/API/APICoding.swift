@@ -21,6 +21,12 @@ struct APIRequestDecoder: RequestDecoder {
         try await Self.decode(type, from: request, limit: context.maxUploadSize)
     }
 
+    /// The body's JSON, or nil when the request has no body (for routes whose body is optional).
+    static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T? {
+        let empty = request.headers[.contentLength].map { $0 == "0" } ?? (request.headers[.transferEncoding] == nil)
+        return empty ? nil : try await Self.decode(type, from: request, limit: context.maxUploadSize)
+    }
+
     /// Decodes a JSON body of at most `limit` bytes (routes that take whole documents pass more).
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""

@@ -14,11 +14,21 @@ struct EventsController {
         routes.get("/api/events", .member, use: self.stream)
     }
 
+    /// An event id as a client names it, or nil when it names none; anything else is refused.
+    static func eventId(_ text: String?) throws -> Int64? {
+        guard let text else { return nil }
+        guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id >= 0 else {
+            throw APIError(.badRequest, "invalid_last_event_id", "Last-Event-ID is the id of an event this stream sent.")
+        }
+        return id
+    }
+
     func stream(_ request: Request, context: AppRequestContext) async throws -> Response {
         // EventSource sends the header when it reconnects by itself; a stream the page opens anew
         // (after signing in again) can only name the last event it saw in the query.
-        let named = request.headers[Self.lastEventID] ?? request.uri.queryParameters.get("last_event_id")
-        let lastEventId = named.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+        let header = try Self.eventId(request.headers[Self.lastEventID])
+        let query = try Self.eventId(request.uri.queryParameters.get("last_event_id").map { String($0) })
+        let lastEventId = header ?? query
         let identity = try context.requireIdentity()
         let replay: [ChangeEvent], live: AsyncStream<ChangeEvent>
         do {

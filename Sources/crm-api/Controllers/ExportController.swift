@@ -47,11 +47,27 @@ struct ExportController {
         }
     }
 
+    /// The `table=` of the query: required for CSV, optional for JSON (one table instead of four).
+    static func table(_ request: Request, required: Bool) throws -> RecordTable? {
+        guard let name = request.uri.queryParameters.get("table") else {
+            guard !required else {
+                throw APIError(.badRequest, "invalid_table", "Name the table to export: table=investors, contacts, funds or commitments.")
+            }
+            return nil
+        }
+        guard let table = RecordTable(rawValue: String(name)) else {
+            throw APIError(.badRequest, "invalid_table", "table is investors, contacts, funds or commitments.")
+        }
+        return table
+    }
+
     func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         let format = request.uri.queryParameters.get("format") ?? "json"
         switch format {
         case "json":
-            let (stamp, tables) = try await GridStateStore(database: self.services.database).snapshot()
+            let only = try Self.table(request, required: false)
+            let (stamp, all) = try await GridStateStore(database: self.services.database).snapshot()
+            let tables = all.filter { only == nil || $0.key == only }
             let isAdmin = try context.requireIdentity().isAdmin
             let users = try await self.services.database.pool.read { db in
                 try User.all().live().order(sql: "id").fetchAll(db).map {
@@ -71,10 +87,7 @@ struct ExportController {
             response.headers[.contentDisposition] = "attachment; filename=\"venture-crm-export.json\""
             return response
         case "csv":
-            guard let name = request.uri.queryParameters.get("table"), let table = RecordTable(rawValue: String(name)) else {
-                throw APIError(
-                    .badRequest, "invalid_table", "Name the table to export: table=investors, contacts, funds or commitments.")
-            }
+            let table = try Self.table(request, required: true)!
             let csv = try await self.services.database.pool.read { db in try CSVExport.table(table, db) }
             return Response(
                 status: .ok,

@@ -78,8 +78,8 @@ struct MailController {
     /// Queues a test mail to active admins only (the caller by default): 202 with its id.
     func testEmail(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let body = try await request.decode(as: TestEmailRequest.self, context: context)
-        let recipients = body.to ?? [identity.user.email]
+        let body = try await APIRequestDecoder.decodeIfPresent(TestEmailRequest.self, from: request, context: context)
+        let recipients = body?.to ?? [identity.user.email]
         guard !recipients.isEmpty, recipients.count <= 20 else {
             throw APIError(
                 .unprocessableContent, "invalid_request", "Name 1 to 20 recipients.",

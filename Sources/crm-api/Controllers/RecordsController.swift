@@ -176,6 +176,10 @@ struct RecordsController {
         let table = try Self.table(context)
         let limit = try Self.limit(request)
         if let text = request.uri.queryParameters.get("ids") {
+            let others = ["view", "filter", "sort", "search", "group_by", "cursor", "limit"]
+            if let other = others.first(where: { request.uri.queryParameters.get($0) != nil }) {
+                throw APIError(.badRequest, "invalid_ids", "ids= fetches records by id and takes no \(other)=.")
+            }
             let parts = text.split(separator: ",", omittingEmptySubsequences: false)
             let ids = parts.compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
             guard (1...200).contains(parts.count), ids.count == parts.count else {

@@ -70,6 +70,7 @@ struct ViewsController {
         }
     }
 
+    /// The body is optional; without a name the copy is "<name> copy".
     struct DuplicateRequest: Decodable {
         let name: String?
     }
@@ -132,12 +133,10 @@ struct ViewsController {
         let table = try RecordsController.table(context)
         let id = try context.parameters.requireID()
         let identity = try context.requireIdentity()
-        // The body (a name for the copy) is optional.
-        let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? false
-        let body = hasBody ? try await request.decode(as: DuplicateRequest.self, context: context) : DuplicateRequest(name: nil)
+        let body = try await APIRequestDecoder.decodeIfPresent(DuplicateRequest.self, from: request, context: context)
         let dates = try await self.dates()
         let view = try await Self.mapping {
-            try await self.store.duplicate(table, id: id, name: body.name, userId: identity.userId, dates: dates)
+            try await self.store.duplicate(table, id: id, name: body?.name, userId: identity.userId, dates: dates)
         }
         self.services.viewIndexes.kick()
         return try ViewResponse(view: view).response(status: .created, from: request, context: context)

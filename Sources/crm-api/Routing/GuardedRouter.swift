@@ -37,6 +37,21 @@ struct GuardedRouter {
     func delete<Output: ResponseGenerator>(
         _ path: RouterPath, _ access: Access, use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) { self.on(path, method: .delete, access, use: handler) }
+
+    /// The methods a client might try that no route of a path answers get `405` with `Allow`
+    /// (RFC 9110 §15.5.6) instead of a `404` that says the address does not exist. Call last.
+    func answerOtherMethodsWithNotAllowed() {
+        let candidates: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
+        for (path, methods) in self.rules.methodsByPath {
+            let allow = methods.map(\.rawValue).sorted().joined(separator: ", ")
+            let error = APIError(
+                .methodNotAllowed, "method_not_allowed", "This address answers \(allow) only.",
+                headers: [.allow: allow])
+            for method in candidates where !methods.contains(method) {
+                self.router.on(RouterPath(path), method: method) { _, _ -> Response in throw error }
+            }
+        }
+    }
 }
 
 /// The access rule of every registered route, keyed by "METHOD /path".
@@ -52,6 +67,16 @@ final class RouteRules: Sendable {
     }
 
     var all: [String: Access] { self.rules.withLock { $0 } }
+
+    /// Every registered path with the methods its routes answer.
+    var methodsByPath: [String: Set<HTTPRequest.Method>] {
+        var byPath: [String: Set<HTTPRequest.Method>] = [:]
+        for key in self.all.keys {
+            let parts = key.split(separator: " ", maxSplits: 1)
+            byPath[String(parts[1]), default: []].insert(HTTPRequest.Method(String(parts[0]))!)
+        }
+        return byPath
+    }
 
     static func normalize(_ path: String) -> String { "/" + path.split(separator: "/").joined(separator: "/") }
 }
