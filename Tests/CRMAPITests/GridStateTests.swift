@@ -64,6 +64,35 @@ import Testing
         #expect(try await self.count(app, "SELECT count(*) FROM fundraising_investors WHERE deleted_at IS NULL") == 1000)
     }
 
+    @Test func theStateAndTheExportsStreamEveryRecordAcrossPages() async throws {
+        let app = try TestApp()
+        try await app.createUser("ada@example.com")
+        let total = RecordPages.size * 2 + 7
+        try await self.seedInvestors(app, count: total)
+        try await app.database.pool.write { db in
+            try db.execute(sql: "UPDATE fundraising_investors SET deleted_at = '2026-01-01 00:00:00' WHERE id = 3")
+        }
+        try await app.test { client in
+            try await client.login("ada@example.com")
+            for uri in ["/api/fundraising/state", "/api/fundraising/export", "/api/fundraising/export?table=investors"] {
+                let reply = try await client.send(.get, uri)
+                let path = uri.hasSuffix("state") ? ["state", "tables", "investors", "records"] : ["tables", "investors", "records"]
+                guard case .array(let records)? = reply.value(path) else {
+                    Issue.record("\(uri): \(reply.status) \(reply.body.prefix(200))")
+                    continue
+                }
+                let ids = records.compactMap { record -> Int64? in
+                    if case .object(let object) = record, case .number(let id)? = object["id"] { Int64(id) } else { nil }
+                }
+                #expect(ids == (1...Int64(total)).filter { $0 != 3 }, "\(uri): every live record once, in id order")
+            }
+            let csv = try await client.send(.get, "/api/fundraising/export?format=csv&table=investors")
+            let lines = csv.body.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.count == total, "a header and every live record: \(lines.count)")
+            #expect(lines.last == "Investor \(total - 1)" || lines.last?.hasPrefix("Investor \(total - 1),") == true)
+        }
+    }
+
     @Test func aPutCreatesArchivesAndLeavesUnnamedTablesAlone() async throws {
         let app = try TestApp()
         try await app.createUser("ada@example.com")

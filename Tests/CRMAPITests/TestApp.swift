@@ -69,7 +69,9 @@ final class Client: @unchecked Sendable {
         }
 
         /// The value at a path of object keys, e.g. `value("user", "email")`.
-        func value(_ path: String...) -> JSONValue? {
+        func value(_ path: String...) -> JSONValue? { self.value(path) }
+
+        func value(_ path: [String]) -> JSONValue? {
             var current: JSONValue? = .object(self.json)
             for key in path {
                 guard case .object(let object)? = current else { return nil }

@@ -9,20 +9,24 @@ import GRDB
 public enum CSVExport {
     public static func table(_ table: RecordTable, _ db: Database) throws -> String {
         let catalog = try FieldDefinition.catalog(table, db)
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL ORDER BY id")
         let names = try Self.linkNames(catalog, db)
-        var lines = [catalog.map { Self.quote(SpreadsheetEscape.escape($0.label)) }.joined(separator: ",")]
-        for row in rows {
-            let record = RecordValue(row: row, catalog: catalog)
-            lines.append(
-                catalog.map { field in Self.quote(Self.cell(record.fields[field.key] ?? .null, field: field, names: names)) }
-                    .joined(separator: ","))
-        }
-        return "\u{FEFF}" + lines.joined(separator: "\n")
+        let records = try RecordPages.page(table, catalog: catalog, after: 0, limit: Int.max, db)
+        return Self.header(catalog) + records.map { "\n" + Self.line($0, catalog: catalog, names: names) }.joined()
+    }
+
+    /// The BOM and the header row of field labels.
+    public static func header(_ catalog: [FieldDefinition]) -> String {
+        "\u{FEFF}" + catalog.map { Self.quote(SpreadsheetEscape.escape($0.label)) }.joined(separator: ",")
+    }
+
+    /// One record's row (without its line break).
+    public static func line(_ record: RecordValue, catalog: [FieldDefinition], names: [String: [Int64: String]]) -> String {
+        catalog.map { field in Self.quote(Self.cell(record.fields[field.key] ?? .null, field: field, names: names)) }
+            .joined(separator: ",")
     }
 
     /// For every link field, the display name of each target record (names of users for owners).
-    static func linkNames(_ catalog: [FieldDefinition], _ db: Database) throws -> [String: [Int64: String]] {
+    public static func linkNames(_ catalog: [FieldDefinition], _ db: Database) throws -> [String: [Int64: String]] {
         var names: [String: [Int64: String]] = [:]
         for field in catalog where field.type == .link {
             guard case .string(let target)? = field.optionValues["table"] else { continue }

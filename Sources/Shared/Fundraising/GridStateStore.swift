@@ -14,11 +14,6 @@ public struct GridStateStore: Sendable {
         public var updatedBy: Int64?
     }
 
-    public struct TableSnapshot: Sendable {
-        public var fields: [FieldDefinition]
-        public var records: [RecordValue]
-    }
-
     /// A row in a replace: an existing record (`id`) or a new one.
     public struct IncomingRow: Sendable, Decodable {
         public var id: Int64?
@@ -54,22 +49,10 @@ public struct GridStateStore: Sendable {
         self.now = now
     }
 
-    static func stamp(_ db: Database) throws -> Stamp {
+    /// The grid's version, when and by whom it last moved.
+    public static func stamp(_ db: Database) throws -> Stamp {
         let row = try Row.fetchOne(db, sql: "SELECT version, updated_at, updated_by FROM fundraising_state WHERE id = 1")!
         return Stamp(version: row["version"], updatedAt: row["updated_at"], updatedBy: row["updated_by"])
-    }
-
-    /// Every live record and field of every table, consistent with the stamp.
-    public func snapshot() async throws -> (Stamp, [RecordTable: TableSnapshot]) {
-        try await self.database.pool.read { db in
-            var tables: [RecordTable: TableSnapshot] = [:]
-            for table in RecordTable.allCases {
-                let catalog = try FieldDefinition.catalog(table, db)
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL ORDER BY id")
-                tables[table] = TableSnapshot(fields: catalog, records: rows.map { RecordValue(row: $0, catalog: catalog) })
-            }
-            return (try Self.stamp(db), tables)
-        }
     }
 
     /// Applies a whole-grid document. `maximumArchived` (nil: no limit) is how many records the

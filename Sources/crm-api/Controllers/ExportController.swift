@@ -34,19 +34,6 @@ struct ExportController {
         let active: Bool
     }
 
-    struct Snapshot: ResponseEncodable {
-        let exportedAt: Date
-        let version: Int
-        let tables: [String: GridStateController.TableState]
-        /// Who `owner_id` and `last_modified_by` name; never a password hash.
-        let users: [ExportedUser]
-
-        enum CodingKeys: String, CodingKey {
-            case version, tables, users
-            case exportedAt = "exported_at"
-        }
-    }
-
     /// The `table=` of the query: required for CSV, optional for JSON (one table instead of four).
     static func table(_ request: Request, required: Bool) throws -> RecordTable? {
         guard let name = request.uri.queryParameters.get("table") else {
@@ -61,41 +48,68 @@ struct ExportController {
         return table
     }
 
+    /// Both formats stream from one snapshot of the database, page by page, so an export of a
+    /// large grid is never held in memory whole.
     func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         let format = request.uri.queryParameters.get("format") ?? "json"
         switch format {
         case "json":
             let only = try Self.table(request, required: false)
-            let (stamp, all) = try await GridStateStore(database: self.services.database).snapshot()
-            let tables = all.filter { only == nil || $0.key == only }
             let isAdmin = try context.requireIdentity().isAdmin
-            let users = try await self.services.database.pool.read { db in
-                try User.all().live().order(sql: "id").fetchAll(db).map {
-                    ExportedUser(id: $0.id!, name: $0.name, email: isAdmin ? $0.email : nil, role: $0.role, active: $0.active)
-                }
+            let exportedAt = self.services.clock.now()
+            let snapshot = try self.services.database.pool.makeSnapshot()
+            let (stamp, users) = try await snapshot.read { db in
+                (
+                    try GridStateStore.stamp(db),
+                    try User.all().live().order(sql: "id").fetchAll(db).map {
+                        ExportedUser(id: $0.id!, name: $0.name, email: isAdmin ? $0.email : nil, role: $0.role, active: $0.active)
+                    }
+                )
             }
-            let snapshot = Snapshot(
-                exportedAt: self.services.clock.now(), version: stamp.version,
-                tables: Dictionary(
-                    uniqueKeysWithValues: tables.map {
-                        ($0.key.rawValue, GridStateController.TableState(
-                            fields: $0.value.fields.map(RecordsController.FieldResponse.init),
-                            records: $0.value.records.map(RecordsController.RecordResponse.init)))
-                    }),
-                users: users)
-            var response = try snapshot.response(status: .ok, from: request, context: context)
-            response.headers[.contentDisposition] = "attachment; filename=\"venture-crm-export.json\""
-            return response
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/json; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"venture-crm-export.json\"",
+                ],
+                body: .init { writer in
+                    var json = StreamedJSON()
+                    json.raw("{")
+                    json.key("exported_at")
+                    try json.value(exportedAt)
+                    json.raw(",")
+                    try await json.tables(only.map { [$0] } ?? RecordTable.allCases, from: snapshot, to: &writer)
+                    json.raw(",")
+                    // Who `owner_id` and `last_modified_by` name; never a password hash.
+                    json.key("users")
+                    try json.value(users)
+                    json.raw(",")
+                    json.key("version")
+                    try json.value(stamp.version)
+                    json.raw("}")
+                    try await json.flush(to: &writer, force: true)
+                    try await writer.finish(nil)
+                })
         case "csv":
             let table = try Self.table(request, required: true)!
-            let csv = try await self.services.database.pool.read { db in try CSVExport.table(table, db) }
+            let snapshot = try self.services.database.pool.makeSnapshot()
+            let (catalog, names) = try await snapshot.read { db in
+                let catalog = try FieldDefinition.catalog(table, db)
+                return (catalog, try CSVExport.linkNames(catalog, db))
+            }
             return Response(
                 status: .ok,
                 headers: [
                     .contentType: "text/csv; charset=utf-8",
                     .contentDisposition: "attachment; filename=\"\(table.rawValue.capitalized).csv\"",
                 ],
-                body: .init(byteBuffer: ByteBuffer(string: csv)))
+                body: .init { writer in
+                    try await writer.write(ByteBuffer(string: CSVExport.header(catalog)))
+                    try await RecordPages.forEach(table, catalog: catalog, in: snapshot) { page in
+                        try await writer.write(ByteBuffer(string: page.map { "\n" + CSVExport.line($0, catalog: catalog, names: names) }.joined()))
+                    }
+                    try await writer.finish(nil)
+                })
         default:
             throw APIError(.badRequest, "invalid_format", "The export format is json or csv.")
         }

@@ -20,25 +20,13 @@ struct GridStateController {
         routes.put("/api/fundraising/state", .member, use: self.replace)
     }
 
-    struct TableState: Encodable {
-        let fields: [RecordsController.FieldResponse]
-        let records: [RecordsController.RecordResponse]
-    }
-
-    struct StateDocument: Encodable {
-        let tables: [String: TableState]
-        /// The saved views the caller can see (shared ones, then their personal ones), all tables.
-        let views: [ViewsController.ViewResponse]
-    }
-
     struct StateResponse: ResponseEncodable {
         let version: Int
         let updatedAt: Date
         let updatedBy: Int64?
-        let state: StateDocument?
 
         enum CodingKeys: String, CodingKey {
-            case version, state
+            case version
             case updatedAt = "updated_at"
             case updatedBy = "updated_by"
         }
@@ -62,22 +50,39 @@ struct GridStateController {
         }
     }
 
-    func get(_ request: Request, context: AppRequestContext) async throws -> StateResponse {
+    /// The whole grid, streamed from one snapshot of the database: `StateResponse` with a
+    /// `state` of every table's fields and live records and the caller's views, never held in
+    /// memory whole.
+    func get(_ request: Request, context: AppRequestContext) async throws -> Response {
         let userId = try context.requireIdentity().userId
-        let (stamp, tables) = try await self.store.snapshot()
-        let views = try await self.services.database.pool.read { db in try ViewStore.visible(userId: userId, db) }
-        let document = StateDocument(
-            tables: Dictionary(
-                uniqueKeysWithValues: tables.map { table, snapshot in
-                    (
-                        table.rawValue,
-                        TableState(
-                            fields: snapshot.fields.map(RecordsController.FieldResponse.init),
-                            records: snapshot.records.map(RecordsController.RecordResponse.init))
-                    )
-                }),
-            views: views.map(ViewsController.ViewResponse.init))
-        return StateResponse(version: stamp.version, updatedAt: stamp.updatedAt, updatedBy: stamp.updatedBy, state: document)
+        let snapshot = try self.services.database.pool.makeSnapshot()
+        let (stamp, views) = try await snapshot.read { db in
+            (try GridStateStore.stamp(db), try ViewStore.visible(userId: userId, db))
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init { writer in
+                var json = StreamedJSON()
+                json.raw("{")
+                json.key("state")
+                json.raw("{")
+                try await json.tables(RecordTable.allCases, from: snapshot, to: &writer)
+                json.raw(",")
+                json.key("views")
+                try json.value(views.map(ViewsController.ViewResponse.init))
+                json.raw("},")
+                json.key("updated_at")
+                try json.value(stamp.updatedAt)
+                json.raw(",")
+                json.key("updated_by")
+                try json.value(stamp.updatedBy)
+                json.raw(",")
+                json.key("version")
+                try json.value(stamp.version)
+                json.raw("}")
+                try await json.flush(to: &writer, force: true)
+                try await writer.finish(nil)
+            })
     }
 
     func replace(_ request: Request, context: AppRequestContext) async throws -> StateResponse {
@@ -102,8 +107,7 @@ struct GridStateController {
                     "user.id": "\(identity.userId)", "state.version": "\(outcome.stamp.version)", "records.created": "\(outcome.created)",
                     "records.updated": "\(outcome.updated)", "records.archived": "\(outcome.archived)",
                 ])
-            return StateResponse(
-                version: outcome.stamp.version, updatedAt: outcome.stamp.updatedAt, updatedBy: outcome.stamp.updatedBy, state: nil)
+            return StateResponse(version: outcome.stamp.version, updatedAt: outcome.stamp.updatedAt, updatedBy: outcome.stamp.updatedBy)
         } catch GridStateStore.Failure.versionConflict(let stamp) {
             throw APIError(
                 .conflict, "version_conflict", "The grid changed since you loaded it. Reload to see the latest.",

@@ -152,8 +152,10 @@ import Testing
         _ = try await self.store.create(.investors, fields: ["name": "Acme", "check_size_min": 0], by: nil)
         let share = try await self.formula("Per partner", "{Check size max} / {Check size min}")
         let grid = GridStateStore(database: self.database, now: { Self.now })
-        let (stamp, tables) = try await grid.snapshot()
-        let echoed = tables[.investors]!.records.map { GridStateStore.IncomingRow(id: $0.id, fields: $0.fields) }
+        let (stamp, records) = try await self.database.pool.read { db in
+            (try GridStateStore.stamp(db), try RecordPages.page(.investors, catalog: try FieldDefinition.catalog(.investors, db), after: 0, db))
+        }
+        let echoed = records.map { GridStateStore.IncomingRow(id: $0.id, fields: $0.fields) }
         #expect(echoed[0].fields[share.key] == "NaN")
         let outcome = try await grid.replace(expectedVersion: stamp.version, tables: [.investors: echoed], by: nil)
         #expect(outcome.updated == 0, "echoing computed values back is not an edit")
