@@ -31,15 +31,20 @@ import Testing
         #expect(try await app.database.pool.read { db in try APIToken.fetchCount(db) } == 2)
     }
 
-    @Test func withoutAPublicURLTheOriginMustMatchTheHost() {
+    @Test func withoutAPublicURLTheOriginMustMatchTheHostAndTheBrowserMustSaySameOrigin() {
         let check = AuthenticationMiddleware.isSameOrigin
-        #expect(check("http://localhost:8080", "localhost:8080", []))
-        #expect(check("http://localhost:8080/grid", "LOCALHOST:8080", []))
-        #expect(!check("http://attacker:8080", "localhost:8080", []))
-        #expect(!check("http://localhost:8080", nil, []))
-        #expect(!check(nil, "localhost:8080", []))
-        #expect(!check("null", "localhost:8080", []))
-        #expect(!check("http://localhost:8080", "localhost:8080", ["https://crm.fund.com"]), "a public URL replaces the Host rule")
+        #expect(check("http://localhost:8080", "localhost:8080", [], nil))
+        #expect(check("http://localhost:8080/grid", "LOCALHOST:8080", [], nil))
+        #expect(!check("http://attacker:8080", "localhost:8080", [], nil))
+        #expect(!check("http://localhost:8080", nil, [], nil))
+        #expect(!check(nil, "localhost:8080", [], nil))
+        #expect(!check("null", "localhost:8080", [], nil))
+        #expect(!check("http://localhost:8080", "localhost:8080", ["https://crm.fund.com"], nil), "a public URL replaces the Host rule")
+        #expect(check("http://crm.lan", "crm.lan", [], "same-origin"))
+        #expect(!check("http://crm.lan", "crm.lan", [], "cross-site"), "the browser says the page is elsewhere")
+        #expect(!check("http://crm.lan", "crm.lan", [], "same-site"))
+        #expect(check("https://crm.fund.com", "crm.lan", ["https://crm.fund.com"], "cross-site") == true,
+            "configured origins decide alone (a CORS origin is cross-site by design)")
     }
 
     @Test func corsPreflightAllowsOnlyTheConfiguredOrigin() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NIOPosix
 
 /// Checks that a catalogued backup would restore: the file is there, its SHA-256 matches the
 /// catalogue, SQLite finds it intact on a read-only open, and its schema is one this CRM knows.
@@ -47,14 +48,16 @@ public enum BackupVerifier {
         return checks
     }
 
-    /// Runs the checks and stores the result and time in the catalogue.
+    /// Runs the checks and stores the result and time in the catalogue. The checks read the
+    /// whole file twice (hash, integrity check), so they run on NIO's blocking pool, never on a
+    /// thread of the cooperative pool every request shares.
     public static func verify(backupId: Int64, database: AppDatabase, directory: String, now: Date) async throws -> (
         BackupRecord, [Check]
     )? {
         guard let backup = try await database.pool.read({ db in
             try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups WHERE id = ? AND deleted_at IS NULL", arguments: [backupId])
         }) else { return nil }
-        let checks = Self.checks(for: backup, directory: directory)
+        let checks = try await NIOThreadPool.singleton.runIfActive { Self.checks(for: backup, directory: directory) }
         let ok = checks.allSatisfy(\.ok)
         let encoded = String(decoding: try JSONEncoder().encode(checks), as: UTF8.self)
         let updated = try await database.pool.write { db in

@@ -102,8 +102,10 @@ struct SecurityStatusController {
         case nil:
             checks.append(
                 Check(
-                    id: "public_url_https", status: .warn,
-                    message: "CRM_PUBLIC_URL is not set; put the CRM behind https and set it."))
+                    id: "public_url_https", status: config.isProduction ? .fail : .warn,
+                    message:
+                        "CRM_PUBLIC_URL is not set: links in mail have no address, and the cross-site check has only the "
+                        + "browser's word for where a page came from. Put the CRM behind https and set it."))
         }
         checks.append(
             facts.activeAdmins > 1

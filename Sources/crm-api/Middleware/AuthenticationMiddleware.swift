@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Shared
 
@@ -10,7 +11,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     let services: AppServices
     /// Origins a browser may send unsafe cookie-authenticated requests from; empty means
-    /// "same origin as the Host header" (development without `CRM_PUBLIC_URL`).
+    /// "same origin as the Host header, and the browser says same-origin" (without `CRM_PUBLIC_URL`).
     let allowedOrigins: Set<String>
 
     init(services: AppServices) {
@@ -41,16 +42,21 @@ struct AuthenticationMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
+    static let fetchSite = HTTPField.Name("Sec-Fetch-Site")!
+
     func isSameOrigin(_ request: Request) -> Bool {
         Self.isSameOrigin(
             claimed: request.headers[.origin] ?? request.headers[.referer], host: request.head.authority,
-            allowed: self.allowedOrigins)
+            allowed: self.allowedOrigins, fetchSite: request.headers[Self.fetchSite])
     }
 
-    static func isSameOrigin(claimed: String?, host: String?, allowed: Set<String>) -> Bool {
+    /// Without configured origins the Host header stands in for ours. Host is whatever the
+    /// client sent, so the browser's own `Sec-Fetch-Site` (sent by every current browser, and
+    /// not settable by a page) must also say `same-origin` when it comes.
+    static func isSameOrigin(claimed: String?, host: String?, allowed: Set<String>, fetchSite: String? = nil) -> Bool {
         guard let claimed = claimed.flatMap(Self.origin) else { return false }
         if !allowed.isEmpty { return allowed.contains(claimed) }
-        guard let host = host?.lowercased() else { return false }
+        guard let host = host?.lowercased(), fetchSite.map({ $0.lowercased() == "same-origin" }) ?? true else { return false }
         return claimed == "http://\(host)" || claimed == "https://\(host)"
     }
 
