@@ -4,8 +4,9 @@
 # - Exports SMTP_* from $CRM_DATA_DIR/secrets/smtp/{host,port,from,username,password,security}
 #   unless the operator's environment already sets them, refusing any file others can read.
 #   Those variables reach crm-mailer only; secrets never travel as arguments.
-# - Exports CRM_SECRET_KEY from $CRM_DATA_DIR/secrets/secret_key (0600, made on the first start)
-#   unless the environment sets it.
+# - Makes $CRM_DATA_DIR/secrets/secret_key (0600) on the first start unless the operator's
+#   environment sets CRM_SECRET_KEY; each daemon reads the file itself, so the key is in no
+#   process's environment.
 # - Runs `crm-api migrate` once, then starts crm-api, crm-scheduler, crm-mailer and crm-backup.
 # - SIGTERM/SIGINT: forwards SIGTERM to every daemon, waits (SIGKILL after CRM_STOP_TIMEOUT_S),
 #   exits 0 when all stopped cleanly, else 143.
@@ -53,7 +54,8 @@ done
 unset value
 
 # CRM_SECRET_KEY: the operator's, else $CRM_DATA_DIR/secrets/secret_key, made on the first start
-# (StartOS and Docker need no setup; the key is backed up with the data it protects).
+# (StartOS and Docker need no setup; the key is backed up with the data it protects). Each daemon
+# reads the file itself (CRMConfig): the key is never passed on in an environment.
 key_file="$CRM_DATA_DIR/secrets/secret_key"
 if [ -z "${CRM_SECRET_KEY:-}" ]; then
     if [ ! -e "$key_file" ]; then
@@ -68,8 +70,6 @@ if [ -z "${CRM_SECRET_KEY:-}" ]; then
         log "refusing $key_file: mode $mode lets other users read it; run: chmod 600 $key_file"
         exit 78
     fi
-    CRM_SECRET_KEY="$(cat "$key_file")"
-    export CRM_SECRET_KEY
 fi
 
 "$CRM_BIN_DIR/crm-api" migrate
