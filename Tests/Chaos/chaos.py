@@ -35,19 +35,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "Tests" / "Integration"))
-os.environ.setdefault("CRM_BIN_DIR", "")
-
+from conftest import children_of, free_port  # noqa: E402
 from smtp_harness import SMTPServer, make_certificates, USERNAME  # noqa: E402
 
 DAEMONS = ["crm-api", "crm-scheduler", "crm-mailer", "crm-backup"]
 ADMIN, PASSWORD = "root@example.com", "correct horse battery staple"
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class API:
@@ -99,22 +91,10 @@ class Deployment:
     def pids(self) -> dict[str, int]:
         if self.mode == "units":
             return {name: p.pid for name, p in self.units.items() if p.poll() is None}
-        found = {}
         if self.entrypoint is None or self.entrypoint.poll() is not None:
-            return found
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            name = stat[stat.index("(") + 1: stat.rindex(")")]
-            state, ppid = stat[stat.rindex(")") + 2:].split()[:2]
-            # A killed daemon stays a zombie until the entrypoint reaps it: not running.
-            if int(ppid) == self.entrypoint.pid and name in DAEMONS and state != "Z":
-                found[name] = int(entry.name)
-        return found
+            return {}
+        # A killed daemon stays a zombie until the entrypoint reaps it: not running.
+        return {name: pid for name, pid in children_of(self.entrypoint.pid, running=True).items() if name in DAEMONS}
 
     def supervise(self):
         """Brings back what died (called often): the whole set, or the one unit."""
@@ -236,7 +216,7 @@ def wait_ready(deployment: Deployment, api: API, timeout: float = 60, replaced: 
     raise AssertionError(f"not ready after {timeout} s; see {deployment.log.name}")
 
 
-def run_mode(mode: str, bin_dir: Path, rounds: int, interval: float, certificates: dict, workdir: Path) -> dict:
+def run_mode(mode: str, bin_dir: Path, rounds: int, interval: float, certificates: dict) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"crm-chaos-{mode}-", dir="/tmp"))
     smtp = SMTPServer(certificates, free_port(), security="starttls").start()
     port = free_port()
@@ -393,7 +373,7 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="crm-chaos-", dir="/tmp"))
     certificates = make_certificates(workdir)
     modes = ["entrypoint", "units"] if arguments.mode == "both" else [arguments.mode]
-    results = [run_mode(mode, arguments.bin_dir.resolve(), rounds, arguments.interval, certificates, workdir) for mode in modes]
+    results = [run_mode(mode, arguments.bin_dir.resolve(), rounds, arguments.interval, certificates) for mode in modes]
     shutil.rmtree(workdir, ignore_errors=True)
     print(json.dumps({"seed": seed, "results": results}, indent=2))
     sys.exit(0 if all(result["ok"] for result in results) else 1)

@@ -60,8 +60,8 @@ def data_dir():
     shutil.rmtree(path, ignore_errors=True)
 
 
-def children_of(pid: int) -> dict[str, int]:
-    """Direct children of `pid`, by process name."""
+def children_of(pid: int, running: bool = False) -> dict[str, int]:
+    """Direct children of `pid`, by process name; `running` leaves out zombies (killed, not yet reaped)."""
     found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -71,8 +71,8 @@ def children_of(pid: int) -> dict[str, int]:
         except OSError:
             continue
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-        if ppid == pid:
+        state, ppid = stat[stat.rindex(")") + 2 :].split()[:2]
+        if int(ppid) == pid and not (running and state == "Z"):
             found[name] = int(entry.name)
     return found
 

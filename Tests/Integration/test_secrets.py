@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from conftest import run, wait_until
+from conftest import free_port, run, wait_until
 from smtp_harness import SMTPServer, USERNAME, make_certificates
 from test_entrypoint import write_smtp_secrets
 
@@ -53,7 +53,7 @@ class Recorder:
 
 
 def test_known_secrets_appear_nowhere_they_should_not(start_stack, data_dir, tmp_path):
-    smtp = SMTPServer(make_certificates(tmp_path), _free_port(), security="none", password=SMTP_PASSWORD).start()
+    smtp = SMTPServer(make_certificates(tmp_path), free_port(), security="none", password=SMTP_PASSWORD).start()
     try:
         write_smtp_secrets(data_dir, host="127.0.0.1", port=str(smtp.port), security="none", username=USERNAME,
                            password=SMTP_PASSWORD, **{"from": "crm@fund.example"})
@@ -130,7 +130,3 @@ def test_known_secrets_appear_nowhere_they_should_not(start_stack, data_dir, tmp
     finally:
         smtp.stop()
 
-
-def _free_port() -> int:
-    from conftest import free_port
-    return free_port()

@@ -25,6 +25,19 @@ struct StreamedJSON {
 
     mutating func value(_ value: some Encodable) throws { self.pending.writeBytes(try self.encoder.encode(value)) }
 
+    /// `,"key":value` (without the comma for an object's first member).
+    mutating func member(_ name: String, _ value: some Encodable, first: Bool = false) throws {
+        if !first { self.raw(",") }
+        self.key(name)
+        try self.value(value)
+    }
+
+    /// Sends what is pending and ends the body.
+    mutating func end(_ writer: inout any ResponseBodyWriter) async throws {
+        try await self.flush(to: &writer, force: true)
+        try await writer.finish(nil)
+    }
+
     /// Sends what is pending once it is a chunk's worth (or always, when `force`).
     mutating func flush(to writer: inout any ResponseBodyWriter, force: Bool = false) async throws {
         guard force || self.pending.readableBytes >= Self.chunkSize else { return }

@@ -75,20 +75,14 @@ struct ExportController {
                 body: .init { writer in
                     var json = StreamedJSON()
                     json.raw("{")
-                    json.key("exported_at")
-                    try json.value(exportedAt)
+                    try json.member("exported_at", exportedAt, first: true)
                     json.raw(",")
                     try await json.tables(only.map { [$0] } ?? RecordTable.allCases, from: snapshot, to: &writer)
-                    json.raw(",")
                     // Who `owner_id` and `last_modified_by` name; never a password hash.
-                    json.key("users")
-                    try json.value(users)
-                    json.raw(",")
-                    json.key("version")
-                    try json.value(stamp.version)
+                    try json.member("users", users)
+                    try json.member("version", stamp.version)
                     json.raw("}")
-                    try await json.flush(to: &writer, force: true)
-                    try await writer.finish(nil)
+                    try await json.end(&writer)
                 })
         case "csv":
             let table = try Self.table(request, required: true)!
