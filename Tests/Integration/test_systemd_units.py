@@ -98,10 +98,14 @@ def test_the_mailer_reads_smtp_settings_from_systemd_credentials(data_dir, tmp_p
         mailer.wait(timeout=20)
 
 
-def test_install_systemd_lays_out_binaries_units_and_a_private_env_file(tmp_path):
+def install(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(REPO_DIR / "scripts" / "install-systemd"), "--bin-dir", str(BIN_DIR), "--root", str(root),
+                           "--no-start"], capture_output=True, text=True)
+
+
+def test_install_systemd_lays_out_binaries_units_a_private_env_file_and_the_key_file(tmp_path):
     root = tmp_path / "root"
-    result = subprocess.run([str(REPO_DIR / "scripts" / "install-systemd"), "--bin-dir", str(BIN_DIR), "--root", str(root),
-                             "--no-start"], capture_output=True, text=True)
+    result = install(root)
     assert result.returncode == 0, result.stderr
     for daemon in DAEMONS:
         assert os.access(root / "usr/local/bin" / daemon, os.X_OK)
@@ -110,9 +114,35 @@ def test_install_systemd_lays_out_binaries_units_and_a_private_env_file(tmp_path
     assert "d /var/lib/crm/secrets/smtp 0700 crm crm" in (root / "etc/tmpfiles.d/crm.conf").read_text()
     env_file = root / "etc/crm/crm.env"
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
-    key = re.search(r"^CRM_SECRET_KEY=([0-9a-f]{64})$", env_file.read_text(), re.M)
-    assert key, "a fresh 32-byte key"
-    assert key.group(1) not in result.stdout + result.stderr
-    again = subprocess.run([str(REPO_DIR / "scripts" / "install-systemd"), "--bin-dir", str(BIN_DIR), "--root", str(root),
-                            "--no-start"], capture_output=True, text=True)
-    assert again.returncode == 0 and key.group(0) in env_file.read_text(), "an existing env file is kept"
+    assert "CRM_SECRET_KEY=" not in env_file.read_text(), "the key is in no unit's environment"
+    key_file = root / "var/lib/crm/secrets/secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
+    key = key_file.read_text().strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", key), "a fresh 32-byte key"
+    assert key not in result.stdout + result.stderr
+
+    env_file.write_text(env_file.read_text() + "CRM_PUBLIC_URL=https://crm.fund.example\n")
+    again = install(root)
+    assert again.returncode == 0
+    assert key_file.read_text().strip() == key, "an existing key is kept"
+    assert "CRM_PUBLIC_URL=https://crm.fund.example" in env_file.read_text(), "an existing env file is kept"
+
+    # The key file is where the daemons look for it: production refuses to start without a key.
+    env = base_env(root / "var/lib/crm", CRM_ENV="production", CRM_BCRYPT_COST="12")
+    status = run("crm-api", "migrate", env=env)
+    assert status.returncode == 0, status.stderr
+
+
+def test_install_systemd_moves_an_older_installs_key_out_of_the_env_file(tmp_path):
+    root = tmp_path / "root"
+    (root / "etc/crm").mkdir(parents=True)
+    env_file = root / "etc/crm/crm.env"
+    old_key = "ab" * 32
+    env_file.write_text(f"CRM_SECRET_KEY={old_key}\nCRM_PUBLIC_URL=https://crm.fund.example\n")
+    env_file.chmod(0o600)
+    result = install(root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "var/lib/crm/secrets/secret_key").read_text().strip() == old_key, "the data stays readable"
+    assert env_file.read_text() == "CRM_PUBLIC_URL=https://crm.fund.example\n"
+    assert old_key not in result.stdout + result.stderr
