@@ -132,6 +132,17 @@ enum Decode {
         #expect(SMTPFailure.classify(curlCode: CURLE_SEND_ERROR, responseCode: 552).description
             == "smtp 552: The SMTP server refused the message for good.")
     }
+
+    @Test func afterTheFinalDotOnlyAnAnswerSaysWhatHappened() {
+        // 354 is the last reply heard when the answer to the final dot never came.
+        for (curl, response) in [(CURLE_OPERATION_TIMEDOUT, 354), (CURLE_RECV_ERROR, 354), (CURLE_SEND_ERROR, 0)] {
+            let failure = SMTPFailure.classify(curlCode: curl, responseCode: response, afterFinalDot: true)
+            #expect(failure == .uncertain && !failure.retryable)
+        }
+        #expect(SMTPFailure.classify(curlCode: CURLE_RECV_ERROR, responseCode: 451, afterFinalDot: true).retryable)
+        #expect(!SMTPFailure.classify(curlCode: CURLE_RECV_ERROR, responseCode: 550, afterFinalDot: true).retryable)
+        #expect(SMTPFailure.classify(curlCode: CURLE_OPERATION_TIMEDOUT, responseCode: 354).retryable)
+    }
 }
 
 @Suite struct MailerSettingsTests {
@@ -149,7 +160,7 @@ enum Decode {
         var smtp = try #require(try SMTPConfig.load(environment: ["SMTP_HOST": "h.example.com", "SMTP_FROM": "a@b.c"]))
         smtp.timeout = .seconds(30)
         smtp.connectTimeout = .seconds(5)
-        #expect(settings.effectiveLease(smtp: smtp) == 36)
+        #expect(settings.effectiveLease(smtp: smtp) == 66)
         #expect(settings.effectiveLease(smtp: nil) == 2)
     }
 

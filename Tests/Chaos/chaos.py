@@ -342,6 +342,8 @@ def verify(data_dir: Path, ledger: Ledger, smtp: SMTPServer) -> dict:
             duplicated += max(copies - 1, 0)
         else:
             problems.append(f"mail {mail_id}: status {status}, {copies} delivered")
+    if duplicated:
+        problems.append(f"{duplicated} mail(s) delivered more than once")
     for file_name, digest in backups:
         path = data_dir / "backups" / file_name
         if not path.exists():

@@ -2,7 +2,8 @@
 
 Security: "starttls" (upgrade required before AUTH or MAIL), "tls" (implicit) or "none".
 Modes: "accept"; "defer_first" (451 on a message's first DATA, then accept); "reject" (550);
-"always_defer" (451 forever); "hang_first" (the first DATA never answers in time).
+"always_defer" (451 forever); "hang_first" (the first DATA never answers in time: the server has the
+whole message); "hang_first_rcpt" (the first RCPT never answers in time: no message was sent).
 """
 import asyncio
 import email
@@ -42,6 +43,17 @@ class Handler:
     def __init__(self, server: "SMTPServer"):
         self.server = server
 
+    async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
+        with self.server.lock:
+            self.server.rcpt_calls += 1
+            first = self.server.rcpt_calls == 1
+        if self.server.mode == "hang_first_rcpt" and first:
+            self.server.hanging.set()
+            await asyncio.sleep(60)
+            return "451 4.3.0 Too slow"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, smtp, session, envelope):
         raw = envelope.original_content or envelope.content
         message = email.message_from_bytes(raw, policy=email.policy.default)
@@ -73,6 +85,7 @@ class SMTPServer:
         self.received: list[dict] = []
         self.data_attempts: Counter = Counter()
         self.auth_failures = 0
+        self.rcpt_calls = 0
         self.mechanisms_used: list[str] = []
         self.hanging = threading.Event()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

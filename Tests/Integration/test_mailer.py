@@ -250,22 +250,61 @@ def test_two_mailers_racing_deliver_every_message_exactly_once(smtp, mailers, ce
     assert {r["status"] for r in rows(data_dir)} == {"sent"}
 
 
-def test_a_mailer_killed_mid_send_is_followed_by_one_delivery_with_the_same_message_id(
+def test_a_mailer_killed_before_the_final_dot_is_followed_by_one_delivery_with_the_same_message_id(
         smtp, mailers, certificates, data_dir):
-    server = smtp("starttls", mode="hang_first")
-    env = mail_env(data_dir, server, certificates, SMTP_TIMEOUT_S="30", CRM_MAIL_LEASE_S="2")
+    server = smtp("starttls", mode="hang_first_rcpt")
+    env = mail_env(data_dir, server, certificates, SMTP_TIMEOUT_S="8", CRM_MAIL_LEASE_S="2")
     prepare(env)
     [message_id] = enqueue(env)
     first = mailers(env)
-    assert server.hanging.wait(20), "the first send reached DATA"
+    assert server.hanging.wait(20), "the first send reached RCPT"
     first.process.send_signal(signal.SIGKILL)
     first.process.wait(timeout=10)
-    assert rows(data_dir)[0]["status"] == "sending"
+    [row] = rows(data_dir)
+    assert row["status"] == "sending" and row["data_sent_at"] is None
 
     mailers({**env, "SMTP_TIMEOUT_S": "5"})
     [row] = wait_for_status(data_dir, "sent", timeout=60)
     assert [m["message"]["Message-ID"] for m in server.messages()] == [message_id]
-    assert row["attempts"] == 2 and server.data_attempts[message_id] == 2
+    assert row["attempts"] == 2 and server.data_attempts[message_id] == 1
+
+
+def test_a_mailer_killed_after_the_final_dot_fails_the_mail_as_uncertain_and_never_sends_it_again(
+        smtp, mailers, certificates, data_dir):
+    server = smtp("starttls", mode="hang_first")
+    env = mail_env(data_dir, server, certificates, SMTP_TIMEOUT_S="8", CRM_MAIL_LEASE_S="2")
+    prepare(env)
+    [message_id] = enqueue(env)
+    first = mailers(env)
+    assert server.hanging.wait(20), "the server has the whole message"
+    first.process.send_signal(signal.SIGKILL)
+    first.process.wait(timeout=10)
+    [row] = rows(data_dir)
+    assert row["status"] == "sending" and row["data_sent_at"] is not None
+
+    second = mailers({**env, "SMTP_TIMEOUT_S": "5"})
+    [row] = wait_for_status(data_dir, "failed", timeout=60)
+    assert row["last_error"].startswith("uncertain: Delivery uncertain")
+    time.sleep(2)
+    assert server.data_attempts[message_id] == 1, "never sent a second time"
+    assert rows(data_dir)[0]["status"] == "failed" and rows(data_dir)[0]["attempts"] == 1
+    assert "mail delivery uncertain" in second.output()
+
+
+def test_a_server_that_never_answers_the_final_dot_leaves_the_mail_failed_as_uncertain(
+        smtp, mailers, certificates, data_dir):
+    server = smtp("starttls", mode="hang_first")
+    env = mail_env(data_dir, server, certificates, SMTP_TIMEOUT_S="3")
+    prepare(env)
+    [message_id] = enqueue(env)
+    mailer = mailers(env)
+    [row] = wait_for_status(data_dir, "failed", timeout=30)
+    assert row["last_error"].startswith("uncertain:") and row["attempts"] == 1
+    time.sleep(2)
+    assert server.data_attempts[message_id] == 1
+    started = time.monotonic()
+    mailer.stop()
+    assert time.monotonic() - started < 10, "a server that stopped answering does not hold the mailer"
 
 
 def test_sealed_bodies_are_not_in_the_database_in_clear_and_arrive_readable(smtp, mailers, certificates, data_dir):

@@ -76,7 +76,7 @@ public enum MailQueue {
             subject: draft.subject,
             bodyText: try sealer.map { try $0.seal(draft.text) } ?? draft.text,
             bodyHtml: try draft.html.map { html in try sealer.map { try $0.seal(html) } ?? html },
-            sealed: sealer != nil, status: .queued, attempts: 0, nextAttemptAt: now, leaseExpiresAt: nil,
+            sealed: sealer != nil, status: .queued, attempts: 0, nextAttemptAt: now, leaseExpiresAt: nil, dataSentAt: nil,
             lastError: nil, requestedBy: draft.requestedBy, createdAt: now, updatedAt: now, sentAt: nil, deletedAt: nil)
         try mail.insert(db)
         if let wake {

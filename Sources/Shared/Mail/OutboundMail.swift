@@ -17,7 +17,8 @@ public struct OutboundMail: Codable, Sendable, FetchableRecord, MutablePersistab
         case queued
         case sending
         case sent
-        /// The server refused the message for good (a 5xx reply): not retried.
+        /// The server refused the message for good (a 5xx reply), or its answer to the whole
+        /// message never came (it may have arrived): not retried.
         case failed
         /// Retried until the limit and still not accepted.
         case dead
@@ -38,6 +39,9 @@ public struct OutboundMail: Codable, Sendable, FetchableRecord, MutablePersistab
     public var attempts: Int
     public var nextAttemptAt: Date
     public var leaseExpiresAt: Date?
+    /// Set just before the final dot of the current attempt: from then on the server may have
+    /// the message, so it is never sent again.
+    public var dataSentAt: Date?
     /// A code and a generic sentence, never the server's own words (they can carry a credential).
     public var lastError: String?
     public var requestedBy: Int64?

@@ -29,9 +29,13 @@ struct MailerSettings: Sendable {
     }
 
     /// The lease, never shorter than one whole SMTP exchange may take (else a slow send could
-    /// be taken up by a second mailer while the first is still talking).
+    /// be taken up by a second mailer while the first is still talking): connecting, the
+    /// exchange, and the QUIT that may wait one more reply timeout.
     func effectiveLease(smtp: SMTPConfig?) -> TimeInterval {
-        let exchange = smtp.map { $0.connectTimeout.timeInterval + $0.timeout.timeInterval + 1 } ?? 0
+        let exchange =
+            smtp.map {
+                $0.connectTimeout.timeInterval + $0.timeout.timeInterval + Double(SMTPClient.responseTimeoutSeconds($0)) + 1
+            } ?? 0
         return max(self.lease.timeInterval, exchange)
     }
 }

@@ -6,8 +6,12 @@ import Shared
 struct SMTPClient: Sendable {
     let config: SMTPConfig
 
-    /// Sends `message` from the sender's address to `recipients`.
-    func send(message: String, recipients: [String]) async -> Result<Void, SMTPFailure> {
+    /// Sends `message` from the sender's address to `recipients`. `beforeFinalDot` runs on the
+    /// sending thread once the whole message is out and before the dot that ends it; when it
+    /// returns false the exchange is abandoned and the server never accepts the message.
+    func send(
+        message: String, recipients: [String], beforeFinalDot: @escaping @Sendable () -> Bool
+    ) async -> Result<Void, SMTPFailure> {
         let envelopeFrom = Mailbox(self.config.from)?.address ?? self.config.from
         return await Curl.offload {
             self.perform { handle, keep in
@@ -16,7 +20,7 @@ struct SMTPClient: Sendable {
                 for recipient in recipients { list = curl_slist_append(list, "<\(recipient)>") }
                 keep.list = list
                 ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, list)
-                let upload = CurlUpload(message)
+                let upload = CurlUpload(message, beforeEnd: beforeFinalDot)
                 keep.upload = upload
                 ccurl_setopt_long(handle, CURLOPT_UPLOAD, 1)
                 ccurl_setopt_io_callback(handle, CURLOPT_READFUNCTION, CurlUpload.readCallback)
@@ -33,6 +37,11 @@ struct SMTPClient: Sendable {
                 ccurl_setopt_long(handle, CURLOPT_NOBODY, 1)
             }
         }
+    }
+
+    /// libcurl's per-reply wait in whole seconds (at least one), no longer than the whole exchange's.
+    static func responseTimeoutSeconds(_ config: SMTPConfig) -> Int {
+        max(1, Int(config.timeout.timeInterval.rounded(.up)))
     }
 
     /// What must outlive `curl_easy_perform`.
@@ -61,6 +70,9 @@ struct SMTPClient: Sendable {
         ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int((self.config.connectTimeout.timeInterval * 1000).rounded()))
         ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int((self.config.timeout.timeInterval * 1000).rounded()))
+        // The QUIT that cleanup sends waits for its answer up to this long (two minutes by
+        // default, beyond CURLOPT_TIMEOUT): a server that stopped answering would hold the mailer.
+        ccurl_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, Self.responseTimeoutSeconds(self.config))
         if let username = self.config.username {
             ccurl_setopt_string(handle, CURLOPT_USERNAME, username)
             ccurl_setopt_string(handle, CURLOPT_PASSWORD, self.config.password?.reveal() ?? "")
@@ -70,6 +82,7 @@ struct SMTPClient: Sendable {
         guard code != CURLE_OK else { return .success(()) }
         var response = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &response)
-        return .failure(SMTPFailure.classify(curlCode: code, responseCode: response))
+        return .failure(
+            SMTPFailure.classify(curlCode: code, responseCode: response, afterFinalDot: kept.upload?.reachedEnd ?? false))
     }
 }

@@ -11,9 +11,20 @@ struct SMTPFailure: Error, Equatable, Sendable, CustomStringConvertible {
 
     var description: String { "\(self.code): \(self.sentence)" }
 
-    /// Classifies libcurl's result and the last SMTP reply code.
-    static func classify(curlCode: CURLcode, responseCode: Int) -> SMTPFailure {
+    /// Sent, and the server's answer to it never came: it may have arrived, so it is not sent again.
+    static let uncertain = SMTPFailure(
+        code: "uncertain",
+        sentence: "Delivery uncertain: the message was sent but the server's answer never came, so it may have "
+            + "arrived. It is not sent again; check with the recipient before sending another.",
+        retryable: false)
+
+    /// Classifies libcurl's result and the last SMTP reply code. After the final dot only a 4xx
+    /// or 5xx reply says what happened; anything else (a timeout, a cut) leaves it uncertain.
+    static func classify(curlCode: CURLcode, responseCode: Int, afterFinalDot: Bool = false) -> SMTPFailure {
         let curl = "curl \(curlCode.rawValue)"
+        if afterFinalDot, !(400..<600).contains(responseCode) {
+            return .uncertain
+        }
         switch curlCode {
         case CURLE_LOGIN_DENIED:
             return .init(code: curl, sentence: "The SMTP server refused the username or password.", retryable: true)
@@ -27,6 +38,8 @@ struct SMTPFailure: Error, Equatable, Sendable, CustomStringConvertible {
             return .init(code: curl, sentence: "The SMTP server's TLS certificate is not trusted.", retryable: true)
         case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE:
             return .init(code: curl, sentence: "The TLS connection to the SMTP server failed.", retryable: true)
+        case CURLE_ABORTED_BY_CALLBACK:
+            return .init(code: curl, sentence: "The mailer could not record the send; it will try again.", retryable: true)
         case CURLE_USE_SSL_FAILED:
             return .init(code: curl, sentence: "The SMTP server does not offer STARTTLS, which is required.", retryable: true)
         default:

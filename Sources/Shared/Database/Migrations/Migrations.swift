@@ -16,6 +16,7 @@ public enum Migrations {
         migrator.registerMigration(Migration009Import.identifier, migrate: Migration009Import.apply)
         migrator.registerMigration(Migration010Formulas.identifier, migrate: Migration010Formulas.apply)
         migrator.registerMigration(Migration011Hardening.identifier, migrate: Migration011Hardening.apply)
+        migrator.registerMigration(Migration012MailDelivery.identifier, migrate: Migration012MailDelivery.apply)
         return migrator
     }()
 
