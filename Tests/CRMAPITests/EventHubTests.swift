@@ -18,12 +18,12 @@ func startedHub() async throws -> (TemporaryDirectory, RecordStore, EventHub) {
 @Suite struct EventHubTests {
     func setUp() async throws -> (TemporaryDirectory, RecordStore, EventHub) { try await startedHub() }
 
-    @Test func aWriteReachesSubscribersAsOneRecordEventAndAStateEvent() async throws {
+    @Test func aWriteReachesSubscribersAsOneRecordEvent() async throws {
         let (directory, store, hub) = try await self.setUp()
         let (replay, live) = try await hub.subscribe(after: nil)
         #expect(replay.isEmpty)
         let record = try await store.create(.investors, fields: ["name": "Acme", "stage": "intro"], by: nil)
-        #expect(try await hub.pump() == 2)
+        #expect(try await hub.pump() == 1)
         var iterator = live.makeAsyncIterator()
         let event = try #require(await iterator.next())
         #expect(event.kind == .record)
@@ -32,9 +32,6 @@ func startedHub() async throws -> (TemporaryDirectory, RecordStore, EventHub) {
         #expect(event.data["version"] == 1)
         #expect(event.wire.hasPrefix("id: \(event.id)\nevent: record\ndata: {"))
         #expect(event.wire.hasSuffix("}\n\n"))
-        let state = try #require(await iterator.next())
-        #expect(state.kind == .state)
-        #expect(state.data["version"] == 1)
         #expect(try await hub.pump() == 0, "nothing new")
         _ = directory
     }
@@ -45,17 +42,15 @@ func startedHub() async throws -> (TemporaryDirectory, RecordStore, EventHub) {
         let (_, live) = try await hub.subscribe(after: nil)
         var iterator = live.makeAsyncIterator()
         _ = try await store.create(.investors, fields: ["name": "Acme"], by: nil)
-        #expect(try await hub.pump() == 2, "a record event and a state event, no fields event")
+        #expect(try await hub.pump() == 1, "a record event, no fields event")
         #expect(await iterator.next()?.kind == .record)
-        #expect(await iterator.next()?.kind == .state)
 
         let catalog = FieldCatalog(database: database)
         _ = try await catalog.create(.contacts, label: "Sector", type: .multiSelect, options: ["choices": ["Fintech"]])
-        #expect(try await hub.pump() == 2)
+        #expect(try await hub.pump() == 1)
         let created = try #require(await iterator.next())
         #expect(created.kind == .fields && created.data["tables"] == ["contacts"])
         #expect(created.wire.contains("event: fields\n"))
-        #expect(await iterator.next()?.kind == .state)
 
         // Stamps are milliseconds: two catalog writes in one millisecond between pumps read as one.
         try await Task.sleep(for: .milliseconds(5))
@@ -149,7 +144,7 @@ func startedHub() async throws -> (TemporaryDirectory, RecordStore, EventHub) {
             }
         }
         try await hub.pump()
-        #expect(await hub.subscriberCount == 0, "both fell behind in one pump of \(EventHub.queueLimit + 500) changes")
+        #expect(await hub.presentUsers.isEmpty, "both fell behind in one pump of \(EventHub.queueLimit + 500) changes")
         var received: [ChangeEvent] = []
         for await event in slow { received.append(event) }
         #expect(received.count == EventHub.queueLimit && received.last?.kind == .reset)

@@ -51,7 +51,6 @@ public struct CRMConfig: Sendable {
 
     public var isProduction: Bool { self.mode == .production }
     public var databasePath: String { self.dataDir + "/crm.sqlite" }
-    public var secretsDir: String { self.dataDir + "/secrets" }
 
     /// The wake-up socket of a daemon.
     public func socketPath(for daemon: DaemonName) -> String { self.runDir + "/" + daemon.rawValue + ".sock" }

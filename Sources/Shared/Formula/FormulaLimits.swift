@@ -8,9 +8,8 @@ public struct FormulaLimits: Sendable, Equatable {
     public var maxArguments = 256
     /// Expression evaluations plus work done inside functions (characters, array items), per cell.
     public var maxSteps = 200_000
-    /// The longest text or array a formula may build.
+    /// The longest text a formula may build.
     public var maxTextLength = 100_000
-    public var maxArrayCount = 10_000
     /// Regular-expression pattern length and RE2's memory cap per pattern.
     public var maxPatternLength = 2_000
     public var maxPatternMemory: Int64 = 8 << 20

@@ -52,23 +52,3 @@ public struct FormulaProblem: Error, Sendable, Equatable {
         self.span = span
     }
 }
-
-extension FormulaExpression {
-    /// Every field name or key the expression refers to, in order of first appearance.
-    public var fieldReferences: [(name: String, span: Range<Int>)] {
-        var found: [(name: String, span: Range<Int>)] = []
-        func visit(_ expression: FormulaExpression) {
-            switch expression.node {
-            case .number, .text, .boolean: break
-            case .field(let name): found.append((name, expression.span))
-            case .call(_, let arguments): arguments.forEach(visit)
-            case .negate(let operand): visit(operand)
-            case .binary(_, let left, let right):
-                visit(left)
-                visit(right)
-            }
-        }
-        visit(self)
-        return found
-    }
-}

@@ -1,18 +1,15 @@
 import Foundation
 import Shared
 
-/// One server-sent event: a record changed, the grid's global version moved, or a table's fields changed.
+/// One server-sent event: a record changed, a table's fields changed, or everything must reload.
 struct ChangeEvent: Sendable, Equatable {
     enum Kind: String, Sendable {
         case record
-        case state
         /// The field catalog of the named tables changed (a field added, renamed, given options,
         /// retyped or archived): open grids refetch those tables' fields.
         case fields
         /// Too much happened since the client's `Last-Event-ID`: reload everything.
         case reset
-        /// A comment line that keeps proxies from closing an idle stream.
-        case ping
     }
 
     /// The `record_history` id the event stands for; clients resume after it.
@@ -22,7 +19,6 @@ struct ChangeEvent: Sendable, Equatable {
 
     /// The SSE wire form: `id:`, `event:`, one `data:` line, a blank line.
     var wire: String {
-        if self.kind == .ping { return ": ping\n\n" }
         return "id: \(self.id)\nevent: \(self.kind.rawValue)\ndata: \(JSONValue.encode(.object(self.data)))\n\n"
     }
 }

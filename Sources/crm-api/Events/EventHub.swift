@@ -24,7 +24,6 @@ actor EventHub {
     private var owners: [UUID: Int64] = [:]
     /// The newest history id published so far.
     private(set) var lastPublishedId: Int64 = 0
-    private var lastVersion: Int = -1
     /// Each table's newest field change, as last published.
     private var lastCatalog: [String: String] = [:]
     private var started = false
@@ -37,16 +36,10 @@ actor EventHub {
     func start() async throws {
         guard !self.started else { return }
         self.started = true
-        (self.lastPublishedId, self.lastVersion, self.lastCatalog) = try await self.database.pool.read { db in
-            (
-                try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM record_history") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state") ?? 0,
-                try Self.catalogStamps(db)
-            )
+        (self.lastPublishedId, self.lastCatalog) = try await self.database.pool.read { db in
+            (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM record_history") ?? 0, try Self.catalogStamps(db))
         }
     }
-
-    var subscriberCount: Int { self.subscribers.count }
 
     /// Live events after the current position, and the events a resuming client missed.
     func subscribe(after lastEventId: Int64?, userId: Int64? = nil) async throws -> (
@@ -85,16 +78,12 @@ actor EventHub {
         let batch = try await self.database.pool.read { db in try Self.events(db, after: after, upTo: nil, limit: 5000) }
         let catalogChanged = Set(batch.catalog.keys).union(self.lastCatalog.keys)
             .filter { batch.catalog[$0] != self.lastCatalog[$0] }.sorted()
-        guard batch.lastId > after || batch.version != self.lastVersion || !catalogChanged.isEmpty else { return 0 }
+        guard batch.lastId > after || !catalogChanged.isEmpty else { return 0 }
         var events = batch.records
         if !catalogChanged.isEmpty {
             events.append(ChangeEvent(id: max(batch.lastId, after), kind: .fields, data: ["tables": .array(catalogChanged.map(JSONValue.string))]))
         }
-        if batch.version != self.lastVersion {
-            events.append(ChangeEvent(id: max(batch.lastId, after), kind: .state, data: ["version": .number(Double(batch.version))]))
-        }
         self.lastPublishedId = max(batch.lastId, after)
-        self.lastVersion = batch.version
         self.lastCatalog = batch.catalog
         for (id, continuation) in self.subscribers {
             for event in events where !self.deliver(event, to: id, continuation) { break }
@@ -127,11 +116,6 @@ actor EventHub {
         }
     }
 
-    /// Keeps idle streams open through proxies.
-    func ping() {
-        for (id, continuation) in self.subscribers { self.deliver(ChangeEvent(id: 0, kind: .ping, data: [:]), to: id, continuation) }
-    }
-
     /// Ends every stream (shutdown).
     func finishAll() {
         for continuation in self.subscribers.values { continuation.finish() }
@@ -140,7 +124,7 @@ actor EventHub {
 
     /// One event per changed record (its newest history id), in history order.
     static func events(_ db: Database, after: Int64, upTo: Int64?, limit: Int) throws -> (
-        records: [ChangeEvent], lastId: Int64, version: Int, catalog: [String: String]
+        records: [ChangeEvent], lastId: Int64, catalog: [String: String]
     ) {
         let rows = try Row.fetchAll(
             db,
@@ -162,8 +146,7 @@ actor EventHub {
                 ])
         }
         let lastId = records.map(\.id).max() ?? after
-        let version = try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state") ?? 0
-        return (records, lastId, version, try Self.catalogStamps(db))
+        return (records, lastId, try Self.catalogStamps(db))
     }
 
     /// Each table's newest field change (every catalog write sets the field's `updated_at`): a

@@ -26,16 +26,7 @@ struct EventPump: Service {
                     self.nudge()
                 }
             }
-            let pings = Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(15))
-                    await self.hub.ping()
-                }
-            }
-            defer {
-                forward.cancel()
-                pings.cancel()
-            }
+            defer { forward.cancel() }
             for await _ in self.nudges.stream.cancelOnGracefulShutdown() {
                 do {
                     try await self.hub.pump()

@@ -18,7 +18,7 @@ export class Live {
     const url = this.lastEventId ? `/api/events?last_event_id=${encodeURIComponent(this.lastEventId)}` : "/api/events";
     const source = new EventSource(url);
     this.source = source;
-    for (const kind of ["record", "state", "fields", "reset"]) {
+    for (const kind of ["record", "fields", "reset"]) {
       source.addEventListener(kind, (message) => {
         if (message.lastEventId) this.lastEventId = message.lastEventId;
         let data = {};
