@@ -45,7 +45,7 @@ struct APIRequestDecoder: RequestDecoder {
             return try decoder.decode(T.self, from: Data(buffer.readableBytesView))
         } catch {
             // Hummingbird would turn this into a bare 400; answer with our shape instead.
-            throw APIError(.badRequest, "malformed_json", "The request body is not the JSON this endpoint expects.")
+            throw APIError.malformedJSON
         }
     }
 }

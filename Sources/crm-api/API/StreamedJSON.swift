@@ -58,7 +58,7 @@ struct StreamedJSON {
             self.key(table.rawValue)
             self.raw("{")
             self.key("fields")
-            try self.value(catalog.map(RecordsController.FieldResponse.init))
+            try self.value(catalog.map(FieldResponse.init))
             self.raw(",")
             self.key("records")
             self.raw("[")
@@ -67,7 +67,7 @@ struct StreamedJSON {
                 for record in page {
                     if !first { self.raw(",") }
                     first = false
-                    try self.value(RecordsController.RecordResponse(record))
+                    try self.value(RecordResponse(record))
                 }
                 try await self.flush(to: &writer)
             }

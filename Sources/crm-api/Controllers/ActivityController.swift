@@ -69,7 +69,7 @@ struct ActivityController {
         }
         filter.recordId = try Self.positive(query.get("record_id"), name: "record_id")
         filter.userId = try Self.positive(query.get("user_id"), name: "user_id")
-        let limit = try RecordsController.limit(request)
+        let limit = try request.pageLimit()
         var cursor: ActivityFeed.Cursor?
         if let token = query.get("cursor"), !token.isEmpty {
             guard let parsed = ActivityFeed.Cursor(token: token) else {

@@ -18,7 +18,6 @@ struct FieldsController {
         routes.delete("/api/tables/:table/fields/:key", .admin, use: self.delete)
     }
 
-    typealias FieldResponse = RecordsController.FieldResponse
 
     struct FieldList: ResponseEncodable {
         let fields: [FieldResponse]
@@ -64,55 +63,47 @@ struct FieldsController {
     }
 
     func list(_ request: Request, context: AppRequestContext) async throws -> FieldList {
-        let table = try RecordsController.table(context)
+        let table = try context.table()
         let catalog = try await self.services.database.pool.read { db in try FieldDefinition.catalog(table, db) }
         return FieldList(fields: catalog.map(FieldResponse.init))
     }
 
     func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let table = try RecordsController.table(context)
+        let table = try context.table()
         let body = try await request.decode(as: CreateRequest.self, context: context)
         guard let type = FieldType(rawValue: body.type) else {
             throw APIError(
                 .unprocessableContent, "invalid_field", "That is not a field type.",
                 details: ["type": .string("Use one of: \(FieldType.allCases.map(\.rawValue).joined(separator: ", ")).")])
         }
-        let field = try await Self.mapping {
-            try await self.catalog.create(table, label: body.label, type: type, options: body.options, formula: body.formula)
-        }
+        let field = try await self.catalog.create(table, label: body.label, type: type, options: body.options, formula: body.formula)
         context.logger.info("field created", metadata: ["field.table": "\(table.rawValue)", "field.key": "\(field.key)"])
         return try await self.withJob(field).response(status: .created, from: request, context: context)
     }
 
     func update(_ request: Request, context: AppRequestContext) async throws -> FieldResponse {
-        let table = try RecordsController.table(context)
-        let key = try Self.key(context)
+        let table = try context.table()
+        let key = try context.fieldKey()
         let body = try await request.decode(as: UpdateRequest.self, context: context)
         if let rawType = body.type {
             let identity = try context.requireIdentity()
             guard identity.isAdmin else { throw APIError(.forbidden, "forbidden", "Only an admin can change a field's type.") }
             let type = try Self.fieldType(rawType)
-            let changed = try await Self.mapping {
-                try await FieldTypeChange(database: self.services.database, now: self.services.clock.now).apply(
-                    table, key: key, to: type, options: body.options, confirmLoss: body.confirmLoss ?? false, by: identity.userId)
-            }
+            let changed = try await FieldTypeChange(database: self.services.database, now: self.services.clock.now).apply(
+                table, key: key, to: type, options: body.options, confirmLoss: body.confirmLoss ?? false, by: identity.userId)
             context.logger.info(
                 "field type changed",
                 metadata: ["field.table": "\(table.rawValue)", "field.key": "\(key)", "field.type": "\(type.rawValue)",
                            "records.converted": "\(changed.preview.converted)", "records.cleared": "\(changed.preview.failed)"])
             self.services.viewIndexes.kick()
             guard body.label != nil || body.hiddenByDefault != nil || body.position != nil else { return FieldResponse(changed.field) }
-            let field = try await Self.mapping {
-                try await self.catalog.update(
-                    table, key: key, label: body.label, options: nil, hiddenByDefault: body.hiddenByDefault, position: body.position)
-            }
+            let field = try await self.catalog.update(
+                table, key: key, label: body.label, options: nil, hiddenByDefault: body.hiddenByDefault, position: body.position)
             return FieldResponse(field)
         }
-        let field = try await Self.mapping {
-            try await self.catalog.update(
-                table, key: key, label: body.label, options: body.options, hiddenByDefault: body.hiddenByDefault,
-                position: body.position, formula: body.formula)
-        }
+        let field = try await self.catalog.update(
+            table, key: key, label: body.label, options: body.options, hiddenByDefault: body.hiddenByDefault,
+            position: body.position, formula: body.formula)
         // A field's options (a select's order) are part of the sort expressions views index.
         self.services.viewIndexes.kick()
         return try await self.withJob(field)
@@ -120,10 +111,10 @@ struct FieldsController {
 
     /// Adds an option to a custom select field (201), or finds it there already (200).
     func addChoice(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let table = try RecordsController.table(context)
-        let key = try Self.key(context)
+        let table = try context.table()
+        let key = try context.fieldKey()
         let body = try await request.decode(as: ChoiceRequest.self, context: context)
-        let result = try await Self.mapping { try await self.catalog.addChoice(table, key: key, choice: body.choice) }
+        let result = try await self.catalog.addChoice(table, key: key, choice: body.choice)
         if result.added {
             context.logger.info("field option added", metadata: ["field.table": "\(table.rawValue)", "field.key": "\(key)"])
             // A select's options are part of the sort expressions views index.
@@ -143,16 +134,14 @@ struct FieldsController {
 
     /// What changing the field's type would do to every record's value; changes nothing.
     func typePreview(_ request: Request, context: AppRequestContext) async throws -> TypePreviewResponse {
-        let table = try RecordsController.table(context)
-        let key = try Self.key(context)
+        let table = try context.table()
+        let key = try context.fieldKey()
         let body = try await request.decode(as: TypePreviewRequest.self, context: context)
         let type = try Self.fieldType(body.type)
         let identity = try context.requireIdentity()
-        return TypePreviewResponse(preview: try await Self.mapping {
-            // Other people's personal views are counted, never named (admins do not see them either).
-            try await FieldTypeChange(database: self.services.database, now: self.services.clock.now).preview(
-                table, key: key, to: type, options: body.options, viewer: identity.userId)
-        })
+        return TypePreviewResponse(preview: // Other people's personal views are counted, never named (admins do not see them either).
+        try await FieldTypeChange(database: self.services.database, now: self.services.clock.now).preview(
+            table, key: key, to: type, options: body.options, viewer: identity.userId))
     }
 
     static func fieldType(_ raw: String) throws -> FieldType {
@@ -164,60 +153,12 @@ struct FieldsController {
     }
 
     func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let table = try RecordsController.table(context)
-        let key = try Self.key(context)
-        try await Self.mapping { try await self.catalog.delete(table, key: key) }
+        let table = try context.table()
+        let key = try context.fieldKey()
+        try await self.catalog.delete(table, key: key)
         self.services.viewIndexes.kick()
         context.logger.info("field archived", metadata: ["field.table": "\(table.rawValue)", "field.key": "\(key)"])
         return Response(status: .noContent)
     }
 
-    static func key(_ context: AppRequestContext) throws -> String {
-        guard let key = context.parameters.get("key"), (1...64).contains(key.count) else { throw APIError.notFound("There is no such field.") }
-        return key
-    }
-
-    static func mapping<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let failure as FieldCatalog.Failure {
-            switch failure {
-            case .notFound: throw APIError.notFound("There is no such field.")
-            case .coreField: throw APIError(.conflict, "core_field", "Built-in fields cannot be deleted; hide them instead.")
-            case .invalid(let problems):
-                throw APIError(
-                    .unprocessableContent, "invalid_field", problems.values.sorted().joined(separator: " "),
-                    details: .object(problems.mapValues(JSONValue.string)))
-            case .formula(let problem):
-                throw APIError(
-                    .unprocessableContent, "invalid_formula", problem.message,
-                    details: ["start": .number(Double(problem.span.lowerBound)), "end": .number(Double(problem.span.upperBound))])
-            case .usedByFormulas(let labels):
-                throw APIError(
-                    .conflict, "field_in_use",
-                    "This field is used by the formula\(labels.count == 1 ? "" : "s") \(labels.map { "{\($0)}" }.joined(separator: ", ")); change \(labels.count == 1 ? "it" : "them") first.",
-                    details: ["formulas": .array(labels.map(JSONValue.string))])
-            }
-        } catch let failure as FieldTypeChange.Failure {
-            switch failure {
-            case .usedByViews(let names, let others):
-                let named = names.isEmpty ? [] : ["the view\(names.count == 1 ? "" : "s") \(names.map { "“\($0)”" }.joined(separator: ", "))"]
-                let counted = others == 0 ? [] : ["\(others) personal view\(others == 1 ? "" : "s") of other people"]
-                throw APIError(
-                    .conflict, "field_in_views",
-                    "\((named + counted).joined(separator: " and ").capitalizedFirst) filter on this field in a way the new type does not allow; they must change first.",
-                    details: ["views": .array(names.map(JSONValue.string)), "other_views": .number(Double(others))])
-            case .wouldLose(let preview):
-                throw APIError(
-                    .conflict, "values_would_be_lost",
-                    "\(preview.failed) value\(preview.failed == 1 ? "" : "s") cannot become \(preview.type.rawValue) and would be cleared; send \"confirm_loss\": true to go ahead (the old values stay in each record's history).",
-                    details: ["failed": .number(Double(preview.failed)), "converted": .number(Double(preview.converted))])
-            }
-        }
-    }
-}
-
-extension String {
-    /// The text with its first letter upper-cased.
-    var capitalizedFirst: String { self.prefix(1).uppercased() + self.dropFirst() }
 }

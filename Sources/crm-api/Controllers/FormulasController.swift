@@ -13,40 +13,11 @@ struct FormulasController {
         routes.get("/api/formulas/jobs/:id", .member, use: self.job)
     }
 
-    /// A background recompute of a formula and its progress.
-    struct JobResponse: ResponseEncodable {
-        let id: Int64
-        let table: String
-        let field: String
-        let status: FormulaJobs.Job.Status
-        let done: Int
-        let total: Int
-        let createdAt: Date
-        let finishedAt: Date?
-
-        enum CodingKeys: String, CodingKey {
-            case id, table, field, status, done, total
-            case createdAt = "created_at"
-            case finishedAt = "finished_at"
-        }
-
-        init(_ job: FormulaJobs.Job) {
-            self.id = job.id
-            self.table = job.table.rawValue
-            self.field = job.fieldKey
-            self.status = job.status
-            self.done = job.done
-            self.total = job.total
-            self.createdAt = job.createdAt
-            self.finishedAt = job.finishedAt
-        }
-    }
-
-    func job(_ request: Request, context: AppRequestContext) async throws -> JobResponse {
+    func job(_ request: Request, context: AppRequestContext) async throws -> FormulaJobResponse {
         guard let id = context.parameters.get("id").flatMap(Int64.init),
             let job = try await FormulaJobs(database: self.services.database).job(id)
         else { throw APIError.notFound("There is no such formula job.") }
-        return JobResponse(job)
+        return FormulaJobResponse(job)
     }
 
     struct FunctionList: ResponseEncodable {
@@ -81,12 +52,10 @@ struct FormulasController {
     }
 
     func check(_ request: Request, context: AppRequestContext) async throws -> CheckResponse {
-        let table = try RecordsController.table(context)
+        let table = try context.table()
         let body = try await request.decode(as: CheckRequest.self, context: context)
-        let compiled = try await FieldsController.mapping {
-            try await self.services.database.pool.read { db in
-                try FormulaFields.check(body.formula, table: table, key: body.field, label: body.label ?? "", db)
-            }
+        let compiled = try await self.services.database.pool.read { db in
+            try FormulaFields.check(body.formula, table: table, key: body.field, label: body.label ?? "", db)
         }
         return CheckResponse(resultType: compiled.resultType.rawValue, dependencies: compiled.dependencies)
     }

@@ -67,7 +67,7 @@ struct GridStateController {
                 json.key("state")
                 json.raw("{")
                 try await json.tables(RecordTable.allCases, from: snapshot, to: &writer)
-                try json.member("views", views.map(ViewsController.ViewResponse.init))
+                try json.member("views", views.map(ViewResponse.init))
                 json.raw("}")
                 try json.member("updated_at", stamp.updatedAt)
                 try json.member("updated_by", stamp.updatedBy)
@@ -89,34 +89,15 @@ struct GridStateController {
             }
             tables[recordTable] = table.records
         }
-        do {
-            let outcome = try await self.store.replace(
-                expectedVersion: body.expectedVersion, tables: tables, by: identity.userId,
-                maximumArchived: identity.isAdmin ? nil : Self.memberArchiveLimit)
-            context.logger.info(
-                "grid state replaced",
-                metadata: [
-                    "user.id": "\(identity.userId)", "state.version": "\(outcome.stamp.version)", "records.created": "\(outcome.created)",
-                    "records.updated": "\(outcome.updated)", "records.archived": "\(outcome.archived)",
-                ])
-            return StateResponse(version: outcome.stamp.version, updatedAt: outcome.stamp.updatedAt, updatedBy: outcome.stamp.updatedBy)
-        } catch GridStateStore.Failure.versionConflict(let stamp) {
-            throw APIError(
-                .conflict, "version_conflict", "The grid changed since you loaded it. Reload to see the latest.",
-                extra: [
-                    "current_version": .number(Double(stamp.version)),
-                    "updated_at": .string(ISO8601.string(stamp.updatedAt)),
-                    "updated_by": stamp.updatedBy.map { .number(Double($0)) } ?? .null,
-                ])
-        } catch GridStateStore.Failure.tooManyArchived(let count) {
-            throw APIError(
-                .forbidden, "archive_needs_admin",
-                "This would archive \(count) records; only an admin can archive more than \(Self.memberArchiveLimit) at once. Nothing was saved.",
-                details: ["archived": .number(Double(count))])
-        } catch GridStateStore.Failure.invalid(let problems) {
-            throw APIError(
-                .unprocessableContent, "invalid_fields", "Some values do not fit their fields; nothing was saved.",
-                details: .object(problems.mapValues(JSONValue.string)))
-        }
+        let outcome = try await self.store.replace(
+            expectedVersion: body.expectedVersion, tables: tables, by: identity.userId,
+            maximumArchived: identity.isAdmin ? nil : Self.memberArchiveLimit)
+        context.logger.info(
+            "grid state replaced",
+            metadata: [
+                "user.id": "\(identity.userId)", "state.version": "\(outcome.stamp.version)", "records.created": "\(outcome.created)",
+                "records.updated": "\(outcome.updated)", "records.archived": "\(outcome.archived)",
+            ])
+        return StateResponse(version: outcome.stamp.version, updatedAt: outcome.stamp.updatedAt, updatedBy: outcome.stamp.updatedBy)
     }
 }

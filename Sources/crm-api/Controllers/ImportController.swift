@@ -84,7 +84,7 @@ struct ImportController {
             }
             return (plan, nil)
         } catch let failure as CSVImporter.Failure {
-            return (nil, Self.apiError(failure))
+            return (nil, failure.apiError)
         } catch {
             logger.error("import failed", metadata: .error(error))
             return (nil, APIError(.internalServerError, "import_failed", "The import failed; nothing was imported."))
@@ -160,26 +160,6 @@ struct ImportController {
         return JobResponse(job)
     }
 
-    static func apiError(_ failure: CSVImporter.Failure) -> APIError {
-        switch failure {
-        case .unreadable(let message):
-            return APIError(.unprocessableContent, "invalid_file", message)
-        case .invalidOption(let option, let message):
-            return APIError(.unprocessableContent, "invalid_import", message, details: .object([option: .string(message)]))
-        case .catalogChanged:
-            return APIError(.conflict, "fields_changed", "The table's fields changed while the file was read; nothing was imported. Try again.")
-        case .rejected(let plan):
-            let body = (try? JSONEncoder().encode(plan)).flatMap { JSONValue.decode(String(decoding: $0, as: UTF8.self)) }
-            var extra: [String: JSONValue] = [:]
-            if case .object(let members)? = body { extra = members }
-            let count = plan.errorCount
-            return APIError(
-                .unprocessableContent, "import_has_errors",
-                "The file has \(count) problem\(count == 1 ? "" : "s"); nothing was imported. Fix them, or choose to skip invalid rows.",
-                extra: extra)
-        }
-    }
-
     struct RunList: ResponseEncodable {
         let importRuns: [ImportRun]
         let nextCursor: String?
@@ -191,8 +171,8 @@ struct ImportController {
     }
 
     func runs(_ request: Request, context: AppRequestContext) async throws -> RunList {
-        let limit = try RecordsController.limit(request)
-        let cursor = try RecordsController.cursor(request)
+        let limit = try request.pageLimit()
+        let cursor = try request.idCursor()
         let (runs, next) = try await self.services.database.pool.read { db in try ImportRun.page(limit: limit, beforeId: cursor, db) }
         return RunList(importRuns: runs, nextCursor: next.map(String.init))
     }

@@ -99,15 +99,10 @@ struct MailController {
                 <p>If you can read it, the CRM can deliver its digests and invitations.</p>
                 """,
             idempotencyKey: "test:" + UUID().uuidString, requestedBy: identity.userId)
-        let mail: OutboundMail
-        do {
-            mail = try await self.services.database.pool.write { db in
-                try MailQueue.enqueue(
-                    draft, db: db, seal: self.services.mailSeal, wake: self.services.wake, now: now,
-                    messageIdDomain: self.services.messageIdDomain)
-            }
-        } catch let error as MailQueueError {
-            throw Self.apiError(error)
+        let mail = try await self.services.database.pool.write { db in
+            try MailQueue.enqueue(
+                draft, db: db, seal: self.services.mailSeal, wake: self.services.wake, now: now,
+                messageIdDomain: self.services.messageIdDomain)
         }
         return try MailResponse(mail).response(status: .accepted, from: request, context: context)
     }
@@ -138,20 +133,6 @@ struct MailController {
         }
         guard let mail else { throw APIError.notFound("There is no such mail.") }
         return MailResponse(mail)
-    }
-
-    static func apiError(_ error: MailQueueError) -> APIError {
-        switch error {
-        case .noRecipients:
-            APIError(.unprocessableContent, "invalid_request", "Name at least one recipient.", details: ["to": "Name at least one recipient."])
-        case .recipientsNotAllowed(let refused):
-            APIError(
-                .unprocessableContent, "recipients_not_allowed",
-                "Test mail goes only to active admins of this CRM.",
-                details: ["to": .array(refused.map(JSONValue.string))])
-        case .invalidDraft(let reason):
-            APIError(.unprocessableContent, "invalid_request", "The mail cannot be queued: \(reason).")
-        }
     }
 
     static func escapeHTML(_ text: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import Synchronization
 
 /// Totals of filtered record lists, per query and data version. A page waits for its total only
@@ -45,5 +46,16 @@ actor TotalCache {
         guard let value else { return }
         if self.totals.count >= Self.maximumEntries { self.totals = [:] }
         self.totals[key] = value
+    }
+
+    /// What a cached total depends on: the table, the filter and search, the data version and the
+    /// day (relative dates move at midnight).
+    static func key(table: RecordTable, query: RecordQuery, version: Int, dates: ViewDates) throws -> String {
+        // Sorted keys: without them the same filter encodes in a different order on most requests.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let filter = String(decoding: try encoder.encode(query.filter), as: UTF8.self)
+        let hidden = (query.fields ?? []).filter { $0.hidden == true }.map(\.key).sorted().joined(separator: ",")
+        return [table.rawValue, String(version), dates.day(of: dates.now), filter, query.search ?? "", hidden].joined(separator: "\u{1}")
     }
 }

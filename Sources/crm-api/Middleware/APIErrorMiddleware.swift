@@ -24,12 +24,14 @@ struct APIErrorMiddleware: RouterMiddleware {
         switch error {
         case let error as APIError:
             return error
+        case let error as any APIErrorConvertible:
+            return error.apiError
         case let error as HTTPError:
             return Self.translate(error)
         case is NIOTooManyBytesError:
             return .tooLarge
         case is DecodingError:
-            return APIError(.badRequest, "malformed_json", "The request body is not the JSON this endpoint expects.")
+            return .malformedJSON
         case let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
             return APIError(
                 .serviceUnavailable, "database_busy", "The database is busy. Please try again in a moment.",
