@@ -1,26 +1,28 @@
+import Shared
+
 /// The outbound SMTP account, from `SMTP_*` (which `docker_entrypoint.sh` fills from the secrets
 /// files). Only crm-mailer reads it.
-public struct SMTPConfig: Sendable, Equatable {
-    public enum Security: String, CaseIterable, Sendable {
+struct SMTPConfig: Sendable, Equatable {
+    enum Security: String, CaseIterable, Sendable {
         case starttls
         case tls
         case none
     }
 
-    public var host: String
-    public var port: Int
-    public var from: String
-    public var username: String?
-    public var password: Secret?
-    public var security: Security
+    var host: String
+    var port: Int
+    var from: String
+    var username: String?
+    var password: Secret?
+    var security: Security
     /// A PEM bundle of the CAs to trust instead of the system's (`SMTP_CA_FILE`, for private CAs).
-    public var caFile: String?
-    public var connectTimeout: Duration = .seconds(10)
+    var caFile: String?
+    var connectTimeout: Duration = .seconds(10)
     /// The longest one whole SMTP exchange may take.
-    public var timeout: Duration = .seconds(60)
+    var timeout: Duration = .seconds(60)
 
     /// The account, or nil when `SMTP_HOST` is unset (mail not configured).
-    public static func load(environment: [String: String]) throws(ConfigError) -> SMTPConfig? {
+    static func load(environment: [String: String]) throws(ConfigError) -> SMTPConfig? {
         let env = EnvironmentReader(values: environment)
         guard let host = env.string("SMTP_HOST") else { return nil }
         if host.contains(where: { $0.isWhitespace || $0 == "/" || $0 == "@" }) {
