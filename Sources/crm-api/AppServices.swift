@@ -52,9 +52,10 @@ struct AppServices: Sendable {
         self.wake = WakeSender(runDir: config.runDir)
         self.mailSeal = config.secretKey.map(MailSeal.init)
         self.deviceCookies = DeviceCookie(secretKey: config.secretKey)
-        self.eventPump = EventPump(hub: self.events, config: config, logger: logger)
+        let formulaKicks = Kicks()
+        self.eventPump = EventPump(hub: self.events, config: config, logger: logger, formulaKicks: formulaKicks)
         self.formulaJobs = FormulaJobRunner(
-            jobs: FormulaJobs(database: database, now: clock.now), events: self.eventPump, logger: logger)
+            jobs: FormulaJobs(database: database, now: clock.now), events: self.eventPump, logger: logger, kicks: formulaKicks)
         self.viewIndexes = ViewIndexMaintainer(database: database, logger: logger)
     }
 

@@ -2,8 +2,9 @@ import ArgumentParser
 import Logging
 import Shared
 
-/// crm-scheduler: Gmail sync, the daily digest and time-based automations. It never sends mail
-/// itself; it queues into `outbound_mail` and wakes crm-mailer.
+/// crm-scheduler: time-based work — today the daily refresh of formulas that read the clock;
+/// Gmail sync, the daily digest and time-based automations arrive with their issues. It never
+/// sends mail itself; it queues into `outbound_mail` and wakes crm-mailer.
 @main
 struct CRMScheduler: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,9 +18,11 @@ struct CRMScheduler: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run the scheduler until SIGTERM (the default).")
 
         func run() async throws {
-            try await WorkerDaemon.main(.scheduler) { _, _, environment in
-                let logger = environment.logger
-                return { wake in logger.debug("woke", metadata: ["wake": "\(wake)"]) }
+            try await WorkerDaemon.main(.scheduler) { database, heartbeat, environment in
+                let refresh = ClockFormulaRefresh(
+                    jobs: FormulaJobs(database: database), wake: WakeSender(runDir: environment.config.runDir),
+                    heartbeat: heartbeat, logger: environment.logger)
+                return { _ in await refresh.run() }
             }
         }
     }

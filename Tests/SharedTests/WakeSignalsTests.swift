@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("outbound", WakeMessage.outbound), ("backup\n", .backup), ("  reload ", .reload),
+        ("outbound", WakeMessage.outbound), ("backup\n", .backup), ("  reload ", .reload), ("formulas", .formulas),
         ("changed fundraising_contacts", .changed(table: "fundraising_contacts")),
     ])
     func knownMessagesParse(line: String, message: WakeMessage) {

@@ -6,6 +6,8 @@ public enum WakeMessage: Equatable, Sendable, CustomStringConvertible {
     case outbound
     /// A backup job was queued (for crm-backup).
     case backup
+    /// Formula recompute jobs were started (for crm-api, which runs them).
+    case formulas
     /// The database was restored: drop caches and re-read.
     case reload
     /// Rows of a table changed (crm-api forwards these to live clients).
@@ -18,6 +20,7 @@ public enum WakeMessage: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .outbound: "outbound"
         case .backup: "backup"
+        case .formulas: "formulas"
         case .reload: "reload"
         case .changed(let table): "changed \(table)"
         }
@@ -30,6 +33,7 @@ public enum WakeMessage: Equatable, Sendable, CustomStringConvertible {
         switch line {
         case "outbound": self = .outbound
         case "backup": self = .backup
+        case "formulas": self = .formulas
         case "reload": self = .reload
         default:
             guard line.hasPrefix("changed ") else { return nil }

@@ -3,11 +3,14 @@ import ServiceLifecycle
 import Shared
 
 /// Keeps the event hub current: pumps after crm-api's own writes (`nudge`), when another daemon
-/// sends `changed <table>` to crm-api's wake socket, and on a slow poll for anything missed.
+/// sends `changed <table>` to crm-api's wake socket, and on a slow poll for anything missed. It
+/// owns crm-api's wake socket, so it passes `formulas` on to the formula job runner.
 struct EventPump: Service {
     let hub: EventHub
     let config: CRMConfig
     let logger: Logger
+    /// Rung when crm-scheduler started formula jobs.
+    let formulaKicks: Kicks
     let nudges = Kicks()
 
     /// Asks for a pump soon (after a write this process committed).
@@ -23,6 +26,7 @@ struct EventPump: Service {
                 for await wake in wakes {
                     // After a restore every client reloads: the data changed under them at once.
                     if case .message(.reload) = wake { await self.hub.reset(reason: "the data was restored from a backup") }
+                    if case .message(.formulas) = wake { self.formulaKicks.kick() }
                     self.nudge()
                 }
             }

@@ -3,13 +3,13 @@ import ServiceLifecycle
 import Shared
 
 /// Runs formula recompute jobs in the background: when a field's formula changed on a large
-/// table (`kick`), at start for jobs a restart interrupted, and on a slow poll, which also starts
-/// the daily refresh of formulas that read the clock.
+/// table or crm-scheduler started the day's refresh of formulas that read the clock (`kick`), at
+/// start for jobs a restart interrupted, and on a slow poll.
 struct FormulaJobRunner: Service {
     let jobs: FormulaJobs
     let events: EventPump
     let logger: Logger
-    let kicks = Kicks()
+    let kicks: Kicks
 
     /// Asks for the jobs to run soon.
     func kick() {
@@ -26,7 +26,6 @@ struct FormulaJobRunner: Service {
         defer { poll.cancel() }
         for await _ in self.kicks.stream.cancelOnGracefulShutdown() {
             do {
-                try await self.jobs.refreshClockBound()
                 var batches = 0
                 while try await self.jobs.step() {
                     batches += 1
