@@ -44,9 +44,9 @@ public struct User: Codable, Sendable, FetchableRecord, MutablePersistableRecord
     }
 }
 
+extension User: SoftDeletable {}
+
 extension DerivableRequest<User> {
-    /// Users that are not archived: every ordinary read starts here.
-    public func live() -> Self { self.filter(sql: "deleted_at IS NULL") }
     /// The live account with this (normalized) email; the column compares without case.
     public func withEmail(_ email: String) -> Self { self.live().filter(sql: "email = ?", arguments: [email]) }
 

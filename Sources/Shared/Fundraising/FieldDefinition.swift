@@ -45,3 +45,7 @@ public struct FieldDefinition: Sendable, Equatable, FetchableRecord {
 
 extension RecordTable: DatabaseValueConvertible {}
 extension FieldType: DatabaseValueConvertible {}
+
+extension FieldDefinition: SoftDeletable {
+    public static let databaseTableName = "fundraising_fields"
+}

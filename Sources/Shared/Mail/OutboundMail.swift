@@ -58,7 +58,16 @@ public struct OutboundMail: Codable, Sendable, FetchableRecord, MutablePersistab
         (try? JSONDecoder().decode([String].self, from: Data(self.recipients.utf8))) ?? []
     }
 
+    /// The newest 200 mails, of one status or all.
+    public static func recent(status: Status?, _ db: Database) throws -> [OutboundMail] {
+        var request = OutboundMail.all().live()
+        if let status { request = request.filter(Column("status") == status.rawValue) }
+        return try request.order(Column("id").desc).limit(200).fetchAll(db)
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         self.id = inserted.rowID
     }
 }
+
+extension OutboundMail: SoftDeletable {}

@@ -198,3 +198,7 @@ public struct ViewStore: Sendable {
         return String(decoding: try encoder.encode(definition), as: UTF8.self)
     }
 }
+
+extension SavedView: SoftDeletable {
+    public static let databaseTableName = "views"
+}

@@ -62,41 +62,17 @@ struct AdminStatusController {
     func status(_ request: Request, context: AppRequestContext) async throws -> Report {
         let now = self.services.clock.now()
         // A heartbeat three intervals late (and never less than 30 s) means the daemon is not well.
-        let late = max(.seconds(30), self.services.config.heartbeatInterval * 3)
-        return try await self.services.database.pool.read { db in
-            let rows = try DaemonStatus.fetchAll(db)
-            let daemons = DaemonName.allCases.map { name -> Daemon in
-                guard let row = rows.first(where: { $0.name == name }) else {
-                    return Daemon(
-                        name: name.rawValue, state: "never_started", pid: nil, version: nil, startedAt: nil, lastBeatAt: nil,
-                        stoppedAt: nil, figures: .object([:]))
-                }
-                let state =
-                    row.status == .stopped ? "stopped" : .seconds(now.timeIntervalSince(row.lastBeatAt)) > late ? "silent" : "running"
-                return Daemon(
-                    name: name.rawValue, state: state, pid: row.pid, version: row.version, startedAt: row.startedAt,
-                    lastBeatAt: row.lastBeatAt, stoppedAt: row.stoppedAt, figures: JSONValue.decode(row.figures) ?? .object([:]))
-            }
-            var queues: [String: [String: Int]] = [:]
-            queues["mail"] = try Self.counts(db, sql: "SELECT status, count(*) FROM outbound_mail WHERE status <> 'sent' GROUP BY status")
-            queues["mail"]?["sent_last_day"] = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM outbound_mail WHERE status = 'sent' AND sent_at >= ?",
-                arguments: [now.addingTimeInterval(-86400)])
-            queues["backup_jobs"] = try Self.counts(
-                db, sql: "SELECT status, count(*) FROM backup_jobs WHERE status IN ('queued', 'running') GROUP BY status")
-            queues["formula_jobs"] = try Self.counts(
-                db, sql: "SELECT status, count(*) FROM formula_jobs WHERE status = 'running' GROUP BY status")
-            let backup = try BackupRecord.fetchOne(
-                db, sql: "SELECT * FROM backups WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1"
-            ).map(BackupController.BackupResponse.init)
-            let failed = try Date.fetchOne(db, sql: "SELECT max(updated_at) FROM backup_jobs WHERE status = 'failed'")
-            return Report(checkedAt: now, daemons: daemons, queues: queues, lastBackup: backup, lastFailedBackupJob: failed)
-        }
-    }
-
-    static func counts(_ db: Database, sql: String) throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for row in try Row.fetchAll(db, sql: sql) { counts[row[0]] = row[1] }
-        return counts
+        let late = max(30, self.services.config.heartbeatInterval.timeInterval * 3)
+        let status = try await self.services.database.pool.read { db in try SystemStatus.read(now: now, late: late, db) }
+        return Report(
+            checkedAt: now,
+            daemons: status.daemons.map { daemon in
+                Daemon(
+                    name: daemon.name.rawValue, state: daemon.state, pid: daemon.row?.pid, version: daemon.row?.version,
+                    startedAt: daemon.row?.startedAt, lastBeatAt: daemon.row?.lastBeatAt, stoppedAt: daemon.row?.stoppedAt,
+                    figures: daemon.row.flatMap { JSONValue.decode($0.figures) } ?? .object([:]))
+            },
+            queues: status.queues, lastBackup: status.lastBackup.map(BackupController.BackupResponse.init),
+            lastFailedBackupJob: status.lastFailedBackupJob)
     }
 }

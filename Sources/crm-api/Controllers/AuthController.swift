@@ -109,9 +109,7 @@ struct AuthController {
         let now = self.services.clock.now()
         let keep: Int64? = if case .session(let id) = identity.credential { id } else { nil }
         try await self.services.database.pool.write { db in
-            try db.execute(
-                sql: "UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?",
-                arguments: [hash, now, identity.userId])
+            try UserStore.setPassword(userId: identity.userId, hash: hash, now: now, db)
             try Credentials.revokeAll(userId: identity.userId, keepSession: keep, at: now, in: db)
         }
         context.logger.info("password changed", metadata: ["user.id": "\(identity.userId)"])

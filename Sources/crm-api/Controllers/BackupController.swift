@@ -203,7 +203,7 @@ struct BackupController {
 
     func list(_ request: Request, context: AppRequestContext) async throws -> BackupList {
         let backups = try await self.services.database.pool.read { db in
-            try BackupRecord.fetchAll(db, sql: "SELECT * FROM backups WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC")
+            try BackupRecord.catalogue(db)
         }
         return BackupList(backups: backups.map(BackupResponse.init))
     }
@@ -220,32 +220,11 @@ struct BackupController {
     func updatePolicy(_ request: Request, context: AppRequestContext) async throws -> PolicyResponse {
         let identity = try context.requireIdentity()
         let body = try await request.decode(as: PolicyUpdate.self, context: context)
-        var problems: [String: JSONValue] = [:]
-        if let time = body.timeOfDay, TimeOfDay(time) == nil {
-            problems["time_of_day"] = "A 24-hour time such as 02:30."
-        }
-        if let zone = body.timeZone, TimeZone(identifier: zone) == nil { problems["time_zone"] = "A time zone such as Europe/Zurich." }
-        if let keep = body.keepLast, !(1...1000).contains(keep) { problems["keep_last"] = "From 1 to 1000." }
-        if let days = body.keepDailyDays, !(0...3650).contains(days) { problems["keep_daily_days"] = "From 0 to 3650." }
-        if let weeks = body.keepWeeklyWeeks, !(0...520).contains(weeks) { problems["keep_weekly_weeks"] = "From 0 to 520." }
-        guard problems.isEmpty else {
-            throw APIError(.unprocessableContent, "invalid_policy", "Some values were not accepted; nothing changed.", details: .object(problems))
-        }
+        let change = BackupPolicy.Change(
+            enabled: body.enabled, timeOfDay: body.timeOfDay, timeZone: body.timeZone, keepLast: body.keepLast,
+            keepDailyDays: body.keepDailyDays, keepWeeklyWeeks: body.keepWeeklyWeeks)
         let now = self.services.clock.now()
-        let policy = try await self.services.database.pool.write { db in
-            let current = try BackupPolicy.current(db)
-            try db.execute(
-                sql: """
-                    UPDATE backup_policy SET enabled = ?, time_of_day = ?, time_zone = ?, keep_last = ?, keep_daily_days = ?,
-                        keep_weekly_weeks = ?, updated_at = ?, updated_by = ? WHERE id = 1
-                    """,
-                arguments: [
-                    body.enabled ?? current.enabled, body.timeOfDay ?? current.timeOfDay, body.timeZone ?? current.timeZone,
-                    body.keepLast ?? current.keepLast, body.keepDailyDays ?? current.keepDailyDays,
-                    body.keepWeeklyWeeks ?? current.keepWeeklyWeeks, now, identity.userId,
-                ])
-            return try BackupPolicy.current(db)
-        }
+        let policy = try await self.services.database.pool.write { db in try BackupPolicy.update(change, by: identity.userId, now: now, db) }
         self.services.wake.send(.backup, to: .backup)
         return PolicyResponse(policy)
     }

@@ -61,7 +61,7 @@ struct ExportController {
             let (stamp, users) = try await snapshot.read { db in
                 (
                     try GridStateStore.stamp(db),
-                    try User.all().live().order(sql: "id").fetchAll(db).map {
+                    try UserStore.all(db).map {
                         ExportedUser(id: $0.id!, name: $0.name, email: isAdmin ? $0.email : nil, role: $0.role, active: $0.active)
                     }
                 )

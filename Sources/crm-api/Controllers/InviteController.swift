@@ -76,14 +76,7 @@ struct InviteController {
         let token = SecretToken.generate()
         let url = "\(self.services.publicBaseURL)/accept-invite#token=\(token.value)"
         let (invite, mail) = try await self.services.database.pool.write { db in
-            if try User.all().live().filter(sql: "email = ?", arguments: [email]).fetchCount(db) > 0 {
-                throw APIError(.conflict, "email_taken", "Someone already has an account with that email address.")
-            }
-            try db.execute(
-                sql: "UPDATE invites SET revoked_at = ? WHERE email = ? AND accepted_at IS NULL AND revoked_at IS NULL",
-                arguments: [now, email])
-            var invite = Invite(email: email, role: role, tokenHash: token.hash, invitedBy: identity.userId, now: now)
-            try invite.insert(db)
+            let invite = try InviteStore.create(email: email, role: role, tokenHash: token.hash, invitedBy: identity.userId, now: now, db)
             guard body.sendEmail != false, try MailQueue.smtpConfigured(db) else { return (invite, OutboundMail?.none) }
             let mail = try MailQueue.enqueue(
                 InviteMail.draft(invite: invite, inviter: identity.user.name, url: url), db: db, seal: self.services.mailSeal,
@@ -100,27 +93,14 @@ struct InviteController {
 
     func list(_ request: Request, context: AppRequestContext) async throws -> InviteList {
         let now = self.services.clock.now()
-        let invites = try await self.services.database.pool.read { db in
-            try Invite.order(sql: "id DESC").fetchAll(db)
-        }
+        let invites = try await self.services.database.pool.read { db in try InviteStore.all(db) }
         return InviteList(invites: invites.map { self.response($0, now: now) })
     }
 
     func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.requireID()
         let now = self.services.clock.now()
-        try await self.services.database.pool.write { db in
-            guard var invite = try Invite.fetchOne(db, key: id) else { throw APIError.notFound("There is no such invite.") }
-            switch invite.state(at: now) {
-            case .accepted:
-                throw APIError(.conflict, "invite_accepted", "This invite was already accepted; deactivate the user instead.")
-            case .revoked:
-                return
-            case .pending, .expired:
-                invite.revokedAt = now
-                try invite.update(db, columns: ["revoked_at"])
-            }
-        }
+        try await self.services.database.pool.write { db in try InviteStore.revoke(id: id, now: now, db) }
         return Response(status: .noContent)
     }
 
@@ -136,16 +116,9 @@ struct InviteController {
     func accept(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decode(as: AcceptRequest.self, context: context)
         let now = self.services.clock.now()
-        let invite = try await self.services.database.pool.read { db in
-            try Invite.filter(sql: "token_hash = ?", arguments: [SecretToken.hash(body.token)]).fetchOne(db)
-        }
+        let invite = try await self.services.database.pool.read { db in try InviteStore.find(token: body.token, db) }
         guard let invite else { throw APIError(.notFound, "invite_not_found", "This invite link is not valid.") }
-        switch invite.state(at: now) {
-        case .pending: break
-        case .accepted: throw APIError(.gone, "invite_used", "This invite was already used. Sign in instead.")
-        case .expired: throw APIError(.gone, "invite_expired", "This invite has expired. Ask an admin for a new one.")
-        case .revoked: throw APIError(.gone, "invite_revoked", "This invite was withdrawn. Ask an admin for a new one.")
-        }
+        try InviteStore.check(invite, now: now)
         if let email = body.email, EmailAddress.normalized(email) != invite.email {
             throw APIError(
                 .unprocessableContent, "invite_email_mismatch", "This invite is for a different email address.",
@@ -156,20 +129,8 @@ struct InviteController {
             throw APIError(.unprocessableContent, "invalid_password", problem, details: ["password": .string(problem)])
         }
         let hash = try await self.services.hasher.hash(body.password)
-        let user = try await self.services.database.pool.write { db -> User in
-            // Re-check inside the write: two tabs accepting at once must make one account.
-            guard var current = try Invite.fetchOne(db, key: invite.id), current.state(at: now) == .pending else {
-                throw APIError(.gone, "invite_used", "This invite was already used. Sign in instead.")
-            }
-            if try User.all().live().filter(sql: "email = ?", arguments: [invite.email]).fetchCount(db) > 0 {
-                throw APIError(.conflict, "email_taken", "Someone already has an account with that email address.")
-            }
-            var user = User(email: invite.email, name: name, role: invite.role, passwordHash: hash)
-            try user.insert(db)
-            current.acceptedAt = now
-            current.acceptedUserId = user.id
-            try current.update(db, columns: ["accepted_at", "accepted_user_id"])
-            return user
+        let user = try await self.services.database.pool.write { db in
+            try InviteStore.accept(invite.id, name: name, passwordHash: hash, now: now, db)
         }
         let token = try await self.services.sessions.create(
             userId: user.id!, ip: self.services.clientAddress(request, context), userAgent: request.headers[.userAgent])

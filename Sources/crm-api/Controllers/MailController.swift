@@ -115,13 +115,7 @@ struct MailController {
                 details: ["status": .string("Use one of: \(OutboundMail.Status.allCases.map(\.rawValue).joined(separator: ", ")).")])
         }
         let rows = try await self.services.database.pool.read { db in
-            try OutboundMail.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM outbound_mail WHERE deleted_at IS NULL AND (? IS NULL OR status = ?)
-                    ORDER BY id DESC LIMIT 200
-                    """,
-                arguments: [status, status])
+            try OutboundMail.recent(status: status.flatMap(OutboundMail.Status.init(rawValue:)), db)
         }
         return MailList(mail: rows.map(MailResponse.init))
     }
@@ -129,7 +123,7 @@ struct MailController {
     func show(_ request: Request, context: AppRequestContext) async throws -> MailResponse {
         let id = try context.parameters.requireID()
         let mail = try await self.services.database.pool.read { db in
-            try OutboundMail.fetchOne(db, sql: "SELECT * FROM outbound_mail WHERE id = ? AND deleted_at IS NULL", arguments: [id])
+            try OutboundMail.all().live().filter(Column("id") == id).fetchOne(db)
         }
         guard let mail else { throw APIError.notFound("There is no such mail.") }
         return MailResponse(mail)

@@ -70,9 +70,7 @@ struct RestoreController {
         }
         let now = self.services.clock.now()
         let job = try await self.services.database.pool.write { db in
-            let busy = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM backup_jobs WHERE kind = 'restore' AND status IN ('queued', 'running')") ?? 0
-            if busy > 0 { throw APIError(.conflict, "restore_in_progress", "A restore is already under way.") }
+            if try BackupJob.restoreUnderWay(db) { throw APIError(.conflict, "restore_in_progress", "A restore is already under way.") }
             let id = try BackupJob.enqueue(.restore, restoreFrom: backup.id, by: identity.userId, at: now, db)
             return try BackupJob.fetchOne(db, key: id)!
         }
@@ -85,7 +83,7 @@ struct RestoreController {
     /// The live catalogue entry and its file's path; the path comes from the catalogue, never the request.
     private func catalogued(_ id: Int64) async throws -> (BackupRecord, String) {
         let backup = try await self.services.database.pool.read { db in
-            try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups WHERE id = ? AND deleted_at IS NULL", arguments: [id])
+            try BackupRecord.live(id: id, db)
         }
         guard let backup else { throw APIError.notFound("There is no such backup.") }
         let path = try BackupFiles.directory(dataDir: self.services.config.dataDir) + "/" + backup.fileName

@@ -31,38 +31,11 @@ struct SecurityStatusController {
         let checks: [Check]
     }
 
-    /// Facts read from the database in one snapshot.
-    struct Facts {
-        var activeAdmins = 0
-        var staleInvites = 0
-        var newestVerifiedBackup: Date?
-        var mailerFigures: [String: JSONValue]?
-        /// The distinct addresses live sessions of the last 30 days came from (at most two) and
-        /// how many users those sessions belong to.
-        var sessionAddresses: [String] = []
-        var sessionUsers = 0
-    }
+    typealias Facts = SecurityFacts
 
     func status(_ request: Request, context: AppRequestContext) async throws -> Report {
         let now = self.services.clock.now()
-        let facts = try await self.services.database.pool.read { db in
-            var facts = Facts()
-            facts.activeAdmins = try User.all().activeAdmins().fetchCount(db)
-            facts.staleInvites = try Invite.filter(
-                sql: "accepted_at IS NULL AND revoked_at IS NULL AND expires_at <= ?", arguments: [now]
-            ).fetchCount(db)
-            facts.newestVerifiedBackup = try Date.fetchOne(
-                db, sql: "SELECT max(created_at) FROM backups WHERE deleted_at IS NULL AND verify_ok = 1")
-            let since = now.addingTimeInterval(-30 * 24 * 3600)
-            facts.sessionAddresses = try String.fetchAll(
-                db, sql: "SELECT DISTINCT ip FROM sessions WHERE created_at >= ? AND ip IS NOT NULL LIMIT 2", arguments: [since])
-            facts.sessionUsers = try Int.fetchOne(
-                db, sql: "SELECT count(DISTINCT user_id) FROM sessions WHERE created_at >= ?", arguments: [since]) ?? 0
-            if let figures = try String.fetchOne(db, sql: "SELECT figures FROM daemon_status WHERE name = 'crm-mailer'") {
-                facts.mailerFigures = try? JSONDecoder().decode([String: JSONValue].self, from: Data(figures.utf8))
-            }
-            return facts
-        }
+        let facts = try await self.services.database.pool.read { db in try SecurityFacts.read(now: now, db) }
         let checks = Self.checks(config: self.services.config, facts: facts, now: now)
         return Report(overall: checks.map(\.status).max() ?? .pass, checks: checks)
     }

@@ -35,10 +35,6 @@ struct TeamController {
 
     /// Live accounts by name, all of them or those among `ids`.
     func members(_ ids: Set<Int64>?) async throws -> [Member] {
-        try await self.services.database.pool.read { db in
-            let among = ids.map { SQLFragment(" AND id IN (") + SQLFragment.list($0.sorted().map(\.databaseValue)) + SQLFragment(")") }
-            let sql = SQLFragment("SELECT id, name FROM users WHERE deleted_at IS NULL") + (among ?? SQLFragment("")) + SQLFragment(" ORDER BY name, id")
-            return try Row.fetchAll(db, sql: sql.sql, arguments: sql.statementArguments).map { Member(id: $0["id"], name: $0["name"]) }
-        }
+        try await self.services.database.pool.read { db in try UserStore.names(ids: ids, db) }.map { Member(id: $0.id, name: $0.name) }
     }
 }

@@ -18,7 +18,7 @@ struct UserAdminController {
     }
 
     func list(_ request: Request, context: AppRequestContext) async throws -> UserList {
-        let users = try await self.services.database.pool.read { db in try User.all().live().order(sql: "id").fetchAll(db) }
+        let users = try await self.services.database.pool.read { db in try UserStore.all(db) }
         return UserList(users: users.map(UserResponse.init))
     }
 
@@ -39,21 +39,7 @@ struct UserAdminController {
         let role = try body.role.map(User.Role.parse)
         let now = self.services.clock.now()
         let user = try await self.services.database.pool.write { db -> User in
-            guard var user = try User.all().live().filter(sql: "id = ?", arguments: [id]).fetchOne(db) else {
-                throw APIError.notFound("There is no such user.")
-            }
-            let wasActiveAdmin = user.active && user.role == .admin
-            user.role = role ?? user.role
-            user.active = body.active ?? user.active
-            user.name = name ?? user.name
-            if wasActiveAdmin && !(user.active && user.role == .admin),
-                try User.all().activeAdmins().filter(sql: "id != ?", arguments: [id]).fetchCount(db) == 0
-            {
-                throw APIError(
-                    .conflict, "last_admin", "This is the last active admin. Make someone else an admin first.")
-            }
-            user.updatedAt = now
-            try user.update(db, columns: ["role", "active", "name", "updated_at"])
+            let user = try UserStore.update(id: id, role: role, active: body.active, name: name, now: now, db)
             if !user.active {
                 try Credentials.revokeAll(userId: id, at: now, in: db)
             }
