@@ -48,7 +48,7 @@ public enum UserStore {
 
     /// A new password the user chose: the must-change flag is cleared.
     public static func setPassword(userId: Int64, hash: String, now: Date, _ db: Database) throws {
-        try User.filter(Column("id") == userId)
+        try User.all().live().filter(Column("id") == userId)
             .updateAll(db, Column("password_hash").set(to: hash), Column("must_change_password").set(to: false), Column("updated_at").set(to: now))
     }
 }

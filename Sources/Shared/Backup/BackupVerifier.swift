@@ -64,6 +64,7 @@ public enum BackupVerifier {
             try db.execute(
                 sql: "UPDATE backups SET verified_at = ?, verify_ok = ?, verify_checks = ?, updated_at = ? WHERE id = ?",
                 arguments: [now, ok, encoded, now, backupId])
+            // reads deleted rows: the entry this verification just updated
             return try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups WHERE id = ?", arguments: [backupId])!
         }
         return (updated, checks)

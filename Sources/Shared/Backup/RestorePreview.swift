@@ -78,6 +78,7 @@ public struct RestorePreview: Encodable, Sendable {
 
         init(_ db: Database, _ table: RecordTable) throws {
             self.ids = Set(try Int64.fetchAll(db, sql: "SELECT id FROM \(table.sqlTable) WHERE deleted_at IS NULL"))
+            // reads deleted rows: the newest change of any kind, archiving included
             self.newest = try Date.fetchOne(db, sql: "SELECT max(updated_at) FROM \(table.sqlTable)")
         }
     }
@@ -87,11 +88,13 @@ public struct RestorePreview: Encodable, Sendable {
         guard !ids.isEmpty else { return [] }
         let name =
             table == .commitments
+            // reads deleted rows: names for records the restore brings back or archives
             ? """
             coalesce((SELECT name FROM fundraising_investors i WHERE i.id = r.investor_id), '?') || ' → ' ||
             coalesce((SELECT name FROM fundraising_funds f WHERE f.id = r.fund_id), '?')
             """
             : "r.name"
+        // reads deleted rows: names for records the restore brings back or archives
         let rows = try Row.fetchAll(
             db,
             sql: """

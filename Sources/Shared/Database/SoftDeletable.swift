@@ -1,8 +1,9 @@
 import GRDB
 
 /// A record whose table deletes softly: deleting sets `deleted_at` and keeps the row, so it can
-/// be restored. Every ordinary read of such a table starts from `live()`; `scripts/lint-live`
-/// fails the build on SQL that reads one without `deleted_at`.
+/// be restored. Every ordinary read of such a table starts from `live()`;
+/// `scripts/lint/live_reads.py` (run by `scripts/test`) fails on SQL that reads one without
+/// `deleted_at` and on a query of such a record type that does not start from `live()`.
 public protocol SoftDeletable: TableRecord {}
 
 extension DerivableRequest where RowDecoder: SoftDeletable {

@@ -89,6 +89,7 @@ public enum ActivityFeed {
         // Backups name no record, so a table or record filter leaves them out.
         if filter.types.contains(.backup) && filter.table == nil && filter.recordId == nil {
             let byUser = filter.userId == nil ? "" : " AND j.requested_by = ?"
+            // reads deleted rows: the feed is history: a backup was taken, even if retention has pruned it since
             arms.append(
                 """
                 SELECT 'backup' AS type, b.id AS id, b.created_at AS at, j.requested_by AS user_id, NULL AS tbl,

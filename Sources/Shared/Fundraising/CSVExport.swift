@@ -31,12 +31,13 @@ public enum CSVExport {
         for field in catalog where field.type == .link {
             guard case .string(let target)? = field.optionValues["table"] else { continue }
             let sql: String
+            // reads deleted rows: a link to an archived record or user still names it
             switch target {
             case "users": sql = "SELECT id, name FROM users"
             case "commitments": sql = "SELECT id, 'Commitment ' || id FROM fundraising_commitments"
             default:
                 guard let table = RecordTable(rawValue: target) else { continue }
-                sql = "SELECT id, name FROM \(table.sqlTable)"
+                sql = "SELECT id, name FROM \(table.sqlTable)"  // reads deleted rows: as above
             }
             names[field.key] = Dictionary(
                 try Row.fetchAll(db, sql: sql).map { ($0[0] as Int64, $0[1] as String) }, uniquingKeysWith: { first, _ in first })

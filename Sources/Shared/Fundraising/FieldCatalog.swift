@@ -74,6 +74,7 @@ public struct FieldCatalog: Sendable {
         _ table: RecordTable, label: String, type: FieldType, options: [String: JSONValue], at now: Date, _ db: Database
     ) throws -> FieldDefinition {
         let key = try Self.nextKey(table, label: label, db)
+        // reads deleted rows: archived fields keep their places
         let position = (try Int.fetchOne(
             db, sql: "SELECT max(position) FROM fundraising_fields WHERE table_name = ?", arguments: [table.rawValue]) ?? -1) + 1
         try db.execute(
@@ -87,6 +88,7 @@ public struct FieldCatalog: Sendable {
 
     /// The key a new field labelled `label` would get (archived fields keep theirs).
     static func nextKey(_ table: RecordTable, label: String, _ db: Database) throws -> String {
+        // reads deleted rows: archived fields keep their keys
         let taken = Set(try String.fetchAll(db, sql: "SELECT key FROM fundraising_fields WHERE table_name = ?", arguments: [table.rawValue]))
         return Self.deriveKey(label, taken: taken.union(Self.reserved))
     }

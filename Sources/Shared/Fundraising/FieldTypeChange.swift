@@ -116,7 +116,7 @@ public struct FieldTypeChange: Sendable {
         var validOptions = try FieldCatalog.validOptions(options ?? [:], for: type)
         let zone = try AppSettings.timeZone(db)
         let hasName = catalog.contains { $0.key == "name" && $0.isCore }
-        // Deleted records too (a write, not a read for display): restored later, their values must
+        // reads deleted rows: a write, not a read for display; restored later, their values must
         // fit the field's type like everyone else's.
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.sqlTable) ORDER BY id")
         let records = rows.map { RecordValue(row: $0, catalog: catalog) }

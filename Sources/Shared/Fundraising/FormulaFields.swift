@@ -168,6 +168,7 @@ public enum FormulaFields {
         // Only the columns the formulas read: decoding a whole record cost more than evaluating.
         let core = needed.sorted().compactMap { byKey[$0] }.filter(\.isCore)
         let columns = ["custom", "formula_errors", "created_at", "updated_at", "last_modified_by", "version"] + core.map { "\"\($0.key)\"" }
+        // reads deleted rows: archived records keep their formulas current, so a restore brings them back right
         guard let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table.sqlTable) WHERE id = ?"), arguments: [id])
         else { return nil }
@@ -260,11 +261,12 @@ public enum FormulaFields {
         _ table: RecordTable, key: String, formula: String, catalog: [FieldDefinition], inlineLimit: Int, by userId: Int64? = nil,
         at now: Date, limits: FormulaLimits = .standard, _ db: Database
     ) throws -> Int64? {
+        // reads deleted rows: archived records keep their formulas current, so a restore brings them back right
         let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqlTable)") ?? 0
         if count > inlineLimit {
             return try FormulaJobs.start(table, key: key, formula: formula, total: count, by: userId, at: now, db)
         }
-        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM \(table.sqlTable) ORDER BY id")
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM \(table.sqlTable) ORDER BY id")  // reads deleted rows: as above
         let done = try Self.recompute(table, ids: ids, key: key, catalog: catalog, at: now, limits: limits, db)
         guard done < ids.count else { return nil }
         return try FormulaJobs.start(

@@ -102,6 +102,7 @@ public struct FormulaJobs: Sendable {
             }
             let catalog = try FieldDefinition.catalog(job.table, db)
             guard catalog.first(where: { $0.key == job.fieldKey })?.formula == job.formula else { return (job, [], []) }
+            // reads deleted rows: archived records keep their formulas current, so a restore brings them back right
             let ids = try Int64.fetchAll(
                 db, sql: "SELECT id FROM \(job.table.sqlTable) WHERE id > ? ORDER BY id LIMIT ?", arguments: [job.nextId, batch])
             let zone = try AppSettings.timeZone(db)
@@ -162,6 +163,7 @@ public struct FormulaJobs: Sendable {
         return try await self.database.pool.write { db in
             let still = try Self.dueClockBound(at: now, db)
             for (table, field) in still {
+                // reads deleted rows: the job covers archived records too
                 let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqlTable)") ?? 0
                 _ = try Self.start(table, key: field.key, formula: field.formula ?? "", total: total, by: nil, at: now, db)
             }

@@ -80,6 +80,7 @@ public struct RecordStore: Sendable {
         _ table: RecordTable, id: Int64, includeDeleted: Bool, catalog: [FieldDefinition]? = nil, _ db: Database
     ) throws -> RecordValue? {
         let live = includeDeleted ? "" : " AND deleted_at IS NULL"
+        // reads deleted rows: only when the caller asks for them (restore, history)
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(table.sqlTable) WHERE id = ?\(live)"), arguments: [id])
         else { return nil }
         return RecordValue(row: row, catalog: try catalog ?? FieldDefinition.catalog(table, db))

@@ -106,6 +106,7 @@ final class ImportPass {
 
     /// Infers the type of every column the import creates a field for.
     private func planNewFields(_ db: Database) throws {
+        // reads deleted rows: archived fields keep their keys
         var taken = Set(try String.fetchAll(db, sql: "SELECT key FROM fundraising_fields WHERE table_name = ?",
                                             arguments: [self.options.table.rawValue])).union(FieldCatalog.reserved)
         for index in self.columns.indices {

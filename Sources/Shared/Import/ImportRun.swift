@@ -51,6 +51,7 @@ public struct ImportRun: Sendable, Equatable, FetchableRecord, Encodable {
 
     /// Newest first, before `beforeId`; the next cursor when there are more.
     public static func page(limit: Int, beforeId: Int64?, _ db: Database) throws -> (runs: [ImportRun], next: Int64?) {
+        // reads deleted rows: who ran an import stays named after their account is archived
         let runs = try ImportRun.fetchAll(
             db,
             sql: """

@@ -50,6 +50,7 @@ public enum MailQueue {
         _ draft: MailDraft, db: Database, seal: MailSeal?, wake: WakeSender?, now: Date,
         messageIdDomain: String = "venture-crm.localhost"
     ) throws -> OutboundMail {
+        // reads deleted rows: a key is never queued twice, whatever became of its first mail
         if let existing = try OutboundMail.filter(Column("idempotency_key") == draft.idempotencyKey).fetchOne(db) {
             return existing
         }

@@ -28,9 +28,10 @@ public struct SystemStatus: Sendable {
             return Daemon(name: name, state: state, row: row)
         }
         var queues: [String: [String: Int]] = [:]
-        queues["mail"] = try Self.counts(db, sql: "SELECT status, count(*) FROM outbound_mail WHERE status <> 'sent' GROUP BY status")
-        queues["mail"]?["sent_last_day"] = try OutboundMail.filter(Column("status") == "sent" && Column("sent_at") >= now.addingTimeInterval(-86400))
-            .fetchCount(db)
+        queues["mail"] = try Self.counts(
+            db, sql: "SELECT status, count(*) FROM outbound_mail WHERE status <> 'sent' AND deleted_at IS NULL GROUP BY status")
+        queues["mail"]?["sent_last_day"] = try OutboundMail.all().live()
+            .filter(Column("status") == "sent" && Column("sent_at") >= now.addingTimeInterval(-86400)).fetchCount(db)
         queues["backup_jobs"] = try Self.counts(
             db, sql: "SELECT status, count(*) FROM backup_jobs WHERE status IN ('queued', 'running') GROUP BY status")
         queues["formula_jobs"] = try Self.counts(db, sql: "SELECT status, count(*) FROM formula_jobs WHERE status = 'running' GROUP BY status")

@@ -38,7 +38,7 @@ public enum FeatureRequestStore {
         try db.execute(
             sql: "INSERT INTO feature_requests (title, body, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [title, body, userId, now, now])
-        return try FeatureRequest.fetchOne(db, key: db.lastInsertedRowID)!
+        return try FeatureRequest.all().live().filter(Column("id") == db.lastInsertedRowID).fetchOne(db)!
     }
 
     /// Edits the title or body (its author or an admin) and the status (an admin).
@@ -61,7 +61,7 @@ public enum FeatureRequestStore {
         try db.execute(
             sql: "UPDATE feature_requests SET title = ?, body = ?, status = ?, updated_at = ? WHERE id = ?",
             arguments: [title ?? current.title, body ?? current.body, status ?? current.status, now, id])
-        return try FeatureRequest.fetchOne(db, key: id)!
+        return try FeatureRequest.all().live().filter(Column("id") == id).fetchOne(db)!
     }
 
     static func validTitle(_ raw: String) throws -> String {

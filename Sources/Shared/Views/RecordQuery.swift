@@ -137,6 +137,7 @@ public struct RecordQuery: Sendable {
     ) -> SQLFragment {
         var sql = SQLFragment("SELECT *")
         for (index, key) in compiled.order.enumerated() { sql = sql + SQLFragment(", ") + key.expression + SQLFragment(" AS _k\(index)") }
+        // filtered by: the compiled condition, which starts with deleted_at IS NULL
         sql = sql + SQLFragment(" FROM \(compiled.table.sqlTable)")
         if plan == .walk { sql = sql + SQLFragment(index.map { " INDEXED BY \($0.name)" } ?? " NOT INDEXED") }
         sql = sql + SQLFragment(" WHERE ") + condition + SQLFragment(" ORDER BY ")
@@ -239,6 +240,7 @@ public struct RecordQuery: Sendable {
 
     public func count(_ table: RecordTable, dates: ViewDates, _ db: Database) throws -> Int {
         let compiled = try self.compile(table, dates: dates, db)
+        // filtered by: the compiled condition, which starts with deleted_at IS NULL
         let sql = SQLFragment("SELECT count(*) FROM \(table.sqlTable) WHERE ") + compiled.condition
         return try Int.fetchOne(db, sql: sql.sql, arguments: sql.statementArguments) ?? 0
     }
@@ -266,6 +268,7 @@ public struct RecordQuery: Sendable {
         for (index, column) in summed.enumerated() {
             sql = sql + SQLFragment(", sum(") + column.value + SQLFragment(") AS _s\(index)")
         }
+        // filtered by: the compiled condition, which starts with deleted_at IS NULL
         sql = sql + SQLFragment(" FROM \(table.sqlTable) WHERE ") + compiled.condition + SQLFragment(" GROUP BY ")
         sql = sql + SQLFragment((0..<levels.count).map { "_g\($0)" }.joined(separator: ", ")) + SQLFragment(" ORDER BY ")
         for (index, level) in levels.enumerated() {

@@ -108,6 +108,7 @@ public struct ViewStore: Sendable {
         let now = self.now()
         return try await self.database.pool.write { db in
             try Self.check(definition, table, dates, db)
+            // reads deleted rows: archived views keep their places
             let position = (try Int.fetchOne(
                 db, sql: "SELECT max(position) FROM views WHERE table_name = ?", arguments: [table.rawValue]) ?? -1) + 1
             try db.execute(

@@ -152,6 +152,7 @@ actor EventHub {
     /// Each table's newest field change (every catalog write sets the field's `updated_at`): a
     /// few rows from a small table, read with each pump.
     static func catalogStamps(_ db: Database) throws -> [String: String] {
+        // reads deleted rows: archiving a field changes the catalog too
         let rows = try Row.fetchAll(db, sql: "SELECT table_name, max(updated_at) AS stamp FROM fundraising_fields GROUP BY table_name")
         return Dictionary(uniqueKeysWithValues: rows.map { ($0["table_name"] as String, ($0["stamp"] as String?) ?? "") })
     }

@@ -151,6 +151,7 @@ struct BackupJobRunner: Sendable {
             try db.execute(
                 sql: "UPDATE backup_jobs SET \(column) = ?, progress = 0.9, updated_at = ? WHERE id = ?",
                 arguments: [id, now, jobId])
+            // reads deleted rows: the entry this job just catalogued
             return try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups WHERE id = ?", arguments: [id])!
         }
     }
