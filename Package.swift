@@ -9,7 +9,8 @@ let sharedSwiftSettings: [SwiftSetting] = [
 
 extension Target {
     /// One of the four daemons: an executable over `Shared`.
-    static func daemon(_ name: String, _ dependencies: [Target.Dependency] = [], resources: [Resource]? = nil) -> Target {
+    static func daemon(_ name: String, _ dependencies: [Target.Dependency] = [], resources: [Resource]? = nil) -> Target
+    {
         .executableTarget(
             name: name,
             dependencies: ["Shared"] + dependencies + [
@@ -88,7 +89,8 @@ let package = Package(
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            resources: [.copy("Resources/openapi.json"), .copy("Resources/web")]),
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/web")]
+        ),
         .daemon("crm-scheduler"),
         .daemon("crm-mailer", ["CCurl"]),
         .daemon("crm-backup", [.product(name: "GRDB", package: "GRDB.swift")]),

@@ -38,7 +38,8 @@ struct AppServices: Sendable {
     /// Signs and checks the browsers that signed in before (sign-in locks spare them).
     let deviceCookies: DeviceCookie
 
-    init(config: CRMConfig, database: AppDatabase, clock: AppClock = .system, logger: Logger = Logger(label: "crm-api")) {
+    init(config: CRMConfig, database: AppDatabase, clock: AppClock = .system, logger: Logger = Logger(label: "crm-api"))
+    {
         self.config = config
         self.database = database
         self.clock = clock
@@ -55,15 +56,21 @@ struct AppServices: Sendable {
         let formulaKicks = Kicks()
         self.eventPump = EventPump(hub: self.events, config: config, logger: logger, formulaKicks: formulaKicks)
         self.formulaJobs = FormulaJobRunner(
-            jobs: FormulaJobs(database: database, now: clock.now), events: self.eventPump, logger: logger, kicks: formulaKicks)
+            jobs: FormulaJobs(database: database, now: clock.now),
+            events: self.eventPump,
+            logger: logger,
+            kicks: formulaKicks
+        )
         self.viewIndexes = ViewIndexMaintainer(database: database, logger: logger)
     }
 
     /// The client's IP for rate limits and session records.
     func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
         ClientAddress.resolve(
-            peer: context.peerAddress, forwardedFor: request.headers[.xForwardedFor],
-            trustedProxies: self.config.trustedProxies)
+            peer: context.peerAddress,
+            forwardedFor: request.headers[.xForwardedFor],
+            trustedProxies: self.config.trustedProxies
+        )
     }
 
     /// The right-hand side of the Message-IDs of queued mail: the CRM's public host name.

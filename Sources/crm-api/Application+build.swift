@@ -5,7 +5,9 @@ import Shared
 
 /// Builds the crm-api application: router, heartbeat and systemd services. Tests call this too.
 func buildApplication(
-    environment: DaemonEnvironment, database: AppDatabase, clock: AppClock = .system
+    environment: DaemonEnvironment,
+    database: AppDatabase,
+    clock: AppClock = .system
 ) async throws -> some ApplicationProtocol {
     let config = environment.config
     let logger = environment.logger
@@ -17,10 +19,14 @@ func buildApplication(
         // A slow client (headers sent a byte at a time, a connection left open) is closed after
         // the idle timeout, and at most httpMaxConnections are served at once, so no one can
         // hold every file descriptor; open event streams are answers in progress and stay.
-        server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(config.httpIdleTimeout.timeInterval * 1e9)))),
+        server: .http1(
+            configuration: .init(idleTimeout: .nanoseconds(Int64(config.httpIdleTimeout.timeInterval * 1e9)))
+        ),
         configuration: .init(
-            address: .hostname(config.httpHost, port: config.httpPort), serverName: "crm-api",
-            availableConnectionsDelegate: MaximumAvailableConnections(config.httpMaxConnections, logger: logger)),
+            address: .hostname(config.httpHost, port: config.httpPort),
+            serverName: "crm-api",
+            availableConnectionsDelegate: MaximumAvailableConnections(config.httpMaxConnections, logger: logger)
+        ),
         services: [
             SystemdWatchdogService(logger: logger),
             HeartbeatService(heartbeat: heartbeat, interval: config.heartbeatInterval),
@@ -39,12 +45,19 @@ func buildApplication(
 /// The middleware chain and every route, each registered by its controller with its access rule.
 func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: SecurityHeadersMiddleware(httpsOnly: services.config.publicURL?.hasPrefix("https://") == true))
+    router.add(
+        middleware: SecurityHeadersMiddleware(httpsOnly: services.config.publicURL?.hasPrefix("https://") == true)
+    )
     if let origin = services.config.corsOrigin {
         router.add(
             middleware: CORSMiddleware(
-                allowOrigin: .custom(origin), allowHeaders: [.accept, .authorization, .contentType, .origin],
-                allowMethods: [.get, .post, .put, .patch, .delete, .options], allowCredentials: true, maxAge: .seconds(600)))
+                allowOrigin: .custom(origin),
+                allowHeaders: [.accept, .authorization, .contentType, .origin],
+                allowMethods: [.get, .post, .put, .patch, .delete, .options],
+                allowCredentials: true,
+                maxAge: .seconds(600)
+            )
+        )
     }
     router.add(middleware: APIErrorMiddleware())
     router.add(middleware: QueryStringMiddleware())

@@ -7,7 +7,10 @@ struct CRMAPI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crm-api",
         abstract: "Venture CRM HTTP API and web grid.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, CreateAdminCommand.self, ResetAdminPasswordCommand.self, ImportCommand.self],
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, CreateAdminCommand.self, ResetAdminPasswordCommand.self,
+            ImportCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -20,8 +20,12 @@ struct CRMBackup: AsyncParsableCommand {
         func run() async throws {
             try await WorkerDaemon.main(.backup) { database, heartbeat, environment in
                 let runner = BackupJobRunner(
-                    database: database, dataDir: environment.config.dataDir, logger: environment.logger, now: { Date() },
-                    wake: WakeSender(runDir: environment.config.runDir))
+                    database: database,
+                    dataDir: environment.config.dataDir,
+                    logger: environment.logger,
+                    now: { Date() },
+                    wake: WakeSender(runDir: environment.config.runDir)
+                )
                 BackupFiles.removePartials(in: try BackupFiles.directory(dataDir: environment.config.dataDir))
                 return { wake in
                     if case .message(let message) = wake, message != .backup { return }
@@ -59,12 +63,20 @@ struct CRMBackup: AsyncParsableCommand {
                     }
                 var failed = false
                 for id in ids {
-                    guard let (backup, checks) = try await BackupVerifier.verify(
-                        backupId: id, database: database, directory: directory, now: Date())
+                    guard
+                        let (backup, checks) = try await BackupVerifier.verify(
+                            backupId: id,
+                            database: database,
+                            directory: directory,
+                            now: Date()
+                        )
                     else { throw StartupFailure(.input, "there is no backup \(id)") }
                     let ok = checks.allSatisfy(\.ok)
                     failed = failed || !ok
-                    print("\(backup.id) \(backup.fileName): \(ok ? "ok" : "FAILED") — " + checks.filter { !$0.ok }.map(\.message).joined(separator: " "))
+                    print(
+                        "\(backup.id) \(backup.fileName): \(ok ? "ok" : "FAILED") — "
+                            + checks.filter { !$0.ok }.map(\.message).joined(separator: " ")
+                    )
                 }
                 if failed { throw ExitCode(1) }
             } catch let exit as ExitCode {

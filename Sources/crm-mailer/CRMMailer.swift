@@ -24,8 +24,14 @@ struct CRMMailer: AsyncParsableCommand {
                 let settings = try MailerSettings.load(environment: ProcessInfo.processInfo.environment)
                 let smtp = await Self.loadSMTP(heartbeat: heartbeat, logger: logger)
                 let drainer = MailDrainer(
-                    database: database, smtp: smtp, settings: settings, seal: environment.config.secretKey.map(MailSeal.init),
-                    heartbeat: heartbeat, logger: logger, now: { Date() })
+                    database: database,
+                    smtp: smtp,
+                    settings: settings,
+                    seal: environment.config.secretKey.map(MailSeal.init),
+                    heartbeat: heartbeat,
+                    logger: logger,
+                    now: { Date() }
+                )
                 let timer = RetryTimer()
                 let sender = WakeSender(runDir: environment.config.runDir)
                 return { wake in

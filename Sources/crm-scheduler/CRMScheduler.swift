@@ -20,8 +20,11 @@ struct CRMScheduler: AsyncParsableCommand {
         func run() async throws {
             try await WorkerDaemon.main(.scheduler) { database, heartbeat, environment in
                 let refresh = ClockFormulaRefresh(
-                    jobs: FormulaJobs(database: database), wake: WakeSender(runDir: environment.config.runDir),
-                    heartbeat: heartbeat, logger: environment.logger)
+                    jobs: FormulaJobs(database: database),
+                    wake: WakeSender(runDir: environment.config.runDir),
+                    heartbeat: heartbeat,
+                    logger: environment.logger
+                )
                 return { _ in await refresh.run() }
             }
         }

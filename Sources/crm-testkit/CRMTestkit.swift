@@ -51,9 +51,19 @@ struct CRMTestkit: AsyncParsableCommand {
                 let mail = try await db.pool.write { db in
                     try MailQueue.enqueue(
                         MailDraft(
-                            kind: .test, recipients: [self.to], subject: self.subject, text: self.text, html: self.html,
-                            idempotencyKey: "testkit:" + UUID().uuidString, sealBodies: self.seal),
-                        db: db, seal: seal, wake: wake, now: Date())
+                            kind: .test,
+                            recipients: [self.to],
+                            subject: self.subject,
+                            text: self.text,
+                            html: self.html,
+                            idempotencyKey: "testkit:" + UUID().uuidString,
+                            sealBodies: self.seal
+                        ),
+                        db: db,
+                        seal: seal,
+                        wake: wake,
+                        now: Date()
+                    )
                 }
                 print(mail.id ?? 0, mail.messageId)
                 if self.everyMs > 0 { try await Task.sleep(for: .milliseconds(self.everyMs)) }
@@ -75,12 +85,23 @@ struct CRMTestkit: AsyncParsableCommand {
                 funds.append(try await store.create(.funds, fields: ["name": .string(name)], by: nil).id)
             }
             for index in 0..<self.count {
-                let investor = try await store.create(.investors, fields: ["name": .string("\(self.prefix) \(index)")], by: nil)
+                let investor = try await store.create(
+                    .investors,
+                    fields: ["name": .string("\(self.prefix) \(index)")],
+                    by: nil
+                )
                 _ = try await store.create(
-                    .contacts, fields: ["name": .string("Contact \(index)"), "investor_id": .number(Double(investor.id))], by: nil)
+                    .contacts,
+                    fields: ["name": .string("Contact \(index)"), "investor_id": .number(Double(investor.id))],
+                    by: nil
+                )
                 _ = try await store.create(
                     .commitments,
-                    fields: ["investor_id": .number(Double(investor.id)), "fund_id": .number(Double(funds[index % 2]))], by: nil)
+                    fields: [
+                        "investor_id": .number(Double(investor.id)), "fund_id": .number(Double(funds[index % 2])),
+                    ],
+                    by: nil
+                )
             }
             print("seeded \(self.count)")
         }
@@ -96,7 +117,10 @@ struct CRMTestkit: AsyncParsableCommand {
             let db = try AppDatabase.open(path: self.database)
             for index in 0..<self.count {
                 try await db.pool.write { db in
-                    try db.execute(sql: "INSERT INTO app_settings (key, value) VALUES (?, '1')", arguments: ["pair-\(index)"])
+                    try db.execute(
+                        sql: "INSERT INTO app_settings (key, value) VALUES (?, '1')",
+                        arguments: ["pair-\(index)"]
+                    )
                     try db.execute(sql: "INSERT INTO feature_requests (title) VALUES (?)", arguments: ["pair \(index)"])
                 }
             }
@@ -116,7 +140,8 @@ struct CRMTestkit: AsyncParsableCommand {
                 try await db.pool.write { db in
                     try db.execute(
                         sql: "INSERT INTO app_settings (key, value) VALUES (?, ?)",
-                        arguments: ["\(self.tag)-\(index)", "\(index)"])
+                        arguments: ["\(self.tag)-\(index)", "\(index)"]
+                    )
                 }
             }
             print("wrote \(self.count)")

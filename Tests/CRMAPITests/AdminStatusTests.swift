@@ -3,6 +3,7 @@ import GRDB
 import HTTPTypes
 import Shared
 import Testing
+
 @testable import crm_api
 
 /// The daemon status page's API: heartbeats read as running / silent / stopped / never started,
@@ -14,14 +15,17 @@ import Testing
         try await app.createUser("ada@example.com")
         let now = app.clock.clock.now()
         try await app.database.pool.write { db in
-            for (name, status, beat) in [("crm-api", "running", now), ("crm-mailer", "running", now.addingTimeInterval(-300)),
-                                         ("crm-backup", "stopped", now.addingTimeInterval(-600))] {
+            for (name, status, beat) in [
+                ("crm-api", "running", now), ("crm-mailer", "running", now.addingTimeInterval(-300)),
+                ("crm-backup", "stopped", now.addingTimeInterval(-600)),
+            ] {
                 try db.execute(
                     sql: """
                         INSERT INTO daemon_status (name, pid, version, status, started_at, last_beat_at, figures)
                         VALUES (?, 42, 'test', ?, ?, ?, '{"queued": 3}')
                         """,
-                    arguments: [name, status, now.addingTimeInterval(-3600), beat])
+                    arguments: [name, status, now.addingTimeInterval(-3600), beat]
+                )
             }
             for (index, status) in ["queued", "queued", "failed", "sent"].enumerated() {
                 try db.execute(
@@ -29,7 +33,8 @@ import Testing
                         INSERT INTO outbound_mail (kind, idempotency_key, message_id, recipients, subject, body_text, status, sent_at)
                         VALUES ('test', ?, ?, '["root@example.com"]', 'S', 'B', ?, ?)
                         """,
-                    arguments: ["k\(index)", "<\(index)@crm.test>", status, status == "sent" ? now : nil])
+                    arguments: ["k\(index)", "<\(index)@crm.test>", status, status == "sent" ? now : nil]
+                )
             }
         }
         try await app.test { admin in
@@ -42,9 +47,16 @@ import Testing
             }
             var states: [String: String] = [:]
             for case .object(let daemon) in daemons {
-                if case .string(let name)? = daemon["name"], case .string(let state)? = daemon["state"] { states[name] = state }
+                if case .string(let name)? = daemon["name"], case .string(let state)? = daemon["state"] {
+                    states[name] = state
+                }
             }
-            #expect(states == ["crm-api": "running", "crm-mailer": "silent", "crm-backup": "stopped", "crm-scheduler": "never_started"])
+            #expect(
+                states == [
+                    "crm-api": "running", "crm-mailer": "silent", "crm-backup": "stopped",
+                    "crm-scheduler": "never_started",
+                ]
+            )
             #expect(reply.value("queues", "mail", "queued") == .number(2))
             #expect(reply.value("queues", "mail", "failed") == .number(1))
             #expect(reply.value("queues", "mail", "sent_last_day") == .number(1))

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Shared
 import Testing
+
 @testable import crm_api
 
 /// Calls every route the router has registered as anon, member and admin, and checks the
@@ -32,13 +33,21 @@ import Testing
                 client.cookie = nil
                 let reply = try await client.send(route.method, uri)
                 let allow = reply.headers[.allow] ?? ""
-                #expect(reply.status == .methodNotAllowed && reply.error == "method_not_allowed", "\(route.method) \(uri): a route without a rule")
-                #expect(!allow.isEmpty && !allow.contains(route.method.rawValue), "\(route.method) \(uri): Allow \(allow)")
+                #expect(
+                    reply.status == .methodNotAllowed && reply.error == "method_not_allowed",
+                    "\(route.method) \(uri): a route without a rule"
+                )
+                #expect(
+                    !allow.isEmpty && !allow.contains(route.method.rawValue),
+                    "\(route.method) \(uri): Allow \(allow)"
+                )
             }
             for route in routes {
                 let path = route.path
                 let access = try #require(
-                    app.services.rules.access(method: route.method, path: path), "\(route.method) \(path) has no access rule")
+                    app.services.rules.access(method: route.method, path: path),
+                    "\(route.method) \(path) has no access rule"
+                )
                 let uri = Self.uri(path)
                 #expect(!uri.contains("{"), "\(uri): a path parameter the matrix does not fill")
                 let body = route.method.isUnsafe ? "{}" : nil
@@ -68,8 +77,11 @@ import Testing
                     #expect(reply.status.code < 500, "\(label): \(reply.status)")
                     let type = reply.headers[.contentType] ?? ""
                     #expect(
-                        reply.body.isEmpty || ["application/json", "application/yaml", "text/csv", "text/html", "text/javascript"].contains { type.hasPrefix($0) },
-                        "\(label): \(type)")
+                        reply.body.isEmpty
+                            || ["application/json", "application/yaml", "text/csv", "text/html", "text/javascript"]
+                                .contains { type.hasPrefix($0) },
+                        "\(label): \(type)"
+                    )
                 }
             }
         }
@@ -82,7 +94,13 @@ import Testing
             .replacingOccurrences(of: "{file}", with: "app.js")
     }
 
-    func call(_ client: Client, as email: String, _ method: HTTPRequest.Method, _ uri: String, _ body: String?)
+    func call(
+        _ client: Client,
+        as email: String,
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        _ body: String?
+    )
         async throws -> Client.Reply
     {
         client.cookie = nil

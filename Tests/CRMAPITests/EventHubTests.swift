@@ -4,6 +4,7 @@ import HTTPTypes
 import Shared
 import SharedTesting
 import Testing
+
 @testable import crm_api
 
 /// A started hub over a fresh migrated database (keep the directory alive with it).
@@ -71,7 +72,9 @@ func startedHub() async throws -> (TemporaryDirectory, RecordStore, EventHub) {
 
         let (replay, live) = try await hub.subscribe(after: seen)
         #expect(replay.map(\.kind) == [.record, .record])
-        let ids = replay.compactMap { event -> Int? in if case .number(let id)? = event.data["record_id"] { Int(id) } else { nil } }
+        let ids = replay.compactMap { event -> Int? in
+            if case .number(let id)? = event.data["record_id"] { Int(id) } else { nil }
+        }
         #expect(Set(ids) == [1, 2])
         #expect(replay.first { $0.data["record_id"] == 1 }?.data["version"] == .number(Double(second.version)))
 
@@ -88,8 +91,10 @@ func startedHub() async throws -> (TemporaryDirectory, RecordStore, EventHub) {
             for index in 0..<(EventHub.maximumReplay + 5) {
                 try db.execute(sql: "INSERT INTO fundraising_contacts (name) VALUES (?)", arguments: ["C\(index)"])
                 try db.execute(
-                    sql: "INSERT INTO record_history (table_name, record_id, action, record_version) VALUES ('contacts', ?, 'create', 1)",
-                    arguments: [index + 1])
+                    sql:
+                        "INSERT INTO record_history (table_name, record_id, action, record_version) VALUES ('contacts', ?, 'create', 1)",
+                    arguments: [index + 1]
+                )
             }
         }
         try await hub.pump()
@@ -140,7 +145,9 @@ func startedHub() async throws -> (TemporaryDirectory, RecordStore, EventHub) {
                     sql: """
                         INSERT INTO record_history (table_name, record_id, action, record_version, changed_at)
                         VALUES ('investors', ?, 'create', 1, '2026-12-06 10:00:00.000')
-                        """, arguments: [index])
+                        """,
+                    arguments: [index]
+                )
             }
         }
         try await hub.pump()

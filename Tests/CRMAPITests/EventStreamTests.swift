@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Shared
 import Testing
+
 @testable import crm_api
 
 /// `GET /api/events` over the in-process router, with keep-alive ticks made short.
@@ -11,7 +12,8 @@ import Testing
     /// after ten seconds, so a stream that would never end fails the time check instead of hanging
     /// the test.
     func readStream(
-        _ app: TestApp, withToken: Bool = false,
+        _ app: TestApp,
+        withToken: Bool = false,
         end: @escaping @Sendable (_ elsewhere: Client, _ ada: User, _ tokenId: Int64?) async throws -> Void
     ) async throws -> (reply: Client.Reply, took: Duration, refusedAfter: Client.Reply) {
         try await app.createUser("root@example.com", role: .admin)
@@ -22,7 +24,11 @@ import Testing
             var bearer: String?
             var tokenId: Int64?
             if withToken {
-                let created = try await browser.send(.post, "/api/auth/tokens", json: #"{"name": "script", "password": "\#(TestApp.password)"}"#)
+                let created = try await browser.send(
+                    .post,
+                    "/api/auth/tokens",
+                    json: #"{"name": "script", "password": "\#(TestApp.password)"}"#
+                )
                 if case .string(let token)? = created.value("token"), case .number(let id)? = created.value("id") {
                     (bearer, tokenId) = (token, Int64(id))
                 }
@@ -54,9 +60,18 @@ import Testing
         try await app.test { browser in
             try await browser.login("ada@example.com")
             let lastEventID = HTTPField.Name("Last-Event-ID")!
-            for (query, header) in [("?last_event_id=abc", nil), ("?last_event_id=-1", nil), ("", "{}"), ("?last_event_id=3", "x")] {
-                let reply = try await browser.send(.get, "/api/events\(query)", headers: header.map { [lastEventID: $0] } ?? [:])
-                #expect(reply.status == .badRequest && reply.error == "invalid_last_event_id", "\(query) \(header ?? "")")
+            for (query, header) in [
+                ("?last_event_id=abc", nil), ("?last_event_id=-1", nil), ("", "{}"), ("?last_event_id=3", "x"),
+            ] {
+                let reply = try await browser.send(
+                    .get,
+                    "/api/events\(query)",
+                    headers: header.map { [lastEventID: $0] } ?? [:]
+                )
+                #expect(
+                    reply.status == .badRequest && reply.error == "invalid_last_event_id",
+                    "\(query) \(header ?? "")"
+                )
             }
         }
     }

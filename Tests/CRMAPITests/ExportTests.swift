@@ -2,19 +2,45 @@ import Foundation
 import GRDB
 import HTTPTypes
 import Hummingbird
-@testable import Shared
 import Testing
+
+@testable import Shared
 @testable import crm_api
 
 @Suite struct ExportTests {
     /// Acme (committed $1,000,000 to Fund I) and Beta (soft-circled $250,000).
     func seed(_ client: Client) async throws {
-        try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "Acme, Inc.", "stage": "committed", "tags": ["ML", "Series A, lead", "say \"hi\""]}}"#)
-        try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "Beta LP", "stage": "meeting", "type": "pension"}}"#)
-        try await client.send(.post, "/api/tables/funds/records", json: #"{"fields": {"name": "Fund I", "target_size": 50000000}}"#)
-        try await client.send(.post, "/api/tables/commitments/records", json: #"{"fields": {"investor_id": 1, "fund_id": 1, "amount": 1000000, "status": "committed"}}"#)
-        try await client.send(.post, "/api/tables/commitments/records", json: #"{"fields": {"investor_id": 2, "fund_id": 1, "amount": 250000, "status": "soft_circle"}}"#)
-        try await client.send(.post, "/api/tables/contacts/records", json: #"{"fields": {"name": "Grace", "investor_id": 1, "is_primary": true, "notes": "line one\nline two"}}"#)
+        try await client.send(
+            .post,
+            "/api/tables/investors/records",
+            json:
+                #"{"fields": {"name": "Acme, Inc.", "stage": "committed", "tags": ["ML", "Series A, lead", "say \"hi\""]}}"#
+        )
+        try await client.send(
+            .post,
+            "/api/tables/investors/records",
+            json: #"{"fields": {"name": "Beta LP", "stage": "meeting", "type": "pension"}}"#
+        )
+        try await client.send(
+            .post,
+            "/api/tables/funds/records",
+            json: #"{"fields": {"name": "Fund I", "target_size": 50000000}}"#
+        )
+        try await client.send(
+            .post,
+            "/api/tables/commitments/records",
+            json: #"{"fields": {"investor_id": 1, "fund_id": 1, "amount": 1000000, "status": "committed"}}"#
+        )
+        try await client.send(
+            .post,
+            "/api/tables/commitments/records",
+            json: #"{"fields": {"investor_id": 2, "fund_id": 1, "amount": 250000, "status": "soft_circle"}}"#
+        )
+        try await client.send(
+            .post,
+            "/api/tables/contacts/records",
+            json: #"{"fields": {"name": "Grace", "investor_id": 1, "is_primary": true, "notes": "line one\nline two"}}"#
+        )
     }
 
     @Test func theSummaryTotalsFundsAndStagesAndDropsArchivedInvestors() async throws {
@@ -28,11 +54,13 @@ import Testing
             #expect(summary.value("investors") == 2)
             #expect(summary.value("investors_by_stage", "meeting") == 1)
             #expect(summary.value("investors_by_type", "pension") == 1)
-            #expect(summary.value("commitments_by_status", "committed", "amount") == 1000000)
-            guard case .array(let funds)? = summary.value("funds"), case .object(let fund)? = funds.first else { return }
-            #expect(fund["committed"] == 1000000)
+            #expect(summary.value("commitments_by_status", "committed", "amount") == 1_000_000)
+            guard case .array(let funds)? = summary.value("funds"), case .object(let fund)? = funds.first else {
+                return
+            }
+            #expect(fund["committed"] == 1_000_000)
             #expect(fund["soft_circled"] == 250000)
-            #expect(fund["target_size"] == 50000000)
+            #expect(fund["target_size"] == 50_000_000)
 
             try await client.send(.delete, "/api/tables/investors/records/1")
             let after = try await client.send(.get, "/api/fundraising/relational-summary")
@@ -93,7 +121,9 @@ import Testing
             #expect(commitments.body.contains(#""Acme, Inc.",Fund I,"$1,000,000.00",USD,committed"#))
 
             #expect(try await client.send(.get, "/api/fundraising/export?format=csv").error == "invalid_table")
-            #expect(try await client.send(.get, "/api/fundraising/export?format=csv&table=users").error == "invalid_table")
+            #expect(
+                try await client.send(.get, "/api/fundraising/export?format=csv&table=users").error == "invalid_table"
+            )
             #expect(try await client.send(.get, "/api/fundraising/export?format=xml").error == "invalid_format")
         }
     }
@@ -105,11 +135,32 @@ import Testing
         try await app.createUser("ada@example.com")
         try await app.test { client in
             try await client.login("ada@example.com")
-            try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "=HYPERLINK(\"http://evil.example\",\"x\")", "notes": "@SUM(A1)", "tags": ["+1", "x"]}}"#)
-            try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "-2+3", "notes": "\tcmd"}}"#)
-            try await client.send(.post, "/api/tables/funds/records", json: #"{"fields": {"name": "Fund I", "target_size": 50000000}}"#)
-            try await client.send(.post, "/api/tables/commitments/fields", json: #"{"label": "Delta", "type": "number"}"#)
-            try await client.send(.post, "/api/tables/commitments/records", json: #"{"fields": {"investor_id": 2, "fund_id": 1, "amount": 10, "delta": -5}}"#)
+            try await client.send(
+                .post,
+                "/api/tables/investors/records",
+                json:
+                    #"{"fields": {"name": "=HYPERLINK(\"http://evil.example\",\"x\")", "notes": "@SUM(A1)", "tags": ["+1", "x"]}}"#
+            )
+            try await client.send(
+                .post,
+                "/api/tables/investors/records",
+                json: #"{"fields": {"name": "-2+3", "notes": "\tcmd"}}"#
+            )
+            try await client.send(
+                .post,
+                "/api/tables/funds/records",
+                json: #"{"fields": {"name": "Fund I", "target_size": 50000000}}"#
+            )
+            try await client.send(
+                .post,
+                "/api/tables/commitments/fields",
+                json: #"{"label": "Delta", "type": "number"}"#
+            )
+            try await client.send(
+                .post,
+                "/api/tables/commitments/records",
+                json: #"{"fields": {"investor_id": 2, "fund_id": 1, "amount": 10, "delta": -5}}"#
+            )
 
             let investors = try await client.send(.get, "/api/fundraising/export?format=csv&table=investors").body
             #expect(investors.contains(#""'=HYPERLINK(""http://evil.example"",""x"")""#))
@@ -139,7 +190,10 @@ import Testing
             #expect(!export.body.contains("password") && !export.body.contains("$2"))
             guard case .object(let export)? = try JSONDecoder().decode(JSONValue?.self, from: Data(export.body.utf8)),
                 case .array(let users)? = export["users"], case .object(let user)? = users.first
-            else { Issue.record("no users in the export"); return }
+            else {
+                Issue.record("no users in the export")
+                return
+            }
             #expect(user["name"] != nil && user["email"] == nil, "a member's export names people, as /api/team does")
         }
     }
@@ -154,7 +208,10 @@ import Testing
                 #expect(reply.status == .badRequest, "\(query): \(reply.status)")
             }
             let funds = try await client.send(.get, "/api/fundraising/export?table=funds")
-            #expect(funds.status == .ok && funds.value("tables", "funds", "fields") != nil && funds.value("tables", "investors") == nil)
+            #expect(
+                funds.status == .ok && funds.value("tables", "funds", "fields") != nil
+                    && funds.value("tables", "investors") == nil
+            )
         }
     }
 
@@ -165,12 +222,16 @@ import Testing
         try await app.test { client in
             try await client.login("root@example.com")
             let export = try await client.send(.get, "/api/fundraising/export")
-            #expect(export.body.contains(#""email":"ada@example.com""#) && export.body.contains(#""email":"root@example.com""#))
+            #expect(
+                export.body.contains(#""email":"ada@example.com""#)
+                    && export.body.contains(#""email":"root@example.com""#)
+            )
         }
     }
 
     @Test(arguments: [
-        (1234.56, "USD", "$1,234.56"), (0.5, "USD", "$0.50"), (6000000, "ILS", "₪6,000,000.00"), (-12, "EUR", "-€12.00"),
+        (1234.56, "USD", "$1,234.56"), (0.5, "USD", "$0.50"), (6_000_000, "ILS", "₪6,000,000.00"),
+        (-12, "EUR", "-€12.00"),
         (999.999, "CHF", "CHF 1,000.00"),
     ])
     func currencyIsShownWithSymbolAndGrouping(amount: Double, code: String, shown: String) {

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Shared
 import Testing
+
 @testable import crm_api
 
 @Suite struct FieldsTests {
@@ -13,30 +14,77 @@ import Testing
         try await app.test { client in
             try await client.login("ada@example.com")
             let created = try await client.send(
-                .post, "/api/tables/investors/fields",
-                json: #"{"label": "Relationship Strength (1–5)", "type": "single_select", "options": {"choices": ["Cold", "Warm", "Hot"]}}"#)
+                .post,
+                "/api/tables/investors/fields",
+                json:
+                    #"{"label": "Relationship Strength (1–5)", "type": "single_select", "options": {"choices": ["Cold", "Warm", "Hot"]}}"#
+            )
             #expect(created.status == .created, "\(created.body)")
             #expect(created.value("key") == "relationship_strength_1_5")
             #expect(created.value("options", "choices") == ["Cold", "Warm", "Hot"])
 
-            let again = try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "Relationship strength 1 5", "type": "text"}"#)
+            let again = try await client.send(
+                .post,
+                "/api/tables/investors/fields",
+                json: #"{"label": "Relationship strength 1 5", "type": "text"}"#
+            )
             #expect(again.value("key") == "relationship_strength_1_5_2")
-            #expect(try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "Stage", "type": "text"}"#).value("key") == "stage_2")
-            #expect(try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "2025 Notes", "type": "text"}"#).value("key") == "field_2025_notes")
-            #expect(try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "ID", "type": "number"}"#).value("key") == "id_2")
-            #expect(try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "Café d'été", "type": "text"}"#).value("key") == "cafe_d_ete")
+            #expect(
+                try await client.send(
+                    .post,
+                    "/api/tables/investors/fields",
+                    json: #"{"label": "Stage", "type": "text"}"#
+                ).value("key") == "stage_2"
+            )
+            #expect(
+                try await client.send(
+                    .post,
+                    "/api/tables/investors/fields",
+                    json: #"{"label": "2025 Notes", "type": "text"}"#
+                ).value("key") == "field_2025_notes"
+            )
+            #expect(
+                try await client.send(
+                    .post,
+                    "/api/tables/investors/fields",
+                    json: #"{"label": "ID", "type": "number"}"#
+                ).value("key") == "id_2"
+            )
+            #expect(
+                try await client.send(
+                    .post,
+                    "/api/tables/investors/fields",
+                    json: #"{"label": "Café d'été", "type": "text"}"#
+                ).value("key") == "cafe_d_ete"
+            )
 
             let investor = try await client.send(
-                .post, "/api/tables/investors/records", json: #"{"fields": {"name": "Acme", "relationship_strength_1_5": "warm"}}"#)
+                .post,
+                "/api/tables/investors/records",
+                json: #"{"fields": {"name": "Acme", "relationship_strength_1_5": "warm"}}"#
+            )
             #expect(investor.value("fields", "relationship_strength_1_5") == "Warm")
-            #expect(try await client.send(
-                .post, "/api/tables/investors/records", json: #"{"fields": {"name": "B", "relationship_strength_1_5": "lukewarm"}}"#
-            ).status == .unprocessableContent)
+            #expect(
+                try await client.send(
+                    .post,
+                    "/api/tables/investors/records",
+                    json: #"{"fields": {"name": "B", "relationship_strength_1_5": "lukewarm"}}"#
+                ).status == .unprocessableContent
+            )
 
-            let renamed = try await client.send(.patch, "/api/tables/investors/fields/relationship_strength_1_5", json: #"{"label": "Warmth"}"#)
+            let renamed = try await client.send(
+                .patch,
+                "/api/tables/investors/fields/relationship_strength_1_5",
+                json: #"{"label": "Warmth"}"#
+            )
             #expect(renamed.value("key") == "relationship_strength_1_5")
             #expect(renamed.value("label") == "Warmth")
-            #expect(try await client.send(.get, "/api/tables/investors/records/1").value("fields", "relationship_strength_1_5") == "Warm")
+            #expect(
+                try await client.send(.get, "/api/tables/investors/records/1").value(
+                    "fields",
+                    "relationship_strength_1_5"
+                ) == "Warm"
+            )
         }
     }
 
@@ -47,7 +95,11 @@ import Testing
         try await app.test { admin in
             try await admin.login("root@example.com")
             try await admin.send(.post, "/api/tables/contacts/fields", json: #"{"label": "Met at", "type": "text"}"#)
-            try await admin.send(.post, "/api/tables/contacts/records", json: #"{"fields": {"name": "Grace", "met_at": "SuperReturn"}}"#)
+            try await admin.send(
+                .post,
+                "/api/tables/contacts/records",
+                json: #"{"fields": {"name": "Grace", "met_at": "SuperReturn"}}"#
+            )
 
             let member = Client(client: admin.client)
             try await member.login("ada@example.com")
@@ -57,9 +109,17 @@ import Testing
             #expect(try await admin.send(.delete, "/api/tables/contacts/fields/met_at").status == .noContent)
             #expect(try await admin.send(.get, "/api/tables/contacts/records/1").value("fields", "met_at") == nil)
             #expect(try await admin.send(.delete, "/api/tables/contacts/fields/met_at").status == .notFound)
-            #expect(try await admin.send(.post, "/api/tables/contacts/fields", json: #"{"label": "Met at", "type": "text"}"#).value("key") == "met_at_2")
+            #expect(
+                try await admin.send(
+                    .post,
+                    "/api/tables/contacts/fields",
+                    json: #"{"label": "Met at", "type": "text"}"#
+                ).value("key") == "met_at_2"
+            )
         }
-        let stored = try await app.database.pool.read { db in try String.fetchOne(db, sql: "SELECT custom FROM fundraising_contacts") }
+        let stored = try await app.database.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT custom FROM fundraising_contacts")
+        }
         #expect(stored?.contains("SuperReturn") == true, "the archived field's values are kept")
     }
 
@@ -81,10 +141,29 @@ import Testing
                 let reply = try await client.send(.post, "/api/tables/investors/fields", json: body)
                 #expect(reply.status == .unprocessableContent, "\(body) → \(reply.status)")
             }
-            #expect(try await client.send(.patch, "/api/tables/investors/fields/stage", json: #"{"options": {"choices": ["x"]}}"#).status == .unprocessableContent)
-            #expect(try await client.send(.patch, "/api/tables/investors/fields/stage", json: #"{"type": "text"}"#).status == .forbidden, "a member never changes a type")
-            #expect(try await client.send(.patch, "/api/tables/investors/fields/nope", json: #"{"label": "Y"}"#).status == .notFound)
-            #expect(try await client.send(.patch, "/api/tables/investors/fields/stage", json: #"{"label": "Pipeline stage", "hidden_by_default": true}"#).status == .ok)
+            #expect(
+                try await client.send(
+                    .patch,
+                    "/api/tables/investors/fields/stage",
+                    json: #"{"options": {"choices": ["x"]}}"#
+                ).status == .unprocessableContent
+            )
+            #expect(
+                try await client.send(.patch, "/api/tables/investors/fields/stage", json: #"{"type": "text"}"#).status
+                    == .forbidden,
+                "a member never changes a type"
+            )
+            #expect(
+                try await client.send(.patch, "/api/tables/investors/fields/nope", json: #"{"label": "Y"}"#).status
+                    == .notFound
+            )
+            #expect(
+                try await client.send(
+                    .patch,
+                    "/api/tables/investors/fields/stage",
+                    json: #"{"label": "Pipeline stage", "hidden_by_default": true}"#
+                ).status == .ok
+            )
         }
     }
 
@@ -93,16 +172,32 @@ import Testing
         try await app.createUser("ada@example.com")
         try await app.test { client in
             try await client.login("ada@example.com")
-            try await client.send(.post, "/api/tables/funds/fields", json: #"{"label": "Created", "type": "created_time"}"#)
-            try await client.send(.post, "/api/tables/funds/fields", json: #"{"label": "Editor", "type": "last_modified_by"}"#)
-            let fund = try await client.send(.post, "/api/tables/funds/records", json: #"{"fields": {"name": "Fund I"}}"#)
+            try await client.send(
+                .post,
+                "/api/tables/funds/fields",
+                json: #"{"label": "Created", "type": "created_time"}"#
+            )
+            try await client.send(
+                .post,
+                "/api/tables/funds/fields",
+                json: #"{"label": "Editor", "type": "last_modified_by"}"#
+            )
+            let fund = try await client.send(
+                .post,
+                "/api/tables/funds/records",
+                json: #"{"fields": {"name": "Fund I"}}"#
+            )
             guard case .string(let created)? = fund.value("fields", "created") else {
                 Issue.record("no created time in \(fund.body)")
                 return
             }
             #expect(created.hasSuffix("Z"))
             #expect(fund.value("fields", "editor") == 1)
-            let write = try await client.send(.patch, "/api/tables/funds/records/1", json: #"{"expected_version": 1, "fields": {"created": "2020-01-01T00:00:00Z"}}"#)
+            let write = try await client.send(
+                .patch,
+                "/api/tables/funds/records/1",
+                json: #"{"expected_version": 1, "fields": {"created": "2020-01-01T00:00:00Z"}}"#
+            )
             #expect(write.status == .unprocessableContent)
         }
     }
@@ -114,25 +209,42 @@ import Testing
         try await app.createUser("root@example.com", role: .admin)
         try await app.test { client in
             try await client.login("root@example.com")
-            try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "Acme", "check_size_min": 250000}}"#)
+            try await client.send(
+                .post,
+                "/api/tables/investors/records",
+                json: #"{"fields": {"name": "Acme", "check_size_min": 250000}}"#
+            )
             let created = try await client.send(
-                .post, "/api/tables/investors/fields", json: #"{"label": "Ticket", "type": "formula", "formula": "{Check size min} / 1000 & \"k\""}"#)
+                .post,
+                "/api/tables/investors/fields",
+                json: #"{"label": "Ticket", "type": "formula", "formula": "{Check size min} / 1000 & \"k\""}"#
+            )
             #expect(created.status == .created, "\(created.body)")
             #expect(created.value("result_type") == "text")
             #expect(created.value("formula") == #"{Check size min} / 1000 & "k""#)
             #expect(try await client.send(.get, "/api/tables/investors/records/1").value("fields", "ticket") == "250k")
 
             let ratio = try await client.send(
-                .post, "/api/tables/investors/fields", json: #"{"label": "Ratio", "type": "formula", "formula": "{Check size max} / {Check size min}"}"#)
+                .post,
+                "/api/tables/investors/fields",
+                json: #"{"label": "Ratio", "type": "formula", "formula": "{Check size max} / {Check size min}"}"#
+            )
             #expect(ratio.value("result_type") == "number")
             let record = try await client.send(.get, "/api/tables/investors/records/1")
             #expect(record.value("fields", "ratio") == 0)
-            let empty = try await client.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "Beta"}}"#)
+            let empty = try await client.send(
+                .post,
+                "/api/tables/investors/records",
+                json: #"{"fields": {"name": "Beta"}}"#
+            )
             #expect(empty.value("fields", "ratio") == "NaN")
             #expect(empty.value("errors", "ratio") == "0 divided by 0 has no value.")
 
             let refused = try await client.send(
-                .post, "/api/tables/investors/fields", json: #"{"label": "Bad", "type": "formula", "formula": "LEFT({Nme}, 2)"}"#)
+                .post,
+                "/api/tables/investors/fields",
+                json: #"{"label": "Bad", "type": "formula", "formula": "LEFT({Nme}, 2)"}"#
+            )
             #expect(refused.status == .unprocessableContent)
             #expect(refused.error == "invalid_formula")
             #expect(refused.value("message") == "Unknown field {Nme}. Did you mean {Name}?")
@@ -140,20 +252,48 @@ import Testing
             #expect(refused.value("details", "end") == 10)
             #expect(try await client.send(.get, "/api/tables/investors/fields").body.contains("\"Bad\"") == false)
 
-            #expect(try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "X", "type": "formula", "formula": "  "}"#).error == "invalid_field")
-            #expect(try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "X", "type": "text", "formula": "1"}"#).error == "invalid_field")
-            #expect(try await client.send(
-                .patch, "/api/tables/investors/records/1", json: #"{"expected_version": 1, "fields": {"ratio": 3}}"#
-            ).status == .unprocessableContent)
+            #expect(
+                try await client.send(
+                    .post,
+                    "/api/tables/investors/fields",
+                    json: #"{"label": "X", "type": "formula", "formula": "  "}"#
+                ).error == "invalid_field"
+            )
+            #expect(
+                try await client.send(
+                    .post,
+                    "/api/tables/investors/fields",
+                    json: #"{"label": "X", "type": "text", "formula": "1"}"#
+                ).error == "invalid_field"
+            )
+            #expect(
+                try await client.send(
+                    .patch,
+                    "/api/tables/investors/records/1",
+                    json: #"{"expected_version": 1, "fields": {"ratio": 3}}"#
+                ).status == .unprocessableContent
+            )
 
-            let changed = try await client.send(.patch, "/api/tables/investors/fields/ticket", json: #"{"formula": "LEN({Name})"}"#)
+            let changed = try await client.send(
+                .patch,
+                "/api/tables/investors/fields/ticket",
+                json: #"{"formula": "LEN({Name})"}"#
+            )
             #expect(changed.value("result_type") == "number")
             #expect(try await client.send(.get, "/api/tables/investors/records/1").value("fields", "ticket") == 4)
-            let cycle = try await client.send(.patch, "/api/tables/investors/fields/ticket", json: #"{"formula": "{Ticket} + 1"}"#)
+            let cycle = try await client.send(
+                .patch,
+                "/api/tables/investors/fields/ticket",
+                json: #"{"formula": "{Ticket} + 1"}"#
+            )
             #expect(cycle.error == "invalid_formula")
 
             try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "Score", "type": "number"}"#)
-            try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "Score x2", "type": "formula", "formula": "{Score} * 2"}"#)
+            try await client.send(
+                .post,
+                "/api/tables/investors/fields",
+                json: #"{"label": "Score x2", "type": "formula", "formula": "{Score} * 2"}"#
+            )
             let inUse = try await client.send(.delete, "/api/tables/investors/fields/score")
             #expect(inUse.status == .conflict)
             #expect(inUse.error == "field_in_use")
@@ -173,17 +313,34 @@ import Testing
             #expect(functions.body.contains(#""signature":"DATETIME_DIFF(date1, date2, [unit])""#))
             #expect(functions.body.components(separatedBy: #""name":"#).count - 1 == 84)
 
-            let fine = try await client.send(.post, "/api/tables/investors/formulas/check", json: #"{"formula": "DATEADD({Next step date}, 7, 'days')"}"#)
+            let fine = try await client.send(
+                .post,
+                "/api/tables/investors/formulas/check",
+                json: #"{"formula": "DATEADD({Next step date}, 7, 'days')"}"#
+            )
             #expect(fine.value("result_type") == "date")
             #expect(fine.value("dependencies") == ["next_step_at"])
-            let typing = try await client.send(.post, "/api/tables/investors/formulas/check", json: #"{"formula": "IF({Stage} = \"passed\", "}"#)
+            let typing = try await client.send(
+                .post,
+                "/api/tables/investors/formulas/check",
+                json: #"{"formula": "IF({Stage} = \"passed\", "}"#
+            )
             #expect(typing.error == "invalid_formula")
             #expect(typing.value("details", "start") == 23)
             let own = try await client.send(
-                .post, "/api/tables/investors/formulas/check", json: #"{"formula": "{Days} + 1", "label": "Days"}"#)
+                .post,
+                "/api/tables/investors/formulas/check",
+                json: #"{"formula": "{Days} + 1", "label": "Days"}"#
+            )
             #expect(own.value("message") == "A formula cannot use its own field {Days}.")
-            #expect(try await client.send(.post, "/api/tables/planets/formulas/check", json: #"{"formula": "1"}"#).status == .notFound)
-            #expect(try await client.send(.post, "/api/tables/investors/formulas/check", json: #"{"nope": 1}"#).status == .badRequest)
+            #expect(
+                try await client.send(.post, "/api/tables/planets/formulas/check", json: #"{"formula": "1"}"#).status
+                    == .notFound
+            )
+            #expect(
+                try await client.send(.post, "/api/tables/investors/formulas/check", json: #"{"nope": 1}"#).status
+                    == .badRequest
+            )
         }
     }
 }
@@ -199,7 +356,10 @@ import Testing
         try await app.test { client in
             try await client.login("ada@example.com")
             let created = try await client.send(
-                .post, "/api/tables/funds/fields", json: #"{"label": "Short", "type": "formula", "formula": "LEFT({Name}, 4)"}"#)
+                .post,
+                "/api/tables/funds/fields",
+                json: #"{"label": "Short", "type": "formula", "formula": "LEFT({Name}, 4)"}"#
+            )
             #expect(created.status == .created)
             #expect(created.value("recompute", "status") == "running")
             #expect(created.value("recompute", "total") == .number(Double(FormulaJobs.inlineLimit + 1)))
@@ -232,15 +392,26 @@ import Testing
             try await ada.login("ada@example.com")
             try await ada.send(.post, "/api/tables/investors/fields", json: #"{"label": "Ticket", "type": "text"}"#)
             let view = try await ada.send(
-                .post, "/api/tables/investors/views",
-                json: #"{"name": "Ada's quiet LPs", "scope": "personal", "definition": {"v": 1, "filter": {"conditions": [{"field": "ticket", "operator": "contains", "value": "1"}]}}}"#)
+                .post,
+                "/api/tables/investors/views",
+                json:
+                    #"{"name": "Ada's quiet LPs", "scope": "personal", "definition": {"v": 1, "filter": {"conditions": [{"field": "ticket", "operator": "contains", "value": "1"}]}}}"#
+            )
             #expect(view.status == .created, "\(view.body)")
-            let own = try await ada.send(.post, "/api/tables/investors/fields/ticket/type-preview", json: #"{"type": "number"}"#)
+            let own = try await ada.send(
+                .post,
+                "/api/tables/investors/fields/ticket/type-preview",
+                json: #"{"type": "number"}"#
+            )
             #expect(own.value("views") == ["Ada's quiet LPs"] && own.value("other_views") == 0)
 
             let bob = Client(client: ada.client)
             try await bob.login("bob@example.com")
-            let other = try await bob.send(.post, "/api/tables/investors/fields/ticket/type-preview", json: #"{"type": "number"}"#)
+            let other = try await bob.send(
+                .post,
+                "/api/tables/investors/fields/ticket/type-preview",
+                json: #"{"type": "number"}"#
+            )
             #expect(other.status == .ok && other.value("views") == [] && other.value("other_views") == 1)
             #expect(!other.body.contains("quiet"))
         }
@@ -254,25 +425,61 @@ import Testing
             try await admin.login("root@example.com")
             try await admin.send(.post, "/api/tables/investors/fields", json: #"{"label": "Ticket", "type": "text"}"#)
             for ticket in ["1,200", "soon"] {
-                try await admin.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "N \#(ticket)", "ticket": "\#(ticket)"}}"#)
+                try await admin.send(
+                    .post,
+                    "/api/tables/investors/records",
+                    json: #"{"fields": {"name": "N \#(ticket)", "ticket": "\#(ticket)"}}"#
+                )
             }
-            let preview = try await admin.send(.post, "/api/tables/investors/fields/ticket/type-preview", json: #"{"type": "number"}"#)
+            let preview = try await admin.send(
+                .post,
+                "/api/tables/investors/fields/ticket/type-preview",
+                json: #"{"type": "number"}"#
+            )
             #expect(preview.status == .ok, "\(preview.body)")
             #expect(preview.value("converted") == 1 && preview.value("failed") == 1 && preview.value("blank") == 0)
 
             let member = Client(client: admin.client)
             try await member.login("ada@example.com")
-            #expect(try await member.send(.patch, "/api/tables/investors/fields/ticket", json: #"{"type": "number"}"#).status == .forbidden)
-            #expect(try await member.send(.post, "/api/tables/investors/fields/ticket/type-preview", json: #"{"type": "number"}"#).status == .ok)
+            #expect(
+                try await member.send(.patch, "/api/tables/investors/fields/ticket", json: #"{"type": "number"}"#)
+                    .status == .forbidden
+            )
+            #expect(
+                try await member.send(
+                    .post,
+                    "/api/tables/investors/fields/ticket/type-preview",
+                    json: #"{"type": "number"}"#
+                ).status == .ok
+            )
 
             try await admin.login("root@example.com")
-            let refused = try await admin.send(.patch, "/api/tables/investors/fields/ticket", json: #"{"type": "number"}"#)
-            #expect(refused.status == .conflict && refused.error == "values_would_be_lost" && refused.value("details", "failed") == 1)
-            #expect(try await admin.send(.patch, "/api/tables/investors/fields/ticket", json: #"{"type": "nope"}"#).error == "invalid_field")
-            #expect(try await admin.send(.patch, "/api/tables/investors/fields/stage", json: #"{"type": "text"}"#).error == "invalid_field")
+            let refused = try await admin.send(
+                .patch,
+                "/api/tables/investors/fields/ticket",
+                json: #"{"type": "number"}"#
+            )
+            #expect(
+                refused.status == .conflict && refused.error == "values_would_be_lost"
+                    && refused.value("details", "failed") == 1
+            )
+            #expect(
+                try await admin.send(.patch, "/api/tables/investors/fields/ticket", json: #"{"type": "nope"}"#).error
+                    == "invalid_field"
+            )
+            #expect(
+                try await admin.send(.patch, "/api/tables/investors/fields/stage", json: #"{"type": "text"}"#).error
+                    == "invalid_field"
+            )
             let changed = try await admin.send(
-                .patch, "/api/tables/investors/fields/ticket", json: #"{"type": "number", "confirm_loss": true, "label": "Ticket size"}"#)
-            #expect(changed.status == .ok && changed.value("type") == "number" && changed.value("label") == "Ticket size", "\(changed.body)")
+                .patch,
+                "/api/tables/investors/fields/ticket",
+                json: #"{"type": "number", "confirm_loss": true, "label": "Ticket size"}"#
+            )
+            #expect(
+                changed.status == .ok && changed.value("type") == "number" && changed.value("label") == "Ticket size",
+                "\(changed.body)"
+            )
             #expect(try await admin.send(.get, "/api/tables/investors/records/1").value("fields", "ticket") == 1200)
         }
     }
@@ -288,15 +495,25 @@ import Testing
             #expect(try await client.send(.post, path, json: #"{"choice": "AI"}"#).status == .unauthorized)
             try await client.login("ada@example.com")
             try await client.send(
-                .post, "/api/tables/investors/fields", json: #"{"label": "Sector", "type": "multi_select", "options": {"choices": ["Fintech"]}}"#)
-            try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "Tags", "type": "multi_select", "options": {"free": true}}"#)
+                .post,
+                "/api/tables/investors/fields",
+                json: #"{"label": "Sector", "type": "multi_select", "options": {"choices": ["Fintech"]}}"#
+            )
+            try await client.send(
+                .post,
+                "/api/tables/investors/fields",
+                json: #"{"label": "Tags", "type": "multi_select", "options": {"free": true}}"#
+            )
             try await client.send(.post, "/api/tables/investors/fields", json: #"{"label": "Memo", "type": "text"}"#)
 
             let added = try await client.send(.post, path, json: #"{"choice": "Climate"}"#)
             #expect(added.status == .created, "\(added.body)")
             #expect(added.value("options", "choices") == ["Fintech", "Climate"])
             let record = try await client.send(
-                .post, "/api/tables/investors/records", json: #"{"fields": {"name": "Acme", "sector": ["climate", "Fintech"]}}"#)
+                .post,
+                "/api/tables/investors/records",
+                json: #"{"fields": {"name": "Acme", "sector": ["climate", "Fintech"]}}"#
+            )
             #expect(record.value("fields", "sector") == ["Climate", "Fintech"])
 
             let again = try await client.send(.post, path, json: #"{"choice": "CLIMATE"}"#)

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Shared
 import Testing
+
 @testable import crm_api
 
 @Suite struct GridStateTests {
@@ -11,7 +12,10 @@ import Testing
     func seedInvestors(_ app: TestApp, count: Int) async throws {
         try await app.database.pool.write { db in
             for index in 0..<count {
-                try db.execute(sql: "INSERT INTO fundraising_investors (name) VALUES (?)", arguments: ["Investor \(index)"])
+                try db.execute(
+                    sql: "INSERT INTO fundraising_investors (name) VALUES (?)",
+                    arguments: ["Investor \(index)"]
+                )
             }
         }
     }
@@ -43,14 +47,20 @@ import Testing
                 return #"{"id": \#(Int(id)), "fields": {"stage": "meeting", "name": "Investor \#(Int(id) - 1)"}}"#
             }
             let put = try await client.send(
-                .put, "/api/fundraising/state",
-                json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [\#(rows.joined(separator: ","))]}}}}"#)
+                .put,
+                "/api/fundraising/state",
+                json:
+                    #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [\#(rows.joined(separator: ","))]}}}}"#
+            )
             #expect(put.status == .ok, "\(put.body.prefix(300))")
             #expect(put.value("version") == 1)
             #expect(put.value("updated_by") == 1)
 
             let stale = try await client.send(
-                .put, "/api/fundraising/state", json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": []}}}}"#)
+                .put,
+                "/api/fundraising/state",
+                json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": []}}}}"#
+            )
             #expect(stale.status == .conflict)
             #expect(stale.error == "version_conflict")
             #expect(stale.value("current_version") == 1)
@@ -59,9 +69,16 @@ import Testing
         }
         #expect(try await self.count(app, "SELECT version FROM fundraising_state") == 1)
         #expect(try await self.count(app, "SELECT count(*) FROM record_history") == 1000)
-        #expect(try await self.count(app, "SELECT count(*) FROM record_history WHERE field_key = 'stage' AND old_value = '\"prospect\"'") == 1000)
+        #expect(
+            try await self.count(
+                app,
+                "SELECT count(*) FROM record_history WHERE field_key = 'stage' AND old_value = '\"prospect\"'"
+            ) == 1000
+        )
         #expect(try await self.count(app, "SELECT count(*) FROM fundraising_investors WHERE version = 2") == 1000)
-        #expect(try await self.count(app, "SELECT count(*) FROM fundraising_investors WHERE deleted_at IS NULL") == 1000)
+        #expect(
+            try await self.count(app, "SELECT count(*) FROM fundraising_investors WHERE deleted_at IS NULL") == 1000
+        )
     }
 
     @Test func theStateAndTheExportsStreamEveryRecordAcrossPages() async throws {
@@ -74,15 +91,22 @@ import Testing
         }
         try await app.test { client in
             try await client.login("ada@example.com")
-            for uri in ["/api/fundraising/state", "/api/fundraising/export", "/api/fundraising/export?table=investors"] {
+            for uri in ["/api/fundraising/state", "/api/fundraising/export", "/api/fundraising/export?table=investors"]
+            {
                 let reply = try await client.send(.get, uri)
-                let path = uri.hasSuffix("state") ? ["state", "tables", "investors", "records"] : ["tables", "investors", "records"]
+                let path =
+                    uri.hasSuffix("state")
+                    ? ["state", "tables", "investors", "records"] : ["tables", "investors", "records"]
                 guard case .array(let records)? = reply.value(path) else {
                     Issue.record("\(uri): \(reply.status) \(reply.body.prefix(200))")
                     continue
                 }
                 let ids = records.compactMap { record -> Int64? in
-                    if case .object(let object) = record, case .number(let id)? = object["id"] { Int64(id) } else { nil }
+                    if case .object(let object) = record, case .number(let id)? = object["id"] {
+                        Int64(id)
+                    } else {
+                        nil
+                    }
                 }
                 #expect(ids == (1...Int64(total)).filter { $0 != 3 }, "\(uri): every live record once, in id order")
             }
@@ -97,12 +121,17 @@ import Testing
         let app = try TestApp()
         try await app.createUser("ada@example.com")
         try await self.seedInvestors(app, count: 3)
-        try await app.database.pool.write { db in try db.execute(sql: "INSERT INTO fundraising_funds (name) VALUES ('Fund I')") }
+        try await app.database.pool.write { db in
+            try db.execute(sql: "INSERT INTO fundraising_funds (name) VALUES ('Fund I')")
+        }
         try await app.test { client in
             try await client.login("ada@example.com")
             let put = try await client.send(
-                .put, "/api/fundraising/state",
-                json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [{"id": 1, "fields": {}}, {"fields": {"name": "New LP", "stage": "intro"}}]}}}}"#)
+                .put,
+                "/api/fundraising/state",
+                json:
+                    #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [{"id": 1, "fields": {}}, {"fields": {"name": "New LP", "stage": "intro"}}]}}}}"#
+            )
             #expect(put.status == .ok)
             #expect(put.value("version") == 1)
             let investors = try await client.send(.get, "/api/tables/investors/records")
@@ -124,18 +153,31 @@ import Testing
         try await app.test { ada in
             try await ada.login("ada@example.com")
             let refused = try await ada.send(.put, "/api/fundraising/state", json: empty)
-            #expect(refused.status == .forbidden && refused.error == "archive_needs_admin" && refused.value("details", "archived") == 30)
-            #expect(try await self.count(app, "SELECT count(*) FROM fundraising_investors WHERE deleted_at IS NULL") == 30)
+            #expect(
+                refused.status == .forbidden && refused.error == "archive_needs_admin"
+                    && refused.value("details", "archived") == 30
+            )
+            #expect(
+                try await self.count(app, "SELECT count(*) FROM fundraising_investors WHERE deleted_at IS NULL") == 30
+            )
 
             let keepTwenty = (1...20).map { #"{"id": \#($0), "fields": {}}"# }.joined(separator: ",")
             let few = try await ada.send(
-                .put, "/api/fundraising/state",
-                json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [\#(keepTwenty)]}}}}"#)
+                .put,
+                "/api/fundraising/state",
+                json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [\#(keepTwenty)]}}}}"#
+            )
             #expect(few.status == .ok, "ten archived is within a member's reach")
 
             let root = Client(client: ada.client)
             try await root.login("root@example.com")
-            #expect(try await root.send(.put, "/api/fundraising/state", json: #"{"expected_version": 1, "state": {"tables": {"investors": {"records": []}}}}"#).status == .ok)
+            #expect(
+                try await root.send(
+                    .put,
+                    "/api/fundraising/state",
+                    json: #"{"expected_version": 1, "state": {"tables": {"investors": {"records": []}}}}"#
+                ).status == .ok
+            )
         }
         #expect(try await self.count(app, "SELECT count(*) FROM fundraising_investors WHERE deleted_at IS NULL") == 0)
     }
@@ -147,8 +189,11 @@ import Testing
         try await app.test { client in
             try await client.login("ada@example.com")
             let put = try await client.send(
-                .put, "/api/fundraising/state",
-                json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [{"id": 1, "fields": {"stage": "meeting"}}, {"id": 2, "fields": {}}, {"id": 3, "fields": {"stage": "bogus"}}, {"fields": {"name": "X"}}]}}}}"#)
+                .put,
+                "/api/fundraising/state",
+                json:
+                    #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [{"id": 1, "fields": {"stage": "meeting"}}, {"id": 2, "fields": {}}, {"id": 3, "fields": {"stage": "bogus"}}, {"fields": {"name": "X"}}]}}}}"#
+            )
             #expect(put.status == .unprocessableContent)
             #expect(put.value("details", "investors/3/stage") != nil)
             for body in [
@@ -156,12 +201,19 @@ import Testing
                 #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [{"id": 99, "fields": {}}]}}}}"#,
                 #"{"expected_version": 0, "state": {"tables": {"users": {"records": []}}}}"#,
             ] {
-                #expect(try await client.send(.put, "/api/fundraising/state", json: body).status == .unprocessableContent)
+                #expect(
+                    try await client.send(.put, "/api/fundraising/state", json: body).status == .unprocessableContent
+                )
             }
         }
         #expect(try await self.count(app, "SELECT version FROM fundraising_state") == 0)
         #expect(try await self.count(app, "SELECT count(*) FROM record_history") == 0)
-        #expect(try await self.count(app, "SELECT count(*) FROM fundraising_investors WHERE stage = 'prospect' AND deleted_at IS NULL") == 3)
+        #expect(
+            try await self.count(
+                app,
+                "SELECT count(*) FROM fundraising_investors WHERE stage = 'prospect' AND deleted_at IS NULL"
+            ) == 3
+        )
     }
 
     @Test func recordEditsMoveTheGlobalVersionSoAStaleStateCannotOverwriteThem() async throws {
@@ -171,9 +223,17 @@ import Testing
         try await app.test { client in
             try await client.login("ada@example.com")
             #expect(try await client.send(.get, "/api/fundraising/state").value("version") == 0)
-            try await client.send(.patch, "/api/tables/investors/records/1", json: #"{"expected_version": 1, "fields": {"stage": "intro"}}"#)
+            try await client.send(
+                .patch,
+                "/api/tables/investors/records/1",
+                json: #"{"expected_version": 1, "fields": {"stage": "intro"}}"#
+            )
             let put = try await client.send(
-                .put, "/api/fundraising/state", json: #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [{"id": 1, "fields": {"stage": "passed"}}]}}}}"#)
+                .put,
+                "/api/fundraising/state",
+                json:
+                    #"{"expected_version": 0, "state": {"tables": {"investors": {"records": [{"id": 1, "fields": {"stage": "passed"}}]}}}}"#
+            )
             #expect(put.status == .conflict)
             #expect(try await client.send(.get, "/api/tables/investors/records/1").value("fields", "stage") == "intro")
         }

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import SharedTesting
 import Testing
+
 @testable import Shared
 @testable import crm_api
 
@@ -48,7 +49,10 @@ import Testing
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
-                let body = try JSONDecoder().decode([String: JSONValue].self, from: Data(String(buffer: response.body).utf8))
+                let body = try JSONDecoder().decode(
+                    [String: JSONValue].self,
+                    from: Data(String(buffer: response.body).utf8)
+                )
                 #expect(body["error"] == "not_ready")
                 #expect(body["message"] == "The database schema is not current.")
                 guard case .object(let details)? = body["details"], case .string(let schema)? = details["schema"] else {
@@ -69,7 +73,10 @@ import Testing
             for uri in ["/nope", "/api/../../etc/passwd", "/healthz/extra", "/%00"] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .notFound)
-                    let body = try JSONDecoder().decode([String: String].self, from: Data(String(buffer: response.body).utf8))
+                    let body = try JSONDecoder().decode(
+                        [String: String].self,
+                        from: Data(String(buffer: response.body).utf8)
+                    )
                     #expect(body["error"] == "not_found")
                     #expect(body["message"]?.isEmpty == false)
                 }

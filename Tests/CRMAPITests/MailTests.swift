@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import HTTPTypes
 import Hummingbird
-@testable import Shared
 import Testing
+
+@testable import Shared
 @testable import crm_api
 
 @Suite struct MailTests {
@@ -36,9 +37,15 @@ import Testing
             let cases: [(String, HTTPResponse.Status, String)] = [
                 (#"{"to": ["bob@example.com"]}"#, .unprocessableContent, "recipients_not_allowed"),
                 (#"{"to": ["ada@example.com", "x@evil.example"]}"#, .unprocessableContent, "recipients_not_allowed"),
-                (#"{"to": ["ada@example.com\r\nBcc: x@evil.example"]}"#, .unprocessableContent, "recipients_not_allowed"),
+                (
+                    #"{"to": ["ada@example.com\r\nBcc: x@evil.example"]}"#, .unprocessableContent,
+                    "recipients_not_allowed"
+                ),
                 (#"{"to": []}"#, .unprocessableContent, "invalid_request"),
-                (#"{"to": \#(Array(repeating: "\"ada@example.com\"", count: 21))}"#, .unprocessableContent, "invalid_request"),
+                (
+                    #"{"to": \#(Array(repeating: "\"ada@example.com\"", count: 21))}"#, .unprocessableContent,
+                    "invalid_request"
+                ),
                 (#"{"to": "ada@example.com"}"#, .badRequest, "malformed_json"),
                 (#"{"to": [1]}"#, .badRequest, "malformed_json"),
                 (#"{"to": ["#, .badRequest, "malformed_json"),
@@ -47,7 +54,11 @@ import Testing
                 let reply = try await ada.send(.post, "/api/admin/digest/test-email", json: body)
                 #expect(reply.status == status && reply.error == error, "\(body) → \(reply.status) \(reply.body)")
             }
-            let refused = try await ada.send(.post, "/api/admin/digest/test-email", json: #"{"to": ["ada@example.com", "bob@example.com"]}"#)
+            let refused = try await ada.send(
+                .post,
+                "/api/admin/digest/test-email",
+                json: #"{"to": ["ada@example.com", "bob@example.com"]}"#
+            )
             #expect(refused.value("details", "to") == ["bob@example.com"])
             #expect(try await ada.send(.get, "/api/admin/mail/999").status == .notFound)
             #expect(try await ada.send(.get, "/api/admin/mail/abc").status == .notFound)
@@ -68,7 +79,10 @@ extension MailTests {
             let queued = try await ada.send(.post, "/api/admin/digest/test-email", json: "{}")
             guard case .number(let id)? = queued.value("id") else { return }
             try await app.database.pool.write { db in
-                try db.execute(sql: "UPDATE outbound_mail SET deleted_at = ? WHERE id = ?", arguments: [Date(), Int64(id)])
+                try db.execute(
+                    sql: "UPDATE outbound_mail SET deleted_at = ? WHERE id = ?",
+                    arguments: [Date(), Int64(id)]
+                )
             }
             #expect(try await ada.send(.get, "/api/admin/mail/\(Int(id))").status == .notFound)
             #expect(try await ada.send(.get, "/api/admin/mail").value("mail") == [])
@@ -84,7 +98,8 @@ extension MailTests {
                     INSERT INTO daemon_status (name, pid, version, status, started_at, last_beat_at, figures)
                     VALUES ('crm-mailer', 1, 'test', 'running', ?, ?, ?)
                     """,
-                arguments: [Date(), Date(), #"{"smtp_configured": \#(configured)}"#])
+                arguments: [Date(), Date(), #"{"smtp_configured": \#(configured)}"#]
+            )
         }
     }
 
@@ -93,17 +108,30 @@ extension MailTests {
         try await app.createUser("ada@example.com", role: .admin)
         try await app.test { ada in
             try await ada.login("ada@example.com")
-            let unmailed = try await ada.send(.post, "/api/admin/invites", json: #"{"email": "a@example.com", "role": "member"}"#)
-            #expect(unmailed.status == .created && unmailed.value("mailed") == false && unmailed.value("mail_id") == nil)
+            let unmailed = try await ada.send(
+                .post,
+                "/api/admin/invites",
+                json: #"{"email": "a@example.com", "role": "member"}"#
+            )
+            #expect(
+                unmailed.status == .created && unmailed.value("mailed") == false && unmailed.value("mail_id") == nil
+            )
 
             try await self.reportSMTP(app, configured: true)
-            let mailed = try await ada.send(.post, "/api/admin/invites", json: #"{"email": "b@example.com", "role": "admin"}"#)
+            let mailed = try await ada.send(
+                .post,
+                "/api/admin/invites",
+                json: #"{"email": "b@example.com", "role": "admin"}"#
+            )
             #expect(mailed.status == .created && mailed.value("mailed") == true)
-            guard case .number(let id)? = mailed.value("mail_id"), case .string(let token)? = mailed.value("token") else {
+            guard case .number(let id)? = mailed.value("mail_id"), case .string(let token)? = mailed.value("token")
+            else {
                 Issue.record("no mail id or token: \(mailed.body)")
                 return
             }
-            let mail = try #require(try await app.database.pool.read { db in try OutboundMail.fetchOne(db, key: Int64(id)) })
+            let mail = try #require(
+                try await app.database.pool.read { db in try OutboundMail.fetchOne(db, key: Int64(id)) }
+            )
             #expect(mail.kind == .invite && mail.recipientList == ["b@example.com"] && mail.sealed)
             #expect(!mail.bodyText.contains(token) && !(mail.bodyHtml ?? "").contains(token))
             let opened = try #require(app.services.mailSeal?.open(mail.bodyText))
@@ -111,9 +139,16 @@ extension MailTests {
             #expect(try await ada.send(.get, "/api/admin/mail/\(Int(id))").value("kind") == "invite")
 
             let byHand = try await ada.send(
-                .post, "/api/admin/invites", json: #"{"email": "c@example.com", "role": "member", "send_email": false}"#)
+                .post,
+                "/api/admin/invites",
+                json: #"{"email": "c@example.com", "role": "member", "send_email": false}"#
+            )
             #expect(byHand.value("mailed") == false)
-            let bad = try await ada.send(.post, "/api/admin/invites", json: #"{"email": "d@example.com", "role": "member", "send_email": "yes"}"#)
+            let bad = try await ada.send(
+                .post,
+                "/api/admin/invites",
+                json: #"{"email": "d@example.com", "role": "member", "send_email": "yes"}"#
+            )
             #expect(bad.status == .badRequest)
         }
         #expect(try await app.database.pool.read { db in try OutboundMail.fetchCount(db) } == 1)

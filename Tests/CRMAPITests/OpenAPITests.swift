@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Shared
 import Testing
+
 @testable import crm_api
 
 /// The served OpenAPI document and the router agree in both directions, access rules included.
@@ -20,7 +21,9 @@ import Testing
             let yaml = try await client.send(.get, "/api/openapi.yaml")
             #expect(yaml.body == served.body)
 
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(served.body.utf8)) as? [String: Any])
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: Data(served.body.utf8)) as? [String: Any]
+            )
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             var documented: [String: String] = [:]
@@ -33,7 +36,10 @@ import Testing
             let registered = app.services.rules.all
             for (route, access) in registered {
                 let name = Self.accessNames.first { $0.value == access }?.key
-                #expect(documented[route] == name, "\(route) is \(access) in the router but \(documented[route] ?? "absent") in the document")
+                #expect(
+                    documented[route] == name,
+                    "\(route) is \(access) in the router but \(documented[route] ?? "absent") in the document"
+                )
             }
             for route in documented.keys {
                 #expect(registered[route] != nil, "\(route) is documented but not registered")

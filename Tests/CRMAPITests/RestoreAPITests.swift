@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import HTTPTypes
 import Hummingbird
-@testable import Shared
 import SharedTesting
 import Testing
+
+@testable import Shared
 @testable import crm_api
 
 @Suite struct RestoreAPITests {
@@ -21,7 +22,10 @@ import Testing
                     INSERT INTO backups (file_name, kind, size_bytes, sha256, schema_version, verify_ok, created_at, updated_at)
                     VALUES (?, 'manual', 4096, ?, ?, ?, ?, ?)
                     """,
-                arguments: [name, String(repeating: "0", count: 64), Migrations.identifiers.last!, verified, Date(), Date()])
+                arguments: [
+                    name, String(repeating: "0", count: 64), Migrations.identifiers.last!, verified, Date(), Date(),
+                ]
+            )
             return db.lastInsertedRowID
         }
     }
@@ -38,9 +42,15 @@ import Testing
 
         try await app.test { ada in
             try await ada.login("ada@example.com")
-            let preview = try await ada.send(.post, "/api/fundraising/restore-preview", json: #"{"backup_id": \#(backupId)}"#)
+            let preview = try await ada.send(
+                .post,
+                "/api/fundraising/restore-preview",
+                json: #"{"backup_id": \#(backupId)}"#
+            )
             #expect(preview.status == .ok, "\(preview.body)")
-            guard case .array(let tables)? = preview.value("tables"), case .object(let investors)? = tables.first else { return }
+            guard case .array(let tables)? = preview.value("tables"), case .object(let investors)? = tables.first else {
+                return
+            }
             #expect(investors["table"] == "investors")
             #expect(investors["live_count"] == 2 && investors["backup_count"] == 2)
             #expect(investors["disappearing"] == 1 && investors["appearing"] == 1)
@@ -68,13 +78,28 @@ import Testing
                 let reply = try await ada.send(.post, "/api/fundraising/restore", json: body)
                 #expect(reply.status == status && reply.error == error, "\(body) → \(reply.status) \(reply.body)")
             }
-            let queued = try await ada.send(.post, "/api/fundraising/restore", json: #"{"backup_id": \#(good), "confirm": true}"#)
-            #expect(queued.status == .accepted && queued.value("kind") == "restore" && queued.value("restore_from") == .number(Double(good)))
-            let again = try await ada.send(.post, "/api/fundraising/restore", json: #"{"backup_id": \#(good), "confirm": true}"#)
+            let queued = try await ada.send(
+                .post,
+                "/api/fundraising/restore",
+                json: #"{"backup_id": \#(good), "confirm": true}"#
+            )
+            #expect(
+                queued.status == .accepted && queued.value("kind") == "restore"
+                    && queued.value("restore_from") == .number(Double(good))
+            )
+            let again = try await ada.send(
+                .post,
+                "/api/fundraising/restore",
+                json: #"{"backup_id": \#(good), "confirm": true}"#
+            )
             #expect(again.status == .conflict && again.error == "restore_in_progress")
 
             try FileManager.default.removeItem(atPath: app.directory.path + "/backups")
-            let missing = try await ada.send(.post, "/api/fundraising/restore-preview", json: #"{"backup_id": \#(good)}"#)
+            let missing = try await ada.send(
+                .post,
+                "/api/fundraising/restore-preview",
+                json: #"{"backup_id": \#(good)}"#
+            )
             #expect(missing.status == .conflict && missing.error == "backup_missing")
         }
     }

@@ -4,8 +4,9 @@ import HTTPTypes
 import Hummingbird
 import Shared
 import SharedTesting
-import Testing
 import Synchronization
+import Testing
+
 @testable import crm_api
 
 /// After a full account flow, no password or token appears in any text column or any log line.
@@ -21,9 +22,16 @@ import Synchronization
             let login = try await admin.login("root@example.com")
             #expect(login.status == .ok)
             let adminCookie = try #require(admin.cookie)
-            guard case .string(let apiToken)? = try await admin.send(.post, "/api/auth/tokens", json: #"{"name": "s", "password": "\#(TestApp.password)"}"#).value("token"),
+            guard
+                case .string(let apiToken)? = try await admin.send(
+                    .post,
+                    "/api/auth/tokens",
+                    json: #"{"name": "s", "password": "\#(TestApp.password)"}"#
+                ).value("token"),
                 case .string(let inviteToken)? = try await admin.send(
-                    .post, "/api/admin/invites", json: #"{"email": "grace@example.com", "role": "member"}"#
+                    .post,
+                    "/api/admin/invites",
+                    json: #"{"email": "grace@example.com", "role": "member"}"#
                 ).value("token")
             else {
                 Issue.record("flow failed")
@@ -32,17 +40,24 @@ import Synchronization
             let guest = Client(client: admin.client)
             #expect(
                 try await guest.send(
-                    .post, "/api/auth/accept-invite",
+                    .post,
+                    "/api/auth/accept-invite",
                     json: #"{"token": "\#(inviteToken)", "name": "Grace", "password": "\#(newPassword)"}"#
-                ).status == .created)
+                ).status == .created
+            )
             let guestCookie = try #require(guest.cookie)
             #expect(
                 try await admin.send(
-                    .post, "/api/auth/password",
+                    .post,
+                    "/api/auth/password",
                     json: #"{"current_password": "\#(TestApp.password)", "new_password": "\#(changed)"}"#
-                ).status == .noContent)
+                ).status == .noContent
+            )
             try await admin.login("root@example.com", password: "a wrong one, logged as a failure")
-            #expect(try await admin.send(.get, "/api/auth/me", bearer: apiToken).status == .unauthorized, "the password change revoked it")
+            #expect(
+                try await admin.send(.get, "/api/auth/me", bearer: apiToken).status == .unauthorized,
+                "the password change revoked it"
+            )
             issued.withLock { $0 = [adminCookie, apiToken, inviteToken, guestCookie] }
         }
         let secrets = [TestApp.password, newPassword, changed] + issued.withLock { $0 }

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Shared
 import Testing
+
 @testable import crm_api
 
 @Suite struct SecurityTests {
@@ -17,13 +18,33 @@ import Testing
             let bare = try await client.send(.post, "/api/auth/tokens", json: tokenBody)
             #expect(bare.status == .forbidden)
             #expect(bare.error == "csrf_origin_mismatch")
-            let evil = try await client.send(.post, "/api/auth/tokens", json: tokenBody, headers: [.origin: "https://evil.example"])
+            let evil = try await client.send(
+                .post,
+                "/api/auth/tokens",
+                json: tokenBody,
+                headers: [.origin: "https://evil.example"]
+            )
             #expect(evil.error == "csrf_origin_mismatch")
-            let lookalike = try await client.send(.post, "/api/auth/tokens", json: tokenBody, headers: [.origin: "http://crm.test.evil.example"])
+            let lookalike = try await client.send(
+                .post,
+                "/api/auth/tokens",
+                json: tokenBody,
+                headers: [.origin: "http://crm.test.evil.example"]
+            )
             #expect(lookalike.error == "csrf_origin_mismatch")
-            let referer = try await client.send(.post, "/api/auth/tokens", json: tokenBody, headers: [.referer: "http://crm.test/investors?view=1"])
+            let referer = try await client.send(
+                .post,
+                "/api/auth/tokens",
+                json: tokenBody,
+                headers: [.referer: "http://crm.test/investors?view=1"]
+            )
             #expect(referer.status == .created)
-            let origin = try await client.send(.post, "/api/auth/tokens", json: tokenBody, headers: [.origin: "HTTP://CRM.TEST"])
+            let origin = try await client.send(
+                .post,
+                "/api/auth/tokens",
+                json: tokenBody,
+                headers: [.origin: "HTTP://CRM.TEST"]
+            )
             #expect(origin.status == .created)
             // Reads need no Origin.
             #expect(try await client.send(.get, "/api/auth/tokens").status == .ok)
@@ -39,20 +60,27 @@ import Testing
         #expect(!check("http://localhost:8080", nil, [], nil))
         #expect(!check(nil, "localhost:8080", [], nil))
         #expect(!check("null", "localhost:8080", [], nil))
-        #expect(!check("http://localhost:8080", "localhost:8080", ["https://crm.fund.com"], nil), "a public URL replaces the Host rule")
+        #expect(
+            !check("http://localhost:8080", "localhost:8080", ["https://crm.fund.com"], nil),
+            "a public URL replaces the Host rule"
+        )
         #expect(check("http://crm.lan", "crm.lan", [], "same-origin"))
         #expect(!check("http://crm.lan", "crm.lan", [], "cross-site"), "the browser says the page is elsewhere")
         #expect(!check("http://crm.lan", "crm.lan", [], "same-site"))
-        #expect(check("https://crm.fund.com", "crm.lan", ["https://crm.fund.com"], "cross-site") == true,
-            "configured origins decide alone (a CORS origin is cross-site by design)")
+        #expect(
+            check("https://crm.fund.com", "crm.lan", ["https://crm.fund.com"], "cross-site") == true,
+            "configured origins decide alone (a CORS origin is cross-site by design)"
+        )
     }
 
     @Test func corsPreflightAllowsOnlyTheConfiguredOrigin() async throws {
         let configured = try TestApp(environment: ["CRM_CORS_ORIGIN": "https://app.example.com"])
         try await configured.test { client in
             let preflight = try await client.send(
-                .options, "/api/auth/me",
-                headers: [.origin: "https://app.example.com", .accessControlRequestMethod: "PATCH"])
+                .options,
+                "/api/auth/me",
+                headers: [.origin: "https://app.example.com", .accessControlRequestMethod: "PATCH"]
+            )
             #expect(preflight.headers[.accessControlAllowOrigin] == "https://app.example.com")
             #expect(preflight.headers[.accessControlAllowCredentials] == "true")
             #expect(preflight.headers[.accessControlAllowMethods]?.contains("PATCH") == true)
@@ -60,7 +88,10 @@ import Testing
         let closed = try TestApp()
         try await closed.test { client in
             let preflight = try await client.send(
-                .options, "/api/auth/me", headers: [.origin: "https://app.example.com", .accessControlRequestMethod: "GET"])
+                .options,
+                "/api/auth/me",
+                headers: [.origin: "https://app.example.com", .accessControlRequestMethod: "GET"]
+            )
             #expect(preflight.headers[.accessControlAllowOrigin] == nil)
         }
     }
@@ -69,7 +100,9 @@ import Testing
         let app = try TestApp()
         try await app.createUser("ada@example.com")
         try await app.test { client in
-            for _ in 0..<10 { #expect(try await client.login("ada@example.com", password: "wrong password!").status == .unauthorized) }
+            for _ in 0..<10 {
+                #expect(try await client.login("ada@example.com", password: "wrong password!").status == .unauthorized)
+            }
             let locked = try await client.login("ada@example.com")
             #expect(locked.status == .tooManyRequests)
             #expect(locked.headers[.retryAfter] == "60")
@@ -81,7 +114,10 @@ import Testing
 
             for _ in 0..<10 { try await client.login("ada@example.com", password: "wrong password!") }
             app.clock.advance(by: 61)
-            #expect(try await client.login("ada@example.com").status == .tooManyRequests, "the second lockout lasts longer")
+            #expect(
+                try await client.login("ada@example.com").status == .tooManyRequests,
+                "the second lockout lasts longer"
+            )
             app.clock.advance(by: 60)
             #expect(try await client.login("ada@example.com").status == .ok)
         }
@@ -112,13 +148,22 @@ import Testing
             let middle = tampered.count / 2
             tampered[middle] = tampered[middle] == "A" ? "B" : "A"
             forged.device = String(tampered)
-            #expect(try await forged.login("ada@example.com").status == .tooManyRequests, "a tampered cookie counts for nothing")
+            #expect(
+                try await forged.login("ada@example.com").status == .tooManyRequests,
+                "a tampered cookie counts for nothing"
+            )
             let borrowed = Client(client: adas.client)
             borrowed.device = known
-            #expect(try await borrowed.login("bob@example.com").status == .tooManyRequests, "ada's cookie does not vouch for bob")
+            #expect(
+                try await borrowed.login("bob@example.com").status == .tooManyRequests,
+                "ada's cookie does not vouch for bob"
+            )
 
             for _ in 0..<10 { try await adas.login("ada@example.com", password: "typo typo typo") }
-            #expect(try await adas.login("ada@example.com").status == .tooManyRequests, "a known browser still has its own limit")
+            #expect(
+                try await adas.login("ada@example.com").status == .tooManyRequests,
+                "a known browser still has its own limit"
+            )
         }
     }
 
@@ -136,11 +181,20 @@ import Testing
             #expect(try await flood.send(.post, "/api/auth/register", json: "{}").status == .tooManyRequests)
 
             for _ in 0..<5 {
-                #expect(try await ada.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "A"}}"#).status == .created)
+                #expect(
+                    try await ada.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "A"}}"#)
+                        .status == .created
+                )
             }
-            #expect(try await ada.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "A"}}"#).status == .tooManyRequests)
-            #expect(try await bob.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "B"}}"#).status == .created,
-                "each person has a budget of their own")
+            #expect(
+                try await ada.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "A"}}"#).status
+                    == .tooManyRequests
+            )
+            #expect(
+                try await bob.send(.post, "/api/tables/investors/records", json: #"{"fields": {"name": "B"}}"#).status
+                    == .created,
+                "each person has a budget of their own"
+            )
         }
     }
 
@@ -158,7 +212,9 @@ import Testing
         let now = Date()
         func status(_ addresses: [String], users: Int) -> SecurityStatusController.Check.Result? {
             SecurityStatusController.checks(
-                config: config, facts: .init(activeAdmins: 2, sessionAddresses: addresses, sessionUsers: users), now: now
+                config: config,
+                facts: .init(activeAdmins: 2, sessionAddresses: addresses, sessionUsers: users),
+                now: now
             ).first { $0.id == "client_addresses" }?.status
         }
         #expect(status(["10.0.3.1"], users: 3) == .warn)
@@ -177,20 +233,28 @@ import Testing
         await throttle.recordSuccess(key: "account:a")
         #expect(await throttle.retryAfter(keys: ["account:a"], now: now) == nil)
         // Failures spread over more than a minute never lock.
-        for minute in 0..<10 { await throttle.recordFailure(keys: ["ip:3"], now: now.addingTimeInterval(Double(minute) * 40)) }
+        for minute in 0..<10 {
+            await throttle.recordFailure(keys: ["ip:3"], now: now.addingTimeInterval(Double(minute) * 40))
+        }
         #expect(await throttle.retryAfter(keys: ["ip:3"], now: now.addingTimeInterval(400)) == nil)
     }
 
     @Test func writesAreLimitedPerClientAndRecover() async throws {
         let app = try TestApp(environment: ["CRM_WRITE_RATE_PER_S": "1", "CRM_WRITE_BURST": "5"])
         try await app.test { client in
-            for _ in 0..<5 { #expect(try await client.send(.post, "/api/auth/register", json: "{}").error == "self_registration_disabled") }
+            for _ in 0..<5 {
+                #expect(
+                    try await client.send(.post, "/api/auth/register", json: "{}").error == "self_registration_disabled"
+                )
+            }
             let limited = try await client.send(.post, "/api/auth/register", json: "{}")
             #expect(limited.status == .tooManyRequests)
             #expect(limited.headers[.retryAfter] == "1")
             #expect(try await client.send(.get, "/healthz").status == .ok, "reads are not limited")
             app.clock.advance(by: 2)
-            #expect(try await client.send(.post, "/api/auth/register", json: "{}").error == "self_registration_disabled")
+            #expect(
+                try await client.send(.post, "/api/auth/register", json: "{}").error == "self_registration_disabled"
+            )
         }
     }
 
@@ -235,12 +299,17 @@ import Testing
             }
             var byID: [String: String] = [:]
             for case .object(let check) in checks {
-                if case .string(let id)? = check["id"], case .string(let status)? = check["status"] { byID[id] = status }
+                if case .string(let id)? = check["id"], case .string(let status)? = check["status"] {
+                    byID[id] = status
+                }
             }
-            #expect(Set(byID.keys) == [
-                "production_mode", "secret_key", "cors", "secure_cookies", "public_url_https", "admins", "stale_invites",
-                "backup_freshness", "client_addresses", "smtp",
-            ])
+            #expect(
+                Set(byID.keys) == [
+                    "production_mode", "secret_key", "cors", "secure_cookies", "public_url_https", "admins",
+                    "stale_invites",
+                    "backup_freshness", "client_addresses", "smtp",
+                ]
+            )
             #expect(byID["production_mode"] == "warn")
             #expect(byID["admins"] == "warn")
             #expect(byID["public_url_https"] == "warn")
@@ -254,20 +323,30 @@ import Testing
 
     @Test func productionWithHTTPSPassesTheURLAndCookieChecks() {
         let config = try! CRMConfig(environment: [
-            "CRM_ENV": "production", "CRM_SECRET_KEY": String(repeating: "k", count: 32), "CRM_PUBLIC_URL": "https://crm.fund.com",
+            "CRM_ENV": "production", "CRM_SECRET_KEY": String(repeating: "k", count: 32),
+            "CRM_PUBLIC_URL": "https://crm.fund.com",
         ])
         let checks = SecurityStatusController.checks(
-            config: config, facts: .init(activeAdmins: 2, mailerFigures: ["smtp_configured": true]), now: Date())
+            config: config,
+            facts: .init(activeAdmins: 2, mailerFigures: ["smtp_configured": true]),
+            now: Date()
+        )
         let failing = checks.filter { $0.status != .pass }.map(\.id)
         #expect(failing == ["backup_freshness"])
         #expect(checks.first { $0.id == "backup_freshness" }?.status == .warn, "no verified backup yet")
 
         let now = Date()
         let fresh = SecurityStatusController.checks(
-            config: config, facts: .init(activeAdmins: 2, newestVerifiedBackup: now.addingTimeInterval(-3600)), now: now)
+            config: config,
+            facts: .init(activeAdmins: 2, newestVerifiedBackup: now.addingTimeInterval(-3600)),
+            now: now
+        )
         #expect(fresh.first { $0.id == "backup_freshness" }?.status == .pass)
         let stale = SecurityStatusController.checks(
-            config: config, facts: .init(activeAdmins: 2, newestVerifiedBackup: now.addingTimeInterval(-48 * 3600)), now: now)
+            config: config,
+            facts: .init(activeAdmins: 2, newestVerifiedBackup: now.addingTimeInterval(-48 * 3600)),
+            now: now
+        )
         #expect(stale.first { $0.id == "backup_freshness" }?.status == .fail)
     }
 
@@ -282,7 +361,18 @@ import Testing
         ("::ffff:10.0.3.1", "192.168.1.20", ["10.0.3.1"], "192.168.1.20"),
         ("fd00::2", "2001:db8::7", ["fd00::/8"], "2001:db8::7"),
     ])
-    func clientAddressTrustsForwardedForOnlyFromProxies(peer: String, forwarded: String?, trusted: [String], expected: String) {
-        #expect(ClientAddress.resolve(peer: peer, forwardedFor: forwarded, trustedProxies: TrustedProxies(trusted.compactMap(IPRange.init))) == expected)
+    func clientAddressTrustsForwardedForOnlyFromProxies(
+        peer: String,
+        forwarded: String?,
+        trusted: [String],
+        expected: String
+    ) {
+        #expect(
+            ClientAddress.resolve(
+                peer: peer,
+                forwardedFor: forwarded,
+                trustedProxies: TrustedProxies(trusted.compactMap(IPRange.init))
+            ) == expected
+        )
     }
 }

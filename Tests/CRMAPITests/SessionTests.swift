@@ -4,13 +4,18 @@ import HTTPTypes
 import Hummingbird
 import Shared
 import Testing
+
 @testable import crm_api
 
 @Suite struct SessionTests {
     @Test func selfRegistrationIsAlwaysRefused() async throws {
         let app = try TestApp()
         try await app.test { client in
-            let reply = try await client.send(.post, "/api/auth/register", json: #"{"email":"x@example.com","password":"long enough pw"}"#)
+            let reply = try await client.send(
+                .post,
+                "/api/auth/register",
+                json: #"{"email":"x@example.com","password":"long enough pw"}"#
+            )
             #expect(reply.status == .forbidden)
             #expect(reply.error == "self_registration_disabled")
         }
@@ -37,11 +42,15 @@ import Testing
     }
 
     @Test func productionCookiesAreSecure() async throws {
-        let app = try TestApp(environment: ["CRM_ENV": "production", "CRM_SECRET_KEY": String(repeating: "s", count: 40), "CRM_BCRYPT_COST": "12"])
+        let app = try TestApp(environment: [
+            "CRM_ENV": "production", "CRM_SECRET_KEY": String(repeating: "s", count: 40), "CRM_BCRYPT_COST": "12",
+        ])
         try await app.createUser("ada@example.com")
         try await app.test { client in
             let login = try await client.login("ada@example.com")
-            #expect(login.headers[values: .setCookie].contains { $0.hasPrefix("crm_session=") && $0.contains("Secure") })
+            #expect(
+                login.headers[values: .setCookie].contains { $0.hasPrefix("crm_session=") && $0.contains("Secure") }
+            )
         }
     }
 
@@ -49,10 +58,14 @@ import Testing
         let app = try TestApp()
         try await app.createUser("ada@example.com")
         let inactive = try await app.createUser("bob@example.com")
-        try await app.database.pool.write { db in try db.execute(sql: "UPDATE users SET active = 0 WHERE id = ?", arguments: [inactive.id]) }
+        try await app.database.pool.write { db in
+            try db.execute(sql: "UPDATE users SET active = 0 WHERE id = ?", arguments: [inactive.id])
+        }
         try await app.test { client in
-            for (email, password) in [("ada@example.com", "wrong password!!"), ("nobody@example.com", TestApp.password),
-                                      ("bob@example.com", TestApp.password), ("ada@example.com", String(repeating: "x", count: 5000))] {
+            for (email, password) in [
+                ("ada@example.com", "wrong password!!"), ("nobody@example.com", TestApp.password),
+                ("bob@example.com", TestApp.password), ("ada@example.com", String(repeating: "x", count: 5000)),
+            ] {
                 let reply = try await client.login(email, password: password)
                 #expect(reply.status == .unauthorized)
                 #expect(reply.error == "invalid_credentials")
@@ -65,7 +78,8 @@ import Testing
     @Test func malformedSignInBodiesAre4xxJSON() async throws {
         let app = try TestApp()
         try await app.test { client in
-            for body in ["", "{", "[]", #"{"email": 1}"#, #"{"email": "a@b.co"}"#, String(repeating: "[", count: 5000)] {
+            for body in ["", "{", "[]", #"{"email": 1}"#, #"{"email": "a@b.co"}"#, String(repeating: "[", count: 5000)]
+            {
                 let reply = try await client.send(.post, "/api/auth/login", json: body)
                 #expect(reply.status == .badRequest, "body \(body.prefix(20))")
                 #expect(reply.error == "malformed_json")
@@ -129,11 +143,23 @@ import Testing
             let blocked = try await client.send(.get, "/api/admin/users")
             #expect(blocked.status == .forbidden)
             #expect(blocked.error == "password_change_required")
-            let weak = try await client.send(.post, "/api/auth/password", json: #"{"current_password":"\#(TestApp.password)","new_password":"short"}"#)
+            let weak = try await client.send(
+                .post,
+                "/api/auth/password",
+                json: #"{"current_password":"\#(TestApp.password)","new_password":"short"}"#
+            )
             #expect(weak.status == .unprocessableContent)
-            let wrong = try await client.send(.post, "/api/auth/password", json: #"{"current_password":"nope nope nope","new_password":"a brand new passphrase"}"#)
+            let wrong = try await client.send(
+                .post,
+                "/api/auth/password",
+                json: #"{"current_password":"nope nope nope","new_password":"a brand new passphrase"}"#
+            )
             #expect(wrong.status == .unprocessableContent)
-            let changed = try await client.send(.post, "/api/auth/password", json: #"{"current_password":"\#(TestApp.password)","new_password":"a brand new passphrase"}"#)
+            let changed = try await client.send(
+                .post,
+                "/api/auth/password",
+                json: #"{"current_password":"\#(TestApp.password)","new_password":"a brand new passphrase"}"#
+            )
             #expect(changed.status == .noContent)
             #expect(try await client.send(.get, "/api/admin/users").status == .ok)
             #expect(try await client.login("root@example.com", password: "a brand new passphrase").status == .ok)

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import Shared
 import SharedTesting
+
 @testable import crm_api
 
 /// crm-api's router over a fresh migrated database, with a clock the test moves.
@@ -25,7 +26,8 @@ struct TestApp: @unchecked Sendable {
         self.database = try self.directory.migratedDatabase()
         let config = try CRMConfig(
             environment: ["CRM_DATA_DIR": self.directory.path, "CRM_BCRYPT_COST": "4", "CRM_PUBLIC_URL": Self.origin]
-                .merging(extra) { _, new in new })
+                .merging(extra) { _, new in new }
+        )
         var services = AppServices(config: config, database: self.database, clock: self.clock.clock)
         if let eventKeepAlive { services.eventKeepAlive = eventKeepAlive }
         self.services = services
@@ -37,7 +39,8 @@ struct TestApp: @unchecked Sendable {
     func createUser(_ email: String, role: User.Role = .member, mustChangePassword: Bool = false) async throws -> User {
         let hash = try await self.services.hasher.hash(Self.password)
         return try await self.database.pool.write { db in
-            try User(email: email, name: email, role: role, passwordHash: hash, mustChangePassword: mustChangePassword).inserted(db)
+            try User(email: email, name: email, role: role, passwordHash: hash, mustChangePassword: mustChangePassword)
+                .inserted(db)
         }
     }
 
@@ -88,12 +91,17 @@ final class Client: @unchecked Sendable {
 
     @discardableResult
     func send(
-        _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, bearer: String? = nil,
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        json: String? = nil,
+        bearer: String? = nil,
         headers extra: HTTPFields = [:]
     ) async throws -> Reply {
         var headers = extra
-        let cookies = [self.cookie.map { "\(SessionStore.cookieName)=\($0)" }, self.device.map { "\(DeviceCookie.name)=\($0)" }]
-            .compactMap { $0 }
+        let cookies = [
+            self.cookie.map { "\(SessionStore.cookieName)=\($0)" }, self.device.map { "\(DeviceCookie.name)=\($0)" },
+        ]
+        .compactMap { $0 }
         if !cookies.isEmpty { headers[.cookie] = cookies.joined(separator: "; ") }
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }
         if method.isUnsafe, let origin = self.origin, headers[.origin] == nil { headers[.origin] = origin }

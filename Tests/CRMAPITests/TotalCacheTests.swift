@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import crm_api
 
 @Suite struct TotalCacheTests {
@@ -54,7 +55,9 @@ import Testing
         var keys = Set<String>()
         for _ in 0..<50 {
             let filter = try JSONDecoder().decode(FilterGroup.self, from: Data(json.utf8))
-            keys.insert(try TotalCache.key(table: .investors, query: RecordQuery(filter: filter), version: 3, dates: dates))
+            keys.insert(
+                try TotalCache.key(table: .investors, query: RecordQuery(filter: filter), version: 3, dates: dates)
+            )
         }
         #expect(keys.count == 1)
     }

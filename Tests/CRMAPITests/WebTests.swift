@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Shared
 import Testing
+
 @testable import crm_api
 
 /// The web grid's files and the names it shows.
@@ -20,7 +21,10 @@ import Testing
             let script = try await client.send(.get, "/assets/grid.js")
             #expect(script.status == .ok && script.headers[.contentType] == "text/javascript; charset=utf-8")
             #expect(try await client.send(.get, "/assets/app.css").headers[.contentType] == "text/css; charset=utf-8")
-            for hostile in ["/assets/nope.js", "/assets/index.html", "/assets/package.json", "/assets/..%2Fopenapi.json", "/assets/%00"] {
+            for hostile in [
+                "/assets/nope.js", "/assets/index.html", "/assets/package.json", "/assets/..%2Fopenapi.json",
+                "/assets/%00",
+            ] {
                 let reply = try await client.send(.get, hostile)
                 #expect(reply.status == .notFound && reply.error == "not_found", "\(hostile)")
             }

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import Logging
-@testable import Shared
 import SharedTesting
 import Testing
+
+@testable import Shared
 @testable import crm_backup
 
 @Suite struct BackupRunnerTests {
@@ -25,7 +26,9 @@ import Testing
 
         let job = try #require(try await database.pool.read { db in try BackupJob.fetchOne(db, key: jobId) })
         #expect(job.status == .succeeded)
-        let backup = try #require(try await database.pool.read { db in try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups") })
+        let backup = try #require(
+            try await database.pool.read { db in try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups") }
+        )
         #expect(backup.id == job.backupId)
         #expect(backup.fileName.hasPrefix("crm-") && backup.fileName.hasSuffix("-manual.sqlite"))
         #expect(backup.verifyOk == true)
@@ -36,8 +39,15 @@ import Testing
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         let copy = try DatabaseQueue(path: path)
-        #expect(try await copy.read { db in try String.fetchOne(db, sql: "SELECT name FROM fundraising_investors") } == "Acme")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path + "/backups").allSatisfy { !$0.hasSuffix(".partial") })
+        #expect(
+            try await copy.read { db in try String.fetchOne(db, sql: "SELECT name FROM fundraising_investors") }
+                == "Acme"
+        )
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path + "/backups").allSatisfy {
+                !$0.hasSuffix(".partial")
+            }
+        )
     }
 
     @Test func aCorruptedBackupFailsVerification() async throws {
@@ -45,7 +55,9 @@ import Testing
         let database = try directory.migratedDatabase()
         _ = try await self.queue(database)
         await self.runner(directory, database).drain()
-        let backup = try #require(try await database.pool.read { db in try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups") })
+        let backup = try #require(
+            try await database.pool.read { db in try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups") }
+        )
         let path = directory.path + "/backups/" + backup.fileName
 
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -53,7 +65,13 @@ import Testing
         try bytes.write(to: URL(fileURLWithPath: path))
 
         let (updated, checks) = try #require(
-            try await BackupVerifier.verify(backupId: backup.id, database: database, directory: directory.path + "/backups", now: Date()))
+            try await BackupVerifier.verify(
+                backupId: backup.id,
+                database: database,
+                directory: directory.path + "/backups",
+                now: Date()
+            )
+        )
         #expect(updated.verifyOk == false)
         #expect(checks.first { $0.name == "checksum" }?.ok == false)
         #expect(updated.verifiedAt != nil)
@@ -96,7 +114,9 @@ import Testing
         #expect(await self.runner(directory, database, now: start.addingTimeInterval(60)).claim() == nil)
         let later = self.runner(directory, database, now: start.addingTimeInterval(BackupJobRunner.lease + 1))
         await later.drain()
-        let status = try await database.pool.read { db in try String.fetchOne(db, sql: "SELECT status FROM backup_jobs WHERE id = ?", arguments: [jobId]) }
+        let status = try await database.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT status FROM backup_jobs WHERE id = ?", arguments: [jobId])
+        }
         #expect(status == "succeeded")
     }
 }
@@ -111,7 +131,9 @@ import Testing
         let backups = try BackupFiles.directory(dataDir: directory.path)
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let name = BackupFiles.fileName(at: now, kind: .manual)
-        for leftover in [name + ".partial", name + ".partial-journal", ".restore-3.sqlite", ".restore-3.sqlite-journal"] {
+        for leftover in [
+            name + ".partial", name + ".partial-journal", ".restore-3.sqlite", ".restore-3.sqlite-journal",
+        ] {
             try Data(repeating: 0xAB, count: 4096).write(to: URL(fileURLWithPath: backups + "/" + leftover))
         }
         try Data("keep".utf8).write(to: URL(fileURLWithPath: backups + "/crm-20260101T000000Z-manual.sqlite"))
@@ -119,10 +141,15 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: backups) == ["crm-20260101T000000Z-manual.sqlite"])
 
         // A stale journal appearing beside the next copy's name is removed before the copy starts.
-        try Data(repeating: 0xCD, count: 4096).write(to: URL(fileURLWithPath: backups + "/" + name + ".partial-journal"))
+        try Data(repeating: 0xCD, count: 4096).write(
+            to: URL(fileURLWithPath: backups + "/" + name + ".partial-journal")
+        )
         _ = try await database.pool.write { db in try BackupJob.enqueue(.manual, by: nil, at: now, db) }
-        await BackupJobRunner(database: database, dataDir: directory.path, logger: Logger(label: "test"), now: { now }).drain()
-        let backup = try #require(try await database.pool.read { db in try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups") })
+        await BackupJobRunner(database: database, dataDir: directory.path, logger: Logger(label: "test"), now: { now })
+            .drain()
+        let backup = try #require(
+            try await database.pool.read { db in try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups") }
+        )
         #expect(backup.verifyOk == true && backup.fileName == name)
         #expect(!FileManager.default.fileExists(atPath: backups + "/" + name + ".partial-journal"))
     }

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import Logging
-@testable import Shared
 import SharedTesting
 import Testing
+
+@testable import Shared
 @testable import crm_backup
 
 @Suite struct RestoreTests {
@@ -18,7 +19,11 @@ import Testing
             self.database = try self.directory.migratedDatabase()
             self.store = RecordStore(database: self.database)
             self.runner = BackupJobRunner(
-                database: self.database, dataDir: self.directory.path, logger: Logger(label: "test"), now: { Date() })
+                database: self.database,
+                dataDir: self.directory.path,
+                logger: Logger(label: "test"),
+                now: { Date() }
+            )
         }
 
         func job(_ kind: BackupJob.Kind, restoreFrom: Int64? = nil) async throws -> BackupJob {
@@ -26,14 +31,19 @@ import Testing
                 try BackupJob.enqueue(kind, restoreFrom: restoreFrom, by: nil, at: Date(), db)
             }
             await self.runner.drain()
-            return try #require(try await self.database.pool.read { db in
-                try BackupJob.fetchOne(db, key: id)
-            })
+            return try #require(
+                try await self.database.pool.read { db in
+                    try BackupJob.fetchOne(db, key: id)
+                }
+            )
         }
 
         func names() async throws -> [String] {
             try await self.database.pool.read { db in
-                try String.fetchAll(db, sql: "SELECT name FROM fundraising_investors WHERE deleted_at IS NULL ORDER BY name")
+                try String.fetchAll(
+                    db,
+                    sql: "SELECT name FROM fundraising_investors WHERE deleted_at IS NULL ORDER BY name"
+                )
             }
         }
 
@@ -52,9 +62,18 @@ import Testing
         // After the backup: a new investor, an archived one, a renamed one, a new user and session.
         _ = try await fixture.store.create(.investors, fields: ["name": "Gamma"], by: nil)
         try await fixture.store.delete(.investors, id: acme.id + 1, by: nil)
-        _ = try await fixture.store.update(.investors, id: acme.id, expectedVersion: acme.version, fields: ["name": "Acme Renamed"], by: nil)
+        _ = try await fixture.store.update(
+            .investors,
+            id: acme.id,
+            expectedVersion: acme.version,
+            fields: ["name": "Acme Renamed"],
+            by: nil
+        )
         try await fixture.database.pool.write { db in
-            try db.execute(sql: "INSERT INTO users (email, name, role, password_hash) VALUES ('new@example.com', 'New', 'admin', 'x')")
+            try db.execute(
+                sql:
+                    "INSERT INTO users (email, name, role, password_hash) VALUES ('new@example.com', 'New', 'admin', 'x')"
+            )
         }
         let versionBefore = try await fixture.count("SELECT version FROM fundraising_state")
         #expect(try await fixture.names() == ["Acme Renamed", "Gamma"])
@@ -62,14 +81,25 @@ import Testing
         let restore = try await fixture.job(.restore, restoreFrom: backupId)
         #expect(restore.status == .succeeded, "\(restore.error ?? "")")
         #expect(try await fixture.names() == ["Acme", "Beta"])
-        #expect(try await fixture.count("SELECT count(*) FROM users WHERE email = 'new@example.com'") == 1, "accounts are kept")
+        #expect(
+            try await fixture.count("SELECT count(*) FROM users WHERE email = 'new@example.com'") == 1,
+            "accounts are kept"
+        )
         #expect(try await fixture.count("SELECT version FROM fundraising_state") == versionBefore + 1)
-        #expect(try await fixture.count("SELECT count(*) FROM record_history WHERE record_id = 3") == 0, "history is the backup's")
+        #expect(
+            try await fixture.count("SELECT count(*) FROM record_history WHERE record_id = 3") == 0,
+            "history is the backup's"
+        )
 
         let safetyId = try #require(restore.safetyBackupId)
-        let safety = try #require(try await fixture.database.pool.read { db in try BackupRecord.fetchOne(db, key: safetyId) })
+        let safety = try #require(
+            try await fixture.database.pool.read { db in try BackupRecord.fetchOne(db, key: safetyId) }
+        )
         #expect(safety.kind == .safety && safety.verifyOk == true)
-        #expect(try await fixture.count("SELECT count(*) FROM backups WHERE deleted_at IS NULL") == 2, "the catalogue still knows both")
+        #expect(
+            try await fixture.count("SELECT count(*) FROM backups WHERE deleted_at IS NULL") == 2,
+            "the catalogue still knows both"
+        )
 
         // A new record after the restore gets an id never used before.
         let delta = try await fixture.store.create(.investors, fields: ["name": "Delta"], by: nil)
@@ -84,9 +114,11 @@ import Testing
             try ActivityFeed.page(filter, limit: 20, after: nil, db).entries
         }
         #expect(feed.filter { $0.action == "restore" }.count == 2)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path + "/backups").allSatisfy {
-            !$0.hasPrefix(".restore-")
-        })
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path + "/backups").allSatisfy {
+                !$0.hasPrefix(".restore-")
+            }
+        )
     }
 
     @Test func aCorruptedBackupIsNotRestoredAndNothingChanges() async throws {
@@ -94,7 +126,9 @@ import Testing
         _ = try await fixture.store.create(.investors, fields: ["name": "Acme"], by: nil)
         let backupId = try #require(try await fixture.job(.manual).backupId)
         _ = try await fixture.store.create(.investors, fields: ["name": "Later"], by: nil)
-        let backup = try #require(try await fixture.database.pool.read { db in try BackupRecord.fetchOne(db, key: backupId) })
+        let backup = try #require(
+            try await fixture.database.pool.read { db in try BackupRecord.fetchOne(db, key: backupId) }
+        )
         let path = fixture.directory.path + "/backups/" + backup.fileName
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         for offset in stride(from: 4096, to: min(bytes.count, 4096 * 8), by: 97) { bytes[offset] ^= 0xFF }

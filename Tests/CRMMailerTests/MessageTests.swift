@@ -2,6 +2,7 @@ import CCurl
 import Foundation
 import Shared
 import Testing
+
 @testable import crm_mailer
 
 /// Decoders written here, independently of the encoders, to check what a mail client would see.
@@ -82,7 +83,9 @@ enum Decode {
         #expect(try #require(Mailbox("Zoë <z@example.com>")).header() == "=?UTF-8?B?Wm/Dqw==?= <z@example.com>")
     }
 
-    @Test(arguments: ["", "no-at-sign", "@example.com", "a@", "a b@example.com", "x <a@b.c", "a@b.c\r\nBcc: x@y.z", "<>", "a@b@c"])
+    @Test(arguments: [
+        "", "no-at-sign", "@example.com", "a@", "a b@example.com", "x <a@b.c", "a@b.c\r\nBcc: x@y.z", "<>", "a@b@c",
+    ])
     func refusesWhatIsNotAnAddress(text: String) {
         #expect(Mailbox(text) == nil)
     }
@@ -91,9 +94,15 @@ enum Decode {
 @Suite struct MIMEMessageTests {
     func message(html: String? = "<p>Hi</p>") -> MIMEMessage {
         MIMEMessage(
-            from: Mailbox("Venture CRM <crm@example.com>")!, to: [Mailbox(address: "ada@example.com"), Mailbox(address: "bob@example.com")],
-            subject: "Digest für Zoë", messageId: "<abc@crm.example.com>", date: Date(timeIntervalSince1970: 1_795_000_000),
-            text: "Hello\nthere", html: html, boundary: "=_crm_abc")
+            from: Mailbox("Venture CRM <crm@example.com>")!,
+            to: [Mailbox(address: "ada@example.com"), Mailbox(address: "bob@example.com")],
+            subject: "Digest für Zoë",
+            messageId: "<abc@crm.example.com>",
+            date: Date(timeIntervalSince1970: 1_795_000_000),
+            text: "Hello\nthere",
+            html: html,
+            boundary: "=_crm_abc"
+        )
     }
 
     @Test func multipartAlternativeHasEveryHeaderAndBothParts() {
@@ -106,7 +115,11 @@ enum Decode {
         #expect(head.contains("Message-ID: <abc@crm.example.com>"))
         #expect(head.contains("MIME-Version: 1.0"))
         #expect(head.contains("Content-Type: multipart/alternative;\r\n boundary=\"=_crm_abc\""))
-        #expect(body.contains("--=_crm_abc\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nHello\r\nthere"))
+        #expect(
+            body.contains(
+                "--=_crm_abc\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nHello\r\nthere"
+            )
+        )
         #expect(body.contains("Content-Type: text/html; charset=UTF-8"))
         #expect(body.hasSuffix("--=_crm_abc--\r\n"))
         #expect(!rendered.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
@@ -115,7 +128,11 @@ enum Decode {
     @Test func withoutHTMLItIsOnePlainPart() {
         let rendered = self.message(html: nil).rendered()
         #expect(!rendered.contains("multipart"))
-        #expect(rendered.contains("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nHello"))
+        #expect(
+            rendered.contains(
+                "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nHello"
+            )
+        )
     }
 }
 
@@ -129,8 +146,10 @@ enum Decode {
         // A refused login is the admin's to fix, not the message's fault: it is retried.
         let login = SMTPFailure.classify(curlCode: CURLE_LOGIN_DENIED, responseCode: 535)
         #expect(login.retryable && login.description == "curl 67: The SMTP server refused the username or password.")
-        #expect(SMTPFailure.classify(curlCode: CURLE_SEND_ERROR, responseCode: 552).description
-            == "smtp 552: The SMTP server refused the message for good.")
+        #expect(
+            SMTPFailure.classify(curlCode: CURLE_SEND_ERROR, responseCode: 552).description
+                == "smtp 552: The SMTP server refused the message for good."
+        )
     }
 
     @Test func afterTheFinalDotOnlyAnAnswerSaysWhatHappened() {
@@ -147,7 +166,9 @@ enum Decode {
 
 @Suite struct MailerSettingsTests {
     @Test func backoffDoublesWithJitterUpToTheCap() throws {
-        let settings = try MailerSettings.load(environment: ["CRM_MAIL_RETRY_BASE_S": "10", "CRM_MAIL_RETRY_CAP_S": "100"])
+        let settings = try MailerSettings.load(environment: [
+            "CRM_MAIL_RETRY_BASE_S": "10", "CRM_MAIL_RETRY_CAP_S": "100",
+        ])
         for _ in 0..<50 {
             #expect((7.5...12.5).contains(settings.retryDelay(afterAttempt: 1)))
             #expect((30...50).contains(settings.retryDelay(afterAttempt: 3)))

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SharedTesting
 import Testing
+
 @testable import Shared
 
 @Suite struct AccountCreationTests {
@@ -14,7 +15,11 @@ import Testing
         let (accounts, directory) = try self.accounts()
         #expect(try await !accounts.hasActiveAdmin())
         let user = try await accounts.createAdmin(
-            email: "  Ada@Example.COM ", name: nil, password: "correct horse battery", mustChangePassword: true)
+            email: "  Ada@Example.COM ",
+            name: nil,
+            password: "correct horse battery",
+            mustChangePassword: true
+        )
         #expect(user.email == "ada@example.com")
         #expect(user.name == "ada")
         #expect(user.role == .admin)
@@ -29,18 +34,35 @@ import Testing
 
     @Test func refusesASecondAccountForTheSameAddress() async throws {
         let (accounts, directory) = try self.accounts()
-        _ = try await accounts.createAdmin(email: "ada@example.com", name: "Ada", password: "long enough pass", mustChangePassword: false)
+        _ = try await accounts.createAdmin(
+            email: "ada@example.com",
+            name: "Ada",
+            password: "long enough pass",
+            mustChangePassword: false
+        )
         await #expect(throws: AccountCreation.Failure.emailTaken) {
-            try await accounts.createAdmin(email: "ADA@example.com", name: "Ada", password: "long enough pass", mustChangePassword: false)
+            try await accounts.createAdmin(
+                email: "ADA@example.com",
+                name: "Ada",
+                password: "long enough pass",
+                mustChangePassword: false
+            )
         }
         _ = directory
     }
 
-    @Test(arguments: ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "ada@example..com", "<ada@example.com>"])
+    @Test(arguments: [
+        "", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "ada@example..com", "<ada@example.com>",
+    ])
     func refusesInvalidEmail(email: String) async throws {
         let (accounts, directory) = try self.accounts()
         await #expect(throws: AccountCreation.Failure.invalidEmail) {
-            try await accounts.createAdmin(email: email, name: "N", password: "long enough pass", mustChangePassword: false)
+            try await accounts.createAdmin(
+                email: email,
+                name: "N",
+                password: "long enough pass",
+                mustChangePassword: false
+            )
         }
         _ = directory
     }
@@ -49,7 +71,12 @@ import Testing
         let (accounts, directory) = try self.accounts()
         for password in ["short", "ada@example.com", String(repeating: "é", count: 40)] {
             await #expect(throws: AccountCreation.Failure.self) {
-                try await accounts.createAdmin(email: "ada@example.com", name: "N", password: password, mustChangePassword: false)
+                try await accounts.createAdmin(
+                    email: "ada@example.com",
+                    name: "N",
+                    password: password,
+                    mustChangePassword: false
+                )
             }
         }
         #expect(try await !accounts.hasActiveAdmin())

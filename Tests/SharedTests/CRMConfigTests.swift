@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SharedTesting
 import Testing
+
 @testable import Shared
 
 @Suite struct CRMConfigTests {
@@ -19,7 +20,12 @@ import Testing
     }
 
     @Test func productionRefusesToStartWithoutSecretKey() {
-        #expect(throws: ConfigError("CRM_SECRET_KEY", "must be set when CRM_ENV=production (generate one with: openssl rand -hex 32)")) {
+        #expect(
+            throws: ConfigError(
+                "CRM_SECRET_KEY",
+                "must be set when CRM_ENV=production (generate one with: openssl rand -hex 32)"
+            )
+        ) {
             try CRMConfig(environment: ["CRM_ENV": "production"])
         }
     }
@@ -33,7 +39,9 @@ import Testing
     }
 
     @Test func productionDefaultsToSlashData() throws {
-        let config = try CRMConfig(environment: ["CRM_ENV": "production", "CRM_SECRET_KEY": String(repeating: "k", count: 32)])
+        let config = try CRMConfig(environment: [
+            "CRM_ENV": "production", "CRM_SECRET_KEY": String(repeating: "k", count: 32),
+        ])
         #expect(config.dataDir == "/data")
         #expect(config.warnings.isEmpty)
         #expect(config.secretKey?.description == "<redacted>")
@@ -67,7 +75,9 @@ import Testing
 
     @Test func productionKeepsBcryptCostAtTwelveOrMore() {
         let error = #expect(throws: ConfigError.self) {
-            try CRMConfig(environment: ["CRM_ENV": "production", "CRM_SECRET_KEY": String(repeating: "k", count: 40), "CRM_BCRYPT_COST": "4"])
+            try CRMConfig(environment: [
+                "CRM_ENV": "production", "CRM_SECRET_KEY": String(repeating: "k", count: 40), "CRM_BCRYPT_COST": "4",
+            ])
         }
         #expect(error?.variable == "CRM_BCRYPT_COST")
     }
@@ -93,11 +103,18 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory.path + "/secrets", withIntermediateDirectories: true)
         let path = directory.path + "/secrets/secret_key"
         let key = String(repeating: "ab", count: 32)
-        FileManager.default.createFile(atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        FileManager.default.createFile(
+            atPath: path,
+            contents: Data((key + "\n").utf8),
+            attributes: [.posixPermissions: 0o600]
+        )
         let production = ["CRM_ENV": "production", "CRM_DATA_DIR": directory.path]
         #expect(try CRMConfig(environment: production).secretKey?.reveal() == key)
         let operatorKey = String(repeating: "cd", count: 32)
-        #expect(try CRMConfig(environment: production.merging(["CRM_SECRET_KEY": operatorKey]) { $1 }).secretKey?.reveal() == operatorKey)
+        #expect(
+            try CRMConfig(environment: production.merging(["CRM_SECRET_KEY": operatorKey]) { $1 }).secretKey?.reveal()
+                == operatorKey
+        )
         chmod(path, 0o644)
         #expect(throws: ConfigError.self) { try CRMConfig(environment: production) }
     }
@@ -109,7 +126,11 @@ import Testing
             eth0\t00000000\t0103000A\t0003\t0\t0\t0\t00000000\t0\t0\t0
             """
         let proxies = try TrustedProxies.parse("10.0.0.1, 172.30.87.0/24,fd00::/8 , gateway", routes: { routes }).get()
-        #expect(proxies.ranges.map(\.description) == ["10.0.0.1/32", "172.30.87.0/24", "fd00:0:0:0:0:0:0:0/8", "10.0.3.1/32"])
+        #expect(
+            proxies.ranges.map(\.description) == [
+                "10.0.0.1/32", "172.30.87.0/24", "fd00:0:0:0:0:0:0:0/8", "10.0.3.1/32",
+            ]
+        )
         for inside in ["10.0.0.1", "172.30.87.200", "fd12::1", "10.0.3.1", "::ffff:172.30.87.9"] {
             #expect(proxies.contains(inside), "\(inside)")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import Shared
 
 @Suite struct CSVParserTests {
@@ -16,7 +17,11 @@ import Testing
         // CRLF with a final CRLF, and line breaks inside quoted cells are LF.
         #expect(self.cells("Name,Notes\r\nAcme,\"two\nlines\"\r\n") == [["Name", "Notes"], ["Acme", "two\nlines"]])
         // Doubled quotes, commas, the second layer quoted again.
-        #expect(self.cells(#"a,"""Acme, Inc.""","Seed ,""Series A, lead""""# + "\n") == [["a", "\"Acme, Inc.\"", "Seed ,\"Series A, lead\""]])
+        #expect(
+            self.cells(#"a,"""Acme, Inc.""","Seed ,""Series A, lead""""# + "\n") == [
+                ["a", "\"Acme, Inc.\"", "Seed ,\"Series A, lead\""]
+            ]
+        )
         // A lone CR is cell text; leading and trailing spaces, U+202F and combining marks stay.
         #expect(self.cells("a\rb,c\n") == [["a\rb", "c"]])
         #expect(self.cells(" x ,\u{202F}y,e\u{301},Url \n") == [[" x ", "\u{202F}y", "e\u{301}", "Url "]])
@@ -63,7 +68,9 @@ import Testing
         var parser = CSVParser(maximumFieldBytes: 10)
         var problems: [CSVProblem] = []
         var records: [CSVRecord] = []
-        Array("0123456789ABC,x\nfine\n".utf8).withUnsafeBytes { parser.feed($0, record: { records.append($0) }, problem: { problems.append($0) }) }
+        Array("0123456789ABC,x\nfine\n".utf8).withUnsafeBytes {
+            parser.feed($0, record: { records.append($0) }, problem: { problems.append($0) })
+        }
         parser.finish(record: { records.append($0) }, problem: { problems.append($0) })
         #expect(problems.map(\.kind) == [.fieldTooLong(limit: 10)] && records.map(\.fields) == [["fine"]])
         // Binary garbage: no crash, every problem has a line.
@@ -81,14 +88,25 @@ import Testing
     }
 
     @Test func aFileIsReadInChunks() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crm-csv-\(UUID().uuidString).csv").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crm-csv-\(UUID().uuidString).csv")
+            .path
         let rows = (0..<5000).map { "Investor \($0),\"note, with comma\nand line\",\($0)" }
         try Data(("\u{FEFF}Name,Notes,N\n" + rows.joined(separator: "\n")).utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         var count = 0
         var last: CSVRecord?
-        try CSVParser.read(path: path, record: { count += 1; last = $0 }, problem: { Issue.record("\($0)") })
-        #expect(count == 5001 && last?.fields == ["Investor 4999", "note, with comma\nand line", "4999"] && last?.line == 10000)
+        try CSVParser.read(
+            path: path,
+            record: {
+                count += 1
+                last = $0
+            },
+            problem: { Issue.record("\($0)") }
+        )
+        #expect(
+            count == 5001 && last?.fields == ["Investor 4999", "note, with comma\nand line", "4999"]
+                && last?.line == 10000
+        )
     }
 
     /// Random tables written with RFC 4180 minimal quoting read back exactly, whatever the chunk size.
@@ -98,7 +116,11 @@ import Testing
             var random = Xoshiro(seed: (UInt64(seed), 3, 5, 8))
             let columns = Int.random(in: 1...5, using: &random)
             let table: [[String]] = (0..<Int.random(in: 1...8, using: &random)).map { _ in
-                (0..<columns).map { _ in String((0..<Int.random(in: 0...6, using: &random)).map { _ in alphabet.randomElement(using: &random)! }) }
+                (0..<columns).map { _ in
+                    String(
+                        (0..<Int.random(in: 0...6, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+                    )
+                }
             }
             let crlf = Bool.random(using: &random)
             let encoded = table.map { row in
@@ -107,7 +129,9 @@ import Testing
                         ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
                 }.joined(separator: ",")
             }.joined(separator: crlf ? "\r\n" : "\n")
-            let text = (Bool.random(using: &random) ? "\u{FEFF}" : "") + encoded + (Bool.random(using: &random) ? (crlf ? "\r\n" : "\n") : "")
+            let text =
+                (Bool.random(using: &random) ? "\u{FEFF}" : "") + encoded
+                + (Bool.random(using: &random) ? (crlf ? "\r\n" : "\n") : "")
             let parsed = CSVParser.parse(Array(text.utf8), chunkSize: Int.random(in: 1...64, using: &random))
             // A lone unquoted empty single-cell row at the end is indistinguishable from no row.
             let expected = table.last == [""] && text.utf8.last != 0x0A ? Array(table.dropLast()) : table

@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import SharedTesting
 import Testing
+
 @testable import Shared
 
 /// A value the database's constraints would refuse is a field problem before any write: a plan
@@ -32,25 +33,47 @@ import Testing
 
     @Test(arguments: [RecordTable.investors, .contacts, .funds])
     func namesAreAtMostFiveHundredCharacters(table: RecordTable) async throws {
-        let longest = try await self.store.create(table, fields: ["name": .string(String(repeating: "n", count: 500))], by: nil)
+        let longest = try await self.store.create(
+            table,
+            fields: ["name": .string(String(repeating: "n", count: 500))],
+            by: nil
+        )
         #expect(longest.fields["name"]?.stringValue?.count == 500, "the schema takes what the check lets through")
         let refused = await self.problems {
-            _ = try await self.store.create(table, fields: ["name": .string(String(repeating: "n", count: 501))], by: nil)
+            _ = try await self.store.create(
+                table,
+                fields: ["name": .string(String(repeating: "n", count: 501))],
+                by: nil
+            )
         }
         #expect(refused?["name"] == "Name is longer than 500 characters.")
         let edit = await self.problems {
             _ = try await self.store.update(
-                table, id: longest.id, expectedVersion: longest.version, fields: ["name": .string(String(repeating: "é", count: 501))], by: nil)
+                table,
+                id: longest.id,
+                expectedVersion: longest.version,
+                fields: ["name": .string(String(repeating: "é", count: 501))],
+                by: nil
+            )
         }
         #expect(edit?["name"] != nil)
     }
 
     @Test func fundsKeepTheirVintageRangeAndCurrencyCodes() async throws {
-        for (value, field) in [(JSONValue.number(1899), "vintage"), (.number(2201), "vintage"), (.string("EURO"), "currency"), (.string("€€€"), "currency")] {
-            let refused = await self.problems { _ = try await self.store.create(.funds, fields: ["name": "Fund I", field: value], by: nil) }
+        for (value, field) in [
+            (JSONValue.number(1899), "vintage"), (.number(2201), "vintage"), (.string("EURO"), "currency"),
+            (.string("€€€"), "currency"),
+        ] {
+            let refused = await self.problems {
+                _ = try await self.store.create(.funds, fields: ["name": "Fund I", field: value], by: nil)
+            }
             #expect(refused?[field] != nil, "\(field) \(value)")
         }
-        let fund = try await self.store.create(.funds, fields: ["name": "Fund I", "vintage": 2026, "currency": "EUR"], by: nil)
+        let fund = try await self.store.create(
+            .funds,
+            fields: ["name": "Fund I", "vintage": 2026, "currency": "EUR"],
+            by: nil
+        )
         #expect(fund.fields["currency"] == "EUR" && fund.fields["vintage"] == 2026)
     }
 
@@ -59,13 +82,25 @@ import Testing
         let investor = try await self.store.create(.investors, fields: ["name": "Acme"], by: nil)
         #expect(investor.fields["stage"] == "prospect")
         let cleared = await self.problems {
-            _ = try await self.store.update(.investors, id: investor.id, expectedVersion: investor.version, fields: ["stage": .null], by: nil)
+            _ = try await self.store.update(
+                .investors,
+                id: investor.id,
+                expectedVersion: investor.version,
+                fields: ["stage": .null],
+                by: nil
+            )
         }
         #expect(cleared?["stage"] == "This field cannot be empty.")
         let fund = try await self.store.create(.funds, fields: ["name": "Fund I"], by: nil)
         for key in ["currency", "status"] {
             let refused = await self.problems {
-                _ = try await self.store.update(.funds, id: fund.id, expectedVersion: fund.version, fields: [key: ""], by: nil)
+                _ = try await self.store.update(
+                    .funds,
+                    id: fund.id,
+                    expectedVersion: fund.version,
+                    fields: [key: ""],
+                    by: nil
+                )
             }
             #expect(refused?[key] != nil, "\(key)")
         }
@@ -75,7 +110,9 @@ import Testing
     /// the commit failed whole. Now it is a row error with its line in both, and they agree.
     @Test func anImportPlanChecksWhatTheDatabaseWillAndTheCommitMatchesIt() async throws {
         _ = try await self.store.create(.investors, fields: ["name": "Acme"], by: nil)
-        let csv = "Name,Stage,Notes\nAcme,,kept\n" + String(repeating: "x", count: 600) + ",intro,too long\nBirch,meeting,fine\n"
+        let csv =
+            "Name,Stage,Notes\nAcme,,kept\n" + String(repeating: "x", count: 600)
+            + ",intro,too long\nBirch,meeting,fine\n"
         let path = self.directory.path + "/long.csv"
         try Data(csv.utf8).write(to: URL(fileURLWithPath: path))
         func run(commit: Bool, skip: Bool) async throws -> ImportPlan {
@@ -88,15 +125,22 @@ import Testing
         #expect(dry.updated == 1 && dry.created == 1)
         #expect(dry.errors.contains { $0.line == 3 && $0.message == "Name is longer than 500 characters." })
         let committed = try await run(commit: true, skip: true)
-        #expect(committed.created == 1 && committed.updated == 1 && committed.errors.map(\.line) == dry.errors.map(\.line))
-        let names = try await self.store.list(.investors, limit: 10, afterId: nil).records.compactMap { $0.fields["name"]?.stringValue }
+        #expect(
+            committed.created == 1 && committed.updated == 1 && committed.errors.map(\.line) == dry.errors.map(\.line)
+        )
+        let names = try await self.store.list(.investors, limit: 10, afterId: nil).records.compactMap {
+            $0.fields["name"]?.stringValue
+        }
         #expect(names == ["Acme", "Birch"])
         let acme = try await self.store.get(.investors, id: 1)
         #expect(acme?.fields["stage"] == "prospect" && acme?.fields["notes"] == "kept")
     }
 
     @Test func anUnexpectedDatabaseErrorIsLoggedWithSQLitesMessage() {
-        let error = DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "CHECK constraint failed: length(name) BETWEEN 1 AND 500")
+        let error = DatabaseError(
+            resultCode: .SQLITE_CONSTRAINT,
+            message: "CHECK constraint failed: length(name) BETWEEN 1 AND 500"
+        )
         let metadata = Logger.Metadata.error(error)
         #expect(metadata["error.type"] == "DatabaseError")
         #expect(metadata["error.sqlite_message"] == "CHECK constraint failed: length(name) BETWEEN 1 AND 500")

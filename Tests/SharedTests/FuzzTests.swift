@@ -4,6 +4,7 @@ import PropertyBased
 import SharedTesting
 import Synchronization
 import Testing
+
 @testable import Shared
 
 /// Hostile input for the parsers and evaluators: formula trees nobody checked, view definitions
@@ -58,7 +59,9 @@ import Testing
     static func definitionLike(_ rng: inout Xoshiro) -> JSONValue {
         func word() -> JSONValue { .string(Self.definitionWords.randomElement(using: &rng)!) }
         func one(_ words: [String]) -> JSONValue { .string(words.randomElement(using: &rng)!) }
-        func sometimes(_ value: JSONValue) -> JSONValue { Int.random(in: 0..<20, using: &rng) == 0 ? Self.anyJSON(1, &rng) : value }
+        func sometimes(_ value: JSONValue) -> JSONValue {
+            Int.random(in: 0..<20, using: &rng) == 0 ? Self.anyJSON(1, &rng) : value
+        }
         let operators = FilterCondition.Operator.allCases.map(\.rawValue)
         func group(_ depth: Int) -> JSONValue {
             let conditions: [JSONValue] = (0..<Int.random(in: 0...3, using: &rng)).map { _ in
@@ -69,18 +72,27 @@ import Testing
             return .object(["conjunction": sometimes(one(["and", "or"])), "conditions": .array(conditions)])
         }
         func orderings() -> JSONValue {
-            .array((0..<Int.random(in: 0...4, using: &rng)).map { _ in sometimes(.object(["field": word(), "direction": one(["asc", "desc"])])) })
+            .array(
+                (0..<Int.random(in: 0...4, using: &rng)).map { _ in
+                    sometimes(.object(["field": word(), "direction": one(["asc", "desc"])]))
+                }
+            )
         }
         var definition: [String: JSONValue] = ["v": 1]
-        for key in ["filter", "sorts", "group_by", "fields", "search", "frozen", "row_height"] where Bool.random(using: &rng) {
+        for key in ["filter", "sorts", "group_by", "fields", "search", "frozen", "row_height"]
+        where Bool.random(using: &rng) {
             let value: JSONValue
             switch key {
             case "filter": value = group(0)
             case "sorts", "group_by": value = orderings()
             case "fields":
-                value = .array((0..<Int.random(in: 0...3, using: &rng)).map { _ in
-                    .object(["key": word(), "width": Self.anyJSON(4, &rng), "hidden": .bool(Bool.random(using: &rng))])
-                })
+                value = .array(
+                    (0..<Int.random(in: 0...3, using: &rng)).map { _ in
+                        .object([
+                            "key": word(), "width": Self.anyJSON(4, &rng), "hidden": .bool(Bool.random(using: &rng)),
+                        ])
+                    }
+                )
             case "frozen": value = Self.anyJSON(4, &rng)
             case "row_height": value = one(["short", "medium", "tall"])
             default: value = word()
@@ -95,7 +107,10 @@ import Testing
         let database = try directory.migratedDatabase()
         let catalog = try await database.pool.read { db in try FieldDefinition.catalog(.investors, db) }
         let compiler = ViewCompiler(
-            table: .investors, catalog: catalog, dates: ViewDates(now: Date(timeIntervalSince1970: 1_800_000_000), timeZone: .gmt))
+            table: .investors,
+            catalog: catalog,
+            dates: ViewDates(now: Date(timeIntervalSince1970: 1_800_000_000), timeZone: .gmt)
+        )
         let reached = Mutex((decoded: 0, valid: 0))
         let count = Self.count(3_000)
         await propertyCheck(count: count, input: Gen.int(in: 1...Int(Int32.max))) { seed in
@@ -103,17 +118,25 @@ import Testing
             let data = try! JSONEncoder().encode(Self.definitionLike(&rng))
             guard let definition = try? JSONDecoder().decode(ViewDefinition.self, from: data) else { return }
             let problems = compiler.problems(definition)
-            reached.withLock { $0.decoded += 1; $0.valid += problems.isEmpty ? 1 : 0 }
-            if problems.isEmpty, let filter = definition.filter { #expect(throws: Never.self) { try compiler.filter(filter) } }
+            reached.withLock {
+                $0.decoded += 1
+                $0.valid += problems.isEmpty ? 1 : 0
+            }
+            if problems.isEmpty, let filter = definition.filter {
+                #expect(throws: Never.self) { try compiler.filter(filter) }
+            }
         }
         let (decoded, valid) = reached.withLock { $0 }
         #expect(decoded * 10 >= count && valid > 0, "the inputs reach the checker: \(decoded) decoded, \(valid) valid")
     }
 
     static let csvPieces: [[UInt8]] = [
-        Array("Name".utf8), Array("Stage".utf8), Array("Check size min".utf8), Array("Notes".utf8), [0x2C], [0x2C], [0x0A],
-        [0x0D, 0x0A], [0x0D], [0x22], [0x22, 0x22], Array("$1,000".utf8), Array("=SUM(A1)".utf8), Array("2026-03-07".utf8),
-        Array("MEETING".utf8), [0xEF, 0xBB, 0xBF], [0xFF], [0xC3], [0x00], Array("é😀".utf8), Array(" ".utf8), Array("x".utf8),
+        Array("Name".utf8), Array("Stage".utf8), Array("Check size min".utf8), Array("Notes".utf8), [0x2C], [0x2C],
+        [0x0A],
+        [0x0D, 0x0A], [0x0D], [0x22], [0x22, 0x22], Array("$1,000".utf8), Array("=SUM(A1)".utf8),
+        Array("2026-03-07".utf8),
+        Array("MEETING".utf8), [0xEF, 0xBB, 0xBF], [0xFF], [0xC3], [0x00], Array("é😀".utf8), Array(" ".utf8),
+        Array("x".utf8),
     ]
 
     @Test func anyCSVFileIsPlannedOrRefusedAsTheFilesFault() async throws {

@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import SharedTesting
 import Testing
+
 @testable import Shared
 
 @Suite struct HeartbeatTests {
@@ -17,7 +18,9 @@ import Testing
         await heartbeat.beat()
         let after = Date().addingTimeInterval(0.001)
 
-        var row = try #require(try await database.pool.read { db in try DaemonStatus.fetchOne(db, key: "crm-scheduler") })
+        var row = try #require(
+            try await database.pool.read { db in try DaemonStatus.fetchOne(db, key: "crm-scheduler") }
+        )
         #expect(row.status == .running)
         #expect(row.pid == Int64(ProcessInfo.processInfo.processIdentifier))
         #expect(row.version == CRMVersion.current)

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SharedTesting
 import Testing
+
 @testable import Shared
 
 /// Imports the Airtable-style exports in Tests/Fixtures/airtable: every field type, quoting edge
@@ -20,11 +21,13 @@ import Testing
             (RecordTable.investors, "Investors-Grid view.csv", true), (.funds, "Funds-Grid view.csv", false),
             (.contacts, "Contacts-Grid view.csv", false), (.commitments, "Commitments-Grid view.csv", false),
         ] {
-            plans.append(try await fixture.run(Self.path(file), table, commit: true) {
-                $0.createFields = create
-                // Both of the commitments' dates read either way (2/1/2026, 5/1/2021): the caller says.
-                $0.dateOrders = ["Committed at": .monthFirst]
-            })
+            plans.append(
+                try await fixture.run(Self.path(file), table, commit: true) {
+                    $0.createFields = create
+                    // Both of the commitments' dates read either way (2/1/2026, 5/1/2021): the caller says.
+                    $0.dateOrders = ["Committed at": .monthFirst]
+                }
+            )
         }
         return plans
     }
@@ -32,22 +35,39 @@ import Testing
     @Test func aWholeBaseImportsInOrderWithEveryValueRead() async throws {
         let fixture = try Fixture()
         let plans = try await self.importAll(fixture)
-        #expect(plans.map(\.created) == [5, 2, 4, 3] && plans.allSatisfy { $0.errors.isEmpty }, "\(plans.map(\.errors))")
+        #expect(
+            plans.map(\.created) == [5, 2, 4, 3] && plans.allSatisfy { $0.errors.isEmpty },
+            "\(plans.map(\.errors))"
+        )
         let investors = plans[0]
         #expect(investors.key == ["Record ID"] && investors.blankRows == 1 && investors.columns.last?.action == .skip)
-        #expect(investors.columns[5].header == "Check size min" && investors.columns[5].note == nil, "dollars into a USD field: no note")
+        #expect(
+            investors.columns[5].header == "Check size min" && investors.columns[5].note == nil,
+            "dollars into a USD field: no note"
+        )
         let types = Dictionary(uniqueKeysWithValues: investors.newFields.map { ($0.header, $0.type) })
-        #expect(types == ["AUM": .number, "Fee": .percent, "Warm intro": .checkbox, "Rating": .number, "Partner email": .email,
-                          "Phone": .text, "Deck": .text])
+        #expect(
+            types == [
+                "AUM": .number, "Fee": .percent, "Warm intro": .checkbox, "Rating": .number, "Partner email": .email,
+                "Phone": .text, "Deck": .text,
+            ]
+        )
 
         let records = try await fixture.records()
         func named(_ name: String) -> RecordValue? { records.first { $0.fields["name"] == .string(name) } }
         let acme = try #require(named("Acme Capital"))
         #expect(acme.fields["stage"] == "soft_circle" && acme.fields["type"] == "family_office")
-        #expect(acme.fields["tags"] == .array(["Acme, Inc.", "ML"]) && acme.fields["check_size_min"] == .number(250_000))
-        #expect(acme.fields["next_step_at"] == "2026-01-15" && acme.fields["last_contacted_at"] == "2026-01-09T15:04:00Z")
+        #expect(
+            acme.fields["tags"] == .array(["Acme, Inc.", "ML"]) && acme.fields["check_size_min"] == .number(250_000)
+        )
+        #expect(
+            acme.fields["next_step_at"] == "2026-01-15" && acme.fields["last_contacted_at"] == "2026-01-09T15:04:00Z"
+        )
         #expect(acme.fields["notes"] == "Met at \"SaaStr\"; wants the deck.\nFollow up after Q1.")
-        #expect(acme.fields["aum"] == .number(1_500_000_000) && acme.fields["fee"] == .number(0.15) && acme.fields["warm_intro"] == .bool(true))
+        #expect(
+            acme.fields["aum"] == .number(1_500_000_000) && acme.fields["fee"] == .number(0.15)
+                && acme.fields["warm_intro"] == .bool(true)
+        )
         #expect(acme.fields["location"] == "New York, NY" && acme.fields["partner_email"] == "ann@acme.example")
         let zurich = try #require(named("Zürich Pensionskasse"))
         #expect(zurich.fields["website"] == "https://zpk.example" && zurich.fields["next_step_at"] == "2028-02-29")
@@ -62,7 +82,9 @@ import Testing
         #expect(ann.fields["emails"] == .array(["ann@acme.example", "a.lee@acme.example"]))
         #expect(contacts.first { $0.fields["name"] == "Pat O'Brien" }?.fields["investor_id"] != .null)
         let commitments = try await fixture.records(.commitments)
-        #expect(commitments.map { $0.fields["amount"] } == [.number(2_500_000), .number(10_000_000), .number(1_000_000)])
+        #expect(
+            commitments.map { $0.fields["amount"] } == [.number(2_500_000), .number(10_000_000), .number(1_000_000)]
+        )
         #expect(commitments.map { $0.fields["status"] } == ["committed", "soft_circle", "wired"])
         #expect(commitments.map { $0.fields["committed_at"] } == ["2026-02-01", .null, "2021-05-01"])
         #expect(plans[3].key == ["Investor", "Fund"] && plans[3].columns[0].action == .skip)
@@ -92,10 +114,13 @@ import Testing
         _ = try await self.importAll(fixture)
         let history = try fixture.count("SELECT count(*) FROM record_history")
         for (table, file) in [
-            (RecordTable.investors, "Investors-Grid view.csv"), (.funds, "Funds-Grid view.csv"), (.contacts, "Contacts-Grid view.csv"),
+            (RecordTable.investors, "Investors-Grid view.csv"), (.funds, "Funds-Grid view.csv"),
+            (.contacts, "Contacts-Grid view.csv"),
             (.commitments, "Commitments-Grid view.csv"),
         ] {
-            let again = try await fixture.run(Self.path(file), table, commit: true) { $0.dateOrders = ["Committed at": .monthFirst] }
+            let again = try await fixture.run(Self.path(file), table, commit: true) {
+                $0.dateOrders = ["Committed at": .monthFirst]
+            }
             #expect(again.created == 0 && again.updated == 0 && again.errors.isEmpty, "\(file): \(again.rows)")
         }
         #expect(try fixture.count("SELECT count(*) FROM record_history") == history)
@@ -108,15 +133,22 @@ import Testing
 
     @Test func aDayFirstExportWithoutBOMOrFinalNewline() async throws {
         let fixture = try Fixture()
-        let plan = try await fixture.run(Self.path("Investors-Europe.csv"), commit: true) { $0.timeZone = TimeZone(identifier: "Europe/Paris") }
+        let plan = try await fixture.run(Self.path("Investors-Europe.csv"), commit: true) {
+            $0.timeZone = TimeZone(identifier: "Europe/Paris")
+        }
         #expect(plan.errors.isEmpty && plan.created == 3)
         #expect(plan.columns[2].dateOrder == .dayFirst && plan.columns[3].dateOrder == .dayFirst)
         let records = try await fixture.records()
         #expect(records.map { $0.fields["next_step_at"] } == ["2026-01-13", "2026-03-02", "2026-10-22"])
-        #expect(records.map { $0.fields["last_contacted_at"] } == ["2025-04-25T13:01:00Z", "2025-10-19T20:00:00Z", .null])
+        #expect(
+            records.map { $0.fields["last_contacted_at"] } == ["2025-04-25T13:01:00Z", "2025-10-19T20:00:00Z", .null]
+        )
         #expect(records.map { $0.fields["name"] } == ["Lyon Family Office", "Kraków Endowment", "Ærø Foundation"])
         #expect(records[0].fields["check_size_min"] == .number(750_000))
-        #expect(plan.columns[4].note == "The amounts are written in EUR; Check size min is in USD. They are imported as they stand, not converted.")
+        #expect(
+            plan.columns[4].note
+                == "The amounts are written in EUR; Check size min is in USD. They are imported as they stand, not converted."
+        )
     }
 
     @Test func anErrorInTheLastRowCommitsNothing() async throws {
@@ -138,14 +170,17 @@ import Testing
 
     @Test func hostileFilesAreReportedNeverCrashOrHalfImport() async throws {
         let fixture = try Fixture()
-        let unterminated = try await fixture.run(try fixture.file("Name\nA\n\"B,\nC\nD\n", bom: false), commit: true) { $0.skipInvalidRows = true }
+        let unterminated = try await fixture.run(try fixture.file("Name\nA\n\"B,\nC\nD\n", bom: false), commit: true) {
+            $0.skipInvalidRows = true
+        }
         #expect(unterminated.created == 1 && unterminated.errors.first?.line == 3)
         #expect(unterminated.errors.first?.message.contains("never closed") == true)
 
         await #expect {
             try await fixture.run(try fixture.file(Array(String(repeating: "a,", count: 1_000_000).utf8)))
         } throws: { error in
-            error as? CSVImporter.Failure == .unreadable("The header row cannot be read: line 1: more than 10000 cells (byte 20001).")
+            error as? CSVImporter.Failure
+                == .unreadable("The header row cannot be read: line 1: more than 10000 cells (byte 20001).")
         }
 
         var generator = SplitMix64(seed: 42)

@@ -1,13 +1,19 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import Shared
 
 @Suite struct JSONLogHandlerTests {
     @Test func aLineIsOneJSONObjectWithMetadata() throws {
         let line = JSONLogHandler.render(
-            timestamp: Date(timeIntervalSince1970: 0), level: .warning, label: "crm-mailer", message: "quote \" and\nnewline",
-            source: "Shared", metadata: ["mail.id": "42"])
+            timestamp: Date(timeIntervalSince1970: 0),
+            level: .warning,
+            label: "crm-mailer",
+            message: "quote \" and\nnewline",
+            source: "Shared",
+            metadata: ["mail.id": "42"]
+        )
         #expect(!line.contains("\n"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
         #expect(object["level"] == "warning")

@@ -3,6 +3,7 @@ import GRDB
 import SharedTesting
 import Synchronization
 import Testing
+
 @testable import Shared
 
 @Suite struct MailQueueTests {
@@ -17,8 +18,10 @@ import Testing
                 ("old@example.com", "admin", 0, false), ("gone@example.com", "admin", 1, true),
             ] {
                 try db.execute(
-                    sql: "INSERT INTO users (email, name, role, active, password_hash, deleted_at) VALUES (?, ?, ?, ?, 'x', ?)",
-                    arguments: [email, email, role, active, deleted ? self.now : nil])
+                    sql:
+                        "INSERT INTO users (email, name, role, active, password_hash, deleted_at) VALUES (?, ?, ?, ?, 'x', ?)",
+                    arguments: [email, email, role, active, deleted ? self.now : nil]
+                )
             }
         }
         return (database, directory)
@@ -31,7 +34,13 @@ import Testing
     @Test func testMailGoesOnlyToActiveAdmins() throws {
         let (database, directory) = try self.database()
         try database.pool.write { db in
-            let mail = try MailQueue.enqueue(self.draft([" ADA@example.com "]), db: db, seal: nil, wake: nil, now: self.now)
+            let mail = try MailQueue.enqueue(
+                self.draft([" ADA@example.com "]),
+                db: db,
+                seal: nil,
+                wake: nil,
+                now: self.now
+            )
             #expect(mail.recipientList == ["ada@example.com"])
             #expect(mail.status == .queued && mail.attempts == 0 && mail.nextAttemptAt == self.now)
             #expect(mail.messageId.hasPrefix("<") && mail.messageId.hasSuffix("@venture-crm.localhost>"))
@@ -40,18 +49,30 @@ import Testing
             #expect(throws: MailQueueError.recipientsNotAllowed([refused])) {
                 try database.pool.write { db in
                     try MailQueue.enqueue(
-                        self.draft(["ada@example.com", refused], kind: .digest), db: db, seal: nil, wake: nil, now: self.now)
+                        self.draft(["ada@example.com", refused], kind: .digest),
+                        db: db,
+                        seal: nil,
+                        wake: nil,
+                        now: self.now
+                    )
                 }
             }
         }
         #expect(throws: MailQueueError.recipientsNotAllowed(["ada@example.com\r\nBcc: x@evil.example"])) {
             try database.pool.write { db in
                 try MailQueue.enqueue(
-                    self.draft(["ada@example.com\r\nBcc: x@evil.example"]), db: db, seal: nil, wake: nil, now: self.now)
+                    self.draft(["ada@example.com\r\nBcc: x@evil.example"]),
+                    db: db,
+                    seal: nil,
+                    wake: nil,
+                    now: self.now
+                )
             }
         }
         #expect(throws: MailQueueError.noRecipients) {
-            try database.pool.write { db in try MailQueue.enqueue(self.draft([]), db: db, seal: nil, wake: nil, now: self.now) }
+            try database.pool.write { db in
+                try MailQueue.enqueue(self.draft([]), db: db, seal: nil, wake: nil, now: self.now)
+            }
         }
         #expect(try database.pool.read { db in try OutboundMail.fetchCount(db) } == 1, "refusals queue nothing")
         _ = directory
@@ -60,15 +81,40 @@ import Testing
     @Test func anInviteMailGoesOnlyToAPendingInvitesAddress() throws {
         let (database, directory) = try self.database()
         try database.pool.write { db in
-            var invite = Invite(email: "new@example.com", role: .member, tokenHash: String(repeating: "a", count: 64), invitedBy: 1, now: self.now)
+            var invite = Invite(
+                email: "new@example.com",
+                role: .member,
+                tokenHash: String(repeating: "a", count: 64),
+                invitedBy: 1,
+                now: self.now
+            )
             try invite.insert(db)
-            _ = try MailQueue.enqueue(self.draft(["new@example.com"], kind: .invite), db: db, seal: nil, wake: nil, now: self.now)
+            _ = try MailQueue.enqueue(
+                self.draft(["new@example.com"], kind: .invite),
+                db: db,
+                seal: nil,
+                wake: nil,
+                now: self.now
+            )
             #expect(throws: MailQueueError.recipientsNotAllowed(["ada@example.com"])) {
-                try MailQueue.enqueue(self.draft(["ada@example.com"], kind: .invite), db: db, seal: nil, wake: nil, now: self.now)
+                try MailQueue.enqueue(
+                    self.draft(["ada@example.com"], kind: .invite),
+                    db: db,
+                    seal: nil,
+                    wake: nil,
+                    now: self.now
+                )
             }
             let later = self.now.addingTimeInterval(Invite.lifetime + 1)
-            #expect(throws: MailQueueError.recipientsNotAllowed(["new@example.com"]), "an expired invite gets no mail") {
-                try MailQueue.enqueue(self.draft(["new@example.com"], kind: .invite), db: db, seal: nil, wake: nil, now: later)
+            #expect(throws: MailQueueError.recipientsNotAllowed(["new@example.com"]), "an expired invite gets no mail")
+            {
+                try MailQueue.enqueue(
+                    self.draft(["new@example.com"], kind: .invite),
+                    db: db,
+                    seal: nil,
+                    wake: nil,
+                    now: later
+                )
             }
         }
         _ = directory
@@ -78,8 +124,20 @@ import Testing
         let (database, directory) = try self.database()
         let (first, second) = try database.pool.write { db in
             (
-                try MailQueue.enqueue(self.draft(["ada@example.com"], key: "digest:2026-11-24"), db: db, seal: nil, wake: nil, now: self.now),
-                try MailQueue.enqueue(self.draft(["ada@example.com"], key: "digest:2026-11-24"), db: db, seal: nil, wake: nil, now: self.now)
+                try MailQueue.enqueue(
+                    self.draft(["ada@example.com"], key: "digest:2026-11-24"),
+                    db: db,
+                    seal: nil,
+                    wake: nil,
+                    now: self.now
+                ),
+                try MailQueue.enqueue(
+                    self.draft(["ada@example.com"], key: "digest:2026-11-24"),
+                    db: db,
+                    seal: nil,
+                    wake: nil,
+                    now: self.now
+                )
             )
         }
         #expect(first.id == second.id && first.messageId == second.messageId)
@@ -94,7 +152,9 @@ import Testing
         draft.text = "token=crm_inv_SECRET"
         draft.html = "<a href='#token=crm_inv_SECRET'>join</a>"
         draft.sealBodies = true
-        let mail = try database.pool.write { db in try MailQueue.enqueue(draft, db: db, seal: seal, wake: nil, now: self.now) }
+        let mail = try database.pool.write { db in
+            try MailQueue.enqueue(draft, db: db, seal: seal, wake: nil, now: self.now)
+        }
         #expect(mail.sealed && !mail.bodyText.contains("SECRET") && !(mail.bodyHtml ?? "").contains("SECRET"))
         #expect(seal.open(mail.bodyText) == "token=crm_inv_SECRET")
         #expect(MailSeal(secretKey: Secret(String(repeating: "z", count: 40))).open(mail.bodyText) == nil)

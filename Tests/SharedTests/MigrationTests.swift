@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SharedTesting
 import Testing
+
 @testable import Shared
 
 @Suite struct MigrationTests {
@@ -17,7 +18,9 @@ import Testing
         }
         #expect(tables.isSuperset(of: ["users", "daemon_status", "app_settings", "fundraising_state"]))
         #expect(try await database.schemaStatus() == .current)
-        let version = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state") }
+        let version = try await database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state")
+        }
         #expect(version == 0)
     }
 
@@ -34,7 +37,9 @@ import Testing
             try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
         }
         #expect(schemaBefore == schemaAfter)
-        let stateRows = try await reopened.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM fundraising_state") }
+        let stateRows = try await reopened.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM fundraising_state")
+        }
         #expect(stateRows == 1)
     }
 
@@ -71,7 +76,8 @@ import Testing
             try await database.pool.write { db in
                 try db.execute(
                     sql: "INSERT INTO users (email, name, role, password_hash, deleted_at) VALUES (?, 'N', ?, 'h', ?)",
-                    arguments: [email, role, deleted ? "2026-01-01 00:00:00.000" : nil])
+                    arguments: [email, role, deleted ? "2026-01-01 00:00:00.000" : nil]
+                )
             }
         }
         try await insertUser("ada@example.com")
@@ -79,14 +85,19 @@ import Testing
         await #expect(throws: DatabaseError.self) { try await insertUser("bob@example.com", role: "owner") }
         await #expect(throws: DatabaseError.self) {
             try await database.pool.write { db in
-                try db.execute(sql: "INSERT INTO daemon_status (name, pid, version, status, started_at, last_beat_at) VALUES ('crm-evil', 1, 'v', 'running', 'x', 'x')")
+                try db.execute(
+                    sql:
+                        "INSERT INTO daemon_status (name, pid, version, status, started_at, last_beat_at) VALUES ('crm-evil', 1, 'v', 'running', 'x', 'x')"
+                )
             }
         }
         await #expect(throws: DatabaseError.self) {
             try await database.pool.write { db in try db.execute(sql: "INSERT INTO fundraising_state (id) VALUES (2)") }
         }
         await #expect(throws: DatabaseError.self) {
-            try await database.pool.write { db in try db.execute(sql: "INSERT INTO app_settings (key, value) VALUES ('k', 'not json')") }
+            try await database.pool.write { db in
+                try db.execute(sql: "INSERT INTO app_settings (key, value) VALUES ('k', 'not json')")
+            }
         }
         await #expect(throws: DatabaseError.self) {
             try await database.pool.write { db in
@@ -95,7 +106,9 @@ import Testing
         }
         // An archived account's address can be given to a new one.
         try await database.pool.write { db in
-            try db.execute(sql: "UPDATE users SET deleted_at = '2026-01-01 00:00:00.000' WHERE email = 'ada@example.com'")
+            try db.execute(
+                sql: "UPDATE users SET deleted_at = '2026-01-01 00:00:00.000' WHERE email = 'ada@example.com'"
+            )
         }
         try await insertUser("Ada@example.com")
         let live = try await database.pool.read { db in try User.all().live().fetchCount(db) }

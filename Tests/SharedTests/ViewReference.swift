@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Shared
 
 /// A small in-memory evaluator of view filters, sorts and search over records as the API shows
@@ -77,8 +78,9 @@ struct ViewReference {
             guard case .array(let wantedItems)? = condition.value else { return false }
             let wanted = Set(wantedItems.compactMap { if case .string(let s) = $0 { Self.bytes(s) } else { nil } })
             let mine: Set<[UInt8]> =
-                if case .array(let items)? = value { Set(items.compactMap { if case .string(let s) = $0 { Self.bytes(s) } else { nil } }) }
-                else { [] }
+                if case .array(let items)? = value {
+                    Set(items.compactMap { if case .string(let s) = $0 { Self.bytes(s) } else { nil } })
+                } else { [] }
             let common = wanted.intersection(mine).count
             switch condition.op {
             case .hasAnyOf: return common > 0
@@ -130,7 +132,9 @@ struct ViewReference {
             switch (category, record.fields[field.key]) {
             case (.text, .string(let s)?), (.select, .string(let s)?): return Self.contains(Self.bytes(s), wanted)
             case (.multi, .array(let items)?) where !items.isEmpty:
-                return items.contains { if case .string(let s) = $0 { Self.contains(Self.bytes(s), wanted) } else { false } }
+                return items.contains {
+                    if case .string(let s) = $0 { Self.contains(Self.bytes(s), wanted) } else { false }
+                }
             default: return false
             }
         }
@@ -158,8 +162,13 @@ struct ViewReference {
             let choices = FieldColumn(field).choices
             if choices.isEmpty { return (blank, .bytes(Self.sortBytes(s))) }
             return (blank, .number(Double(choices.firstIndex { Array($0.utf8) == Array(s.utf8) } ?? choices.count)))
-        case (.select, _): return (blank, FieldColumn(field).choices.isEmpty ? .bytes([]) : .number(Double(FieldColumn(field).choices.count)))
-        case (.text, .string(let s)?), (.date, .string(let s)?), (.datetime, .string(let s)?): return (blank, .bytes(Self.sortBytes(s)))
+        case (.select, _):
+            return (
+                blank,
+                FieldColumn(field).choices.isEmpty ? .bytes([]) : .number(Double(FieldColumn(field).choices.count))
+            )
+        case (.text, .string(let s)?), (.date, .string(let s)?), (.datetime, .string(let s)?):
+            return (blank, .bytes(Self.sortBytes(s)))
         case (.multi, .array(let items)?):
             if case .string(let first)? = items.first { return (blank, .bytes(Self.sortBytes(first))) }
             return (blank, .bytes([]))

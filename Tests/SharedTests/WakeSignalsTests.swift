@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import SharedTesting
 import Testing
+
 @testable import Shared
 
 @Suite struct WakeSignalsTests {
@@ -12,7 +13,9 @@ import Testing
         let directory = try TemporaryDirectory()
         let sender = WakeSender(runDir: directory.path)
         let received = try await WakeSignals.listen(
-            socketPath: directory.path + "/crm-mailer.sock", pollInterval: .seconds(600), logger: self.logger
+            socketPath: directory.path + "/crm-mailer.sock",
+            pollInterval: .seconds(600),
+            logger: self.logger
         ) { wakes in
             var iterator = wakes.makeAsyncIterator()
             #expect(await iterator.next() == .start)
@@ -29,7 +32,11 @@ import Testing
         let directory = try TemporaryDirectory()
         let database = try directory.migratedDatabase()
         let socketPath = directory.path + "/crm-backup.sock"
-        let found = try await WakeSignals.listen(socketPath: socketPath, pollInterval: .milliseconds(200), logger: self.logger) {
+        let found = try await WakeSignals.listen(
+            socketPath: socketPath,
+            pollInterval: .milliseconds(200),
+            logger: self.logger
+        ) {
             wakes -> String? in
             // The socket disappears (say, a cleanup removed it), then another process queues work.
             unlink(socketPath)

@@ -4,7 +4,7 @@
 Scans the Swift sources for SQL that reads a soft-deleted table (`FROM`/`JOIN`, or a record
 table named through `sqlTable`) without mentioning `deleted_at`, and for query-interface reads
 of a soft-deleted record type that do not start from `live()`. A read that means to see deleted
-rows (history, restore, the archive) says so on its line or up to three lines above:
+rows (history, restore, the archive) says so in its statement or the comment above it:
 
     // reads deleted rows: <why>
 
@@ -59,9 +59,17 @@ def literals(text: str):
 
 
 def marked(lines: list[str], line: int) -> bool:
-    """The marker on the line or within the three above it (the start of the statement)."""
-    return any(MARKER in lines[number - 1] or ELSEWHERE in lines[number - 1]
-               for number in range(line - 3, line + 1) if 0 < number <= len(lines))
+    """The marker anywhere in the statement the line belongs to, or in the comments just above it."""
+    start = line
+    # Up through the lines the statement continues from (arguments split over lines).
+    while start > 1 and start > line - 12:
+        above = lines[start - 2].strip()
+        if not above or above.startswith("//") or above.endswith(("{", "}")):
+            break
+        start -= 1
+    while start > 1 and lines[start - 2].strip().startswith("//"):
+        start -= 1
+    return any(MARKER in lines[number - 1] or ELSEWHERE in lines[number - 1] for number in range(start, line + 1))
 
 
 def check(path: Path, tables: set[str], types: set[str]) -> list[str]:

@@ -22,7 +22,12 @@ public struct APIToken: Codable, Sendable, FetchableRecord, MutablePersistableRe
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     public init(
-        userId: Int64, name: String, tokenHash: String, prefix: String, createdAt: Date, expiresAt: Date? = nil,
+        userId: Int64,
+        name: String,
+        tokenHash: String,
+        prefix: String,
+        createdAt: Date,
+        expiresAt: Date? = nil,
         readOnly: Bool = false
     ) {
         self.userId = userId

@@ -31,18 +31,31 @@ public struct AccountCreation: Sendable {
     }
 
     /// Creates an active admin. `name` defaults to the email's local part.
-    public func createAdmin(email rawEmail: String, name rawName: String?, password: String, mustChangePassword: Bool)
+    public func createAdmin(
+        email rawEmail: String,
+        name rawName: String?,
+        password: String,
+        mustChangePassword: Bool
+    )
         async throws -> User
     {
         guard let email = EmailAddress.normalized(rawEmail) else { throw Failure.invalidEmail }
-        guard let name = PersonName.validated(rawName ?? String(email.prefix { $0 != "@" })) else { throw Failure.invalidName }
+        guard let name = PersonName.validated(rawName ?? String(email.prefix { $0 != "@" })) else {
+            throw Failure.invalidName
+        }
         if let reason = PasswordPolicy.problem(password: password, email: email) { throw Failure.weakPassword(reason) }
         let hash = try await self.hasher.hash(password)
         return try await self.database.pool.write { db in
             if try User.all().live().filter(sql: "email = ?", arguments: [email]).fetchCount(db) > 0 {
                 throw Failure.emailTaken
             }
-            var user = User(email: email, name: name, role: .admin, passwordHash: hash, mustChangePassword: mustChangePassword)
+            var user = User(
+                email: email,
+                name: name,
+                role: .admin,
+                passwordHash: hash,
+                mustChangePassword: mustChangePassword
+            )
             try user.insert(db)
             return user
         }
@@ -55,7 +68,8 @@ public struct AccountCreation: Sendable {
         if let reason = PasswordPolicy.problem(password: password, email: email) { throw Failure.weakPassword(reason) }
         let hash = try await self.hasher.hash(password)
         return try await self.database.pool.write { db in
-            guard var user = try User.all().activeAdmins().filter(sql: "email = ?", arguments: [email]).fetchOne(db) else {
+            guard var user = try User.all().activeAdmins().filter(sql: "email = ?", arguments: [email]).fetchOne(db)
+            else {
                 throw Failure.noSuchAdmin
             }
             user.passwordHash = hash

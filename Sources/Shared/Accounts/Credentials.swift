@@ -9,9 +9,11 @@ public enum Credentials {
     public static func revokeAll(userId: Int64, keepSession: Int64? = nil, at now: Date, in db: Database) throws {
         try db.execute(
             sql: "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id IS NOT ?",
-            arguments: [now, userId, keepSession])
+            arguments: [now, userId, keepSession]
+        )
         try db.execute(
             sql: "UPDATE api_tokens SET revoked_at = ?, updated_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-            arguments: [now, now, userId])
+            arguments: [now, now, userId]
+        )
     }
 }

@@ -17,7 +17,10 @@ public struct DeviceCookie: Sendable {
     public init(secretKey: Secret?) {
         let material = secretKey.map { SymmetricKey(data: Data($0.reveal().utf8)) } ?? SymmetricKey(size: .bits256)
         self.key = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: material, info: Data("venture-crm device cookie v1".utf8), outputByteCount: 32)
+            inputKeyMaterial: material,
+            info: Data("venture-crm device cookie v1".utf8),
+            outputByteCount: 32
+        )
     }
 
     /// A new cookie value for `email`: a random device id and its signature.
@@ -31,7 +34,8 @@ public struct DeviceCookie: Sendable {
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 22, let given = Base64URL.decode(String(parts[1])) else { return nil }
         let device = String(parts[0])
-        guard HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Self.message(device, email), using: self.key)
+        guard
+            HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Self.message(device, email), using: self.key)
         else { return nil }
         return device
     }

@@ -19,7 +19,12 @@ public enum InviteStore {
 
     /// A new pending invite; an older pending one for the address is revoked.
     public static func create(
-        email: String, role: User.Role, tokenHash: String, invitedBy: Int64?, now: Date, _ db: Database
+        email: String,
+        role: User.Role,
+        tokenHash: String,
+        invitedBy: Int64?,
+        now: Date,
+        _ db: Database
     ) throws -> Invite {
         guard try !UserStore.emailTaken(email, db) else { throw Failure.emailTaken }
         try Invite.filter(Column("email") == email && Column("accepted_at") == nil && Column("revoked_at") == nil)
@@ -63,7 +68,13 @@ public enum InviteStore {
 
     /// Makes the invited account and uses the invite up, checked again inside the write so two
     /// tabs accepting at once make one account.
-    public static func accept(_ inviteId: Int64?, name: String, passwordHash: String, now: Date, _ db: Database) throws -> User {
+    public static func accept(
+        _ inviteId: Int64?,
+        name: String,
+        passwordHash: String,
+        now: Date,
+        _ db: Database
+    ) throws -> User {
         guard var invite = try Invite.fetchOne(db, key: inviteId) else { throw Failure.notFound }
         guard invite.state(at: now) == .pending else { throw Failure.accepted }
         guard try !UserStore.emailTaken(invite.email, db) else { throw Failure.emailTaken }
@@ -77,6 +88,7 @@ public enum InviteStore {
 
     /// Pending invites past their expiry (the security status counts them).
     public static func staleCount(now: Date, _ db: Database) throws -> Int {
-        try Invite.filter(Column("accepted_at") == nil && Column("revoked_at") == nil && Column("expires_at") <= now).fetchCount(db)
+        try Invite.filter(Column("accepted_at") == nil && Column("revoked_at") == nil && Column("expires_at") <= now)
+            .fetchCount(db)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 /// The rules a new password must meet.
 public enum PasswordPolicy {
     public static let minimumLength = 12

@@ -19,8 +19,15 @@ public struct Session: Codable, Sendable, FetchableRecord, MutablePersistableRec
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    public init(userId: Int64, tokenHash: String, now: Date, slidingLifetime: TimeInterval, absoluteLifetime: TimeInterval,
-                ip: String?, userAgent: String?) {
+    public init(
+        userId: Int64,
+        tokenHash: String,
+        now: Date,
+        slidingLifetime: TimeInterval,
+        absoluteLifetime: TimeInterval,
+        ip: String?,
+        userAgent: String?
+    ) {
         self.userId = userId
         self.tokenHash = tokenHash
         self.createdAt = now

@@ -18,7 +18,10 @@ public enum UserStore {
     public static func names(ids: Set<Int64>?, _ db: Database) throws -> [(id: Int64, name: String)] {
         var request = User.all().live()
         if let ids { request = request.filter(ids.sorted().contains(Column("id"))) }
-        let rows = try Row.fetchAll(db, request.select(Column("id"), Column("name")).order(Column("name"), Column("id")))
+        let rows = try Row.fetchAll(
+            db,
+            request.select(Column("id"), Column("name")).order(Column("name"), Column("id"))
+        )
         return rows.map { ($0["id"], $0["name"]) }
     }
 
@@ -29,7 +32,12 @@ public enum UserStore {
     /// Changes a user's role, whether they can sign in, or name; refuses to leave the team
     /// without an active admin.
     public static func update(
-        id: Int64, role: User.Role?, active: Bool?, name: String?, now: Date, _ db: Database
+        id: Int64,
+        role: User.Role?,
+        active: Bool?,
+        name: String?,
+        now: Date,
+        _ db: Database
     ) throws -> User {
         guard var user = try User.all().live().filter(Column("id") == id).fetchOne(db) else { throw Failure.notFound }
         let wasActiveAdmin = user.active && user.role == .admin
@@ -49,6 +57,11 @@ public enum UserStore {
     /// A new password the user chose: the must-change flag is cleared.
     public static func setPassword(userId: Int64, hash: String, now: Date, _ db: Database) throws {
         try User.all().live().filter(Column("id") == userId)
-            .updateAll(db, Column("password_hash").set(to: hash), Column("must_change_password").set(to: false), Column("updated_at").set(to: now))
+            .updateAll(
+                db,
+                Column("password_hash").set(to: hash),
+                Column("must_change_password").set(to: false),
+                Column("updated_at").set(to: now)
+            )
     }
 }

@@ -7,7 +7,10 @@ public enum BackupFiles {
     public static func directory(dataDir: String) throws -> String {
         let path = dataDir + "/backups"
         try FileManager.default.createDirectory(
-            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            atPath: path,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         return path
     }
 

@@ -67,20 +67,28 @@ public struct BackupJob: Codable, Sendable, Equatable, FetchableRecord, TableRec
 
     /// Queues a job inside the caller's transaction; returns its id.
     public static func enqueue(
-        _ kind: Kind, scheduledFor: String? = nil, restoreFrom: Int64? = nil, by userId: Int64?, at now: Date, _ db: Database
+        _ kind: Kind,
+        scheduledFor: String? = nil,
+        restoreFrom: Int64? = nil,
+        by userId: Int64?,
+        at now: Date,
+        _ db: Database
     ) throws -> Int64 {
         try db.execute(
             sql: """
                 INSERT INTO backup_jobs (kind, scheduled_for, restore_from, requested_by, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [kind, scheduledFor, restoreFrom, userId, now, now])
+            arguments: [kind, scheduledFor, restoreFrom, userId, now, now]
+        )
         return db.lastInsertedRowID
     }
 
     /// Whether a restore is queued or running (one at a time).
     public static func restoreUnderWay(_ db: Database) throws -> Bool {
-        try BackupJob.filter(Column("kind") == Kind.restore && [Status.queued, Status.running].contains(Column("status"))).fetchCount(db) > 0
+        try BackupJob.filter(
+            Column("kind") == Kind.restore && [Status.queued, Status.running].contains(Column("status"))
+        ).fetchCount(db) > 0
     }
 }
 
@@ -111,7 +119,11 @@ public struct BackupPolicy: Codable, Sendable, Equatable, FetchableRecord {
         public var keepWeeklyWeeks: Int?
 
         public init(
-            enabled: Bool? = nil, timeOfDay: String? = nil, timeZone: String? = nil, keepLast: Int? = nil, keepDailyDays: Int? = nil,
+            enabled: Bool? = nil,
+            timeOfDay: String? = nil,
+            timeZone: String? = nil,
+            keepLast: Int? = nil,
+            keepDailyDays: Int? = nil,
             keepWeeklyWeeks: Int? = nil
         ) {
             self.enabled = enabled
@@ -125,11 +137,19 @@ public struct BackupPolicy: Codable, Sendable, Equatable, FetchableRecord {
         /// Per-member problems (API names → sentence); empty when the change can be made.
         public var problems: [String: String] {
             var problems: [String: String] = [:]
-            if let time = self.timeOfDay, TimeOfDay(time) == nil { problems["time_of_day"] = "A 24-hour time such as 02:30." }
-            if let zone = self.timeZone, TimeZone(identifier: zone) == nil { problems["time_zone"] = "A time zone such as Europe/Zurich." }
+            if let time = self.timeOfDay, TimeOfDay(time) == nil {
+                problems["time_of_day"] = "A 24-hour time such as 02:30."
+            }
+            if let zone = self.timeZone, TimeZone(identifier: zone) == nil {
+                problems["time_zone"] = "A time zone such as Europe/Zurich."
+            }
             if let keep = self.keepLast, !(1...1000).contains(keep) { problems["keep_last"] = "From 1 to 1000." }
-            if let days = self.keepDailyDays, !(0...3650).contains(days) { problems["keep_daily_days"] = "From 0 to 3650." }
-            if let weeks = self.keepWeeklyWeeks, !(0...520).contains(weeks) { problems["keep_weekly_weeks"] = "From 0 to 520." }
+            if let days = self.keepDailyDays, !(0...3650).contains(days) {
+                problems["keep_daily_days"] = "From 0 to 3650."
+            }
+            if let weeks = self.keepWeeklyWeeks, !(0...520).contains(weeks) {
+                problems["keep_weekly_weeks"] = "From 0 to 520."
+            }
             return problems
         }
     }
@@ -149,10 +169,12 @@ public struct BackupPolicy: Codable, Sendable, Equatable, FetchableRecord {
                     keep_weekly_weeks = ?, updated_at = ?, updated_by = ? WHERE id = 1
                 """,
             arguments: [
-                change.enabled ?? current.enabled, change.timeOfDay ?? current.timeOfDay, change.timeZone ?? current.timeZone,
+                change.enabled ?? current.enabled, change.timeOfDay ?? current.timeOfDay,
+                change.timeZone ?? current.timeZone,
                 change.keepLast ?? current.keepLast, change.keepDailyDays ?? current.keepDailyDays,
                 change.keepWeeklyWeeks ?? current.keepWeeklyWeeks, now, userId,
-            ])
+            ]
+        )
         return try Self.current(db)
     }
 }

@@ -50,7 +50,12 @@ public enum BackupRestore {
 
     /// Replaces the live data with the prepared copy's; returns the live row counts per table.
     @discardableResult
-    public static func copy(fromPreparedCopy path: String, into database: AppDatabase, by userId: Int64?, now: Date) async throws
+    public static func copy(
+        fromPreparedCopy path: String,
+        into database: AppDatabase,
+        by userId: Int64?,
+        now: Date
+    ) async throws
         -> [String: Int]
     {
         try await database.pool.writeWithoutTransaction { db in
@@ -66,12 +71,16 @@ public enum BackupRestore {
                 for table in Self.restoredTables {
                     let columns = try db.columns(in: table, in: "main").map { "\"\($0.name)\"" }.joined(separator: ", ")
                     guard try db.tableExists(table, in: "restore_source") else { throw Failure.missingTable(table) }
-                    try db.execute(sql: "INSERT INTO main.\(table) (\(columns)) SELECT \(columns) FROM restore_source.\(table)")
+                    try db.execute(
+                        sql: "INSERT INTO main.\(table) (\(columns)) SELECT \(columns) FROM restore_source.\(table)"
+                    )
                     counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM main.\(table)")
                 }
                 try db.execute(
-                    sql: "UPDATE fundraising_state SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = 1",
-                    arguments: [now, userId])
+                    sql:
+                        "UPDATE fundraising_state SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = 1",
+                    arguments: [now, userId]
+                )
                 return .commit
             }
             return counts

@@ -32,7 +32,9 @@ public enum BackupRetention {
             let day = calendar.dateComponents([.year, .month, .day], from: candidate.createdAt)
             if age < Double(policy.keepDailyDays) * 86_400, days.insert(day).inserted { keep.insert(candidate.id) }
             let week = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: candidate.createdAt)
-            if age < Double(policy.keepWeeklyWeeks) * 7 * 86_400, weeks.insert(week).inserted { keep.insert(candidate.id) }
+            if age < Double(policy.keepWeeklyWeeks) * 7 * 86_400, weeks.insert(week).inserted {
+                keep.insert(candidate.id)
+            }
         }
         if let newestVerified = newestFirst.first(where: \.verifiedOk) { keep.insert(newestVerified.id) }
         return keep

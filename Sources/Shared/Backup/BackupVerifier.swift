@@ -21,7 +21,8 @@ public enum BackupVerifier {
         checks.append(
             digest == backup.sha256
                 ? Check(name: "checksum", ok: true, message: "SHA-256 matches the catalogue.")
-                : Check(name: "checksum", ok: false, message: "SHA-256 differs from the catalogue: the file changed."))
+                : Check(name: "checksum", ok: false, message: "SHA-256 differs from the catalogue: the file changed.")
+        )
         do {
             var configuration = Configuration()
             configuration.readonly = true
@@ -36,12 +37,14 @@ public enum BackupVerifier {
             checks.append(
                 integrity == ["ok"]
                     ? Check(name: "integrity", ok: true, message: "SQLite's integrity check passes.")
-                    : Check(name: "integrity", ok: false, message: "SQLite's integrity check fails."))
+                    : Check(name: "integrity", ok: false, message: "SQLite's integrity check fails.")
+            )
             let unknown = applied.subtracting(Migrations.identifiers)
             checks.append(
                 unknown.isEmpty && applied.contains(backup.schemaVersion)
                     ? Check(name: "schema", ok: true, message: "Schema \(backup.schemaVersion) is known.")
-                    : Check(name: "schema", ok: false, message: "The schema is not one this version of the CRM knows."))
+                    : Check(name: "schema", ok: false, message: "The schema is not one this version of the CRM knows.")
+            )
         } catch {
             checks.append(Check(name: "integrity", ok: false, message: "SQLite cannot open the file as a database."))
         }
@@ -51,19 +54,32 @@ public enum BackupVerifier {
     /// Runs the checks and stores the result and time in the catalogue. The checks read the
     /// whole file twice (hash, integrity check), so they run on NIO's blocking pool, never on a
     /// thread of the cooperative pool every request shares.
-    public static func verify(backupId: Int64, database: AppDatabase, directory: String, now: Date) async throws -> (
+    public static func verify(
+        backupId: Int64,
+        database: AppDatabase,
+        directory: String,
+        now: Date
+    ) async throws -> (
         BackupRecord, [Check]
     )? {
-        guard let backup = try await database.pool.read({ db in
-            try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups WHERE id = ? AND deleted_at IS NULL", arguments: [backupId])
-        }) else { return nil }
+        guard
+            let backup = try await database.pool.read({ db in
+                try BackupRecord.fetchOne(
+                    db,
+                    sql: "SELECT * FROM backups WHERE id = ? AND deleted_at IS NULL",
+                    arguments: [backupId]
+                )
+            })
+        else { return nil }
         let checks = try await NIOThreadPool.singleton.runIfActive { Self.checks(for: backup, directory: directory) }
         let ok = checks.allSatisfy(\.ok)
         let encoded = String(decoding: try JSONEncoder().encode(checks), as: UTF8.self)
         let updated = try await database.pool.write { db in
             try db.execute(
-                sql: "UPDATE backups SET verified_at = ?, verify_ok = ?, verify_checks = ?, updated_at = ? WHERE id = ?",
-                arguments: [now, ok, encoded, now, backupId])
+                sql:
+                    "UPDATE backups SET verified_at = ?, verify_ok = ?, verify_checks = ?, updated_at = ? WHERE id = ?",
+                arguments: [now, ok, encoded, now, backupId]
+            )
             // reads deleted rows: the entry this verification just updated
             return try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups WHERE id = ?", arguments: [backupId])!
         }

@@ -63,11 +63,17 @@ public struct RestorePreview: Encodable, Sendable {
             let appearing = backupSide.ids.subtracting(liveSide.ids)
             tables.append(
                 Table(
-                    table: table.rawValue, liveCount: liveSide.ids.count, backupCount: backupSide.ids.count,
-                    disappearing: disappearing.count, appearing: appearing.count,
+                    table: table.rawValue,
+                    liveCount: liveSide.ids.count,
+                    backupCount: backupSide.ids.count,
+                    disappearing: disappearing.count,
+                    appearing: appearing.count,
                     disappearingSample: try await live.pool.read { db in try Self.sample(db, table, disappearing) },
                     appearingSample: try await backup.read { db in try Self.sample(db, table, appearing) },
-                    newestLiveChange: liveSide.newest, newestBackupChange: backupSide.newest))
+                    newestLiveChange: liveSide.newest,
+                    newestBackupChange: backupSide.newest
+                )
+            )
         }
         return RestorePreview(tables: tables)
     }
@@ -101,7 +107,8 @@ public struct RestorePreview: Encodable, Sendable {
                 SELECT r.id, \(name) AS name FROM \(table.sqlTable) r
                 WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY name COLLATE NOCASE, r.id LIMIT ?
                 """,
-            arguments: [String(decoding: try JSONEncoder().encode(Array(ids)), as: UTF8.self), Self.sampleSize])
+            arguments: [String(decoding: try JSONEncoder().encode(Array(ids)), as: UTF8.self), Self.sampleSize]
+        )
         return rows.map { Sample(id: $0["id"], name: $0["name"] ?? "") }
     }
 }

@@ -70,11 +70,17 @@ public struct CRMConfig: Sendable {
             self.secretKey = try Self.secretKeyFile(dataDir: self.dataDir)
         }
         if let key = self.secretKey, key.byteCount < 32 {
-            throw ConfigError("CRM_SECRET_KEY", "must be at least 32 bytes long (generate one with: openssl rand -hex 32)")
+            throw ConfigError(
+                "CRM_SECRET_KEY",
+                "must be at least 32 bytes long (generate one with: openssl rand -hex 32)"
+            )
         }
         if self.secretKey == nil {
             if self.mode == .production {
-                throw ConfigError("CRM_SECRET_KEY", "must be set when CRM_ENV=production (generate one with: openssl rand -hex 32)")
+                throw ConfigError(
+                    "CRM_SECRET_KEY",
+                    "must be set when CRM_ENV=production (generate one with: openssl rand -hex 32)"
+                )
             }
             self.warnings.append("CRM_SECRET_KEY is not set: fine for development, required in production")
         }
@@ -82,7 +88,10 @@ public struct CRMConfig: Sendable {
         self.runDir = try env.path("CRM_RUN_DIR", default: self.dataDir + "/run")
         let longestSocket = self.runDir + "/" + DaemonName.scheduler.rawValue + ".sock"
         if longestSocket.utf8.count > Self.maximumSocketPathBytes {
-            throw ConfigError("CRM_RUN_DIR", "is too long for Unix sockets (at most \(Self.maximumSocketPathBytes - 19) bytes)")
+            throw ConfigError(
+                "CRM_RUN_DIR",
+                "is too long for Unix sockets (at most \(Self.maximumSocketPathBytes - 19) bytes)"
+            )
         }
 
         self.httpHost = env.string("CRM_HTTP_HOST") ?? "127.0.0.1"
@@ -104,7 +113,10 @@ public struct CRMConfig: Sendable {
         self.writeBurst = try env.integer("CRM_WRITE_BURST", default: 500, in: 1...1_000_000)
         self.importMaxBytes = try env.integer("CRM_IMPORT_MAX_MB", default: 50, in: 1...2048) * 1024 * 1024
         self.importSyncBytes = try env.integer("CRM_IMPORT_SYNC_MB", default: 10, in: 0...2048) * 1024 * 1024
-        switch TrustedProxies.parse(env.string("CRM_TRUSTED_PROXIES") ?? "", routes: { try? String(contentsOfFile: "/proc/net/route", encoding: .utf8) }) {
+        switch TrustedProxies.parse(
+            env.string("CRM_TRUSTED_PROXIES") ?? "",
+            routes: { try? String(contentsOfFile: "/proc/net/route", encoding: .utf8) }
+        ) {
         case .success(let proxies): self.trustedProxies = proxies
         case .failure(let problem): throw ConfigError("CRM_TRUSTED_PROXIES", problem.message)
         }

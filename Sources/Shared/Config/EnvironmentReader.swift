@@ -16,18 +16,32 @@ public struct EnvironmentReader: Sendable {
         return raw
     }
 
-    public func integer(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+    public func integer(
+        _ name: String,
+        default defaultValue: Int,
+        in range: ClosedRange<Int>
+    ) throws(ConfigError) -> Int {
         guard let raw = self.string(name) else { return defaultValue }
         guard let value = Int(raw), range.contains(value) else {
-            throw ConfigError(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(raw)\"")
+            throw ConfigError(
+                name,
+                "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(raw)\""
+            )
         }
         return value
     }
 
-    public func seconds(_ name: String, default defaultValue: Double, in range: ClosedRange<Double>) throws(ConfigError) -> Duration {
+    public func seconds(
+        _ name: String,
+        default defaultValue: Double,
+        in range: ClosedRange<Double>
+    ) throws(ConfigError) -> Duration {
         guard let raw = self.string(name) else { return .milliseconds(Int64(defaultValue * 1000)) }
         guard let value = Double(raw), range.contains(value) else {
-            throw ConfigError(name, "must be a number of seconds from \(range.lowerBound) to \(range.upperBound), got \"\(raw)\"")
+            throw ConfigError(
+                name,
+                "must be a number of seconds from \(range.lowerBound) to \(range.upperBound), got \"\(raw)\""
+            )
         }
         return .milliseconds(Int64(value * 1000))
     }
@@ -48,7 +62,10 @@ public struct EnvironmentReader: Sendable {
         guard let url = URL(string: raw), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = url.host, !host.isEmpty, url.user == nil, url.password == nil
         else {
-            throw ConfigError(name, "must be an http:// or https:// URL such as https://crm.example.com, got \"\(raw)\"")
+            throw ConfigError(
+                name,
+                "must be an http:// or https:// URL such as https://crm.example.com, got \"\(raw)\""
+            )
         }
         return raw.hasSuffix("/") ? String(raw.dropLast()) : raw
     }

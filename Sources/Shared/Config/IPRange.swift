@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,7 +18,9 @@ public struct IPRange: Sendable, Hashable, CustomStringConvertible {
         let bits = address.count * 8
         var length = bits
         if parts.count == 2 {
-            guard let given = Int(parts[1]), parts[1].allSatisfy(\.isASCII), (0...bits).contains(given) else { return nil }
+            guard let given = Int(parts[1]), parts[1].allSatisfy(\.isASCII), (0...bits).contains(given) else {
+                return nil
+            }
             length = given
         }
         self.network = Self.masked(address, to: length)
@@ -31,10 +34,13 @@ public struct IPRange: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        let text = self.network.count == 4
+        let text =
+            self.network.count == 4
             ? self.network.map(String.init).joined(separator: ".")
-            : stride(from: 0, to: 16, by: 2).map { String(UInt16(self.network[$0]) << 8 | UInt16(self.network[$0 + 1]), radix: 16) }
-                .joined(separator: ":")
+            : stride(from: 0, to: 16, by: 2).map {
+                String(UInt16(self.network[$0]) << 8 | UInt16(self.network[$0 + 1]), radix: 16)
+            }
+            .joined(separator: ":")
         return "\(text)/\(self.prefixLength)"
     }
 
@@ -44,8 +50,11 @@ public struct IPRange: Sendable, Hashable, CustomStringConvertible {
         Self.privateRanges.contains { $0.contains(address) }
     }
 
-    static let privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "::1/128", "fc00::/7", "fe80::/10"]
-        .compactMap(IPRange.init)
+    static let privateRanges = [
+        "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "::1/128", "fc00::/7",
+        "fe80::/10",
+    ]
+    .compactMap(IPRange.init)
 
     /// The address's bytes: 4 for IPv4 (and IPv4-mapped IPv6), 16 for IPv6; nil when it is neither.
     static func bytes(_ text: String) -> [UInt8]? {
@@ -56,7 +65,9 @@ public struct IPRange: Sendable, Hashable, CustomStringConvertible {
         var v6 = in6_addr()
         guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
         let bytes = withUnsafeBytes(of: &v6) { Array($0) }
-        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF { return Array(bytes[12...]) }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
+            return Array(bytes[12...])
+        }
         return bytes
     }
 
@@ -104,7 +115,11 @@ public struct TrustedProxies: Sendable, Equatable {
             } else if let range = IPRange(item) {
                 ranges.append(range)
             } else {
-                return .failure(Problem("must list IP addresses or CIDR ranges (10.0.0.1, 172.30.87.0/24) or gateway, got \"\(item)\""))
+                return .failure(
+                    Problem(
+                        "must list IP addresses or CIDR ranges (10.0.0.1, 172.30.87.0/24) or gateway, got \"\(item)\""
+                    )
+                )
             }
         }
         return .success(TrustedProxies(ranges))
@@ -114,7 +129,9 @@ public struct TrustedProxies: Sendable, Equatable {
     static func defaultGateway(_ table: String) -> String? {
         for line in table.split(separator: "\n").dropFirst() {
             let columns = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
-            guard columns.count > 2, columns[1] == "00000000", let raw = UInt32(columns[2], radix: 16), raw != 0 else { continue }
+            guard columns.count > 2, columns[1] == "00000000", let raw = UInt32(columns[2], radix: 16), raw != 0 else {
+                continue
+            }
             return [raw & 0xFF, raw >> 8 & 0xFF, raw >> 16 & 0xFF, raw >> 24].map(String.init).joined(separator: ".")
         }
         return nil

@@ -18,7 +18,10 @@ public struct AppDatabase: Sendable {
     public static func open(path: String) throws -> AppDatabase {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         // Opening switches a new file to WAL, which needs an exclusive lock that SQLite refuses at
         // once ("database is locked", no busy wait) while another process is opening it too:
         // opens are serialised across processes by the same lock the migrators take.

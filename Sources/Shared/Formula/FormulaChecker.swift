@@ -37,14 +37,25 @@ public struct CompiledFormula: Sendable, Equatable {
 /// Checks a formula when its field is saved: every field and function exists, every call has
 /// the right number of values and no value can never fit where it is used.
 public enum FormulaChecker {
-    public static func check(_ source: String, fields: [FormulaField], limits: FormulaLimits = .standard) throws(FormulaProblem) -> CompiledFormula {
+    public static func check(
+        _ source: String,
+        fields: [FormulaField],
+        limits: FormulaLimits = .standard
+    ) throws(FormulaProblem) -> CompiledFormula {
         let parsed = try FormulaParser.parse(source, limits: limits)
         var checker = Checker(source: source, fields: fields, limits: limits)
         let (expression, type) = try checker.resolve(parsed)
         var dependencies: [String] = []
-        for reference in checker.references where !dependencies.contains(reference.key) { dependencies.append(reference.key) }
+        for reference in checker.references where !dependencies.contains(reference.key) {
+            dependencies.append(reference.key)
+        }
         return CompiledFormula(
-            source: source, expression: expression, resultType: type.resultType, dependencies: dependencies, references: checker.references)
+            source: source,
+            expression: expression,
+            resultType: type.resultType,
+            dependencies: dependencies,
+            references: checker.references
+        )
     }
 
     private struct Checker {
@@ -68,7 +79,9 @@ public enum FormulaChecker {
             return text.count > 40 ? String(text.prefix(40)) + "…" : text
         }
 
-        mutating func resolve(_ expression: FormulaExpression) throws(FormulaProblem) -> (FormulaExpression, FormulaType) {
+        mutating func resolve(
+            _ expression: FormulaExpression
+        ) throws(FormulaProblem) -> (FormulaExpression, FormulaType) {
             switch expression.node {
             case .number: return (expression, .number)
             case .text: return (expression, .text)
@@ -92,14 +105,21 @@ public enum FormulaChecker {
         }
 
         private func binaryType(
-            _ op: FormulaOperator, _ left: FormulaType, _ right: FormulaType, _ lhs: FormulaExpression, _ rhs: FormulaExpression,
+            _ op: FormulaOperator,
+            _ left: FormulaType,
+            _ right: FormulaType,
+            _ lhs: FormulaExpression,
+            _ rhs: FormulaExpression,
             _ span: Range<Int>
         ) throws(FormulaProblem) -> FormulaType {
             if op.isComparison { return .boolean }
             if op == .concatenate { return .text }
             for side in [lhs, rhs] {
                 if case .text(let literal) = side.node, !literal.trimmed.isEmpty, Double(literal.trimmed) == nil {
-                    throw FormulaProblem("\(self.text(side.span)) is text, so it cannot be used with \(op.rawValue); use & to join text.", side.span)
+                    throw FormulaProblem(
+                        "\(self.text(side.span)) is text, so it cannot be used with \(op.rawValue); use & to join text.",
+                        side.span
+                    )
                 }
             }
             switch (op, left.isDate, right.isDate) {
@@ -107,23 +127,37 @@ public enum FormulaChecker {
             case (.add, true, false), (.subtract, true, false): return left
             case (.add, false, true): return right
             case (_, true, _), (_, _, true):
-                throw FormulaProblem("Dates cannot be used with \(op.rawValue) here; use DATEADD or DATETIME_DIFF.", span)
+                throw FormulaProblem(
+                    "Dates cannot be used with \(op.rawValue) here; use DATEADD or DATETIME_DIFF.",
+                    span
+                )
             default: return .number
             }
         }
 
-        private mutating func call(_ name: String, _ arguments: [FormulaExpression], _ span: Range<Int>) throws(FormulaProblem) -> (FormulaExpression, FormulaType) {
+        private mutating func call(
+            _ name: String,
+            _ arguments: [FormulaExpression],
+            _ span: Range<Int>
+        ) throws(FormulaProblem) -> (FormulaExpression, FormulaType) {
             let nameSpan = span.lowerBound..<(span.lowerBound + name.utf16.count)
             guard let function = FormulaFunctions.all[name] else {
-                let suggestion = Suggestion.closest(to: name, among: Array(FormulaFunctions.all.keys)).map { " Did you mean \($0)?" } ?? ""
+                let suggestion =
+                    Suggestion.closest(to: name, among: Array(FormulaFunctions.all.keys)).map { " Did you mean \($0)?" }
+                    ?? ""
                 throw FormulaProblem("Unknown function \(name).\(suggestion)", nameSpan)
             }
             guard function.arity.contains(arguments.count) else {
-                let expected = function.arity.lowerBound == function.arity.upperBound
+                let expected =
+                    function.arity.lowerBound == function.arity.upperBound
                     ? "\(function.arity.lowerBound) value\(function.arity.lowerBound == 1 ? "" : "s")"
-                    : function.arity.upperBound == FormulaFunction.variadic ? "at least \(function.arity.lowerBound) value\(function.arity.lowerBound == 1 ? "" : "s")"
-                    : "\(function.arity.lowerBound) to \(function.arity.upperBound) values"
-                throw FormulaProblem("\(name) takes \(expected) — \(function.signature) — but was given \(arguments.count).", span)
+                    : function.arity.upperBound == FormulaFunction.variadic
+                        ? "at least \(function.arity.lowerBound) value\(function.arity.lowerBound == 1 ? "" : "s")"
+                        : "\(function.arity.lowerBound) to \(function.arity.upperBound) values"
+                throw FormulaProblem(
+                    "\(name) takes \(expected) — \(function.signature) — but was given \(arguments.count).",
+                    span
+                )
             }
             var resolved: [FormulaExpression] = []
             var types: [FormulaType] = []
@@ -131,7 +165,10 @@ public enum FormulaChecker {
                 let parameter = function.parameter(index)
                 if parameter == .field {
                     guard case .field = argument.node else {
-                        throw FormulaProblem("\(name) takes fields such as {Stage}, not \(self.text(argument.span)).", argument.span)
+                        throw FormulaProblem(
+                            "\(name) takes fields such as {Stage}, not \(self.text(argument.span)).",
+                            argument.span
+                        )
                     }
                 }
                 let (expression, type) = try self.resolve(argument)
@@ -143,23 +180,41 @@ public enum FormulaChecker {
         }
 
         /// Refuses a value that can never fit the parameter.
-        private func fit(_ parameter: FormulaParameter, _ type: FormulaType, _ argument: FormulaExpression, name: String, position: Int) throws(FormulaProblem) {
+        private func fit(
+            _ parameter: FormulaParameter,
+            _ type: FormulaType,
+            _ argument: FormulaExpression,
+            name: String,
+            position: Int
+        ) throws(FormulaProblem) {
             let ordinal = MomentFormat.ordinal(position)
             let what = self.text(argument.span)
             switch parameter {
             case .number where type.isDate:
-                throw FormulaProblem("\(name) needs a number as its \(ordinal) value, but \(what) is \(type.noun).", argument.span)
+                throw FormulaProblem(
+                    "\(name) needs a number as its \(ordinal) value, but \(what) is \(type.noun).",
+                    argument.span
+                )
             case .date where type == .number || type == .boolean:
-                throw FormulaProblem("\(name) needs a date as its \(ordinal) value, but \(what) is \(type.noun).", argument.span)
+                throw FormulaProblem(
+                    "\(name) needs a date as its \(ordinal) value, but \(what) is \(type.noun).",
+                    argument.span
+                )
             case .unit:
                 if case .text(let literal) = argument.node, DateUnit(name: literal) == nil {
                     throw FormulaProblem(
                         "“\(literal)” is not a unit of time; use milliseconds, seconds, minutes, hours, days, weeks, months, quarters or years (ms, s, m, h, d, w, M, Q, y).",
-                        argument.span)
+                        argument.span
+                    )
                 }
             case .timeZone:
-                if case .text(let literal) = argument.node, TimeZone(identifier: literal.trimmed) == nil || literal.trimmed.isEmpty {
-                    throw FormulaProblem("“\(literal)” is not a time zone; write one such as America/New_York.", argument.span)
+                if case .text(let literal) = argument.node,
+                    TimeZone(identifier: literal.trimmed) == nil || literal.trimmed.isEmpty
+                {
+                    throw FormulaProblem(
+                        "“\(literal)” is not a time zone; write one such as America/New_York.",
+                        argument.span
+                    )
                 }
             case .pattern:
                 if case .text(let literal) = argument.node {
@@ -175,10 +230,13 @@ public enum FormulaChecker {
 
         private func field(named name: String, _ span: Range<Int>) throws(FormulaProblem) -> FormulaField {
             let folded = name.trimmed.lowercased()
-            if let field = self.fields.first(where: { $0.label.trimmed.lowercased() == folded }) ?? self.fields.first(where: { $0.key == name }) {
+            if let field = self.fields.first(where: { $0.label.trimmed.lowercased() == folded })
+                ?? self.fields.first(where: { $0.key == name })
+            {
                 return field
             }
-            let suggestion = Suggestion.closest(to: name, among: self.fields.map(\.label)).map { " Did you mean {\($0)}?" } ?? ""
+            let suggestion =
+                Suggestion.closest(to: name, among: self.fields.map(\.label)).map { " Did you mean {\($0)}?" } ?? ""
             throw FormulaProblem("Unknown field {\(name)}.\(suggestion)", span)
         }
     }

@@ -15,12 +15,19 @@ extension FormulaValue {
             if let value = Double(trimmed), value.isFinite { return .success(value) }
             return .failure(FormulaFault(.error, "“\(Self.short(text))” is text, not a number."))
         case .date:
-            return .failure(FormulaFault(.error, "A date cannot be used as a number here; use DATETIME_DIFF to count between dates."))
+            return .failure(
+                FormulaFault(
+                    .error,
+                    "A date cannot be used as a number here; use DATETIME_DIFF to count between dates."
+                )
+            )
         case .array(let items):
             let present = items.filter { !$0.isEmpty }
             if present.isEmpty { return .success(0) }
             if present.count == 1 { return present[0].number() }
-            return .failure(FormulaFault(.error, "A list of \(present.count) values cannot be used as one number; use SUM or MAX."))
+            return .failure(
+                FormulaFault(.error, "A list of \(present.count) values cannot be used as one number; use SUM or MAX.")
+            )
         case .error(let fault): return .failure(fault)
         }
     }
@@ -63,7 +70,10 @@ extension FormulaValue {
     static func short(_ text: String) -> String { text.count > 40 ? String(text.prefix(40)) + "…" : text }
 
     /// A finished number: NaN and infinities become the cell errors Airtable shows.
-    static func finite(_ value: Double, _ reason: @autoclosure () -> String = "The result is not a number.") -> FormulaValue {
+    static func finite(
+        _ value: Double,
+        _ reason: @autoclosure () -> String = "The result is not a number."
+    ) -> FormulaValue {
         if value.isNaN { return .error(FormulaFault(.notANumber, reason())) }
         if value.isInfinite { return .error(FormulaFault(.infinity, "Division by zero (or by a blank field).")) }
         return .number(value == 0 ? 0 : value)

@@ -19,8 +19,13 @@ public struct FormulaContext: Sendable {
     public var deadline: ContinuousClock.Instant?
 
     public init(
-        fields: [String: FormulaValue] = [:], recordID: String = "", createdTime: Date? = nil, lastModifiedTime: Date? = nil,
-        fieldModifiedTimes: [String: Date] = [:], now: Date = Date(), timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        fields: [String: FormulaValue] = [:],
+        recordID: String = "",
+        createdTime: Date? = nil,
+        lastModifiedTime: Date? = nil,
+        fieldModifiedTimes: [String: Date] = [:],
+        now: Date = Date(),
+        timeZone: TimeZone = TimeZone(identifier: "UTC")!,
         limits: FormulaLimits = .standard
     ) {
         self.fields = fields

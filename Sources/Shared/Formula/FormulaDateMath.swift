@@ -17,7 +17,9 @@ enum FormulaDateMath {
         if unit == .quarters { whole *= 3 }
         guard whole.magnitude < 1e6 else { return nil }
         let calendar = Self.calendar(date.calendarZone(zone))
-        guard let moved = calendar.date(byAdding: unit.calendarComponent, value: Int(whole), to: date.instant) else { return nil }
+        guard let moved = calendar.date(byAdding: unit.calendarComponent, value: Int(whole), to: date.instant) else {
+            return nil
+        }
         result.instant = moved
         return result
     }
@@ -64,16 +66,18 @@ enum FormulaDateMath {
     static func start(of unit: DateUnit, _ date: FormulaDate, zone: TimeZone) -> Date {
         let calendar = Self.calendar(date.calendarZone(zone))
         switch unit {
-        case .milliseconds: return Date(timeIntervalSince1970: (date.instant.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        case .milliseconds:
+            return Date(timeIntervalSince1970: (date.instant.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
         case .seconds, .minutes, .hours, .days, .months, .years:
-            let components: Set<Calendar.Component> = switch unit {
-            case .seconds: [.year, .month, .day, .hour, .minute, .second]
-            case .minutes: [.year, .month, .day, .hour, .minute]
-            case .hours: [.year, .month, .day, .hour]
-            case .days: [.year, .month, .day]
-            case .months: [.year, .month]
-            default: [.year]
-            }
+            let components: Set<Calendar.Component> =
+                switch unit {
+                case .seconds: [.year, .month, .day, .hour, .minute, .second]
+                case .minutes: [.year, .month, .day, .hour, .minute]
+                case .hours: [.year, .month, .day, .hour]
+                case .days: [.year, .month, .day]
+                case .months: [.year, .month]
+                default: [.year]
+                }
             return calendar.date(from: calendar.dateComponents(components, from: date.instant)) ?? date.instant
         case .weeks:
             let day = calendar.startOfDay(for: date.instant)
@@ -81,19 +85,28 @@ enum FormulaDateMath {
             return calendar.date(byAdding: .day, value: -weekday, to: day) ?? day
         case .quarters:
             let parts = calendar.dateComponents([.year, .month], from: date.instant)
-            return calendar.date(from: DateComponents(year: parts.year, month: (parts.month! - 1) / 3 * 3 + 1)) ?? date.instant
+            return calendar.date(from: DateComponents(year: parts.year, month: (parts.month! - 1) / 3 * 3 + 1))
+                ?? date.instant
         }
     }
 
     /// Year, month, day, hour, minute, second, weekday (0 = Sunday) and day of year in the value's zone.
     static func components(_ date: FormulaDate, zone: TimeZone) -> DateComponents {
         Self.calendar(date.calendarZone(zone)).dateComponents(
-            [.year, .month, .day, .hour, .minute, .second, .nanosecond, .weekday, .dayOfYear, .weekOfYear, .yearForWeekOfYear], from: date.instant)
+            [
+                .year, .month, .day, .hour, .minute, .second, .nanosecond, .weekday, .dayOfYear, .weekOfYear,
+                .yearForWeekOfYear,
+            ],
+            from: date.instant
+        )
     }
 
     /// Midnight UTC of a civil day, as a date-only value.
     static func day(_ year: Int, _ month: Int, _ day: Int) -> FormulaDate {
-        FormulaDate(Date(timeIntervalSince1970: TimeInterval(ISO8601.days(fromCivil: year, month, day) * 86_400)), hasTime: false)
+        FormulaDate(
+            Date(timeIntervalSince1970: TimeInterval(ISO8601.days(fromCivil: year, month, day) * 86_400)),
+            hasTime: false
+        )
     }
 
     /// The civil day a value falls on, in its zone, as a day number since 1970-01-01.

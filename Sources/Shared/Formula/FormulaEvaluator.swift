@@ -33,7 +33,10 @@ public struct FormulaEvaluator {
 
     static func overtimeFault(_ limits: FormulaLimits) -> FormulaFault {
         let milliseconds = Int(limits.maxRecordDuration / .milliseconds(1))
-        return FormulaFault(.error, "The formula took longer than \(milliseconds) ms for this record, so it was stopped.")
+        return FormulaFault(
+            .error,
+            "The formula took longer than \(milliseconds) ms for this record, so it was stopped."
+        )
     }
 
     /// The fault that stopped evaluation, for a function that gives up on a spent budget.
@@ -118,7 +121,9 @@ public struct FormulaEvaluator {
             guard self.spend(values.reduce(0) { $0 + $1.size } / 64) else { return .error(self.stopFault) }
             let result = function.run(&self, values)
             if case .text(let text) = result, text.utf16.count > self.limits.maxTextLength {
-                return .error(FormulaFault(.error, "The text would be longer than \(self.limits.maxTextLength) characters."))
+                return .error(
+                    FormulaFault(.error, "The text would be longer than \(self.limits.maxTextLength) characters.")
+                )
             }
             return result
         }
@@ -131,7 +136,9 @@ public struct FormulaEvaluator {
             let text = lhs.text + rhs.text
             guard self.spend(text.utf8.count / 64) else { return .error(self.stopFault) }
             guard text.utf16.count <= self.limits.maxTextLength else {
-                return .error(FormulaFault(.error, "The text would be longer than \(self.limits.maxTextLength) characters."))
+                return .error(
+                    FormulaFault(.error, "The text would be longer than \(self.limits.maxTextLength) characters.")
+                )
             }
             return .text(text)
         case .equal: return .boolean(self.looselyEqual(lhs, rhs))
@@ -153,7 +160,9 @@ public struct FormulaEvaluator {
         // Dates: date ± number moves by days; date − date counts days between them.
         if case .date(let date) = lhs, op == .add || op == .subtract {
             if case .date(let other) = rhs {
-                guard op == .subtract else { return .error(FormulaFault(.error, "Two dates cannot be added; use DATEADD.")) }
+                guard op == .subtract else {
+                    return .error(FormulaFault(.error, "Two dates cannot be added; use DATEADD."))
+                }
                 return .number(date.instant.timeIntervalSince(other.instant) / 86_400)
             }
             switch rhs.number() {
@@ -167,7 +176,8 @@ public struct FormulaEvaluator {
             return FormulaDateMath.add(date, days, .days, zone: self.zone).map { .date($0) }
                 ?? .error(FormulaFault(.error, "The date would be out of range."))
         }
-        let a: Double, b: Double
+        let a: Double
+        let b: Double
         switch (lhs.number(), rhs.number()) {
         case (.success(let x), .success(let y)): (a, b) = (x, y)
         case (.failure(let fault), _), (_, .failure(let fault)): return .error(fault)
@@ -178,7 +188,9 @@ public struct FormulaEvaluator {
         case .multiply: return FormulaValue.finite(a * b)
         default:
             if b == 0 {
-                return a == 0 ? .error(FormulaFault(.notANumber, "0 divided by 0 has no value.")) : .error(FormulaFault(.infinity, "Division by zero (or by a blank field)."))
+                return a == 0
+                    ? .error(FormulaFault(.notANumber, "0 divided by 0 has no value."))
+                    : .error(FormulaFault(.infinity, "Division by zero (or by a blank field)."))
             }
             return FormulaValue.finite(a / b)
         }
@@ -193,7 +205,9 @@ public struct FormulaEvaluator {
         case (.text(let a), .text(let b)): return a == b
         case (.date(let a), .date(let b)): return a.instant == b.instant
         case (.date(let date), .text(let text)), (.text(let text), .date(let date)):
-            guard let other = MomentParse.guess(text, zone: self.zone, now: self.context.now) else { return text == date.isoText }
+            guard let other = MomentParse.guess(text, zone: self.zone, now: self.context.now) else {
+                return text == date.isoText
+            }
             return other.instant == date.instant
         case (.array, _), (_, .array): return lhs.text == rhs.text
         default:

@@ -28,8 +28,11 @@ struct FormulaFunction: Sendable {
     let body: Run
 
     init(
-        _ signature: String, _ arity: ClosedRange<Int>, _ parameters: [FormulaParameter] = [],
-        result: @escaping @Sendable ([FormulaType]) -> FormulaType, _ body: @escaping Run
+        _ signature: String,
+        _ arity: ClosedRange<Int>,
+        _ parameters: [FormulaParameter] = [],
+        result: @escaping @Sendable ([FormulaType]) -> FormulaType,
+        _ body: @escaping Run
     ) {
         self.name = String(signature.prefix { $0 != "(" })
         self.signature = signature
@@ -39,7 +42,13 @@ struct FormulaFunction: Sendable {
         self.body = body
     }
 
-    init(_ signature: String, _ arity: ClosedRange<Int>, _ parameters: [FormulaParameter] = [], returns type: FormulaType, _ body: @escaping Run) {
+    init(
+        _ signature: String,
+        _ arity: ClosedRange<Int>,
+        _ parameters: [FormulaParameter] = [],
+        returns type: FormulaType,
+        _ body: @escaping Run
+    ) {
         self.init(signature, arity, parameters, result: { _ in type }, body)
     }
 
@@ -61,7 +70,9 @@ struct FormulaFunction: Sendable {
 /// Every function, by upper-case name.
 enum FormulaFunctions {
     static let all: [String: FormulaFunction] = {
-        let list = TextFunctions.list + LogicalFunctions.list + NumericFunctions.list + DateFunctions.list + ArrayFunctions.list
+        let list =
+            TextFunctions.list + LogicalFunctions.list + NumericFunctions.list + DateFunctions.list
+            + ArrayFunctions.list
             + RecordFunctions.list + RegexFunctions.list
         return Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0) })
     }()
@@ -83,7 +94,9 @@ extension FormulaValue {
 
     func requireInteger() throws(FormulaFault) -> Int {
         let value = try self.requireNumber()
-        guard value.magnitude < 1e12 else { throw FormulaFault(.error, "\(FormulaValue.numberText(value)) is too large a count.") }
+        guard value.magnitude < 1e12 else {
+            throw FormulaFault(.error, "\(FormulaValue.numberText(value)) is too large a count.")
+        }
         return Int(value.rounded(.towardZero))
     }
 
@@ -120,7 +133,9 @@ extension FormulaEvaluator {
         case .array(let items):
             let present = items.filter { !$0.isEmpty }
             if present.isEmpty { return nil }
-            guard present.count == 1 else { throw FormulaFault(.error, "A list of \(present.count) dates cannot be used as one date.") }
+            guard present.count == 1 else {
+                throw FormulaFault(.error, "A list of \(present.count) dates cannot be used as one date.")
+            }
             return try self.date(present[0])
         case .number, .boolean: throw FormulaFault(.error, "\(value.text) is a number, not a date.")
         case .error(let fault): throw fault
@@ -130,7 +145,10 @@ extension FormulaEvaluator {
     func unit(_ value: FormulaValue?, default fallback: DateUnit) throws(FormulaFault) -> DateUnit {
         guard let value, !value.isEmpty else { return fallback }
         guard let unit = DateUnit(name: value.text) else {
-            throw FormulaFault(.error, "“\(value.text)” is not a unit of time; use days, weeks, months, years, hours, minutes or seconds.")
+            throw FormulaFault(
+                .error,
+                "“\(value.text)” is not a unit of time; use days, weeks, months, years, hours, minutes or seconds."
+            )
         }
         return unit
     }

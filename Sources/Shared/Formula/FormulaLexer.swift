@@ -69,7 +69,9 @@ struct FormulaLexer {
                 self.index += 1
                 return Token(kind: .symbol(String(scalar) + "="), span: self.span(start))
             }
-            if scalar == "!" { throw FormulaProblem("Write != for “is not equal to”; a lone ! means nothing here.", self.span(start)) }
+            if scalar == "!" {
+                throw FormulaProblem("Write != for “is not equal to”; a lone ! means nothing here.", self.span(start))
+            }
             return Token(kind: .symbol(String(scalar)), span: self.span(start))
         case "+", "-", "*", "/", "&", "=", "(", ")", ",":
             self.index += 1
@@ -80,7 +82,10 @@ struct FormulaLexer {
                 throw FormulaProblem("The character “\(scalar)” cannot be used here.", self.span(start))
             }
             while let next = self.peek(), Self.isWordStart(next) || ("0"..."9").contains(next) { self.index += 1 }
-            return Token(kind: .word(String(String.UnicodeScalarView(self.scalars[start..<self.index]))), span: self.span(start))
+            return Token(
+                kind: .word(String(String.UnicodeScalarView(self.scalars[start..<self.index]))),
+                span: self.span(start)
+            )
         }
     }
 
@@ -113,11 +118,12 @@ struct FormulaLexer {
     /// A string in straight or curly quotes; `\"`, `\'`, `\\`, `\n`, `\t` are escapes.
     private mutating func quoted(_ opening: Unicode.Scalar) throws(FormulaProblem) -> String {
         let start = self.index
-        let closing: Set<Unicode.Scalar> = switch opening {
-        case "“", "”": ["”", "“"]
-        case "‘", "’": ["’", "‘"]
-        default: [opening]
-        }
+        let closing: Set<Unicode.Scalar> =
+            switch opening {
+            case "“", "”": ["”", "“"]
+            case "‘", "’": ["’", "‘"]
+            default: [opening]
+            }
         self.index += 1
         var text = String.UnicodeScalarView()
         while let scalar = self.peek() {

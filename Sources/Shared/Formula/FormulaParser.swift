@@ -9,10 +9,16 @@ public struct FormulaParser {
     private let limits: FormulaLimits
 
     /// Parses `source`, or throws the first problem with its span.
-    public static func parse(_ source: String, limits: FormulaLimits = .standard) throws(FormulaProblem) -> FormulaExpression {
+    public static func parse(
+        _ source: String,
+        limits: FormulaLimits = .standard
+    ) throws(FormulaProblem) -> FormulaExpression {
         let length = source.utf16.count
         guard length <= limits.maxLength else {
-            throw FormulaProblem("A formula can be at most \(limits.maxLength) characters long; this one has \(length).", 0..<length)
+            throw FormulaProblem(
+                "A formula can be at most \(limits.maxLength) characters long; this one has \(length).",
+                0..<length
+            )
         }
         var lexer = FormulaLexer(source)
         var parser = FormulaParser(tokens: try lexer.tokens(), limits: limits)
@@ -48,7 +54,9 @@ public struct FormulaParser {
             throw FormulaProblem("The formula nests more than \(self.limits.maxDepth) levels deep.", self.current.span)
         }
         var left = try self.unary()
-        while case .symbol(let symbol) = self.current.kind, let op = FormulaOperator(rawValue: symbol), op.precedence >= minimum {
+        while case .symbol(let symbol) = self.current.kind, let op = FormulaOperator(rawValue: symbol),
+            op.precedence >= minimum
+        {
             _ = self.advance()
             let right = try self.expression(op.precedence + 1)
             left = FormulaExpression(.binary(op, left, right), left.span.lowerBound..<right.span.upperBound)
@@ -66,7 +74,8 @@ public struct FormulaParser {
             }
             let operand = try self.unary()
             let span = sign.span.lowerBound..<operand.span.upperBound
-            return sign.kind == .symbol("-") ? FormulaExpression(.negate(operand), span) : FormulaExpression(operand.node, span)
+            return sign.kind == .symbol("-")
+                ? FormulaExpression(.negate(operand), span) : FormulaExpression(operand.node, span)
         }
         return try self.primary()
     }
@@ -102,7 +111,10 @@ public struct FormulaParser {
         if !self.isSymbol(")") {
             while true {
                 guard arguments.count < self.limits.maxArguments else {
-                    throw FormulaProblem("A function can take at most \(self.limits.maxArguments) values.", self.current.span)
+                    throw FormulaProblem(
+                        "A function can take at most \(self.limits.maxArguments) values.",
+                        self.current.span
+                    )
                 }
                 if self.isSymbol(",") || self.isSymbol(")") {
                     throw FormulaProblem("A value is missing here in \(name.uppercased())( … ).", self.current.span)
@@ -116,7 +128,12 @@ public struct FormulaParser {
             }
         }
         guard self.isSymbol(")") else {
-            if self.current.kind == .end { throw FormulaProblem("\(name.uppercased())( is never closed.", nameSpan.lowerBound..<opening.span.upperBound) }
+            if self.current.kind == .end {
+                throw FormulaProblem(
+                    "\(name.uppercased())( is never closed.",
+                    nameSpan.lowerBound..<opening.span.upperBound
+                )
+            }
             throw FormulaProblem("Expected , or ) here.", self.current.span)
         }
         let closing = self.advance()

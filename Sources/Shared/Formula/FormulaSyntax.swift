@@ -26,8 +26,17 @@ public indirect enum FormulaNode: Sendable, Equatable {
 
 /// The binary operators, with Airtable's precedence (higher binds tighter).
 public enum FormulaOperator: String, Sendable, CaseIterable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/", concatenate = "&"
-    case equal = "=", notEqual = "!=", less = "<", greater = ">", lessOrEqual = "<=", greaterOrEqual = ">="
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    case concatenate = "&"
+    case equal = "="
+    case notEqual = "!="
+    case less = "<"
+    case greater = ">"
+    case lessOrEqual = "<="
+    case greaterOrEqual = ">="
 
     /// Comparisons bind loosest, then `&`, then `+ -`, then `* /`.
     public var precedence: Int {

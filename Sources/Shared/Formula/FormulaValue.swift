@@ -71,7 +71,10 @@ public struct FormulaDate: Sendable, Equatable {
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
             (1...12).contains(month), day >= 1, day <= ISO8601.daysIn(month, year)
         else { return nil }
-        return FormulaDate(Date(timeIntervalSince1970: TimeInterval(ISO8601.days(fromCivil: year, month, day) * 86_400)), hasTime: false)
+        return FormulaDate(
+            Date(timeIntervalSince1970: TimeInterval(ISO8601.days(fromCivil: year, month, day) * 86_400)),
+            hasTime: false
+        )
     }
 
     /// The zone calendar arithmetic and formatting use.
@@ -94,7 +97,8 @@ public struct FormulaDate: Sendable, Equatable {
             let digits = String(number)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        return date + "T" + pad(clock / 3600, 2) + ":" + pad(clock / 60 % 60, 2) + ":" + pad(clock % 60, 2) + "." + pad(millis, 3) + "Z"
+        return date + "T" + pad(clock / 3600, 2) + ":" + pad(clock / 60 % 60, 2) + ":" + pad(clock % 60, 2) + "."
+            + pad(millis, 3) + "Z"
     }
 }
 

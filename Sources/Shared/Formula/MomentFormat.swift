@@ -11,8 +11,10 @@ enum MomentFormat {
     }
 
     private static let tokens = [
-        "YYYY", "YY", "Y", "Q", "MMMM", "MMM", "MM", "Mo", "M", "DDDD", "DDD", "Do", "DD", "D", "dddd", "ddd", "dd", "do", "d",
-        "E", "e", "HH", "H", "hh", "h", "kk", "k", "mm", "m", "ss", "s", "SSS", "SS", "S", "A", "a", "ZZ", "Z", "X", "x",
+        "YYYY", "YY", "Y", "Q", "MMMM", "MMM", "MM", "Mo", "M", "DDDD", "DDD", "Do", "DD", "D", "dddd", "ddd", "dd",
+        "do", "d",
+        "E", "e", "HH", "H", "hh", "h", "kk", "k", "mm", "m", "ss", "s", "SSS", "SS", "S", "A", "a", "ZZ", "Z", "X",
+        "x",
         "WW", "Wo", "W", "ww", "wo", "w", "LTS", "LT", "LLLL", "LLL", "LL", "L", "llll", "lll", "ll", "l",
     ]
 
@@ -79,11 +81,14 @@ enum MomentFormat {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: identifier)
             let names = Names(
-                months: formatter.standaloneMonthSymbols, shortMonths: formatter.shortStandaloneMonthSymbols,
-                weekdays: formatter.standaloneWeekdaySymbols, shortWeekdays: formatter.shortStandaloneWeekdaySymbols,
+                months: formatter.standaloneMonthSymbols,
+                shortMonths: formatter.shortStandaloneMonthSymbols,
+                weekdays: formatter.standaloneWeekdaySymbols,
+                shortWeekdays: formatter.shortStandaloneWeekdaySymbols,
                 minWeekdays: formatter.veryShortStandaloneWeekdaySymbols.indices.map { index in
                     String(formatter.shortStandaloneWeekdaySymbols[index].prefix(2))
-                })
+                }
+            )
             cache[identifier] = names
             return names
         }
@@ -94,9 +99,14 @@ enum MomentFormat {
         let tz = date.calendarZone(zone)
         let parts = FormulaDateMath.components(date, zone: zone)
         let names = Self.names(date.locale)
-        let (year, month, day, hour, minute, second) = (parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
+        let (year, month, day, hour, minute, second) = (
+            parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!
+        )
         let weekday = parts.weekday! - 1
-        let milliseconds = Int((date.instant.timeIntervalSince1970 * 1000).rounded()) - Int((date.instant.timeIntervalSince1970).rounded(.down)) * 1000
+        let milliseconds =
+            Int((date.instant.timeIntervalSince1970 * 1000).rounded()) - Int(
+                (date.instant.timeIntervalSince1970).rounded(.down)
+            ) * 1000
         func pad(_ number: Int, _ width: Int) -> String {
             let digits = String(abs(number))
             return (number < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits

@@ -26,15 +26,32 @@ enum MomentParse {
     }
 
     /// `text` read with `format`; separators in the format match any run of non-alphanumerics.
-    static func parse(_ text: String, format: String, locale: String?, zone: TimeZone, now: Date, strict: Bool = false) -> FormulaDate? {
+    static func parse(
+        _ text: String,
+        format: String,
+        locale: String?,
+        zone: TimeZone,
+        now: Date,
+        strict: Bool = false
+    ) -> FormulaDate? {
         let input = Array(text.unicodeScalars)
         var position = 0
-        var year: Int?, month: Int?, day: Int?, hour = 0, minute = 0, second = 0, millisecond = 0
-        var pm: Bool?, offset: Int?, unix: Double?
+        var year: Int?
+        var month: Int?
+        var day: Int?
+        var hour = 0
+        var minute = 0
+        var second = 0
+        var millisecond = 0
+        var pm: Bool?
+        var offset: Int?
+        var unix: Double?
         let names = MomentFormat.names(locale)
 
         func skipSeparators() {
-            while position < input.count, !input[position].properties.isAlphabetic, !("0"..."9").contains(input[position]) {
+            while position < input.count, !input[position].properties.isAlphabetic,
+                !("0"..."9").contains(input[position])
+            {
                 position += 1
             }
         }
@@ -49,9 +66,11 @@ enum MomentParse {
         func word(_ choices: [String]) -> Int? {
             // Names are short: looking at more of the input would make a long format quadratic.
             let longest = choices.map(\.unicodeScalars.count).max() ?? 0
-            let rest = String(String.UnicodeScalarView(input[position..<min(input.count, position + longest + 1)])).lowercased()
+            let rest = String(String.UnicodeScalarView(input[position..<min(input.count, position + longest + 1)]))
+                .lowercased()
             let ranked = choices.enumerated().sorted { $0.element.count > $1.element.count }
-            for (index, choice) in ranked where !choice.isEmpty && rest.hasPrefix(choice.lowercased().replacingOccurrences(of: ".", with: "")) {
+            for (index, choice) in ranked
+            where !choice.isEmpty && rest.hasPrefix(choice.lowercased().replacingOccurrences(of: ".", with: "")) {
                 position += choice.replacingOccurrences(of: ".", with: "").unicodeScalars.count
                 if position < input.count, input[position] == "." { position += 1 }
                 return index
@@ -73,20 +92,34 @@ enum MomentParse {
             case .token(let token):
                 if token != "Z" && token != "ZZ" { skipSeparators() }
                 switch token {
-                case "YYYY", "Y": guard let value = digits(4, 4) else { return nil }; year = value
-                case "YY": guard let value = digits(2, 2) else { return nil }; year = value + (value > 68 ? 1900 : 2000)
-                case "M", "MM": guard let value = digits(1, 2) else { return nil }; month = value
+                case "YYYY", "Y":
+                    guard let value = digits(4, 4) else { return nil }
+                    year = value
+                case "YY":
+                    guard let value = digits(2, 2) else { return nil }
+                    year = value + (value > 68 ? 1900 : 2000)
+                case "M", "MM":
+                    guard let value = digits(1, 2) else { return nil }
+                    month = value
                 case "MMM", "MMMM":
                     guard let index = word(names.months) ?? word(names.shortMonths) else { return nil }
                     month = index + 1
-                case "D", "DD": guard let value = digits(1, 2) else { return nil }; day = value
+                case "D", "DD":
+                    guard let value = digits(1, 2) else { return nil }
+                    day = value
                 case "Do":
                     guard let value = digits(1, 2) else { return nil }
                     day = value
                     _ = word(["st", "nd", "rd", "th"])
-                case "H", "HH", "h", "hh", "k", "kk": guard let value = digits(1, 2) else { return nil }; hour = value
-                case "m", "mm": guard let value = digits(1, 2) else { return nil }; minute = value
-                case "s", "ss": guard let value = digits(1, 2) else { return nil }; second = value
+                case "H", "HH", "h", "hh", "k", "kk":
+                    guard let value = digits(1, 2) else { return nil }
+                    hour = value
+                case "m", "mm":
+                    guard let value = digits(1, 2) else { return nil }
+                    minute = value
+                case "s", "ss":
+                    guard let value = digits(1, 2) else { return nil }
+                    second = value
                 case "S", "SS", "SSS":
                     let start = position
                     guard let value = digits(1, 9) else { return nil }
@@ -95,7 +128,9 @@ enum MomentParse {
                     guard let index = word(["am", "pm", "a.m.", "p.m."]) else { return nil }
                     pm = index % 2 == 1
                 case "dd", "ddd", "dddd":
-                    guard word(names.weekdays) ?? word(names.shortWeekdays) ?? word(names.minWeekdays) != nil else { return nil }
+                    guard word(names.weekdays) ?? word(names.shortWeekdays) ?? word(names.minWeekdays) != nil else {
+                        return nil
+                    }
                 case "Z", "ZZ":
                     while position < input.count, input[position] == " " { position += 1 }
                     if position < input.count, input[position] == "Z" {
@@ -113,8 +148,11 @@ enum MomentParse {
                     }
                 case "X", "x":
                     var end = position
-                    while end < input.count, ("0"..."9").contains(input[end]) || input[end] == "." || input[end] == "-" { end += 1 }
-                    guard let value = Double(String(String.UnicodeScalarView(input[position..<end]))) else { return nil }
+                    while end < input.count, ("0"..."9").contains(input[end]) || input[end] == "." || input[end] == "-"
+                    { end += 1 }
+                    guard let value = Double(String(String.UnicodeScalarView(input[position..<end]))) else {
+                        return nil
+                    }
                     position = end
                     unix = token == "X" ? value : value / 1000
                 default:
@@ -135,11 +173,18 @@ enum MomentParse {
             (year, month, day) = (today.year, today.month, today.day)
         }
         let (y, mo, d) = (year ?? calendar.component(.year, from: now), month ?? 1, day ?? 1)
-        guard (1...12).contains(mo), d >= 1, d <= ISO8601.daysIn(mo, y), hour < 25, minute < 60, second < 61 else { return nil }
-        let local = Double(ISO8601.days(fromCivil: y, mo, d) * 86_400 + hour * 3600 + minute * 60 + second) + Double(millisecond) / 1000
+        guard (1...12).contains(mo), d >= 1, d <= ISO8601.daysIn(mo, y), hour < 25, minute < 60, second < 61 else {
+            return nil
+        }
+        let local =
+            Double(ISO8601.days(fromCivil: y, mo, d) * 86_400 + hour * 3600 + minute * 60 + second) + Double(
+                millisecond
+            ) / 1000
         if let offset { return FormulaDate(Date(timeIntervalSince1970: local - Double(offset)), hasTime: true) }
         let guessInstant = Date(timeIntervalSince1970: local)
-        let shift = zone.secondsFromGMT(for: guessInstant.addingTimeInterval(-Double(zone.secondsFromGMT(for: guessInstant))))
+        let shift = zone.secondsFromGMT(
+            for: guessInstant.addingTimeInterval(-Double(zone.secondsFromGMT(for: guessInstant)))
+        )
         return FormulaDate(Date(timeIntervalSince1970: local - Double(shift)), hasTime: true)
     }
 }

@@ -5,28 +5,40 @@ import Foundation
 enum NumericFunctions {
     static let list: [FormulaFunction] = [
         unary("ABS(number)") { abs($0) },
-        FormulaFunction("AVERAGE(number, [number, …])", 1...FormulaFunction.variadic, [.number], returns: .number) { _, values throws(FormulaFault) in
+        FormulaFunction("AVERAGE(number, [number, …])", 1...FormulaFunction.variadic, [.number], returns: .number) {
+            _,
+            values throws(FormulaFault) in
             let numbers = try Self.numbers(values)
             guard !numbers.isEmpty else { return .number(0) }
             return FormulaValue.finite(numbers.reduce(0, +) / Double(numbers.count))
         },
-        FormulaFunction("CEILING(number, [significance])", 1...2, [.number], returns: .number) { _, values throws(FormulaFault) in
+        FormulaFunction("CEILING(number, [significance])", 1...2, [.number], returns: .number) {
+            _,
+            values throws(FormulaFault) in
             let (value, step) = (try values[0].requireNumber(), values.count > 1 ? try values[1].requireNumber() : 1)
             guard step != 0 else { return .number(0) }
             return FormulaValue.finite(Self.snap(value / step).rounded(.up) * step)
         },
-        FormulaFunction("FLOOR(number, [significance])", 1...2, [.number], returns: .number) { _, values throws(FormulaFault) in
+        FormulaFunction("FLOOR(number, [significance])", 1...2, [.number], returns: .number) {
+            _,
+            values throws(FormulaFault) in
             let (value, step) = (try values[0].requireNumber(), values.count > 1 ? try values[1].requireNumber() : 1)
             guard step != 0 else { return .number(0) }
             return FormulaValue.finite(Self.snap(value / step).rounded(.down) * step)
         },
-        FormulaFunction("COUNT(value, [value, …])", 1...FormulaFunction.variadic, returns: .number) { _, values throws(FormulaFault) in
+        FormulaFunction("COUNT(value, [value, …])", 1...FormulaFunction.variadic, returns: .number) {
+            _,
+            values throws(FormulaFault) in
             .number(Double(values.flatMap(\.flattened).filter { if case .number = $0 { true } else { false } }.count))
         },
-        FormulaFunction("COUNTA(value, [value, …])", 1...FormulaFunction.variadic, returns: .number) { _, values throws(FormulaFault) in
+        FormulaFunction("COUNTA(value, [value, …])", 1...FormulaFunction.variadic, returns: .number) {
+            _,
+            values throws(FormulaFault) in
             .number(Double(values.flatMap(\.flattened).filter { !$0.isEmpty }.count))
         },
-        FormulaFunction("COUNTALL(value, [value, …])", 1...FormulaFunction.variadic, returns: .number) { _, values throws(FormulaFault) in
+        FormulaFunction("COUNTALL(value, [value, …])", 1...FormulaFunction.variadic, returns: .number) {
+            _,
+            values throws(FormulaFault) in
             .number(Double(values.flatMap(\.flattened).count))
         },
         unary("EVEN(number)") { value in
@@ -42,13 +54,19 @@ enum NumericFunctions {
             let result = base == 10 ? log10(value) : base == 2 ? log2(value) : log(value) / log(base)
             return FormulaValue.finite(result, "The logarithm of \(FormulaValue.numberText(value)) has no value.")
         },
-        FormulaFunction("MAX(number, [number, …])", 1...FormulaFunction.variadic, [.number], returns: .number) { _, values throws(FormulaFault) in
+        FormulaFunction("MAX(number, [number, …])", 1...FormulaFunction.variadic, [.number], returns: .number) {
+            _,
+            values throws(FormulaFault) in
             .number(try Self.numbers(values).max() ?? 0)
         },
-        FormulaFunction("MIN(number, [number, …])", 1...FormulaFunction.variadic, [.number], returns: .number) { _, values throws(FormulaFault) in
+        FormulaFunction("MIN(number, [number, …])", 1...FormulaFunction.variadic, [.number], returns: .number) {
+            _,
+            values throws(FormulaFault) in
             .number(try Self.numbers(values).min() ?? 0)
         },
-        FormulaFunction("MOD(number, divisor)", 2...2, [.number, .number], returns: .number) { _, values throws(FormulaFault) in
+        FormulaFunction("MOD(number, divisor)", 2...2, [.number, .number], returns: .number) {
+            _,
+            values throws(FormulaFault) in
             let (value, divisor) = (try values[0].requireNumber(), try values[1].requireNumber())
             guard divisor != 0 else { throw FormulaFault(.notANumber, "MOD by 0 has no value.") }
             return FormulaValue.finite(fmod(value, divisor))
@@ -58,19 +76,28 @@ enum NumericFunctions {
             if up.truncatingRemainder(dividingBy: 2) == 0 { up += 1 }
             return value < 0 ? -up : up
         },
-        FormulaFunction("POWER(base, power)", 2...2, [.number, .number], returns: .number) { _, values throws(FormulaFault) in
-            FormulaValue.finite(pow(try values[0].requireNumber(), try values[1].requireNumber()), "This power has no real value.")
+        FormulaFunction("POWER(base, power)", 2...2, [.number, .number], returns: .number) {
+            _,
+            values throws(FormulaFault) in
+            FormulaValue.finite(
+                pow(try values[0].requireNumber(), try values[1].requireNumber()),
+                "This power has no real value."
+            )
         },
         rounding("ROUND(number, precision)") { ($0 + 0.5).rounded(.down) },
         rounding("ROUNDUP(number, precision)") { $0 < 0 ? Self.snap($0).rounded(.down) : Self.snap($0).rounded(.up) },
         rounding("ROUNDDOWN(number, precision)") { Self.snap($0).rounded(.towardZero) },
         unary("SQRT(number)") { sqrt($0) },
-        FormulaFunction("SUM(number, [number, …])", 1...FormulaFunction.variadic, [.number], returns: .number) { _, values throws(FormulaFault) in
+        FormulaFunction("SUM(number, [number, …])", 1...FormulaFunction.variadic, [.number], returns: .number) {
+            _,
+            values throws(FormulaFault) in
             FormulaValue.finite(try Self.numbers(values).reduce(0, +))
         },
         FormulaFunction("VALUE(text)", 1...1, [.text], returns: .number) { _, values throws(FormulaFault) in
             let text = values[0].text
-            let kept = String(text.unicodeScalars.filter { ("0"..."9").contains($0) || ".-+eE".unicodeScalars.contains($0) })
+            let kept = String(
+                text.unicodeScalars.filter { ("0"..."9").contains($0) || ".-+eE".unicodeScalars.contains($0) }
+            )
             guard !kept.isEmpty else { return .blank }
             guard let number = Double(kept), number.isFinite else {
                 throw FormulaFault(.notANumber, "“\(FormulaValue.short(text))” does not read as a number.")
@@ -79,14 +106,23 @@ enum NumericFunctions {
         },
     ]
 
-    private static func unary(_ signature: String, _ operation: @escaping @Sendable (Double) -> Double) -> FormulaFunction {
+    private static func unary(
+        _ signature: String,
+        _ operation: @escaping @Sendable (Double) -> Double
+    ) -> FormulaFunction {
         FormulaFunction(signature, 1...1, [.number], returns: .number) { _, values throws(FormulaFault) in
-            FormulaValue.finite(operation(try values[0].requireNumber()), "\(signature.prefix { $0 != "(" }) of \(values[0].text) has no value.")
+            FormulaValue.finite(
+                operation(try values[0].requireNumber()),
+                "\(signature.prefix { $0 != "(" }) of \(values[0].text) has no value."
+            )
         }
     }
 
     /// A rounding function: `operation` rounds a value already scaled by the precision.
-    private static func rounding(_ signature: String, _ operation: @escaping @Sendable (Double) -> Double) -> FormulaFunction {
+    private static func rounding(
+        _ signature: String,
+        _ operation: @escaping @Sendable (Double) -> Double
+    ) -> FormulaFunction {
         FormulaFunction(signature, 2...2, [.number, .number], returns: .number) { _, values throws(FormulaFault) in
             let value = try values[0].requireNumber()
             let precision = try values[1].requireInteger()

@@ -3,11 +3,14 @@ import Foundation
 /// Functions about the record itself rather than its fields.
 enum RecordFunctions {
     static let list: [FormulaFunction] = [
-        FormulaFunction("RECORD_ID()", 0...0, returns: .text) { evaluator, _ throws(FormulaFault) in .text(evaluator.context.recordID) },
+        FormulaFunction("RECORD_ID()", 0...0, returns: .text) { evaluator, _ throws(FormulaFault) in
+            .text(evaluator.context.recordID)
+        },
         FormulaFunction("CREATED_TIME()", 0...0, returns: .datetime) { evaluator, _ throws(FormulaFault) in
             evaluator.context.createdTime.map { .date(FormulaDate($0, hasTime: true)) } ?? .blank
         },
-        FormulaFunction("LAST_MODIFIED_TIME([{field}, …])", 0...FormulaFunction.variadic, [.field], returns: .datetime) { _, _ throws(FormulaFault) in
+        FormulaFunction("LAST_MODIFIED_TIME([{field}, …])", 0...FormulaFunction.variadic, [.field], returns: .datetime)
+        { _, _ throws(FormulaFault) in
             .blank
         },
     ]

@@ -2,16 +2,22 @@
 /// Replacements name groups as Airtable does: `$1`, `$&` for the whole match, `$$` for `$`.
 enum RegexFunctions {
     static let list: [FormulaFunction] = [
-        FormulaFunction("REGEX_MATCH(text, pattern)", 2...2, [.text, .pattern], returns: .boolean) { evaluator, values throws(FormulaFault) in
+        FormulaFunction("REGEX_MATCH(text, pattern)", 2...2, [.text, .pattern], returns: .boolean) {
+            evaluator,
+            values throws(FormulaFault) in
             let (pattern, text) = try Self.prepare(&evaluator, values)
             return .boolean(!pattern.matches(in: text, limit: 1).isEmpty)
         },
-        FormulaFunction("REGEX_EXTRACT(text, pattern)", 2...2, [.text, .pattern], returns: .text) { evaluator, values throws(FormulaFault) in
+        FormulaFunction("REGEX_EXTRACT(text, pattern)", 2...2, [.text, .pattern], returns: .text) {
+            evaluator,
+            values throws(FormulaFault) in
             let (pattern, text) = try Self.prepare(&evaluator, values)
             guard let match = pattern.matches(in: text, limit: 1).first, let whole = match[0] else { return .blank }
             return .text(String(decoding: text[whole], as: UTF8.self))
         },
-        FormulaFunction("REGEX_REPLACE(text, pattern, replacement)", 3...3, [.text, .pattern, .text], returns: .text) { evaluator, values throws(FormulaFault) in
+        FormulaFunction("REGEX_REPLACE(text, pattern, replacement)", 3...3, [.text, .pattern, .text], returns: .text) {
+            evaluator,
+            values throws(FormulaFault) in
             let (pattern, text) = try Self.prepare(&evaluator, values)
             let replacement = Array(values[2].text.utf8)
             var result: [UInt8] = []
@@ -29,7 +35,10 @@ enum RegexFunctions {
                 result += Self.expand(replacement, match, text)
                 copied = whole.upperBound
                 guard result.count <= evaluator.limits.maxTextLength * 4 else {
-                    failure = FormulaFault(.error, "The text would be longer than \(evaluator.limits.maxTextLength) characters.")
+                    failure = FormulaFault(
+                        .error,
+                        "The text would be longer than \(evaluator.limits.maxTextLength) characters."
+                    )
                     return false
                 }
                 return true
@@ -40,7 +49,10 @@ enum RegexFunctions {
         },
     ]
 
-    private static func prepare(_ evaluator: inout FormulaEvaluator, _ values: [FormulaValue]) throws(FormulaFault) -> (RE2Pattern, [UInt8]) {
+    private static func prepare(
+        _ evaluator: inout FormulaEvaluator,
+        _ values: [FormulaValue]
+    ) throws(FormulaFault) -> (RE2Pattern, [UInt8]) {
         let text = values[0].text
         guard text.utf16.count <= evaluator.limits.maxTextLength else {
             throw FormulaFault(.error, "The text is too long to search with a regular expression.")
@@ -71,7 +83,9 @@ enum RegexFunctions {
                 var end = index + 1
                 var number = 0
                 // Two digits when such a group exists ($12), else one.
-                while end < replacement.count, end < index + 3, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(replacement[end]) {
+                while end < replacement.count, end < index + 3,
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(replacement[end])
+                {
                     let candidate = number * 10 + Int(replacement[end] - UInt8(ascii: "0"))
                     guard candidate < match.count else { break }
                     number = candidate

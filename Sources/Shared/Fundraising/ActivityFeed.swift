@@ -42,9 +42,11 @@ public enum ActivityFeed {
         }
 
         public init?(token: String) {
-            guard token.count <= 200, let data = Base64URL.decode(token), let text = String(data: data, encoding: .utf8) else { return nil }
+            guard token.count <= 200, let data = Base64URL.decode(token), let text = String(data: data, encoding: .utf8)
+            else { return nil }
             let parts = text.split(separator: "|", omittingEmptySubsequences: false)
-            guard parts.count == 3, EntryType(rawValue: String(parts[1])) != nil, let id = Int64(parts[2]), parts[0].count <= 40
+            guard parts.count == 3, EntryType(rawValue: String(parts[1])) != nil, let id = Int64(parts[2]),
+                parts[0].count <= 40
             else { return nil }
             (self.at, self.type, self.id) = (String(parts[0]), String(parts[1]), id)
         }
@@ -60,7 +62,12 @@ public enum ActivityFeed {
         "(h.table_name = '\($0.rawValue)' AND EXISTS (SELECT 1 FROM \($0.sqlTable) r WHERE r.id = h.record_id AND r.deleted_at IS NULL))"
     }.joined(separator: " OR ")
 
-    public static func page(_ filter: Filter, limit: Int, after cursor: Cursor?, _ db: Database) throws -> (
+    public static func page(
+        _ filter: Filter,
+        limit: Int,
+        after cursor: Cursor?,
+        _ db: Database
+    ) throws -> (
         entries: [Entry], next: Cursor?
     ) {
         var arms: [String] = []
@@ -84,7 +91,8 @@ public enum ActivityFeed {
                 SELECT 'audit' AS type, h.id AS id, h.changed_at AS at, h.changed_by AS user_id, h.table_name AS tbl,
                        h.record_id AS record_id, h.action AS action, h.field_key AS field, h.old_value AS old, h.new_value AS new
                 FROM record_history h WHERE \(conditions.joined(separator: " AND "))
-                """)
+                """
+            )
         }
         // Backups name no record, so a table or record filter leaves them out.
         if filter.types.contains(.backup) && filter.table == nil && filter.recordId == nil {
@@ -96,7 +104,8 @@ public enum ActivityFeed {
                        NULL AS record_id, 'backup_' || b.kind AS action, NULL AS field, NULL AS old,
                        json_object('file', b.file_name, 'size_bytes', b.size_bytes) AS new
                 FROM backups b LEFT JOIN backup_jobs j ON j.id = b.job_id WHERE 1 = 1\(byUser)
-                """)
+                """
+            )
             if let userId = filter.userId { arguments.append(userId) }
             if filter.userId == nil {
                 arms.append(
@@ -105,7 +114,8 @@ public enum ActivityFeed {
                            NULL AS record_id, 'backup_pruned' AS action, NULL AS field, json_object('file', b.file_name) AS old,
                            NULL AS new
                     FROM backups b WHERE b.deleted_at IS NOT NULL
-                    """)
+                    """
+                )
             }
             arms.append(
                 """
@@ -113,7 +123,8 @@ public enum ActivityFeed {
                        NULL AS record_id, 'restore' AS action, NULL AS field, NULL AS old,
                        json_object('restored_from', j.restore_from, 'safety_backup_id', j.safety_backup_id) AS new
                 FROM backup_jobs j WHERE j.kind = 'restore' AND j.status = 'succeeded'\(filter.userId == nil ? "" : " AND j.requested_by = ?")
-                """)
+                """
+            )
             if let userId = filter.userId { arguments.append(userId) }
         }
         // An import names a table but no record.
@@ -134,7 +145,8 @@ public enum ActivityFeed {
                        json_object('file', i.file_name, 'created', i.created, 'updated', i.updated, 'unchanged', i.unchanged,
                                    'archived', i.archived, 'skipped', i.skipped) AS new
                 FROM import_runs i WHERE \(conditions.joined(separator: " AND "))
-                """)
+                """
+            )
         }
         guard !arms.isEmpty else { return ([], nil) }
         var sql = "SELECT * FROM (\(arms.joined(separator: " UNION ALL ")))"
@@ -147,9 +159,17 @@ public enum ActivityFeed {
         let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
         let entries = rows.prefix(limit).map { row in
             Entry(
-                id: row["id"], type: EntryType(rawValue: row["type"]) ?? .audit, at: row["at"], userId: row["user_id"],
-                table: row["tbl"], recordId: row["record_id"], action: row["action"], field: row["field"],
-                old: (row["old"] as String?).flatMap(JSONValue.decode), new: (row["new"] as String?).flatMap(JSONValue.decode))
+                id: row["id"],
+                type: EntryType(rawValue: row["type"]) ?? .audit,
+                at: row["at"],
+                userId: row["user_id"],
+                table: row["tbl"],
+                recordId: row["record_id"],
+                action: row["action"],
+                field: row["field"],
+                old: (row["old"] as String?).flatMap(JSONValue.decode),
+                new: (row["new"] as String?).flatMap(JSONValue.decode)
+            )
         }
         let next = rows.count > limit ? rows[limit - 1] : nil
         return (Array(entries), next.map { Cursor(at: $0["at"], type: $0["type"], id: $0["id"]) })

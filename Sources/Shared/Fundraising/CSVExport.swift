@@ -20,7 +20,11 @@ public enum CSVExport {
     }
 
     /// One record's row (without its line break).
-    public static func line(_ record: RecordValue, catalog: [FieldDefinition], names: [String: [Int64: String]]) -> String {
+    public static func line(
+        _ record: RecordValue,
+        catalog: [FieldDefinition],
+        names: [String: [Int64: String]]
+    ) -> String {
         catalog.map { field in Self.quote(Self.cell(record.fields[field.key] ?? .null, field: field, names: names)) }
             .joined(separator: ",")
     }
@@ -30,17 +34,21 @@ public enum CSVExport {
         var names: [String: [Int64: String]] = [:]
         for field in catalog where field.type == .link {
             guard case .string(let target)? = field.optionValues["table"] else { continue }
+            // A link to an archived record or user still names it, so every row is read here.
             let sql: String
-            // reads deleted rows: a link to an archived record or user still names it
             switch target {
-            case "users": sql = "SELECT id, name FROM users"
-            case "commitments": sql = "SELECT id, 'Commitment ' || id FROM fundraising_commitments"
+            case "users": sql = "SELECT id, name FROM users"  // reads deleted rows: see above
+            case "commitments":
+                // reads deleted rows: see above
+                sql = "SELECT id, 'Commitment ' || id FROM fundraising_commitments"
             default:
                 guard let table = RecordTable(rawValue: target) else { continue }
-                sql = "SELECT id, name FROM \(table.sqlTable)"  // reads deleted rows: as above
+                sql = "SELECT id, name FROM \(table.sqlTable)"  // reads deleted rows: see above
             }
             names[field.key] = Dictionary(
-                try Row.fetchAll(db, sql: sql).map { ($0[0] as Int64, $0[1] as String) }, uniquingKeysWith: { first, _ in first })
+                try Row.fetchAll(db, sql: sql).map { ($0[0] as Int64, $0[1] as String) },
+                uniquingKeysWith: { first, _ in first }
+            )
         }
         return names
     }
@@ -68,7 +76,8 @@ public enum CSVExport {
         case (_, .array(let items)):
             return items.map { item -> String in
                 let text = if case .string(let text) = item { text } else { JSONValue.encode(item) }
-                return text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+                return text.contains(",") || text.contains("\"")
+                    ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
             }.joined(separator: ",")
         case (_, .object): return JSONValue.encode(value)
         }
@@ -97,7 +106,9 @@ public enum CSVExport {
 
     /// RFC 4180 minimal quoting: only cells holding a comma, a quote or a line break.
     static func quote(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return cell }
+        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
+            return cell
+        }
         return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

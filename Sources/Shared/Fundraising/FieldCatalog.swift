@@ -15,8 +15,10 @@ public struct FieldCatalog: Sendable {
     }
 
     /// Keys a custom field may never take: record metadata and the table's own columns.
-    static let reserved: Set<String> = ["id", "version", "custom", "created_at", "updated_at", "created_by", "last_modified_by",
-                                        "deleted_at", "fields"]
+    static let reserved: Set<String> = [
+        "id", "version", "custom", "created_at", "updated_at", "created_by", "last_modified_by",
+        "deleted_at", "fields",
+    ]
 
     public let database: AppDatabase
     public let now: @Sendable () -> Date
@@ -25,7 +27,9 @@ public struct FieldCatalog: Sendable {
     public let limits: FormulaLimits
 
     public init(
-        database: AppDatabase, now: @escaping @Sendable () -> Date = { Date() }, inlineRecomputeLimit: Int = FormulaJobs.inlineLimit,
+        database: AppDatabase,
+        now: @escaping @Sendable () -> Date = { Date() },
+        inlineRecomputeLimit: Int = FormulaJobs.inlineLimit,
         limits: FormulaLimits = .standard
     ) {
         self.database = database
@@ -37,12 +41,20 @@ public struct FieldCatalog: Sendable {
     /// Adds a field; a formula field is checked against the table, then computed for every record
     /// in the same transaction.
     public func create(
-        _ table: RecordTable, label rawLabel: String, type: FieldType, options: [String: JSONValue]?, formula: String? = nil
+        _ table: RecordTable,
+        label rawLabel: String,
+        type: FieldType,
+        options: [String: JSONValue]?,
+        formula: String? = nil
     ) async throws -> FieldDefinition {
         let label = try Self.validLabel(rawLabel)
         let options = try Self.validOptions(options ?? [:], for: type)
-        if type != .formula, formula != nil { throw Failure.invalid(["formula": "Only formula fields have a formula."]) }
-        if type == .formula, (formula ?? "").trimmed.isEmpty { throw Failure.invalid(["formula": "A formula field needs a formula."]) }
+        if type != .formula, formula != nil {
+            throw Failure.invalid(["formula": "Only formula fields have a formula."])
+        }
+        if type == .formula, (formula ?? "").trimmed.isEmpty {
+            throw Failure.invalid(["formula": "A formula field needs a formula."])
+        }
         let now = self.now()
         let (inlineLimit, limits) = (self.inlineRecomputeLimit, self.limits)
         return try await self.database.pool.write { db in
@@ -56,10 +68,21 @@ public struct FieldCatalog: Sendable {
                 var typed = options
                 typed["result_type"] = .string(compiled.resultType.rawValue)
                 field = try Self.insert(table, label: label, type: type, options: typed, at: now, db)
-                try db.execute(sql: "UPDATE fundraising_fields SET formula = ? WHERE id = ?", arguments: [formula, field.id])
+                try db.execute(
+                    sql: "UPDATE fundraising_fields SET formula = ? WHERE id = ?",
+                    arguments: [formula, field.id]
+                )
                 field.formula = formula
                 try FormulaFields.recomputeColumn(
-                    table, key: field.key, formula: formula, catalog: catalog + [field], inlineLimit: inlineLimit, at: now, limits: limits, db)
+                    table,
+                    key: field.key,
+                    formula: formula,
+                    catalog: catalog + [field],
+                    inlineLimit: inlineLimit,
+                    at: now,
+                    limits: limits,
+                    db
+                )
             } else {
                 field = try Self.insert(table, label: label, type: type, options: options, at: now, db)
             }
@@ -71,25 +94,43 @@ public struct FieldCatalog: Sendable {
     /// Adds a field with a checked label and options inside the caller's transaction, at the end
     /// of the catalog, under a key derived from the label.
     static func insert(
-        _ table: RecordTable, label: String, type: FieldType, options: [String: JSONValue], at now: Date, _ db: Database
+        _ table: RecordTable,
+        label: String,
+        type: FieldType,
+        options: [String: JSONValue],
+        at now: Date,
+        _ db: Database
     ) throws -> FieldDefinition {
         let key = try Self.nextKey(table, label: label, db)
         // reads deleted rows: archived fields keep their places
-        let position = (try Int.fetchOne(
-            db, sql: "SELECT max(position) FROM fundraising_fields WHERE table_name = ?", arguments: [table.rawValue]) ?? -1) + 1
+        let position =
+            (try Int.fetchOne(
+                db,
+                sql: "SELECT max(position) FROM fundraising_fields WHERE table_name = ?",
+                arguments: [table.rawValue]
+            ) ?? -1) + 1
         try db.execute(
             sql: """
                 INSERT INTO fundraising_fields (table_name, key, label, type, options, position, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [table.rawValue, key, label, type.rawValue, JSONValue.encode(.object(options)), position, now, now])
+            arguments: [
+                table.rawValue, key, label, type.rawValue, JSONValue.encode(.object(options)), position, now, now,
+            ]
+        )
         return try Self.fetch(table, key: key, db)!
     }
 
     /// The key a new field labelled `label` would get (archived fields keep theirs).
     static func nextKey(_ table: RecordTable, label: String, _ db: Database) throws -> String {
         // reads deleted rows: archived fields keep their keys
-        let taken = Set(try String.fetchAll(db, sql: "SELECT key FROM fundraising_fields WHERE table_name = ?", arguments: [table.rawValue]))
+        let taken = Set(
+            try String.fetchAll(
+                db,
+                sql: "SELECT key FROM fundraising_fields WHERE table_name = ?",
+                arguments: [table.rawValue]
+            )
+        )
         return Self.deriveKey(label, taken: taken.union(Self.reserved))
     }
 
@@ -97,7 +138,12 @@ public struct FieldCatalog: Sendable {
     /// Formulas that name the field by its old label are rewritten to the new one; a changed
     /// formula is checked and recomputed for every record.
     public func update(
-        _ table: RecordTable, key: String, label: String?, options: [String: JSONValue]?, hiddenByDefault: Bool?, position: Int?,
+        _ table: RecordTable,
+        key: String,
+        label: String?,
+        options: [String: JSONValue]?,
+        hiddenByDefault: Bool?,
+        position: Int?,
         formula: String? = nil
     ) async throws -> FieldDefinition {
         let label = try label.map(Self.validLabel)
@@ -107,30 +153,50 @@ public struct FieldCatalog: Sendable {
             guard var field = try Self.fetch(table, key: key, db) else { throw Failure.notFound }
             var catalog = try FieldDefinition.catalog(table, db)
             if let options {
-                guard !field.isCore else { throw Failure.invalid(["options": "The options of a built-in field are fixed."]) }
+                guard !field.isCore else {
+                    throw Failure.invalid(["options": "The options of a built-in field are fixed."])
+                }
                 var valid = try Self.validOptions(options, for: field.type)
                 if let resultType = field.optionValues["result_type"] { valid["result_type"] = resultType }
                 field.options = JSONValue.encode(.object(valid))
             }
-            if formula != nil, field.type != .formula { throw Failure.invalid(["formula": "Only formula fields have a formula."]) }
+            if formula != nil, field.type != .formula {
+                throw Failure.invalid(["formula": "Only formula fields have a formula."])
+            }
             if let label, label != field.label {
                 // The new label is in place before any formula is compiled again in this write.
                 try Self.rewriteFormulas(renaming: field, to: label, catalog: catalog, at: now, db)
-                try db.execute(sql: "UPDATE fundraising_fields SET label = ? WHERE id = ?", arguments: [label, field.id])
+                try db.execute(
+                    sql: "UPDATE fundraising_fields SET label = ? WHERE id = ?",
+                    arguments: [label, field.id]
+                )
                 field.label = label
                 catalog = try FieldDefinition.catalog(table, db)
             }
             if let formula, formula != field.formula {
-                guard !formula.trimmed.isEmpty else { throw Failure.invalid(["formula": "A formula field needs a formula."]) }
+                guard !formula.trimmed.isEmpty else {
+                    throw Failure.invalid(["formula": "A formula field needs a formula."])
+                }
                 let compiled = try FormulaFields.check(formula, key: key, label: field.label, catalog: catalog)
                 var options = field.optionValues
                 options["result_type"] = .string(compiled.resultType.rawValue)
                 field.options = JSONValue.encode(.object(options))
                 field.formula = formula
-                try db.execute(sql: "UPDATE fundraising_fields SET formula = ?, options = ? WHERE id = ?", arguments: [formula, field.options, field.id])
+                try db.execute(
+                    sql: "UPDATE fundraising_fields SET formula = ?, options = ? WHERE id = ?",
+                    arguments: [formula, field.options, field.id]
+                )
                 catalog = try FieldDefinition.catalog(table, db)
                 try FormulaFields.recomputeColumn(
-                    table, key: key, formula: formula, catalog: catalog, inlineLimit: inlineLimit, at: now, limits: limits, db)
+                    table,
+                    key: key,
+                    formula: formula,
+                    catalog: catalog,
+                    inlineLimit: inlineLimit,
+                    at: now,
+                    limits: limits,
+                    db
+                )
             }
             if let position, !(0...10_000).contains(position) {
                 throw Failure.invalid(["position": "The position must be from 0 to 10000."])
@@ -140,8 +206,12 @@ public struct FieldCatalog: Sendable {
                     UPDATE fundraising_fields SET label = ?, options = ?, hidden_by_default = ?, position = ?, updated_at = ?
                     WHERE id = ?
                     """,
-                arguments: [label ?? field.label, field.options, hiddenByDefault ?? field.hiddenByDefault, position ?? field.position,
-                            now, field.id])
+                arguments: [
+                    label ?? field.label, field.options, hiddenByDefault ?? field.hiddenByDefault,
+                    position ?? field.position,
+                    now, field.id,
+                ]
+            )
             try RecordStore.bumpGlobalVersion(db, by: nil, at: now)
             return try Self.fetch(table, key: key, db)!
         }
@@ -155,35 +225,51 @@ public struct FieldCatalog: Sendable {
             guard !field.isCore else { throw Failure.coreField }
             let readers = Self.formulas(reading: key, in: try FieldDefinition.catalog(table, db))
             guard readers.isEmpty else { throw Failure.usedByFormulas(readers) }
-            try db.execute(sql: "UPDATE fundraising_fields SET deleted_at = ?, updated_at = ? WHERE id = ?", arguments: [now, now, field.id])
+            try db.execute(
+                sql: "UPDATE fundraising_fields SET deleted_at = ?, updated_at = ? WHERE id = ?",
+                arguments: [now, now, field.id]
+            )
             try RecordStore.bumpGlobalVersion(db, by: nil, at: now)
         }
     }
 
     /// The labels of the formula fields that read `key`.
     static func formulas(reading key: String, in catalog: [FieldDefinition]) -> [String] {
-        FormulaPlan.of(catalog).entries.filter { (try? $0.compiled.get())?.dependencies.contains(key) == true }.map(\.field.label)
+        FormulaPlan.of(catalog).entries.filter { (try? $0.compiled.get())?.dependencies.contains(key) == true }.map(
+            \.field.label
+        )
     }
 
     /// Rewrites every formula of the table that names `field`, replacing each reference's text
     /// with the new label in braces; the rest of each formula keeps its spacing.
-    static func rewriteFormulas(renaming field: FieldDefinition, to label: String, catalog: [FieldDefinition], at now: Date, _ db: Database) throws {
+    static func rewriteFormulas(
+        renaming field: FieldDefinition,
+        to label: String,
+        catalog: [FieldDefinition],
+        at now: Date,
+        _ db: Database
+    ) throws {
         for entry in FormulaPlan.of(catalog).entries {
-            guard case .success(let compiled) = entry.compiled, compiled.dependencies.contains(field.key) else { continue }
+            guard case .success(let compiled) = entry.compiled, compiled.dependencies.contains(field.key) else {
+                continue
+            }
             var utf16 = Array(compiled.source.utf16)
             for reference in compiled.references.reversed() where reference.key == field.key {
                 utf16.replaceSubrange(reference.span, with: Array(FormulaPrinter.braced(label).utf16))
             }
             try db.execute(
                 sql: "UPDATE fundraising_fields SET formula = ?, updated_at = ? WHERE id = ?",
-                arguments: [String(decoding: utf16, as: UTF16.self), now, entry.field.id])
+                arguments: [String(decoding: utf16, as: UTF16.self), now, entry.field.id]
+            )
         }
     }
 
     static func fetch(_ table: RecordTable, key: String, _ db: Database) throws -> FieldDefinition? {
         try FieldDefinition.fetchOne(
-            db, sql: "SELECT * FROM fundraising_fields WHERE table_name = ? AND key = ? AND deleted_at IS NULL",
-            arguments: [table.rawValue, key])
+            db,
+            sql: "SELECT * FROM fundraising_fields WHERE table_name = ? AND key = ? AND deleted_at IS NULL",
+            arguments: [table.rawValue, key]
+        )
     }
 
     static func validLabel(_ raw: String) throws -> String {
@@ -254,7 +340,8 @@ public struct FieldCatalog: Sendable {
             return options["integer"] == .bool(true) ? ["integer": true] : [:]
         case .currency:
             guard let currency = options["currency"] else { return ["currency": "USD"] }
-            guard case .string(let code) = currency, code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            guard case .string(let code) = currency, code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter })
+            else {
                 throw invalid("The currency is a three-letter code such as USD.")
             }
             return ["currency": .string(code.uppercased())]

@@ -26,13 +26,20 @@ extension FieldCatalog {
             }
             let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             let wanted = FieldValues.comparable(name)
-            if !wanted.isEmpty, choices.contains(where: { if case .string(let existing) = $0 { FieldValues.comparable(existing) == wanted } else { false } }) {
+            if !wanted.isEmpty,
+                choices.contains(where: {
+                    if case .string(let existing) = $0 { FieldValues.comparable(existing) == wanted } else { false }
+                })
+            {
                 return ChoiceAdded(field: field, added: false)
             }
-            options["choices"] = try Self.validOptions(["choices": .array(choices + [.string(name)])], for: field.type)["choices"]
+            options["choices"] = try Self.validOptions(["choices": .array(choices + [.string(name)])], for: field.type)[
+                "choices"
+            ]
             try db.execute(
                 sql: "UPDATE fundraising_fields SET options = ?, updated_at = ? WHERE id = ?",
-                arguments: [JSONValue.encode(.object(options)), now, field.id])
+                arguments: [JSONValue.encode(.object(options)), now, field.id]
+            )
             try RecordStore.bumpGlobalVersion(db, by: nil, at: now)
             return ChoiceAdded(field: try Self.fetch(table, key: key, db)!, added: true)
         }

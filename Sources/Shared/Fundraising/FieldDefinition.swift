@@ -11,7 +11,9 @@ public struct FieldDefinition: Sendable, Equatable, FetchableRecord {
     public var type: FieldType
     /// A JSON object: `choices`, `free`, `format`, `table`, `currency`, `integer`, `max`…
     public var options: String {
-        didSet { self.optionValues = if case .object(let object)? = JSONValue.decode(self.options) { object } else { [:] } }
+        didSet {
+            self.optionValues = if case .object(let object)? = JSONValue.decode(self.options) { object } else { [:] }
+        }
     }
     public var formula: String?
     public var position: Int
@@ -38,8 +40,10 @@ public struct FieldDefinition: Sendable, Equatable, FetchableRecord {
     /// The live fields of a table in catalog order.
     public static func catalog(_ table: RecordTable, _ db: Database) throws -> [FieldDefinition] {
         try FieldDefinition.fetchAll(
-            db, sql: "SELECT * FROM fundraising_fields WHERE table_name = ? AND deleted_at IS NULL ORDER BY position, id",
-            arguments: [table.rawValue])
+            db,
+            sql: "SELECT * FROM fundraising_fields WHERE table_name = ? AND deleted_at IS NULL ORDER BY position, id",
+            arguments: [table.rawValue]
+        )
     }
 }
 

@@ -1,8 +1,15 @@
 /// The type of a field in the catalog; decides how its values are checked and stored.
 public enum FieldType: String, Codable, CaseIterable, Sendable {
-    case text, longText = "long_text", number, currency, percent, date, datetime, checkbox
-    case singleSelect = "single_select", multiSelect = "multi_select", email, url, phone, rating, link
-    case formula, createdTime = "created_time", lastModifiedTime = "last_modified_time", lastModifiedBy = "last_modified_by"
+    case text
+    case longText = "long_text"
+    case number, currency, percent, date, datetime, checkbox
+    case singleSelect = "single_select"
+    case multiSelect = "multi_select"
+    case email, url, phone, rating, link
+    case formula
+    case createdTime = "created_time"
+    case lastModifiedTime = "last_modified_time"
+    case lastModifiedBy = "last_modified_by"
 
     /// Values the server computes; a write to one is refused.
     public var isComputed: Bool { self == .formula || self.isRecordMetadata }

@@ -63,14 +63,25 @@ public struct FieldTypeChange: Sendable {
 
     /// What the change would do, as `viewer` may see it (nil: every view is named).
     public func preview(
-        _ table: RecordTable, key: String, to type: FieldType, options: [String: JSONValue]?, viewer: Int64? = nil
+        _ table: RecordTable,
+        key: String,
+        to type: FieldType,
+        options: [String: JSONValue]?,
+        viewer: Int64? = nil
     ) async throws -> Preview {
-        try await self.database.pool.read { db in try Self.plan(table, key: key, to: type, options: options, viewer: viewer, db).preview }
+        try await self.database.pool.read { db in
+            try Self.plan(table, key: key, to: type, options: options, viewer: viewer, db).preview
+        }
     }
 
     /// Changes the type and converts every live record's value in one transaction.
     public func apply(
-        _ table: RecordTable, key: String, to type: FieldType, options: [String: JSONValue]?, confirmLoss: Bool, by userId: Int64?
+        _ table: RecordTable,
+        key: String,
+        to type: FieldType,
+        options: [String: JSONValue]?,
+        confirmLoss: Bool,
+        by userId: Int64?
     ) async throws -> (field: FieldDefinition, preview: Preview) {
         let now = self.now()
         return try await self.database.pool.write { db in
@@ -81,11 +92,20 @@ public struct FieldTypeChange: Sendable {
             if plan.preview.failed > 0 && !confirmLoss { throw Failure.wouldLose(plan.preview) }
             try db.execute(
                 sql: "UPDATE fundraising_fields SET type = ?, options = ?, updated_at = ? WHERE id = ?",
-                arguments: [type, JSONValue.encode(.object(plan.preview.options)), now, plan.field.id])
+                arguments: [type, JSONValue.encode(.object(plan.preview.options)), now, plan.field.id]
+            )
             let catalog = try FieldDefinition.catalog(table, db)
             for (record, value) in plan.changes {
                 try RecordStore.apply(
-                    table, to: record, fields: [key: value], by: userId, at: now, catalog: catalog, db, bumpWhenUnchanged: false)
+                    table,
+                    to: record,
+                    fields: [key: value],
+                    by: userId,
+                    at: now,
+                    catalog: catalog,
+                    db,
+                    bumpWhenUnchanged: false
+                )
             }
             try RecordStore.bumpGlobalVersion(db, by: userId, at: now)
             return (try FieldDefinition.catalog(table, db).first { $0.key == key }!, plan.preview)
@@ -100,15 +120,26 @@ public struct FieldTypeChange: Sendable {
     }
 
     static func plan(
-        _ table: RecordTable, key: String, to type: FieldType, options: [String: JSONValue]?, viewer: Int64? = nil, _ db: Database
+        _ table: RecordTable,
+        key: String,
+        to type: FieldType,
+        options: [String: JSONValue]?,
+        viewer: Int64? = nil,
+        _ db: Database
     ) throws -> Plan {
         let catalog = try FieldDefinition.catalog(table, db)
         guard let field = catalog.first(where: { $0.key == key }) else { throw FieldCatalog.Failure.notFound }
-        guard !field.isCore else { throw FieldCatalog.Failure.invalid(["type": "\(field.label) is built in and keeps its type."]) }
-        guard !field.type.isComputed, !type.isComputed else {
-            throw FieldCatalog.Failure.invalid(["type": "Formula and automatic fields do not change type: add a new field instead."])
+        guard !field.isCore else {
+            throw FieldCatalog.Failure.invalid(["type": "\(field.label) is built in and keeps its type."])
         }
-        guard type != field.type else { throw FieldCatalog.Failure.invalid(["type": "\(field.label) is already of this type."]) }
+        guard !field.type.isComputed, !type.isComputed else {
+            throw FieldCatalog.Failure.invalid([
+                "type": "Formula and automatic fields do not change type: add a new field instead."
+            ])
+        }
+        guard type != field.type else {
+            throw FieldCatalog.Failure.invalid(["type": "\(field.label) is already of this type."])
+        }
         let readers = FieldCatalog.formulas(reading: key, in: catalog)
         guard readers.isEmpty else { throw FieldCatalog.Failure.usedByFormulas(readers) }
         var target = field
@@ -133,7 +164,7 @@ public struct FieldTypeChange: Sendable {
             }
             return (record, text, value)
         }
-        if (type == .singleSelect || type == .multiSelect), options?["choices"] == nil, validOptions["free"] == nil {
+        if type == .singleSelect || type == .multiSelect, options?["choices"] == nil, validOptions["free"] == nil {
             var choices: [String] = []
             for case (_, _, .success(let value)) in read {
                 let items: [JSONValue] = if case .array(let list) = value { list } else { [value] }
@@ -149,11 +180,20 @@ public struct FieldTypeChange: Sendable {
             validOptions = ["choices": .array(choices.map(JSONValue.string))]
         }
         target.options = JSONValue.encode(.object(validOptions))
-        var preview = Preview(type: type, options: validOptions, converted: 0, blank: 0, failed: 0, examples: [], views: [])
+        var preview = Preview(
+            type: type,
+            options: validOptions,
+            converted: 0,
+            blank: 0,
+            failed: 0,
+            examples: [],
+            views: []
+        )
         var failedExamples: [Example] = []
         var changes: [(RecordValue, JSONValue)] = []
         for (record, text, candidate) in read {
-            let name = hasName ? record.fields["name"].flatMap { if case .string(let name) = $0 { name } else { nil } } : nil
+            let name =
+                hasName ? record.fields["name"].flatMap { if case .string(let name) = $0 { name } else { nil } } : nil
             let from = record.fields[key] ?? .null
             guard text != nil else {
                 preview.blank += 1
@@ -169,7 +209,9 @@ public struct FieldTypeChange: Sendable {
             case .failure(let problem):
                 preview.failed += 1
                 if failedExamples.count < Self.failedExamples {
-                    failedExamples.append(Example(id: record.id, name: name, from: from, to: nil, problem: problem.message))
+                    failedExamples.append(
+                        Example(id: record.id, name: name, from: from, to: nil, problem: problem.message)
+                    )
                 }
                 changes.append((record, .null))
             }
@@ -198,11 +240,18 @@ public struct FieldTypeChange: Sendable {
 
     /// Live views of the table whose filter conditions on the field use an operator the new type refuses.
     static func viewsBroken(
-        _ table: RecordTable, key: String, by target: FieldDefinition, catalog: [FieldDefinition], _ db: Database
+        _ table: RecordTable,
+        key: String,
+        by target: FieldDefinition,
+        catalog: [FieldDefinition],
+        _ db: Database
     ) throws -> [SavedView] {
         let allowed = ViewCompiler.operators(for: FieldColumn(target).category)
         let views = try SavedView.fetchAll(
-            db, sql: "SELECT * FROM views WHERE table_name = ? AND deleted_at IS NULL ORDER BY position, id", arguments: [table.rawValue])
+            db,
+            sql: "SELECT * FROM views WHERE table_name = ? AND deleted_at IS NULL ORDER BY position, id",
+            arguments: [table.rawValue]
+        )
         return views.filter { view in
             (view.definition.filter?.conditionsOn(key) ?? []).contains { !allowed.contains($0.op) }
         }

@@ -38,7 +38,9 @@ public enum FieldValues {
             }
             return .success(.string(text))
         case .number, .currency, .percent, .rating:
-            guard case .number(let number) = value, number.isFinite else { return .failure(FieldProblem("\(field.label) must be a number.")) }
+            guard case .number(let number) = value, number.isFinite else {
+                return .failure(FieldProblem("\(field.label) must be a number."))
+            }
             if field.type == .currency {
                 if field.isCore && number < 0 { return .failure(FieldProblem("\(field.label) cannot be negative.")) }
                 guard abs(number) < 1e13 else { return .failure(FieldProblem("\(field.label) is too large.")) }
@@ -51,7 +53,9 @@ public enum FieldValues {
                 }
             }
             if options["integer"] == .bool(true) {
-                guard number == number.rounded(), abs(number) < 1e15 else { return .failure(FieldProblem("\(field.label) must be a whole number.")) }
+                guard number == number.rounded(), abs(number) < 1e15 else {
+                    return .failure(FieldProblem("\(field.label) must be a whole number."))
+                }
             }
             return .success(.number(number))
         case .checkbox:
@@ -64,11 +68,15 @@ public enum FieldValues {
             return .success(.string(date))
         case .datetime:
             guard case .string(let text) = value, let date = Self.parseDateTime(text) else {
-                return .failure(FieldProblem("\(field.label) must be a date and time with a zone, like 2026-03-31T14:30:00Z."))
+                return .failure(
+                    FieldProblem("\(field.label) must be a date and time with a zone, like 2026-03-31T14:30:00Z.")
+                )
             }
             return .success(.string(Self.formatDateTime(date)))
         case .singleSelect:
-            guard case .string(let text) = value else { return .failure(FieldProblem("\(field.label) must be one of its options.")) }
+            guard case .string(let text) = value else {
+                return .failure(FieldProblem("\(field.label) must be one of its options."))
+            }
             return Self.choose(text, field: field, options: options).map(JSONValue.string)
         case .multiSelect:
             let items: [JSONValue]
@@ -79,7 +87,9 @@ public enum FieldValues {
             }
             var chosen: [String] = []
             for item in items {
-                guard case .string(let text) = item else { return .failure(FieldProblem("\(field.label) must be a list of options.")) }
+                guard case .string(let text) = item else {
+                    return .failure(FieldProblem("\(field.label) must be a list of options."))
+                }
                 switch Self.choose(text, field: field, options: options) {
                 case .success(let choice): if !chosen.contains(choice) { chosen.append(choice) }
                 case .failure(let problem): return .failure(problem)
@@ -115,13 +125,19 @@ public enum FieldValues {
 
     /// An option of the field matched ignoring case and treating spaces and `_` alike; free-form
     /// lists (tags, emails, domains) take any short text.
-    static func choose(_ raw: String, field: FieldDefinition, options: [String: JSONValue]) -> Result<String, FieldProblem> {
+    static func choose(
+        _ raw: String,
+        field: FieldDefinition,
+        options: [String: JSONValue]
+    ) -> Result<String, FieldProblem> {
         let text = raw.trimmed
         guard !text.isEmpty, text.count <= 200, !text.contains(where: \.isNewline) else {
             return .failure(FieldProblem("\(field.label) options must be 1 to 200 characters on one line."))
         }
         if options["format"] == .string("email") {
-            guard let email = EmailAddress.normalized(text) else { return .failure(FieldProblem("\(text) is not an email address.")) }
+            guard let email = EmailAddress.normalized(text) else {
+                return .failure(FieldProblem("\(text) is not an email address."))
+            }
             return .success(email)
         }
         if options["free"] == .bool(true) { return .success(text) }
@@ -135,7 +151,8 @@ public enum FieldValues {
     /// An option as people read it, as the web grid shows it: a built-in key such as `soft_circle`
     /// reads "Soft circle"; options people named stay as they wrote them.
     public static func optionLabel(_ option: String) -> String {
-        guard !option.isEmpty, option.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) else {
+        guard !option.isEmpty, option.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
+        else {
             return option
         }
         return (option.prefix(1).uppercased() + option.dropFirst()).replacingOccurrences(of: "_", with: " ")
@@ -154,14 +171,17 @@ public enum FieldValues {
         else { return nil }
         let number = { (range: Range<Int>) in bytes[range].reduce(0) { $0 * 10 + Int($1 - 0x30) } }
         let (year, month, day) = (number(0..<4), number(5..<7), number(8..<10))
-        guard (1...9999).contains(year), (1...12).contains(month), (1...ISO8601.daysIn(month, year)).contains(day) else { return nil }
+        guard (1...9999).contains(year), (1...12).contains(month), (1...ISO8601.daysIn(month, year)).contains(day)
+        else { return nil }
         return text
     }
 
     static func parseDateTime(_ text: String) -> Date? {
         // Cheap refusal of what cannot be ISO 8601 (an import tries every date-time cell here first).
         let head = Array(text.utf8.prefix(5))
-        guard text.utf8.count <= 40, head.count == 5, head[4] == 0x2D, head[0..<4].allSatisfy({ (0x30...0x39).contains($0) }) else {
+        guard text.utf8.count <= 40, head.count == 5, head[4] == 0x2D,
+            head[0..<4].allSatisfy({ (0x30...0x39).contains($0) })
+        else {
             return nil
         }
         return ISO8601.date(text)
@@ -175,7 +195,8 @@ public enum FieldValues {
         let text = raw.trimmed
         guard text.count <= 2000, !text.contains(where: \.isWhitespace) else { return nil }
         let candidate = text.contains("://") ? text : "https://" + text
-        guard let url = URL(string: candidate), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+        guard let url = URL(string: candidate), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https",
             let host = url.host, host.contains(".") || host == "localhost"
         else { return nil }
         return candidate
@@ -188,7 +209,8 @@ public enum FieldValues {
         case (.currency, .number(let number)): return Int64((number * 100).rounded()).databaseValue
         case (.checkbox, .bool(let flag)): return (flag ? 1 : 0).databaseValue
         case (.link, .number(let number)), (.rating, .number(let number)): return Int64(number).databaseValue
-        case (_, .number(let number)) where field.optionValues["integer"] == .bool(true): return Int64(number).databaseValue
+        case (_, .number(let number)) where field.optionValues["integer"] == .bool(true):
+            return Int64(number).databaseValue
         case (_, .number(let number)): return number.databaseValue
         case (_, .string(let text)): return text.databaseValue
         case (_, .bool(let flag)): return (flag ? 1 : 0).databaseValue

@@ -29,7 +29,13 @@ public enum FormulaFields {
 
     /// Checks a formula as the editor types it, for field `key` of `table` (nil: a new field
     /// labelled `label`), without saving anything.
-    public static func check(_ formula: String, table: RecordTable, key: String?, label: String, _ db: Database) throws -> CompiledFormula {
+    public static func check(
+        _ formula: String,
+        table: RecordTable,
+        key: String?,
+        label: String,
+        _ db: Database
+    ) throws -> CompiledFormula {
         try Self.check(formula, key: key, label: label, catalog: try FieldDefinition.catalog(table, db))
     }
 
@@ -38,7 +44,12 @@ public enum FormulaFields {
 
     /// Checks a formula for field `key` (nil: a new field) of `catalog`: it must check and must
     /// not lead back to its own field through other formulas.
-    static func check(_ formula: String, key: String?, label: String, catalog: [FieldDefinition]) throws(FieldCatalog.Failure) -> CompiledFormula {
+    static func check(
+        _ formula: String,
+        key: String?,
+        label: String,
+        catalog: [FieldDefinition]
+    ) throws(FieldCatalog.Failure) -> CompiledFormula {
         // The field itself is nameable (a new one under a key no field has), so naming it is
         // found as a dependency on itself rather than as an unknown field.
         let ownKey = key ?? "\u{0}new"
@@ -71,7 +82,12 @@ public enum FormulaFields {
 
     /// A record's value of `field` as a formula sees it. Links read as the linked record's name
     /// (blank once that record is archived).
-    static func formulaValue(_ value: JSONValue, field: FieldDefinition, error: String?, _ db: Database) throws -> FormulaValue {
+    static func formulaValue(
+        _ value: JSONValue,
+        field: FieldDefinition,
+        error: String?,
+        _ db: Database
+    ) throws -> FormulaValue {
         if let error {
             let kind = FormulaFault.Kind(rawValue: value.stringValue ?? "") ?? .error
             return .error(FormulaFault(kind, error))
@@ -99,10 +115,14 @@ public enum FormulaFields {
 
     private static func linkedName(_ field: FieldDefinition, _ id: Int64, _ db: Database) throws -> FormulaValue {
         let target = field.type == .lastModifiedBy ? "users" : field.optionValues["table"]?.stringValue ?? ""
-        let sqlTable: String? = target == "users" ? "users" : RecordTable(rawValue: target).flatMap { $0 == .commitments ? nil : $0.sqlTable }
+        let sqlTable: String? =
+            target == "users"
+            ? "users" : RecordTable(rawValue: target).flatMap { $0 == .commitments ? nil : $0.sqlTable }
         guard let sqlTable else { return .text(String(id)) }
         let name = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT name FROM \(sqlTable) WHERE id = ? AND deleted_at IS NULL"), arguments: [id])
+            db.cachedStatement(sql: "SELECT name FROM \(sqlTable) WHERE id = ? AND deleted_at IS NULL"),
+            arguments: [id]
+        )
         return name.map { .text($0) } ?? .blank
     }
 
@@ -126,20 +146,41 @@ public enum FormulaFields {
     /// order, and stores the results that differ. Returns how many formulas it evaluated.
     @discardableResult
     static func recompute(
-        _ table: RecordTable, id: Int64, changed: [String]?, catalog: [FieldDefinition], at now: Date, zone: TimeZone? = nil, _ db: Database
+        _ table: RecordTable,
+        id: Int64,
+        changed: [String]?,
+        catalog: [FieldDefinition],
+        at now: Date,
+        zone: TimeZone? = nil,
+        _ db: Database
     ) throws -> Int {
         let plan = FormulaPlan.of(catalog)
         guard !plan.isEmpty else { return 0 }
-        return try Self.run(changed.map { plan.affected(by: $0) } ?? plan.entries, table, id: id, catalog: catalog, at: now, zone: zone, db)
+        return try Self.run(
+            changed.map { plan.affected(by: $0) } ?? plan.entries,
+            table,
+            id: id,
+            catalog: catalog,
+            at: now,
+            zone: zone,
+            db
+        )
     }
 
     /// Runs `entries` (in plan order) for one record and stores what changed; returns how many ran.
     @discardableResult
     private static func run(
-        _ entries: [FormulaPlan.Entry], _ table: RecordTable, id: Int64, catalog: [FieldDefinition], at now: Date, zone: TimeZone?,
+        _ entries: [FormulaPlan.Entry],
+        _ table: RecordTable,
+        id: Int64,
+        catalog: [FieldDefinition],
+        at now: Date,
+        zone: TimeZone?,
         _ db: Database
     ) throws -> Int {
-        guard let outcome = try Self.evaluate(entries, table, id: id, catalog: catalog, at: now, zone: zone, db) else { return 0 }
+        guard let outcome = try Self.evaluate(entries, table, id: id, catalog: catalog, at: now, zone: zone, db) else {
+            return 0
+        }
         try Self.store(outcome, table, db)
         return entries.count
     }
@@ -158,8 +199,14 @@ public enum FormulaFields {
     /// Evaluates `entries` (in plan order) for one record without writing anything; nil when
     /// there is no such record. All the record's formulas share one deadline.
     static func evaluate(
-        _ entries: [FormulaPlan.Entry], _ table: RecordTable, id: Int64, catalog: [FieldDefinition], at now: Date, zone: TimeZone?,
-        limits: FormulaLimits = .standard, _ db: Database
+        _ entries: [FormulaPlan.Entry],
+        _ table: RecordTable,
+        id: Int64,
+        catalog: [FieldDefinition],
+        at now: Date,
+        zone: TimeZone?,
+        limits: FormulaLimits = .standard,
+        _ db: Database
     ) throws -> Outcome? {
         guard !entries.isEmpty else { return nil }
         let byKey = Dictionary(uniqueKeysWithValues: catalog.map { ($0.key, $0) })
@@ -167,13 +214,21 @@ public enum FormulaFields {
         for entry in entries { needed.formUnion((try? entry.compiled.get())?.dependencies ?? []) }
         // Only the columns the formulas read: decoding a whole record cost more than evaluating.
         let core = needed.sorted().compactMap { byKey[$0] }.filter(\.isCore)
-        let columns = ["custom", "formula_errors", "created_at", "updated_at", "last_modified_by", "version"] + core.map { "\"\($0.key)\"" }
+        let columns =
+            ["custom", "formula_errors", "created_at", "updated_at", "last_modified_by", "version"]
+            + core.map { "\"\($0.key)\"" }
         // reads deleted rows: archived records keep their formulas current, so a restore brings them back right
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table.sqlTable) WHERE id = ?"), arguments: [id])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table.sqlTable) WHERE id = ?"
+                ),
+                arguments: [id]
+            )
         else { return nil }
         let readCustom: String = row[0] ?? "{}"
-        let storedCustom: [String: JSONValue] = if case .object(let object)? = JSONValue.decode(readCustom) { object } else { [:] }
+        let storedCustom: [String: JSONValue] =
+            if case .object(let object)? = JSONValue.decode(readCustom) { object } else { [:] }
         var storedErrors: [String: String] = [:]
         if let text = row[1] as String?, case .object(let object)? = JSONValue.decode(text) {
             for case (let key, .string(let reason)) in object { storedErrors[key] = reason }
@@ -207,12 +262,20 @@ public enum FormulaFields {
                     SELECT field_key, max(changed_at) AS at FROM record_history
                     WHERE table_name = ? AND record_id = ? AND field_key IS NOT NULL GROUP BY field_key
                     """,
-                arguments: [table.rawValue, id])
+                arguments: [table.rawValue, id]
+            )
             for row in rows { times[row["field_key"]] = row["at"] }
         }
         var context = FormulaContext(
-            fields: fields, recordID: String(id), createdTime: createdAt, lastModifiedTime: updatedAt,
-            fieldModifiedTimes: times, now: now, timeZone: try zone ?? AppSettings.timeZone(db), limits: limits)
+            fields: fields,
+            recordID: String(id),
+            createdTime: createdAt,
+            lastModifiedTime: updatedAt,
+            fieldModifiedTimes: times,
+            now: now,
+            timeZone: try zone ?? AppSettings.timeZone(db),
+            limits: limits
+        )
         context.deadline = ContinuousClock.now.advanced(by: limits.maxRecordDuration)
         var custom = storedCustom
         var errors = storedErrors
@@ -220,7 +283,8 @@ public enum FormulaFields {
             let value: FormulaValue =
                 switch entry.compiled {
                 case .success(let compiled): compiled.evaluate(context)
-                case .failure(let problem): .error(FormulaFault(.error, "The formula no longer checks: \(problem.message)"))
+                case .failure(let problem):
+                    .error(FormulaFault(.error, "The formula no longer checks: \(problem.message)"))
                 }
             context.fields[entry.field.key] = value
             let (json, reason) = Self.stored(value)
@@ -228,26 +292,40 @@ public enum FormulaFields {
             errors[entry.field.key] = reason
         }
         return Outcome(
-            id: id, version: version, readCustom: readCustom, custom: custom, errors: errors,
-            changed: custom != storedCustom || errors != storedErrors)
+            id: id,
+            version: version,
+            readCustom: readCustom,
+            custom: custom,
+            errors: errors,
+            changed: custom != storedCustom || errors != storedErrors
+        )
     }
 
     /// Writes an outcome's results; with `ifUnchanged`, only when the record still holds what
     /// was read (false when it changed since, and nothing was written).
     @discardableResult
-    static func store(_ outcome: Outcome, _ table: RecordTable, ifUnchanged: Bool = false, _ db: Database) throws -> Bool {
+    static func store(
+        _ outcome: Outcome,
+        _ table: RecordTable,
+        ifUnchanged: Bool = false,
+        _ db: Database
+    ) throws -> Bool {
         guard outcome.changed else { return true }
         let arguments: StatementArguments = [
             JSONValue.encode(.object(outcome.custom)),
-            outcome.errors.isEmpty ? nil : JSONValue.encode(.object(outcome.errors.mapValues(JSONValue.string))), outcome.id,
+            outcome.errors.isEmpty ? nil : JSONValue.encode(.object(outcome.errors.mapValues(JSONValue.string))),
+            outcome.id,
         ]
         if ifUnchanged {
             try db.cachedStatement(
-                sql: "UPDATE \(table.sqlTable) SET custom = ?, formula_errors = ? WHERE id = ? AND version = ? AND custom = ?"
+                sql:
+                    "UPDATE \(table.sqlTable) SET custom = ?, formula_errors = ? WHERE id = ? AND version = ? AND custom = ?"
             ).execute(arguments: arguments + [outcome.version, outcome.readCustom])
             return db.changesCount == 1
         }
-        try db.cachedStatement(sql: "UPDATE \(table.sqlTable) SET custom = ?, formula_errors = ? WHERE id = ?").execute(arguments: arguments)
+        try db.cachedStatement(sql: "UPDATE \(table.sqlTable) SET custom = ?, formula_errors = ? WHERE id = ?").execute(
+            arguments: arguments
+        )
         return true
     }
 
@@ -258,19 +336,36 @@ public enum FormulaFields {
     /// never holds the write lock for long.
     @discardableResult
     static func recomputeColumn(
-        _ table: RecordTable, key: String, formula: String, catalog: [FieldDefinition], inlineLimit: Int, by userId: Int64? = nil,
-        at now: Date, limits: FormulaLimits = .standard, _ db: Database
+        _ table: RecordTable,
+        key: String,
+        formula: String,
+        catalog: [FieldDefinition],
+        inlineLimit: Int,
+        by userId: Int64? = nil,
+        at now: Date,
+        limits: FormulaLimits = .standard,
+        _ db: Database
     ) throws -> Int64? {
         // reads deleted rows: archived records keep their formulas current, so a restore brings them back right
         let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqlTable)") ?? 0
         if count > inlineLimit {
             return try FormulaJobs.start(table, key: key, formula: formula, total: count, by: userId, at: now, db)
         }
-        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM \(table.sqlTable) ORDER BY id")  // reads deleted rows: as above
+        // reads deleted rows: as above
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM \(table.sqlTable) ORDER BY id")
         let done = try Self.recompute(table, ids: ids, key: key, catalog: catalog, at: now, limits: limits, db)
         guard done < ids.count else { return nil }
         return try FormulaJobs.start(
-            table, key: key, formula: formula, total: count, by: userId, at: now, after: done > 0 ? ids[done - 1] : 0, done: done, db)
+            table,
+            key: key,
+            formula: formula,
+            total: count,
+            by: userId,
+            at: now,
+            after: done > 0 ? ids[done - 1] : 0,
+            done: done,
+            db
+        )
     }
 
     /// The formula `key` and the formulas that read it, in plan order.
@@ -282,7 +377,12 @@ public enum FormulaFields {
     /// Recomputes formula `key` and the formulas that read it for the records `ids`, in order,
     /// until `limits.maxBatchDuration` has passed; returns how many records it did.
     static func recompute(
-        _ table: RecordTable, ids: [Int64], key: String, catalog: [FieldDefinition], at now: Date, limits: FormulaLimits = .standard,
+        _ table: RecordTable,
+        ids: [Int64],
+        key: String,
+        catalog: [FieldDefinition],
+        at now: Date,
+        limits: FormulaLimits = .standard,
         _ db: Database
     ) throws -> Int {
         let zone = try AppSettings.timeZone(db)
@@ -290,7 +390,16 @@ public enum FormulaFields {
         let deadline = ContinuousClock.now.advanced(by: limits.maxBatchDuration)
         for (index, id) in ids.enumerated() {
             if index > 0 && ContinuousClock.now >= deadline { return index }
-            if let outcome = try Self.evaluate(entries, table, id: id, catalog: catalog, at: now, zone: zone, limits: limits, db) {
+            if let outcome = try Self.evaluate(
+                entries,
+                table,
+                id: id,
+                catalog: catalog,
+                at: now,
+                zone: zone,
+                limits: limits,
+                db
+            ) {
                 try Self.store(outcome, table, db)
             }
         }

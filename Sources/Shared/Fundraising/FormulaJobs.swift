@@ -45,7 +45,10 @@ public struct FormulaJobs: Sendable {
     public let limits: FormulaLimits
 
     public init(
-        database: AppDatabase, now: @escaping @Sendable () -> Date = { Date() }, batchSize: Int = 1_000, limits: FormulaLimits = .standard
+        database: AppDatabase,
+        now: @escaping @Sendable () -> Date = { Date() },
+        batchSize: Int = 1_000,
+        limits: FormulaLimits = .standard
     ) {
         self.database = database
         self.now = now
@@ -57,33 +60,47 @@ public struct FormulaJobs: Sendable {
     /// `after` (`done` of `total` being done already); earlier running jobs for the same field
     /// are superseded.
     static func start(
-        _ table: RecordTable, key: String, formula: String, total: Int, by userId: Int64?, at now: Date, after: Int64 = 0,
-        done: Int = 0, _ db: Database
+        _ table: RecordTable,
+        key: String,
+        formula: String,
+        total: Int,
+        by userId: Int64?,
+        at now: Date,
+        after: Int64 = 0,
+        done: Int = 0,
+        _ db: Database
     ) throws -> Int64 {
         try db.execute(
             sql: """
                 UPDATE formula_jobs SET status = 'superseded', updated_at = ?, finished_at = ?
                 WHERE status = 'running' AND table_name = ? AND field_key = ?
                 """,
-            arguments: [now, now, table.rawValue, key])
+            arguments: [now, now, table.rawValue, key]
+        )
         try db.execute(
             sql: """
                 INSERT INTO formula_jobs (table_name, field_key, formula, total, done, next_id, created_by, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [table.rawValue, key, formula, total, done, after, userId, now, now])
+            arguments: [table.rawValue, key, formula, total, done, after, userId, now, now]
+        )
         return db.lastInsertedRowID
     }
 
     public func job(_ id: Int64) async throws -> Job? {
-        try await self.database.pool.read { db in try Job.fetchOne(db, sql: "SELECT * FROM formula_jobs WHERE id = ?", arguments: [id]) }
+        try await self.database.pool.read { db in
+            try Job.fetchOne(db, sql: "SELECT * FROM formula_jobs WHERE id = ?", arguments: [id])
+        }
     }
 
     /// The running job of a field, if any.
     public static func running(_ table: RecordTable, key: String, _ db: Database) throws -> Job? {
         try Job.fetchOne(
-            db, sql: "SELECT * FROM formula_jobs WHERE status = 'running' AND table_name = ? AND field_key = ? ORDER BY id DESC LIMIT 1",
-            arguments: [table.rawValue, key])
+            db,
+            sql:
+                "SELECT * FROM formula_jobs WHERE status = 'running' AND table_name = ? AND field_key = ? ORDER BY id DESC LIMIT 1",
+            arguments: [table.rawValue, key]
+        )
     }
 
     /// Does one batch of the oldest running job. The formulas are evaluated in a read, outside
@@ -97,14 +114,22 @@ public struct FormulaJobs: Sendable {
         let batch = self.batchSize
         let limits = self.limits
         let planned = try await self.database.pool.read { db -> (Job, [Int64], [FormulaFields.Outcome])? in
-            guard let job = try Job.fetchOne(db, sql: "SELECT * FROM formula_jobs WHERE status = 'running' ORDER BY id LIMIT 1") else {
+            guard
+                let job = try Job.fetchOne(
+                    db,
+                    sql: "SELECT * FROM formula_jobs WHERE status = 'running' ORDER BY id LIMIT 1"
+                )
+            else {
                 return nil
             }
             let catalog = try FieldDefinition.catalog(job.table, db)
             guard catalog.first(where: { $0.key == job.fieldKey })?.formula == job.formula else { return (job, [], []) }
             // reads deleted rows: archived records keep their formulas current, so a restore brings them back right
             let ids = try Int64.fetchAll(
-                db, sql: "SELECT id FROM \(job.table.sqlTable) WHERE id > ? ORDER BY id LIMIT ?", arguments: [job.nextId, batch])
+                db,
+                sql: "SELECT id FROM \(job.table.sqlTable) WHERE id > ? ORDER BY id LIMIT ?",
+                arguments: [job.nextId, batch]
+            )
             let zone = try AppSettings.timeZone(db)
             let entries = FormulaFields.entries(recomputing: job.fieldKey, catalog)
             let deadline = ContinuousClock.now.advanced(by: limits.maxBatchDuration)
@@ -113,8 +138,15 @@ public struct FormulaJobs: Sendable {
             for id in ids {
                 if !done.isEmpty && ContinuousClock.now >= deadline { break }
                 if let outcome = try FormulaFields.evaluate(
-                    entries, job.table, id: id, catalog: catalog, at: now, zone: zone, limits: limits, db)
-                {
+                    entries,
+                    job.table,
+                    id: id,
+                    catalog: catalog,
+                    at: now,
+                    zone: zone,
+                    limits: limits,
+                    db
+                ) {
                     outcomes.append(outcome)
                 }
                 done.append(id)
@@ -130,23 +162,34 @@ public struct FormulaJobs: Sendable {
             guard fresh.first(where: { $0.key == job.fieldKey })?.formula == job.formula else {
                 try db.execute(
                     sql: "UPDATE formula_jobs SET status = 'superseded', updated_at = ?, finished_at = ? WHERE id = ?",
-                    arguments: [now, now, job.id])
+                    arguments: [now, now, job.id]
+                )
                 return
             }
             guard let last = ids.last else {
                 try db.execute(
-                    sql: "UPDATE formula_jobs SET status = 'done', done = total, updated_at = ?, finished_at = ? WHERE id = ?",
-                    arguments: [now, now, job.id])
+                    sql:
+                        "UPDATE formula_jobs SET status = 'done', done = total, updated_at = ?, finished_at = ? WHERE id = ?",
+                    arguments: [now, now, job.id]
+                )
                 try RecordStore.bumpGlobalVersion(db, by: nil, at: now)
                 return
             }
             for outcome in outcomes where try !FormulaFields.store(outcome, job.table, ifUnchanged: true, db) {
                 _ = try FormulaFields.recompute(
-                    job.table, ids: [outcome.id], key: job.fieldKey, catalog: fresh, at: now, limits: limits, db)
+                    job.table,
+                    ids: [outcome.id],
+                    key: job.fieldKey,
+                    catalog: fresh,
+                    at: now,
+                    limits: limits,
+                    db
+                )
             }
             try db.execute(
                 sql: "UPDATE formula_jobs SET next_id = ?, done = min(total, done + ?), updated_at = ? WHERE id = ?",
-                arguments: [last, ids.count, now, job.id])
+                arguments: [last, ids.count, now, job.id]
+            )
         }
         return true
     }
@@ -165,7 +208,15 @@ public struct FormulaJobs: Sendable {
             for (table, field) in still {
                 // reads deleted rows: the job covers archived records too
                 let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqlTable)") ?? 0
-                _ = try Self.start(table, key: field.key, formula: field.formula ?? "", total: total, by: nil, at: now, db)
+                _ = try Self.start(
+                    table,
+                    key: field.key,
+                    formula: field.formula ?? "",
+                    total: total,
+                    by: nil,
+                    at: now,
+                    db
+                )
             }
             return still.count
         }
@@ -178,9 +229,13 @@ public struct FormulaJobs: Sendable {
         for table in RecordTable.allCases {
             let plan = FormulaPlan.of(try FieldDefinition.catalog(table, db))
             for entry in plan.entries where plan.clockBound.contains(entry.field.key) {
-                let recent = try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM formula_jobs WHERE table_name = ? AND field_key = ? AND created_at >= ?)",
-                    arguments: [table.rawValue, entry.field.key, midnight]) ?? false
+                let recent =
+                    try Bool.fetchOne(
+                        db,
+                        sql:
+                            "SELECT EXISTS (SELECT 1 FROM formula_jobs WHERE table_name = ? AND field_key = ? AND created_at >= ?)",
+                        arguments: [table.rawValue, entry.field.key, midnight]
+                    ) ?? false
                 if !recent { due.append((table, entry.field)) }
             }
         }

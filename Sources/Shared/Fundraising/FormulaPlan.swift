@@ -32,8 +32,10 @@ public struct FormulaPlan: Sendable {
     public static func of(_ catalog: [FieldDefinition]) -> FormulaPlan {
         let formulas = catalog.filter { $0.type == .formula }
         guard !formulas.isEmpty else { return FormulaPlan(entries: [], dependents: [:], volatile: [], clockBound: []) }
-        let fingerprint = catalog.map { "\($0.key)\u{1}\($0.label)\u{1}\($0.type.rawValue)\u{1}\($0.formula ?? "")\u{1}\($0.options)" }
-            .joined(separator: "\u{2}")
+        let fingerprint = catalog.map {
+            "\($0.key)\u{1}\($0.label)\u{1}\($0.type.rawValue)\u{1}\($0.formula ?? "")\u{1}\($0.options)"
+        }
+        .joined(separator: "\u{2}")
         if let plan = Self.cache.withLock({ $0[fingerprint] }) { return plan }
         let plan = FormulaPlan(catalog: catalog)
         Self.cache.withLock { cache in
@@ -75,7 +77,9 @@ public struct FormulaPlan: Sendable {
                 clockBound.insert(key)
                 clockBound.formUnion(dependents[key] ?? [])
             }
-            if expression.map({ Self.calls(Self.clockFunctions.union(["LAST_MODIFIED_TIME"]), $0) }) == true || !reads.isDisjoint(with: changing) {
+            if expression.map({ Self.calls(Self.clockFunctions.union(["LAST_MODIFIED_TIME"]), $0) }) == true
+                || !reads.isDisjoint(with: changing)
+            {
                 volatile.insert(key)
                 volatile.formUnion(dependents[key] ?? [])
             }
@@ -105,7 +109,8 @@ public struct FormulaPlan: Sendable {
     private static func readsFieldTimes(_ expression: FormulaExpression) -> Bool {
         switch expression.node {
         case .call(let name, let arguments):
-            return (name == "LAST_MODIFIED_TIME" && !arguments.isEmpty) || arguments.contains(where: Self.readsFieldTimes)
+            return (name == "LAST_MODIFIED_TIME" && !arguments.isEmpty)
+                || arguments.contains(where: Self.readsFieldTimes)
         case .negate(let operand): return Self.readsFieldTimes(operand)
         case .binary(_, let left, let right): return Self.readsFieldTimes(left) || Self.readsFieldTimes(right)
         default: return false

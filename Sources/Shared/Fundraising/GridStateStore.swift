@@ -51,14 +51,20 @@ public struct GridStateStore: Sendable {
 
     /// The grid's version, when and by whom it last moved.
     public static func stamp(_ db: Database) throws -> Stamp {
-        let row = try Row.fetchOne(db, sql: "SELECT version, updated_at, updated_by FROM fundraising_state WHERE id = 1")!
+        let row = try Row.fetchOne(
+            db,
+            sql: "SELECT version, updated_at, updated_by FROM fundraising_state WHERE id = 1"
+        )!
         return Stamp(version: row["version"], updatedAt: row["updated_at"], updatedBy: row["updated_by"])
     }
 
     /// Applies a whole-grid document. `maximumArchived` (nil: no limit) is how many records the
     /// caller may archive by leaving them out; past it nothing is changed.
     public func replace(
-        expectedVersion: Int, tables: [RecordTable: [IncomingRow]], by userId: Int64?, maximumArchived: Int? = nil
+        expectedVersion: Int,
+        tables: [RecordTable: [IncomingRow]],
+        by userId: Int64?,
+        maximumArchived: Int? = nil
     ) async throws -> Outcome {
         let now = self.now()
         return try await self.database.pool.write { db in
@@ -70,8 +76,12 @@ public struct GridStateStore: Sendable {
                 guard let rows = tables[table] else { continue }
                 let catalog = try FieldDefinition.catalog(table, db)
                 let live = Dictionary(
-                    uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL")
-                        .map { row in (row["id"] as Int64, RecordValue(row: row, catalog: catalog)) })
+                    uniqueKeysWithValues: try Row.fetchAll(
+                        db,
+                        sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL"
+                    )
+                    .map { row in (row["id"] as Int64, RecordValue(row: row, catalog: catalog)) }
+                )
                 var kept = Set<Int64>()
                 // A state read back carries computed values (formulas, timestamps); they are not edits.
                 let computed = Set(catalog.filter(\.type.isComputed).map(\.key))
@@ -82,15 +92,30 @@ public struct GridStateStore: Sendable {
                     do {
                         if let id = row.id {
                             guard let record = live[id], kept.insert(id).inserted else {
-                                problems[path] = live[id] == nil ? "There is no live record with this id." : "This id appears twice."
+                                problems[path] =
+                                    live[id] == nil ? "There is no live record with this id." : "This id appears twice."
                                 continue
                             }
                             let changed = try RecordStore.apply(
-                                table, to: record, fields: row.fields, by: userId, at: now, catalog: catalog, db,
-                                bumpWhenUnchanged: false)
+                                table,
+                                to: record,
+                                fields: row.fields,
+                                by: userId,
+                                at: now,
+                                catalog: catalog,
+                                db,
+                                bumpWhenUnchanged: false
+                            )
                             if !changed.isEmpty { outcome.updated += 1 }
                         } else {
-                            _ = try RecordStore.insert(table, fields: row.fields, by: userId, at: now, catalog: catalog, db)
+                            _ = try RecordStore.insert(
+                                table,
+                                fields: row.fields,
+                                by: userId,
+                                at: now,
+                                catalog: catalog,
+                                db
+                            )
                             outcome.created += 1
                         }
                     } catch RecordStoreError.invalid(let fieldProblems) {

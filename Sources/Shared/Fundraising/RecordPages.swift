@@ -7,10 +7,15 @@ public enum RecordPages {
 
     /// Up to `limit` live records with an id above `afterId`.
     public static func page(
-        _ table: RecordTable, catalog: [FieldDefinition], after afterId: Int64, limit: Int = size, _ db: Database
+        _ table: RecordTable,
+        catalog: [FieldDefinition],
+        after afterId: Int64,
+        limit: Int = size,
+        _ db: Database
     ) throws -> [RecordValue] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+            db,
+            sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?",
             arguments: [afterId, limit]
         ).map { RecordValue(row: $0, catalog: catalog) }
     }
@@ -18,7 +23,9 @@ public enum RecordPages {
     /// Calls `body` with each page of the table's live records, each read in its own `read` of
     /// `reader` (a snapshot, so the pages agree with each other).
     public static func forEach(
-        _ table: RecordTable, catalog: [FieldDefinition], in reader: any DatabaseReader,
+        _ table: RecordTable,
+        catalog: [FieldDefinition],
+        in reader: any DatabaseReader,
         _ body: ([RecordValue]) async throws -> Void
     ) async throws {
         var after: Int64 = 0

@@ -20,16 +20,23 @@ public struct RecordStore: Sendable {
     }
 
     /// A page of live records in id order after `afterId`, the next cursor, and the live total.
-    public func list(_ table: RecordTable, limit: Int, afterId: Int64?) async throws -> (
+    public func list(
+        _ table: RecordTable,
+        limit: Int,
+        afterId: Int64?
+    ) async throws -> (
         records: [RecordValue], next: Int64?, total: Int
     ) {
         try await self.database.pool.read { db in
             let catalog = try FieldDefinition.catalog(table, db)
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?",
-                arguments: [afterId ?? 0, limit + 1])
+                db,
+                sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+                arguments: [afterId ?? 0, limit + 1]
+            )
             let records = rows.prefix(limit).map { RecordValue(row: $0, catalog: catalog) }
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqlTable) WHERE deleted_at IS NULL") ?? 0
+            let total =
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqlTable) WHERE deleted_at IS NULL") ?? 0
             return (records, rows.count > limit ? records.last?.id : nil, total)
         }
     }
@@ -40,26 +47,38 @@ public struct RecordStore: Sendable {
             let catalog = try FieldDefinition.catalog(table, db)
             let list = SQLFragment.list(ids.map(\.databaseValue))
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL AND id IN (\(list.sql)) ORDER BY id",
+                db,
+                sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NULL AND id IN (\(list.sql)) ORDER BY id",
                 arguments: list.statementArguments
             ).map { RecordValue(row: $0, catalog: catalog) }
         }
     }
 
     /// Archived (soft-deleted) records, newest first: the archive a user restores from.
-    public func archived(_ table: RecordTable, limit: Int, afterId: Int64?) async throws -> (records: [RecordValue], next: Int64?) {
+    public func archived(
+        _ table: RecordTable,
+        limit: Int,
+        afterId: Int64?
+    ) async throws -> (records: [RecordValue], next: Int64?) {
         try await self.database.pool.read { db in
             let catalog = try FieldDefinition.catalog(table, db)
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NOT NULL AND id < ? ORDER BY id DESC LIMIT ?",
-                arguments: [afterId ?? Int64.max, limit + 1])
+                db,
+                sql: "SELECT * FROM \(table.sqlTable) WHERE deleted_at IS NOT NULL AND id < ? ORDER BY id DESC LIMIT ?",
+                arguments: [afterId ?? Int64.max, limit + 1]
+            )
             let records = rows.prefix(limit).map { RecordValue(row: $0, catalog: catalog) }
             return (records, rows.count > limit ? records.last?.id : nil)
         }
     }
 
     /// Field-level history of a record (live or archived), newest first.
-    public func history(_ table: RecordTable, id: Int64, limit: Int, beforeId: Int64?) async throws -> (
+    public func history(
+        _ table: RecordTable,
+        id: Int64,
+        limit: Int,
+        beforeId: Int64?
+    ) async throws -> (
         entries: [HistoryEntry], next: Int64?
     ) {
         try await self.database.pool.read { db in
@@ -70,25 +89,38 @@ public struct RecordStore: Sendable {
                     SELECT * FROM record_history WHERE table_name = ? AND record_id = ? AND id < ?
                     ORDER BY id DESC LIMIT ?
                     """,
-                arguments: [table.rawValue, id, beforeId ?? Int64.max, limit + 1])
+                arguments: [table.rawValue, id, beforeId ?? Int64.max, limit + 1]
+            )
             return (Array(entries.prefix(limit)), entries.count > limit ? entries[limit - 1].id : nil)
         }
     }
 
     /// One record; pass the catalog when the caller already holds it.
     static func read(
-        _ table: RecordTable, id: Int64, includeDeleted: Bool, catalog: [FieldDefinition]? = nil, _ db: Database
+        _ table: RecordTable,
+        id: Int64,
+        includeDeleted: Bool,
+        catalog: [FieldDefinition]? = nil,
+        _ db: Database
     ) throws -> RecordValue? {
         let live = includeDeleted ? "" : " AND deleted_at IS NULL"
         // reads deleted rows: only when the caller asks for them (restore, history)
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(table.sqlTable) WHERE id = ?\(live)"), arguments: [id])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM \(table.sqlTable) WHERE id = ?\(live)"),
+                arguments: [id]
+            )
         else { return nil }
         return RecordValue(row: row, catalog: try catalog ?? FieldDefinition.catalog(table, db))
     }
 
     // MARK: Writes
 
-    public func create(_ table: RecordTable, fields input: [String: JSONValue], by userId: Int64?) async throws -> RecordValue {
+    public func create(
+        _ table: RecordTable,
+        fields input: [String: JSONValue],
+        by userId: Int64?
+    ) async throws -> RecordValue {
         let now = self.now()
         return try await self.database.pool.write { db in
             let catalog = try FieldDefinition.catalog(table, db)
@@ -100,7 +132,11 @@ public struct RecordStore: Sendable {
 
     /// Applies `fields` to the record if it is still at `expectedVersion`.
     public func update(
-        _ table: RecordTable, id: Int64, expectedVersion: Int, fields input: [String: JSONValue], by userId: Int64?
+        _ table: RecordTable,
+        id: Int64,
+        expectedVersion: Int,
+        fields input: [String: JSONValue],
+        by userId: Int64?
     ) async throws -> RecordValue {
         let now = self.now()
         return try await self.database.pool.write { db in
@@ -147,7 +183,8 @@ public struct RecordStore: Sendable {
                     problems["\(update.id)"] = "This record appears twice in the batch."
                     continue
                 }
-                guard let current = try Self.read(table, id: update.id, includeDeleted: false, catalog: catalog, db) else {
+                guard let current = try Self.read(table, id: update.id, includeDeleted: false, catalog: catalog, db)
+                else {
                     problems["\(update.id)"] = "There is no live record with this id."
                     continue
                 }
@@ -156,7 +193,16 @@ public struct RecordStore: Sendable {
                     continue
                 }
                 do {
-                    try Self.apply(table, to: current, fields: update.fields, by: userId, at: now, catalog: catalog, db, bumpWhenUnchanged: false)
+                    try Self.apply(
+                        table,
+                        to: current,
+                        fields: update.fields,
+                        by: userId,
+                        at: now,
+                        catalog: catalog,
+                        db,
+                        bumpWhenUnchanged: false
+                    )
                 } catch RecordStoreError.invalid(let fieldProblems) {
                     for (key, problem) in fieldProblems { problems["\(update.id).\(key)"] = problem }
                 }
@@ -170,7 +216,11 @@ public struct RecordStore: Sendable {
 
     /// Inserts a record inside the caller's transaction, with its history; returns its id.
     static func insert(
-        _ table: RecordTable, fields input: [String: JSONValue], by userId: Int64?, at now: Date, catalog: [FieldDefinition],
+        _ table: RecordTable,
+        fields input: [String: JSONValue],
+        by userId: Int64?,
+        at now: Date,
+        catalog: [FieldDefinition],
         _ db: Database
     ) throws -> Int64 {
         let values = try Self.validate(input, table: table, catalog: catalog, db)
@@ -178,7 +228,8 @@ public struct RecordStore: Sendable {
         if !missing.isEmpty {
             let labels = Dictionary(uniqueKeysWithValues: catalog.map { ($0.key, $0.label) })
             throw RecordStoreError.invalid(
-                Dictionary(uniqueKeysWithValues: missing.map { ($0, "\(labels[$0] ?? $0) is required.") }))
+                Dictionary(uniqueKeysWithValues: missing.map { ($0, "\(labels[$0] ?? $0) is required.") })
+            )
         }
         // Formatting a Date for SQLite costs a DateFormatter call: once per write, not per row.
         let stamp = now.databaseValue
@@ -207,7 +258,15 @@ public struct RecordStore: Sendable {
         let id = db.lastInsertedRowID
         let created = values.sorted(by: { $0.key < $1.key }).filter { $0.value != .null && $0.value != .array([]) }
         try Self.recordHistory(
-            db, table, id, "create", created.map { (key: $0.key, old: nil, new: $0.value) }, version: 1, by: userId, at: stamp)
+            db,
+            table,
+            id,
+            "create",
+            created.map { (key: $0.key, old: nil, new: $0.value) },
+            version: 1,
+            by: userId,
+            at: stamp
+        )
         try FormulaFields.recompute(table, id: id, changed: nil, catalog: catalog, at: now, db)
         return id
     }
@@ -216,13 +275,21 @@ public struct RecordStore: Sendable {
     /// and one history row per changed field. Returns the keys that changed (none: nothing written).
     @discardableResult
     static func apply(
-        _ table: RecordTable, to current: RecordValue, fields input: [String: JSONValue], by userId: Int64?, at now: Date,
-        catalog: [FieldDefinition], _ db: Database, bumpWhenUnchanged: Bool = true
+        _ table: RecordTable,
+        to current: RecordValue,
+        fields input: [String: JSONValue],
+        by userId: Int64?,
+        at now: Date,
+        catalog: [FieldDefinition],
+        _ db: Database,
+        bumpWhenUnchanged: Bool = true
     ) throws -> [String] {
         let values = try Self.validate(input, table: table, catalog: catalog, db)
         let cleared = table.unclearableKeys.filter { values[$0] == .null }
         if !cleared.isEmpty {
-            throw RecordStoreError.invalid(Dictionary(uniqueKeysWithValues: cleared.map { ($0, "This field cannot be empty.") }))
+            throw RecordStoreError.invalid(
+                Dictionary(uniqueKeysWithValues: cleared.map { ($0, "This field cannot be empty.") })
+            )
         }
         let changed = values.filter { current.fields[$0.key] != $0.value }
         if changed.isEmpty && !bumpWhenUnchanged { return [] }
@@ -245,8 +312,15 @@ public struct RecordStore: Sendable {
         try db.cachedStatement(sql: "UPDATE \(table.sqlTable) SET \(assignments.joined(separator: ", ")) WHERE id = ?")
             .execute(arguments: StatementArguments(arguments))
         try Self.recordHistory(
-            db, table, current.id, "update", changed.sorted(by: { $0.key < $1.key }).map { (key: $0.key, old: current.fields[$0.key], new: $0.value) },
-            version: current.version + 1, by: userId, at: stamp)
+            db,
+            table,
+            current.id,
+            "update",
+            changed.sorted(by: { $0.key < $1.key }).map { (key: $0.key, old: current.fields[$0.key], new: $0.value) },
+            version: current.version + 1,
+            by: userId,
+            at: stamp
+        )
         try FormulaFields.recompute(table, id: current.id, changed: Array(changed.keys), catalog: catalog, at: now, db)
         return changed.keys.sorted()
     }
@@ -265,7 +339,9 @@ public struct RecordStore: Sendable {
     private func setDeleted(_ table: RecordTable, id: Int64, deleted: Bool, by userId: Int64?) async throws {
         let now = self.now()
         try await self.database.pool.write { db in
-            guard let current = try Self.read(table, id: id, includeDeleted: true, db) else { throw RecordStoreError.notFound }
+            guard let current = try Self.read(table, id: id, includeDeleted: true, db) else {
+                throw RecordStoreError.notFound
+            }
             if (current.deletedAt != nil) == deleted {
                 // Restoring a live record changes nothing; deleting an archived one is "not found".
                 if deleted { throw RecordStoreError.notFound }
@@ -277,7 +353,14 @@ public struct RecordStore: Sendable {
     }
 
     /// Archives or restores a record inside the caller's transaction, with its history row.
-    static func setDeleted(_ table: RecordTable, _ current: RecordValue, deleted: Bool, by userId: Int64?, at now: Date, _ db: Database)
+    static func setDeleted(
+        _ table: RecordTable,
+        _ current: RecordValue,
+        deleted: Bool,
+        by userId: Int64?,
+        at now: Date,
+        _ db: Database
+    )
         throws
     {
         try db.execute(
@@ -285,16 +368,29 @@ public struct RecordStore: Sendable {
                 UPDATE \(table.sqlTable) SET deleted_at = ?, version = version + 1, updated_at = ?, last_modified_by = ?
                 WHERE id = ?
                 """,
-            arguments: [deleted ? now : nil, now, userId, current.id])
+            arguments: [deleted ? now : nil, now, userId, current.id]
+        )
         try Self.recordHistory(
-            db, table, current.id, deleted ? "delete" : "restore", [(key: nil, old: nil, new: nil)], version: current.version + 1,
-            by: userId, at: now.databaseValue)
+            db,
+            table,
+            current.id,
+            deleted ? "delete" : "restore",
+            [(key: nil, old: nil, new: nil)],
+            version: current.version + 1,
+            by: userId,
+            at: now.databaseValue
+        )
     }
 
     // MARK: Helpers
 
     /// Canonical values for the fields sent, or every problem at once.
-    static func validate(_ input: [String: JSONValue], table: RecordTable, catalog: [FieldDefinition], _ db: Database) throws
+    static func validate(
+        _ input: [String: JSONValue],
+        table: RecordTable,
+        catalog: [FieldDefinition],
+        _ db: Database
+    ) throws
         -> [String: JSONValue]
     {
         let byKey = Dictionary(uniqueKeysWithValues: catalog.map { ($0.key, $0) })
@@ -308,7 +404,9 @@ public struct RecordStore: Sendable {
             switch FieldValues.normalize(raw, for: field) {
             case .failure(let problem): problems[key] = problem.message
             case .success(let value):
-                if field.type == .link, case .number(let number) = value, !(try Self.linkTargetExists(field, Int64(number), db)) {
+                if field.type == .link, case .number(let number) = value,
+                    !(try Self.linkTargetExists(field, Int64(number), db))
+                {
                     problems[key] = "\(field.label) names a record that does not exist."
                 } else {
                     values[key] = value
@@ -324,15 +422,24 @@ public struct RecordStore: Sendable {
         let sqlTable = target == "users" ? "users" : RecordTable(rawValue: target)?.sqlTable
         guard let sqlTable else { return false }
         return try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM \(sqlTable) WHERE id = ? AND deleted_at IS NULL)", arguments: [id]) ?? false
+            db,
+            sql: "SELECT EXISTS (SELECT 1 FROM \(sqlTable) WHERE id = ? AND deleted_at IS NULL)",
+            arguments: [id]
+        ) ?? false
     }
 
     /// The history rows of one write (one per field; a delete or restore has one without a
     /// field), in as few statements as SQLite's variable limit allows, each cached by its row
     /// count. `stamp` is the write's time as SQLite stores it.
     static func recordHistory(
-        _ db: Database, _ table: RecordTable, _ id: Int64, _ action: String, _ changes: [(key: String?, old: JSONValue?, new: JSONValue?)],
-        version: Int, by userId: Int64?, at stamp: DatabaseValue
+        _ db: Database,
+        _ table: RecordTable,
+        _ id: Int64,
+        _ action: String,
+        _ changes: [(key: String?, old: JSONValue?, new: JSONValue?)],
+        version: Int,
+        by userId: Int64?,
+        at stamp: DatabaseValue
     ) throws {
         var start = 0
         while start < changes.count {
@@ -341,7 +448,8 @@ public struct RecordStore: Sendable {
             arguments.reserveCapacity(chunk.count * 9)
             for change in chunk {
                 arguments += [
-                    table.rawValue, id, action, change.key.databaseValue, (change.old.map(JSONValue.encode)).databaseValue,
+                    table.rawValue, id, action, change.key.databaseValue,
+                    (change.old.map(JSONValue.encode)).databaseValue,
                     (change.new.map(JSONValue.encode)).databaseValue, version, userId.databaseValue, stamp,
                 ]
             }
@@ -359,7 +467,8 @@ public struct RecordStore: Sendable {
     static func bumpGlobalVersion(_ db: Database, by userId: Int64?, at now: Date) throws {
         try db.execute(
             sql: "UPDATE fundraising_state SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = 1",
-            arguments: [now, userId])
+            arguments: [now, userId]
+        )
     }
 }
 

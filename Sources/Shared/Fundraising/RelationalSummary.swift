@@ -56,30 +56,42 @@ public struct RelationalSummary: Codable, Sendable, Equatable {
             Dictionary(
                 uniqueKeysWithValues: try Row.fetchAll(db, sql: sql, arguments: arguments).map {
                     ($0[0] as String, Bucket(count: $0[1], amount: Double($0[2] as Int64) / 100))
-                })
+                }
+            )
         }
         let statusSQL = "SELECT c.status, count(*), coalesce(sum(c.amount), 0) \(Self.liveCommitments)"
         var funds: [FundTotals] = []
         for row in try Row.fetchAll(
-            db, sql: "SELECT id, name, currency, target_size FROM fundraising_funds WHERE deleted_at IS NULL ORDER BY id")
-        {
+            db,
+            sql: "SELECT id, name, currency, target_size FROM fundraising_funds WHERE deleted_at IS NULL ORDER BY id"
+        ) {
             let byStatus = try buckets(statusSQL + " AND c.fund_id = ? GROUP BY c.status", [row["id"] as Int64])
             funds.append(
                 FundTotals(
-                    id: row["id"], name: row["name"], currency: row["currency"],
+                    id: row["id"],
+                    name: row["name"],
+                    currency: row["currency"],
                     targetSize: (row["target_size"] as Int64?).map { Double($0) / 100 },
                     committed: ["committed", "signed", "wired"].reduce(0) { $0 + (byStatus[$1]?.amount ?? 0) },
-                    softCircled: byStatus["soft_circle"]?.amount ?? 0, byStatus: byStatus))
+                    softCircled: byStatus["soft_circle"]?.amount ?? 0,
+                    byStatus: byStatus
+                )
+            )
         }
         return RelationalSummary(
-            investors: try Int.fetchOne(db, sql: "SELECT count(*) FROM fundraising_investors WHERE deleted_at IS NULL") ?? 0,
+            investors: try Int.fetchOne(db, sql: "SELECT count(*) FROM fundraising_investors WHERE deleted_at IS NULL")
+                ?? 0,
             investorsByStage: try counts(
-                "SELECT stage, count(*) FROM fundraising_investors WHERE deleted_at IS NULL GROUP BY stage"),
+                "SELECT stage, count(*) FROM fundraising_investors WHERE deleted_at IS NULL GROUP BY stage"
+            ),
             investorsByType: try counts(
-                "SELECT coalesce(type, 'unknown'), count(*) FROM fundraising_investors WHERE deleted_at IS NULL GROUP BY 1"),
-            contacts: try Int.fetchOne(db, sql: "SELECT count(*) FROM fundraising_contacts WHERE deleted_at IS NULL") ?? 0,
+                "SELECT coalesce(type, 'unknown'), count(*) FROM fundraising_investors WHERE deleted_at IS NULL GROUP BY 1"
+            ),
+            contacts: try Int.fetchOne(db, sql: "SELECT count(*) FROM fundraising_contacts WHERE deleted_at IS NULL")
+                ?? 0,
             commitments: try Int.fetchOne(db, sql: "SELECT count(*) \(Self.liveCommitments)") ?? 0,
             commitmentsByStatus: try buckets(statusSQL + " GROUP BY c.status"),
-            funds: funds)
+            funds: funds
+        )
     }
 }

@@ -34,7 +34,8 @@ public struct CSVProblem: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         let what =
             switch self.kind {
-            case .unterminatedQuote: "a quoted cell opened here is never closed (the rest of the file was not read as records)"
+            case .unterminatedQuote:
+                "a quoted cell opened here is never closed (the rest of the file was not read as records)"
             case .textAfterClosingQuote: "text after a cell's closing quote"
             case .invalidUTF8: "bytes that are not UTF-8"
             case .tooManyFields(let limit): "more than \(limit) cells"
@@ -81,7 +82,9 @@ public struct CSVParser: ~Copyable {
 
     /// Parses the next chunk; `record` gets each complete record, `problem` each unreadable one.
     public mutating func feed(
-        _ bytes: UnsafeRawBufferPointer, record: (CSVRecord) throws -> Void, problem: (CSVProblem) throws -> Void
+        _ bytes: UnsafeRawBufferPointer,
+        record: (CSVRecord) throws -> Void,
+        problem: (CSVProblem) throws -> Void
     ) rethrows {
         var index = 0
         if self.atFileStart {
@@ -216,7 +219,10 @@ public struct CSVParser: ~Copyable {
         }
         guard let text = String(validating: self.field, as: UTF8.self) else {
             // The bad byte's offset (shifted by any doubled quotes before it in a quoted cell).
-            self.fail(.invalidUTF8, at: self.fieldOffset + (self.fieldQuoted ? 1 : 0) + Self.validPrefixLength(self.field))
+            self.fail(
+                .invalidUTF8,
+                at: self.fieldOffset + (self.fieldQuoted ? 1 : 0) + Self.validPrefixLength(self.field)
+            )
             return
         }
         self.fieldQuoted = false
@@ -225,7 +231,10 @@ public struct CSVParser: ~Copyable {
         self.fieldOffset = self.offset + 1
     }
 
-    private mutating func endRecord(_ record: (CSVRecord) throws -> Void, _ problem: (CSVProblem) throws -> Void) rethrows {
+    private mutating func endRecord(
+        _ record: (CSVRecord) throws -> Void,
+        _ problem: (CSVProblem) throws -> Void
+    ) rethrows {
         try self.endField(problem)
         if self.state == .skipping {
             self.line += 1
@@ -265,7 +274,12 @@ public struct CSVParser: ~Copyable {
     /// Marks the current record unreadable; the rest of its line is skipped.
     private mutating func fail(_ kind: CSVProblem.Kind, at fault: Int? = nil) {
         guard self.state != .skipping else { return }
-        self.problem = CSVProblem(kind: kind, line: self.recordLine, byteOffset: self.recordOffset, faultOffset: fault ?? self.offset)
+        self.problem = CSVProblem(
+            kind: kind,
+            line: self.recordLine,
+            byteOffset: self.recordOffset,
+            faultOffset: fault ?? self.offset
+        )
         self.state = .skipping
     }
 

@@ -2,7 +2,10 @@ import Foundation
 
 extension CSVParser {
     /// Every record and problem of a whole input (for small inputs and tests; files stream).
-    public static func parse(_ bytes: [UInt8], chunkSize: Int = 64 * 1024) -> (records: [CSVRecord], problems: [CSVProblem]) {
+    public static func parse(
+        _ bytes: [UInt8],
+        chunkSize: Int = 64 * 1024
+    ) -> (records: [CSVRecord], problems: [CSVProblem]) {
         var parser = CSVParser()
         var records: [CSVRecord] = []
         var problems: [CSVProblem] = []
@@ -10,7 +13,11 @@ extension CSVParser {
             var start = 0
             while start < all.count {
                 let end = min(all.count, start + max(1, chunkSize))
-                parser.feed(UnsafeRawBufferPointer(rebasing: all[start..<end]), record: { records.append($0) }, problem: { problems.append($0) })
+                parser.feed(
+                    UnsafeRawBufferPointer(rebasing: all[start..<end]),
+                    record: { records.append($0) },
+                    problem: { problems.append($0) }
+                )
                 start = end
             }
         }
@@ -21,7 +28,9 @@ extension CSVParser {
     /// Streams a file in 64 KiB reads, in constant memory; `chunk` sees each read's bytes first
     /// (an import hashes the file with it).
     public static func read(
-        path: String, chunk: (UnsafeRawBufferPointer) -> Void = { _ in }, record: (CSVRecord) throws -> Void,
+        path: String,
+        chunk: (UnsafeRawBufferPointer) -> Void = { _ in },
+        record: (CSVRecord) throws -> Void,
         problem: (CSVProblem) throws -> Void
     ) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }

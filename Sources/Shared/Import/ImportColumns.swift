@@ -44,22 +44,37 @@ struct ImportColumn: Sendable {
 /// record id column, then field labels and keys compared ignoring case, spaces and `_`.
 enum ImportColumns {
     /// Headers Airtable users give a `RECORD_ID()` formula column (compared as `FieldValues.comparable`).
-    static let recordIdHeaders: Set<String> = ["record id", "airtable record id", "airtable id", "recordid", "airtable record"]
+    static let recordIdHeaders: Set<String> = [
+        "record id", "airtable record id", "airtable id", "recordid", "airtable record",
+    ]
 
-    static func resolve(_ headers: [String], catalog: [FieldDefinition], options: ImportOptions, plan: inout ImportPlan) throws
+    static func resolve(
+        _ headers: [String],
+        catalog: [FieldDefinition],
+        options: ImportOptions,
+        plan: inout ImportPlan
+    ) throws
         -> [ImportColumn]
     {
         let trimmed = headers.map { $0.trimmed }
         var mapping: [String: String?] = [:]
         for (header, key) in options.mapping {
             let header = header.trimmed
-            guard trimmed.contains(header) else { throw CSVImporter.Failure.invalidOption("mapping", "The file has no column \"\(header)\".") }
+            guard trimmed.contains(header) else {
+                throw CSVImporter.Failure.invalidOption("mapping", "The file has no column \"\(header)\".")
+            }
             if let key {
                 guard let field = catalog.first(where: { $0.key == key }) else {
-                    throw CSVImporter.Failure.invalidOption("mapping", "\(options.table.rawValue.capitalized) have no field \"\(key)\".")
+                    throw CSVImporter.Failure.invalidOption(
+                        "mapping",
+                        "\(options.table.rawValue.capitalized) have no field \"\(key)\"."
+                    )
                 }
                 guard !field.type.isComputed else {
-                    throw CSVImporter.Failure.invalidOption("mapping", "\(field.label) is computed by the CRM; it cannot be imported.")
+                    throw CSVImporter.Failure.invalidOption(
+                        "mapping",
+                        "\(field.label) is computed by the CRM; it cannot be imported."
+                    )
                 }
             }
             mapping[header] = key
@@ -76,7 +91,11 @@ enum ImportColumns {
                 continue
             }
             if let earlier = seen[comparable] {
-                plan.fileProblem(column: header, "The file has two columns named \"\(earlier)\"; rename one.", maximum: options.maximumErrors)
+                plan.fileProblem(
+                    column: header,
+                    "The file has two columns named \"\(earlier)\"; rename one.",
+                    maximum: options.maximumErrors
+                )
                 continue
             }
             seen[comparable] = header
@@ -108,8 +127,10 @@ enum ImportColumns {
             if let field = column.field {
                 if let other = usedFields[field.key] {
                     plan.fileProblem(
-                        column: header, "The columns \"\(other)\" and \"\(header)\" both go into \(field.label); skip one.",
-                        maximum: options.maximumErrors)
+                        column: header,
+                        "The columns \"\(other)\" and \"\(header)\" both go into \(field.label); skip one.",
+                        maximum: options.maximumErrors
+                    )
                     column.target = .skip
                 } else {
                     usedFields[field.key] = header
@@ -123,8 +144,13 @@ enum ImportColumns {
     /// Airtable's first column is always its primary field, whatever it is called ("Name
     /// (Institution or Individual)"): when no column matched the table's name field and the
     /// first one matched nothing, it goes there, with a note saying so (the user can change it).
-    static func mapFirstColumnToThePrimaryField(_ columns: inout [ImportColumn], catalog: [FieldDefinition], mapping: [String: String?]) {
-        guard let name = catalog.first(where: { $0.key == "name" && $0.isCore }), !columns.contains(where: { $0.field?.key == "name" }),
+    static func mapFirstColumnToThePrimaryField(
+        _ columns: inout [ImportColumn],
+        catalog: [FieldDefinition],
+        mapping: [String: String?]
+    ) {
+        guard let name = catalog.first(where: { $0.key == "name" && $0.isCore }),
+            !columns.contains(where: { $0.field?.key == "name" }),
             let first = columns.first, !first.header.isEmpty, mapping[first.header] == nil
         else { return }
         switch first.target {
@@ -132,35 +158,50 @@ enum ImportColumns {
         case .field, .recordId: return
         }
         columns[0].target = .field(name)
-        columns[0].note = "Airtable's first column is its primary field, so it goes into \(name.label); choose another field if not."
+        columns[0].note =
+            "Airtable's first column is its primary field, so it goes into \(name.label); choose another field if not."
     }
 
     /// The indexes of the key columns: the caller's choice, else the record id column, else the
     /// columns that go into the table's required fields.
-    static func keyColumns(_ columns: [ImportColumn], options: ImportOptions, catalog: [FieldDefinition], plan: inout ImportPlan)
+    static func keyColumns(
+        _ columns: [ImportColumn],
+        options: ImportOptions,
+        catalog: [FieldDefinition],
+        plan: inout ImportPlan
+    )
         throws -> [Int]
     {
         if let key = options.key {
-            guard (1...5).contains(key.count) else { throw CSVImporter.Failure.invalidOption("key", "Choose one to five key columns.") }
+            guard (1...5).contains(key.count) else {
+                throw CSVImporter.Failure.invalidOption("key", "Choose one to five key columns.")
+            }
             return try key.map { raw in
                 let header = raw.trimmed
                 guard let column = columns.first(where: { $0.header == header }) else {
                     throw CSVImporter.Failure.invalidOption("key", "The file has no column \"\(header)\".")
                 }
                 if case .skip = column.target {
-                    throw CSVImporter.Failure.invalidOption("key", "The key column \"\(header)\" is skipped; map it to a field.")
+                    throw CSVImporter.Failure.invalidOption(
+                        "key",
+                        "The key column \"\(header)\" is skipped; map it to a field."
+                    )
                 }
                 return column.index
             }
         }
-        if let recordId = columns.first(where: { if case .recordId = $0.target { true } else { false } }) { return [recordId.index] }
+        if let recordId = columns.first(where: { if case .recordId = $0.target { true } else { false } }) {
+            return [recordId.index]
+        }
         var indexes: [Int] = []
         for key in options.table.requiredKeys {
             guard let column = columns.first(where: { $0.field?.key == key }) else {
                 let label = catalog.first { $0.key == key }?.label ?? key
                 plan.fileProblem(
-                    column: nil, "No column goes into \(label), which finds each row's record: map one, or choose the key columns.",
-                    maximum: options.maximumErrors)
+                    column: nil,
+                    "No column goes into \(label), which finds each row's record: map one, or choose the key columns.",
+                    maximum: options.maximumErrors
+                )
                 return []
             }
             indexes.append(column.index)
@@ -170,9 +211,13 @@ enum ImportColumns {
 
     /// The date order of a date column: the caller's choice, else what its values prove; a
     /// column whose values read both ways (or disagree) is a file problem the caller resolves.
-    static func dateOrder(_ column: ImportColumn, values: [String], inferred: ImportValues.DateOrder??, options: ImportOptions,
-                          plan: inout ImportPlan) -> ImportValues.DateOrder?
-    {
+    static func dateOrder(
+        _ column: ImportColumn,
+        values: [String],
+        inferred: ImportValues.DateOrder??,
+        options: ImportOptions,
+        plan: inout ImportPlan
+    ) -> ImportValues.DateOrder? {
         if let chosen = options.dateOrders[column.header] { return chosen }
         switch inferred ?? ImportValues.dateOrder(values.filter { !$0.trimmed.isEmpty }) {
         case .some(.some(let order)): return order
@@ -180,12 +225,14 @@ enum ImportColumns {
             plan.fileProblem(
                 column: column.header,
                 "Dates in \"\(column.header)\" read both ways (3/4/2024 is March 4 or 3 April): choose day-first or month-first.",
-                maximum: options.maximumErrors)
+                maximum: options.maximumErrors
+            )
         case .none:
             plan.fileProblem(
                 column: column.header,
                 "Dates in \"\(column.header)\" are written both day-first and month-first: choose one; rows in the other order are then listed as errors.",
-                maximum: options.maximumErrors)
+                maximum: options.maximumErrors
+            )
         }
         return nil
     }

@@ -10,9 +10,10 @@ struct ImportLinks {
 
     /// `rec` and 14 letters or digits.
     static func isAirtableId(_ text: String) -> Bool {
-        text.utf8.count == 17 && text.hasPrefix("rec") && text.utf8.dropFirst(3).allSatisfy { byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-        }
+        text.utf8.count == 17 && text.hasPrefix("rec")
+            && text.utf8.dropFirst(3).allSatisfy { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            }
     }
 
     static func nameKey(_ text: String) -> String {
@@ -20,10 +21,16 @@ struct ImportLinks {
     }
 
     /// The id of the one live record `raw` names, or a sentence for the row's error.
-    mutating func resolve(_ raw: String, field: FieldDefinition, _ db: Database) throws -> Result<JSONValue, FieldProblem> {
+    mutating func resolve(
+        _ raw: String,
+        field: FieldDefinition,
+        _ db: Database
+    ) throws -> Result<JSONValue, FieldProblem> {
         let text = raw.trimmed
         if text.isEmpty { return .success(.null) }
-        guard case .string(let target)? = field.optionValues["table"] else { return .failure(FieldProblem("\(field.label) links nowhere.")) }
+        guard case .string(let target)? = field.optionValues["table"] else {
+            return .failure(FieldProblem("\(field.label) links nowhere."))
+        }
         let items = CSVParser.items(text)
         if items.count > 1, try self.ids(named: text, in: target, db).isEmpty {
             return .failure(FieldProblem("\(field.label) names \(items.count) records; it links to one."))
@@ -37,9 +44,13 @@ struct ImportLinks {
         case 1: return .success(.number(Double(ids[0])))
         case 0:
             let what = target == "users" ? "team member" : String(target.dropLast())
-            return .failure(FieldProblem("No \(what) is named \"\(text)\"\(target == "users" ? "" : " (import \(target) first)")."))
+            return .failure(
+                FieldProblem("No \(what) is named \"\(text)\"\(target == "users" ? "" : " (import \(target) first)").")
+            )
         default:
-            return .failure(FieldProblem("\(ids.count) \(target) are named \"\(text)\"; add a record id column to tell them apart."))
+            return .failure(
+                FieldProblem("\(ids.count) \(target) are named \"\(text)\"; add a record id column to tell them apart.")
+            )
         }
     }
 
@@ -49,8 +60,11 @@ struct ImportLinks {
             var index: [String: [Int64]] = [:]
             let sql: String
             switch target {
-            case "users": sql = "SELECT id, name FROM users WHERE deleted_at IS NULL UNION ALL SELECT id, email FROM users WHERE deleted_at IS NULL"
-            case "commitments": sql = "SELECT id, 'Commitment ' || id FROM fundraising_commitments WHERE deleted_at IS NULL"
+            case "users":
+                sql =
+                    "SELECT id, name FROM users WHERE deleted_at IS NULL UNION ALL SELECT id, email FROM users WHERE deleted_at IS NULL"
+            case "commitments":
+                sql = "SELECT id, 'Commitment ' || id FROM fundraising_commitments WHERE deleted_at IS NULL"
             default:
                 guard let table = RecordTable(rawValue: target) else { return [] }
                 sql = "SELECT id, name FROM \(table.sqlTable) WHERE deleted_at IS NULL"
@@ -76,7 +90,8 @@ struct ImportLinks {
                 JOIN \(table.sqlTable) r ON r.id = i.record_id AND r.deleted_at IS NULL
                 WHERE i.table_name = ?
                 """,
-            arguments: [target])
+            arguments: [target]
+        )
         let map = Dictionary(rows.map { ($0[0] as String, $0[1] as Int64) }, uniquingKeysWith: { first, _ in first })
         self.airtableIds[target] = map
         return map

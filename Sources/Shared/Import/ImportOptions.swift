@@ -28,9 +28,17 @@ public struct ImportOptions: Sendable {
     public var maximumErrors: Int
 
     public init(
-        table: RecordTable, fileName: String, dryRun: Bool = true, key: [String]? = nil, mapping: [String: String?] = [:],
-        createFields: Bool = false, skipInvalidRows: Bool = false, archiveMissing: Bool = false,
-        dateOrders: [String: ImportValues.DateOrder] = [:], timeZone: TimeZone? = nil, previewRows: Int = 100,
+        table: RecordTable,
+        fileName: String,
+        dryRun: Bool = true,
+        key: [String]? = nil,
+        mapping: [String: String?] = [:],
+        createFields: Bool = false,
+        skipInvalidRows: Bool = false,
+        archiveMissing: Bool = false,
+        dateOrders: [String: ImportValues.DateOrder] = [:],
+        timeZone: TimeZone? = nil,
+        previewRows: Int = 100,
         maximumErrors: Int = 1000
     ) {
         self.table = table
@@ -54,8 +62,12 @@ public struct ImportOptions: Sendable {
             "archive_missing": .bool(self.archiveMissing),
         ]
         if let key = self.key { object["key"] = .array(key.map(JSONValue.string)) }
-        if !self.mapping.isEmpty { object["mapping"] = .object(self.mapping.mapValues { $0.map(JSONValue.string) ?? .null }) }
-        if !self.dateOrders.isEmpty { object["date_orders"] = .object(self.dateOrders.mapValues { .string($0.rawValue) }) }
+        if !self.mapping.isEmpty {
+            object["mapping"] = .object(self.mapping.mapValues { $0.map(JSONValue.string) ?? .null })
+        }
+        if !self.dateOrders.isEmpty {
+            object["date_orders"] = .object(self.dateOrders.mapValues { .string($0.rawValue) })
+        }
         return .object(object)
     }
 }

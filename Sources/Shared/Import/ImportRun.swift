@@ -58,7 +58,8 @@ public struct ImportRun: Sendable, Equatable, FetchableRecord, Encodable {
                 SELECT i.*, u.name AS created_by_name FROM import_runs i LEFT JOIN users u ON u.id = i.created_by
                 WHERE i.id < ? ORDER BY i.id DESC LIMIT ?
                 """,
-            arguments: [beforeId ?? Int64.max, limit + 1])
+            arguments: [beforeId ?? Int64.max, limit + 1]
+        )
         return (Array(runs.prefix(limit)), runs.count > limit ? runs[limit - 1].id : nil)
     }
 }

@@ -22,28 +22,43 @@ public enum ImportValues {
 
     /// The canonical value of `text` for a field of `type`; a blank cell is `null` (a checkbox: false).
     public static func value(
-        _ raw: String, as type: FieldType, dateOrder: DateOrder?, timeZone: TimeZone
+        _ raw: String,
+        as type: FieldType,
+        dateOrder: DateOrder?,
+        timeZone: TimeZone
     ) -> Result<JSONValue, FieldProblem> {
         let text = raw.trimmed
-        if text.isEmpty { return .success(type == .checkbox ? .bool(false) : type == .multiSelect ? .array([]) : .null) }
+        if text.isEmpty {
+            return .success(type == .checkbox ? .bool(false) : type == .multiSelect ? .array([]) : .null)
+        }
         switch type {
         case .number, .rating:
             guard let number = Self.number(text) else { return .failure(FieldProblem("\"\(raw)\" is not a number.")) }
             return .success(.number(number))
         case .currency:
-            guard let number = Self.currency(text) else { return .failure(FieldProblem("\"\(raw)\" is not an amount.")) }
+            guard let number = Self.currency(text) else {
+                return .failure(FieldProblem("\"\(raw)\" is not an amount."))
+            }
             return .success(.number(number))
         case .percent:
-            guard let number = Self.percent(text) else { return .failure(FieldProblem("\"\(raw)\" is not a percentage.")) }
+            guard let number = Self.percent(text) else {
+                return .failure(FieldProblem("\"\(raw)\" is not a percentage."))
+            }
             return .success(.number(number))
         case .checkbox:
-            guard let flag = Self.checkbox(text) else { return .failure(FieldProblem("\"\(raw)\" is not checked or empty.")) }
+            guard let flag = Self.checkbox(text) else {
+                return .failure(FieldProblem("\"\(raw)\" is not checked or empty."))
+            }
             return .success(.bool(flag))
         case .date:
             guard let day = Self.date(text, order: dateOrder) else {
-                return .failure(FieldProblem(dateOrder == nil && Self.slashParts(text) != nil
-                    ? "\"\(raw)\" reads as two dates: choose day-first or month-first for this column."
-                    : "\"\(raw)\" is not a date."))
+                return .failure(
+                    FieldProblem(
+                        dateOrder == nil && Self.slashParts(text) != nil
+                            ? "\"\(raw)\" reads as two dates: choose day-first or month-first for this column."
+                            : "\"\(raw)\" is not a date."
+                    )
+                )
             }
             return .success(.string(day))
         case .datetime:
@@ -60,7 +75,10 @@ public enum ImportValues {
 
     static func number(_ text: String) -> Double? {
         let plain = String(text.filter { $0 != "," })
-        guard !plain.isEmpty, plain.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E") }),
+        guard !plain.isEmpty,
+            plain.allSatisfy({
+                $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E")
+            }),
             let number = Double(plain), number.isFinite
         else { return nil }
         return number
@@ -70,11 +88,15 @@ public enum ImportValues {
 
     /// The currency the amounts are written in: the first symbol or ISO code seen, else USD.
     static func currencyCode(_ values: [String]) -> String {
-        let codes: [Character: String] = ["$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₪": "ILS", "₹": "INR", "₩": "KRW", "₽": "RUB"]
+        let codes: [Character: String] = [
+            "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₪": "ILS", "₹": "INR", "₩": "KRW", "₽": "RUB",
+        ]
         for value in values {
             if let symbol = value.first(where: { codes[$0] != nil }) { return codes[symbol]! }
             let words = value.split(separator: " ").map(String.init)
-            if let code = words.first(where: { $0.count == 3 && $0.allSatisfy({ $0.isASCII && $0.isUppercase }) }) { return code }
+            if let code = words.first(where: { $0.count == 3 && $0.allSatisfy({ $0.isASCII && $0.isUppercase }) }) {
+                return code
+            }
         }
         return "USD"
     }
@@ -96,8 +118,11 @@ public enum ImportValues {
         while let last = body.last, Self.currencySymbols.contains(last) { body.removeLast() }
         let parts = body.split(separator: " ")
         if parts.count == 2 {
-            if parts[0].count == 3, parts[0].allSatisfy(\.isUppercase) { body = String(parts[1]) }
-            else if parts[1].count == 3, parts[1].allSatisfy(\.isUppercase) { body = String(parts[0]) }
+            if parts[0].count == 3, parts[0].allSatisfy(\.isUppercase) {
+                body = String(parts[1])
+            } else if parts[1].count == 3, parts[1].allSatisfy(\.isUppercase) {
+                body = String(parts[0])
+            }
         }
         if body.hasPrefix("-") && !negative {
             negative = true
@@ -124,7 +149,8 @@ public enum ImportValues {
     }
 
     static let months = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december",
     ]
 
     /// `(a, b, year)` of `a/b/yyyy` (also `-` or `.` separated), or nil.
@@ -152,7 +178,11 @@ public enum ImportValues {
         }
         let day: Int?
         let monthNumber: Int?
-        if let m = month(words[1]) { (day, monthNumber) = (Int(words[0]), m) } else { (day, monthNumber) = (Int(words[1]), month(words[0])) }
+        if let m = month(words[1]) {
+            (day, monthNumber) = (Int(words[0]), m)
+        } else {
+            (day, monthNumber) = (Int(words[1]), month(words[0]))
+        }
         guard let day, let monthNumber else { return nil }
         return FieldValues.parseDate(ISO8601.day(year, monthNumber, day))
     }
@@ -165,7 +195,7 @@ public enum ImportValues {
         guard pieces.count >= 2 else { return nil }
         var timeText = pieces.last!.lowercased()
         var datePieces = Array(pieces.dropLast())
-        if (timeText == "am" || timeText == "pm"), pieces.count >= 3 {
+        if timeText == "am" || timeText == "pm", pieces.count >= 3 {
             timeText = pieces[pieces.count - 2].lowercased() + timeText
             datePieces = Array(pieces.dropLast(2))
         }
@@ -182,11 +212,20 @@ public enum ImportValues {
             guard (1...12).contains(hour) else { return nil }
             hour = hour % 12 + (meridiem == "pm" ? 12 : 0)
         }
-        guard (0...23).contains(hour), (0...59).contains(clock[1]), clock.count == 2 || (0...59).contains(clock[2]) else { return nil }
+        guard (0...23).contains(hour), (0...59).contains(clock[1]), clock.count == 2 || (0...59).contains(clock[2])
+        else { return nil }
         let calendar = ISO8601.calendar(timeZone)
         let parts = day.split(separator: "-").compactMap { Int($0) }
         return calendar.date(
-            from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: hour, minute: clock[1], second: clock.count == 3 ? clock[2] : 0))
+            from: DateComponents(
+                year: parts[0],
+                month: parts[1],
+                day: parts[2],
+                hour: hour,
+                minute: clock[1],
+                second: clock.count == 3 ? clock[2] : 0
+            )
+        )
     }
 
     // MARK: Inferring a column
@@ -195,9 +234,15 @@ public enum ImportValues {
     public static func infer(_ values: [String]) -> Inference {
         let present = values.map { $0.trimmed }.filter { !$0.isEmpty }
         guard !present.isEmpty else { return Inference(type: .text, dateOrder: nil, choices: []) }
-        if present.allSatisfy({ $0.lowercased() == "checked" }) { return Inference(type: .checkbox, dateOrder: nil, choices: []) }
-        if present.allSatisfy({ Self.percent($0) != nil }) { return Inference(type: .percent, dateOrder: nil, choices: []) }
-        if present.allSatisfy({ Self.number($0) != nil }) { return Inference(type: .number, dateOrder: nil, choices: []) }
+        if present.allSatisfy({ $0.lowercased() == "checked" }) {
+            return Inference(type: .checkbox, dateOrder: nil, choices: [])
+        }
+        if present.allSatisfy({ Self.percent($0) != nil }) {
+            return Inference(type: .percent, dateOrder: nil, choices: [])
+        }
+        if present.allSatisfy({ Self.number($0) != nil }) {
+            return Inference(type: .number, dateOrder: nil, choices: [])
+        }
         if present.allSatisfy({ Self.currency($0) != nil && $0.contains(where: Self.currencySymbols.contains) }) {
             return Inference(type: .currency, dateOrder: nil, choices: [])
         }
@@ -209,12 +254,17 @@ public enum ImportValues {
             if present.allSatisfy({ value in orders.contains { Self.date(value, order: $0) != nil } }) {
                 return Inference(type: .date, dateOrder: order, choices: [])
             }
-            if present.allSatisfy({ value in orders.contains { Self.dateTime(value, order: $0, timeZone: utc) != nil } }) {
+            if present.allSatisfy({ value in orders.contains { Self.dateTime(value, order: $0, timeZone: utc) != nil } }
+            ) {
                 return Inference(type: .datetime, dateOrder: order, choices: [])
             }
         }
-        if present.allSatisfy({ EmailAddress.normalized($0) != nil }) { return Inference(type: .email, dateOrder: nil, choices: []) }
-        if present.allSatisfy({ $0.hasPrefix("http://") || $0.hasPrefix("https://") }) && present.allSatisfy({ FieldValues.normalizeURL($0) != nil }) {
+        if present.allSatisfy({ EmailAddress.normalized($0) != nil }) {
+            return Inference(type: .email, dateOrder: nil, choices: [])
+        }
+        if present.allSatisfy({ $0.hasPrefix("http://") || $0.hasPrefix("https://") })
+            && present.allSatisfy({ FieldValues.normalizeURL($0) != nil })
+        {
             return Inference(type: .url, dateOrder: nil, choices: [])
         }
         // A few short values repeated across many rows read as a select; several per cell, a multi-select.
@@ -225,14 +275,22 @@ public enum ImportValues {
         for item in items where seen.insert(item).inserted { distinct.append(item) }
         let short = items.allSatisfy { $0.count <= 60 && !$0.contains("\n") && !$0.contains("://") }
         // Airtable joins items with "," and no space (`airtable.md` §1), so "Boston, MA" is text.
-        let multi = itemLists.contains { $0.count > 1 } && itemLists.allSatisfy { $0.dropFirst().allSatisfy { !$0.hasPrefix(" ") } }
+        let multi =
+            itemLists.contains { $0.count > 1 }
+            && itemLists.allSatisfy { $0.dropFirst().allSatisfy { !$0.hasPrefix(" ") } }
         if short, multi, distinct.count <= 200 {
             return Inference(type: .multiSelect, dateOrder: nil, choices: distinct)
         }
-        if short, distinct.count <= 50, distinct.count * 2 <= present.count, !itemLists.contains(where: { $0.count > 1 }) {
+        if short, distinct.count <= 50, distinct.count * 2 <= present.count,
+            !itemLists.contains(where: { $0.count > 1 })
+        {
             return Inference(type: .singleSelect, dateOrder: nil, choices: distinct)
         }
-        return Inference(type: present.contains(where: { $0.contains("\n") }) ? .longText : .text, dateOrder: nil, choices: [])
+        return Inference(
+            type: present.contains(where: { $0.contains("\n") }) ? .longText : .text,
+            dateOrder: nil,
+            choices: []
+        )
     }
 
     /// `.some(order)` when the values decide it (or need none), `.some(nil)` when every value
@@ -250,8 +308,11 @@ public enum ImportValues {
         case (true, true): return nil
         case (true, false): return .some(.dayFirst)
         case (false, true): return .some(.monthFirst)
-        case (false, false): return values.contains(where: { Self.slashParts($0.split(separator: " ").first.map(String.init) ?? $0) != nil })
-            ? .some(nil) : .some(.monthFirst)
+        case (false, false):
+            return values.contains(where: {
+                Self.slashParts($0.split(separator: " ").first.map(String.init) ?? $0) != nil
+            })
+                ? .some(nil) : .some(.monthFirst)
         }
     }
 }

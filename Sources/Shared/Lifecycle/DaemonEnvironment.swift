@@ -9,7 +9,8 @@ public struct DaemonEnvironment: Sendable {
 
     /// Reads the configuration and bootstraps logging (once per process).
     public static func load(
-        _ daemon: DaemonName, environment: [String: String] = ProcessInfo.processInfo.environment
+        _ daemon: DaemonName,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> DaemonEnvironment {
         let config = try CRMConfig(environment: environment)
         LoggingBootstrap.bootstrap(level: config.logLevel, format: config.logFormat)
@@ -24,11 +25,17 @@ public struct DaemonEnvironment: Sendable {
         do {
             for directory in [self.config.dataDir, self.config.runDir] {
                 try FileManager.default.createDirectory(
-                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    atPath: directory,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
             }
             return try AppDatabase.open(path: self.config.databasePath)
         } catch {
-            throw StartupFailure(.cannotOpen, "cannot open the database in CRM_DATA_DIR (\(self.config.dataDir)): \(error)")
+            throw StartupFailure(
+                .cannotOpen,
+                "cannot open the database in CRM_DATA_DIR (\(self.config.dataDir)): \(error)"
+            )
         }
     }
 

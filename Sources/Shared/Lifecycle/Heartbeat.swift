@@ -43,9 +43,15 @@ public actor Heartbeat {
     private func write(state: DaemonStatus.State) async {
         let now = Date()
         let row = DaemonStatus(
-            name: self.daemon, pid: Int64(ProcessInfo.processInfo.processIdentifier), version: CRMVersion.current,
-            status: state, startedAt: self.startedAt, lastBeatAt: now, stoppedAt: state == .stopped ? now : nil,
-            figures: Self.encode(self.figures))
+            name: self.daemon,
+            pid: Int64(ProcessInfo.processInfo.processIdentifier),
+            version: CRMVersion.current,
+            status: state,
+            startedAt: self.startedAt,
+            lastBeatAt: now,
+            stoppedAt: state == .stopped ? now : nil,
+            figures: Self.encode(self.figures)
+        )
         do {
             try await self.database.pool.write { db in
                 try db.execute(
@@ -61,7 +67,8 @@ public actor Heartbeat {
                     arguments: [
                         row.name, row.pid, row.version, row.status, row.startedAt, row.lastBeatAt, row.stoppedAt,
                         row.figures,
-                    ])
+                    ]
+                )
             }
         } catch {
             self.logger.warning("heartbeat not written", metadata: .error(error))

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 
 /// A reason a daemon or command cannot start, with the exit code it ends with.
 public struct StartupFailure: Error, CustomStringConvertible {

@@ -1,6 +1,6 @@
 import Logging
-import UnixSignals
 import ServiceLifecycle
+import UnixSignals
 
 /// Runs a non-HTTP daemon: schema check, then its work loop, heartbeat and systemd watchdog in one
 /// `ServiceGroup` that shuts down gracefully on SIGTERM or SIGINT.
@@ -16,15 +16,23 @@ public enum WorkerDaemon {
             configuration: .init(
                 services: [
                     .init(service: SystemdWatchdogService(logger: environment.logger)),
-                    .init(service: HeartbeatService(heartbeat: heartbeat, interval: environment.config.heartbeatInterval)),
+                    .init(
+                        service: HeartbeatService(heartbeat: heartbeat, interval: environment.config.heartbeatInterval)
+                    ),
                     .init(
                         service: WorkerService(
-                            daemon: environment.daemon, config: environment.config, heartbeat: heartbeat,
-                            logger: environment.logger, handle: handle)),
+                            daemon: environment.daemon,
+                            config: environment.config,
+                            heartbeat: heartbeat,
+                            logger: environment.logger,
+                            handle: handle
+                        )
+                    ),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: environment.logger
-            ))
+            )
+        )
         try await group.run()
     }
 }

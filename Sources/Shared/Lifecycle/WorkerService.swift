@@ -11,7 +11,10 @@ public struct WorkerService: Service {
     let handle: @Sendable (Wake) async -> Void
 
     public init(
-        daemon: DaemonName, config: CRMConfig, heartbeat: Heartbeat, logger: Logger,
+        daemon: DaemonName,
+        config: CRMConfig,
+        heartbeat: Heartbeat,
+        logger: Logger,
         handle: @escaping @Sendable (Wake) async -> Void
     ) {
         self.daemon = daemon
@@ -23,7 +26,11 @@ public struct WorkerService: Service {
 
     public func run() async throws {
         let socketPath = self.config.socketPath(for: self.daemon)
-        try await WakeSignals.listen(socketPath: socketPath, pollInterval: self.config.pollInterval, logger: self.logger) {
+        try await WakeSignals.listen(
+            socketPath: socketPath,
+            pollInterval: self.config.pollInterval,
+            logger: self.logger
+        ) {
             wakes in
             SystemdNotifier.notify("READY=1")
             self.logger.info("ready", metadata: ["wake.socket": "\(socketPath)"])

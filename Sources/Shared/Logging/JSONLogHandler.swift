@@ -23,13 +23,22 @@ public struct JSONLogHandler: LogHandler {
         if let provided = self.metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         let line = Self.render(
-            timestamp: Date(), level: event.level, label: self.label, message: event.message.description,
-            source: event.source, metadata: merged)
+            timestamp: Date(),
+            level: event.level,
+            label: self.label,
+            message: event.message.description,
+            source: event.source,
+            metadata: merged
+        )
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     static func render(
-        timestamp: Date, level: Logger.Level, label: String, message: String, source: String,
+        timestamp: Date,
+        level: Logger.Level,
+        label: String,
+        message: String,
+        source: String,
         metadata: Logger.Metadata
     ) -> String {
         var object: [String: String] = metadata.mapValues { $0.description }

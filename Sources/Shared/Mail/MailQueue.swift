@@ -15,8 +15,14 @@ public struct MailDraft: Sendable {
     public var sealBodies: Bool
 
     public init(
-        kind: OutboundMail.Kind, recipients: [String], subject: String, text: String, html: String? = nil,
-        idempotencyKey: String, requestedBy: Int64? = nil, sealBodies: Bool = false
+        kind: OutboundMail.Kind,
+        recipients: [String],
+        subject: String,
+        text: String,
+        html: String? = nil,
+        idempotencyKey: String,
+        requestedBy: Int64? = nil,
+        sealBodies: Bool = false
     ) {
         self.kind = kind
         self.recipients = recipients
@@ -47,7 +53,11 @@ public enum MailQueue {
     /// wakes crm-mailer.
     @discardableResult
     public static func enqueue(
-        _ draft: MailDraft, db: Database, seal: MailSeal?, wake: WakeSender?, now: Date,
+        _ draft: MailDraft,
+        db: Database,
+        seal: MailSeal?,
+        wake: WakeSender?,
+        now: Date,
         messageIdDomain: String = "venture-crm.localhost"
     ) throws -> OutboundMail {
         // reads deleted rows: a key is never queued twice, whatever became of its first mail
@@ -65,20 +75,37 @@ public enum MailQueue {
         guard refused.isEmpty else { throw MailQueueError.recipientsNotAllowed(refused) }
         guard !draft.subject.isEmpty, draft.subject.count <= Self.maximumSubjectCharacters,
             !draft.subject.contains(where: \.isNewline)
-        else { throw MailQueueError.invalidDraft("the subject must be one line of 1 to \(Self.maximumSubjectCharacters) characters") }
+        else {
+            throw MailQueueError.invalidDraft(
+                "the subject must be one line of 1 to \(Self.maximumSubjectCharacters) characters"
+            )
+        }
         guard draft.text.utf8.count + (draft.html?.utf8.count ?? 0) <= Self.maximumBodyBytes else {
             throw MailQueueError.invalidDraft("the message is larger than \(Self.maximumBodyBytes / 1024 / 1024) MiB")
         }
         let sealer = draft.sealBodies ? seal : nil
         var mail = OutboundMail(
-            id: nil, kind: draft.kind, idempotencyKey: draft.idempotencyKey,
+            id: nil,
+            kind: draft.kind,
+            idempotencyKey: draft.idempotencyKey,
             messageId: Self.messageId(domain: messageIdDomain),
             recipients: String(decoding: try JSONEncoder().encode(recipients), as: UTF8.self),
             subject: draft.subject,
             bodyText: try sealer.map { try $0.seal(draft.text) } ?? draft.text,
             bodyHtml: try draft.html.map { html in try sealer.map { try $0.seal(html) } ?? html },
-            sealed: sealer != nil, status: .queued, attempts: 0, nextAttemptAt: now, leaseExpiresAt: nil, dataSentAt: nil,
-            lastError: nil, requestedBy: draft.requestedBy, createdAt: now, updatedAt: now, sentAt: nil, deletedAt: nil)
+            sealed: sealer != nil,
+            status: .queued,
+            attempts: 0,
+            nextAttemptAt: now,
+            leaseExpiresAt: nil,
+            dataSentAt: nil,
+            lastError: nil,
+            requestedBy: draft.requestedBy,
+            createdAt: now,
+            updatedAt: now,
+            sentAt: nil,
+            deletedAt: nil
+        )
         try mail.insert(db)
         if let wake {
             db.afterNextTransaction(onCommit: { _ in wake.send(.outbound, to: .mailer) })
@@ -93,7 +120,8 @@ public enum MailQueue {
             sql: """
                 SELECT json_extract(figures, '$.smtp_configured') = 1 FROM daemon_status
                 WHERE name = 'crm-mailer' AND status = 'running'
-                """) ?? false
+                """
+        ) ?? false
     }
 
     /// A globally unique `Message-ID`, chosen once so every retry carries the same one.
@@ -107,13 +135,21 @@ public enum MailQueue {
 public enum MailRecipientPolicy {
     /// The recipients that `kind` may not go to: test mail and digests go to active admins only,
     /// an invite only to the address of a pending invite.
-    public static func refused(_ recipients: [String], kind: OutboundMail.Kind, db: Database, now: Date) throws -> [String] {
+    public static func refused(
+        _ recipients: [String],
+        kind: OutboundMail.Kind,
+        db: Database,
+        now: Date
+    ) throws -> [String] {
         let allowed: Set<String>
         switch kind {
         case .test, .digest:
             allowed = Set(
                 try String.fetchAll(
-                    db, sql: "SELECT lower(email) FROM users WHERE role = 'admin' AND active = 1 AND deleted_at IS NULL"))
+                    db,
+                    sql: "SELECT lower(email) FROM users WHERE role = 'admin' AND active = 1 AND deleted_at IS NULL"
+                )
+            )
         case .invite:
             allowed = Set(
                 try String.fetchAll(
@@ -122,7 +158,9 @@ public enum MailRecipientPolicy {
                         SELECT lower(email) FROM invites
                         WHERE accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?
                         """,
-                    arguments: [now]))
+                    arguments: [now]
+                )
+            )
         }
         return recipients.filter { !allowed.contains($0) }
     }

@@ -10,7 +10,9 @@ public struct MailSeal: Sendable {
     public init(secretKey: Secret) {
         self.key = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: SymmetricKey(data: Data(secretKey.reveal().utf8)),
-            info: Data("venture-crm outbound mail v1".utf8), outputByteCount: 32)
+            info: Data("venture-crm outbound mail v1".utf8),
+            outputByteCount: 32
+        )
     }
 
     /// The text as base64 of AES-GCM's nonce, ciphertext and tag.

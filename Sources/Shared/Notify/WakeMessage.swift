@@ -1,4 +1,5 @@
 import Foundation
+
 /// A one-line hint sent to a daemon's socket after committing work meant for it. The database is
 /// the truth; a lost message only delays the work until the next poll.
 public enum WakeMessage: Equatable, Sendable, CustomStringConvertible {

@@ -47,7 +47,11 @@ public enum WakeSignals {
         }
     }
 
-    private static func finish(_ socket: WakeSocket, _ timer: Task<Void, Never>, _ continuation: AsyncStream<Wake>.Continuation) async {
+    private static func finish(
+        _ socket: WakeSocket,
+        _ timer: Task<Void, Never>,
+        _ continuation: AsyncStream<Wake>.Continuation
+    ) async {
         timer.cancel()
         continuation.finish()
         await socket.stop()

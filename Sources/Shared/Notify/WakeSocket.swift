@@ -64,7 +64,9 @@ final class WakeSocket: Sendable {
             while !self.stopping.load(ordering: .acquiring) {
                 descriptor.revents = 0
                 guard poll(&descriptor, 1, 200) > 0 else { continue }
-                let count = buffer.withUnsafeMutableBytes { recv(self.fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+                let count = buffer.withUnsafeMutableBytes {
+                    recv(self.fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+                }
                 if count > 0 { onDatagram(String(decoding: buffer[0..<count], as: UTF8.self)) }
             }
             close(self.fd)

@@ -13,8 +13,12 @@ public struct SecurityFacts: Sendable, Equatable {
     public var sessionUsers = 0
 
     public init(
-        activeAdmins: Int = 0, staleInvites: Int = 0, newestVerifiedBackup: Date? = nil, mailerFigures: [String: JSONValue]? = nil,
-        sessionAddresses: [String] = [], sessionUsers: Int = 0
+        activeAdmins: Int = 0,
+        staleInvites: Int = 0,
+        newestVerifiedBackup: Date? = nil,
+        mailerFigures: [String: JSONValue]? = nil,
+        sessionAddresses: [String] = [],
+        sessionUsers: Int = 0
     ) {
         self.activeAdmins = activeAdmins
         self.staleInvites = staleInvites
@@ -32,7 +36,8 @@ public struct SecurityFacts: Sendable, Equatable {
             .select(max(Column("created_at")), as: Date.self).fetchOne(db)
         let since = now.addingTimeInterval(-30 * 24 * 3600)
         let recent = Session.filter(Column("created_at") >= since)
-        facts.sessionAddresses = try recent.filter(Column("ip") != nil).select(Column("ip"), as: String.self).distinct().limit(2).fetchAll(db)
+        facts.sessionAddresses = try recent.filter(Column("ip") != nil).select(Column("ip"), as: String.self).distinct()
+            .limit(2).fetchAll(db)
         facts.sessionUsers = try recent.select(count(distinct: Column("user_id")), as: Int.self).fetchOne(db) ?? 0
         if let figures = try DaemonStatus.filter(Column("name") == DaemonName.mailer.rawValue).fetchOne(db)?.figures {
             facts.mailerFigures = try? JSONDecoder().decode([String: JSONValue].self, from: Data(figures.utf8))

@@ -23,21 +23,38 @@ public struct SystemStatus: Sendable {
     public static func read(now: Date, late: TimeInterval, _ db: Database) throws -> SystemStatus {
         let rows = try DaemonStatus.fetchAll(db)
         let daemons = DaemonName.allCases.map { name -> Daemon in
-            guard let row = rows.first(where: { $0.name == name }) else { return Daemon(name: name, state: "never_started", row: nil) }
-            let state = row.status == .stopped ? "stopped" : now.timeIntervalSince(row.lastBeatAt) > late ? "silent" : "running"
+            guard let row = rows.first(where: { $0.name == name }) else {
+                return Daemon(name: name, state: "never_started", row: nil)
+            }
+            let state =
+                row.status == .stopped ? "stopped" : now.timeIntervalSince(row.lastBeatAt) > late ? "silent" : "running"
             return Daemon(name: name, state: state, row: row)
         }
         var queues: [String: [String: Int]] = [:]
         queues["mail"] = try Self.counts(
-            db, sql: "SELECT status, count(*) FROM outbound_mail WHERE status <> 'sent' AND deleted_at IS NULL GROUP BY status")
+            db,
+            sql:
+                "SELECT status, count(*) FROM outbound_mail WHERE status <> 'sent' AND deleted_at IS NULL GROUP BY status"
+        )
         queues["mail"]?["sent_last_day"] = try OutboundMail.all().live()
             .filter(Column("status") == "sent" && Column("sent_at") >= now.addingTimeInterval(-86400)).fetchCount(db)
         queues["backup_jobs"] = try Self.counts(
-            db, sql: "SELECT status, count(*) FROM backup_jobs WHERE status IN ('queued', 'running') GROUP BY status")
-        queues["formula_jobs"] = try Self.counts(db, sql: "SELECT status, count(*) FROM formula_jobs WHERE status = 'running' GROUP BY status")
+            db,
+            sql: "SELECT status, count(*) FROM backup_jobs WHERE status IN ('queued', 'running') GROUP BY status"
+        )
+        queues["formula_jobs"] = try Self.counts(
+            db,
+            sql: "SELECT status, count(*) FROM formula_jobs WHERE status = 'running' GROUP BY status"
+        )
         return SystemStatus(
-            daemons: daemons, queues: queues, lastBackup: try BackupRecord.newest(db),
-            lastFailedBackupJob: try Date.fetchOne(db, sql: "SELECT max(updated_at) FROM backup_jobs WHERE status = 'failed'"))
+            daemons: daemons,
+            queues: queues,
+            lastBackup: try BackupRecord.newest(db),
+            lastFailedBackupJob: try Date.fetchOne(
+                db,
+                sql: "SELECT max(updated_at) FROM backup_jobs WHERE status = 'failed'"
+            )
+        )
     }
 
     private static func counts(_ db: Database, sql: String) throws -> [String: Int] {

@@ -61,7 +61,8 @@ public enum AppSettings {
 
     /// The setting's name as stored (Foundation reports UTC as "GMT").
     public static func timeZoneName(_ db: Database) throws -> String {
-        guard case .string(let name)? = try Self.all(db)[Key.timeZone.rawValue], TimeZone(identifier: name) != nil else { return "UTC" }
+        guard case .string(let name)? = try Self.all(db)[Key.timeZone.rawValue], TimeZone(identifier: name) != nil
+        else { return "UTC" }
         return name
     }
 
@@ -87,7 +88,8 @@ public enum AppSettings {
                     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
                         updated_by = excluded.updated_by
                     """,
-                arguments: [key.rawValue, JSONValue.encode(value), now, now, userId])
+                arguments: [key.rawValue, JSONValue.encode(value), now, now, userId]
+            )
         }
     }
 }

@@ -6,7 +6,8 @@ public struct TimeOfDay: Sendable, Equatable {
     /// Parses exactly "HH:MM"; nil for anything else.
     public init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard text.count == 5, parts.count == 2, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }), let hour = Int(parts[0]), let minute = Int(parts[1]), (0...23).contains(hour),
+        guard text.count == 5, parts.count == 2, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let hour = Int(parts[0]), let minute = Int(parts[1]), (0...23).contains(hour),
             (0...59).contains(minute)
         else { return nil }
         (self.hour, self.minute) = (hour, minute)

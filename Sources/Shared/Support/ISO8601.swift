@@ -7,11 +7,13 @@ import Synchronization
 /// formatter is used under its own lock, as Foundation on Linux does not promise sharing is safe.
 public enum ISO8601 {
     private static let plain = Mutex(ISO8601DateFormatter())
-    private static let fractional = Mutex({
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }())
+    private static let fractional = Mutex(
+        {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            return formatter
+        }()
+    )
     private static let calendars = Mutex<[String: Calendar]>([:])
 
     /// `2026-03-31T14:30:00Z`, with an offset or fractional seconds; nil if it is not one.
@@ -47,7 +49,8 @@ public enum ISO8601 {
 
     /// Exactly `YYYY-MM-DDTHH:MM:SSZ` (what `string` writes), read by arithmetic; nil otherwise.
     static func utcDate(_ bytes: [UInt8]) -> Date? {
-        guard bytes.count == 20, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A, bytes[16] == 0x3A,
+        guard bytes.count == 20, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A,
+            bytes[16] == 0x3A,
             bytes[19] == 0x5A
         else { return nil }
         var digits: [Int] = []
@@ -57,8 +60,11 @@ public enum ISO8601 {
         }
         let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
         let (month, day) = (digits[4] * 10 + digits[5], digits[6] * 10 + digits[7])
-        let (hour, minute, second) = (digits[8] * 10 + digits[9], digits[10] * 10 + digits[11], digits[12] * 10 + digits[13])
-        guard year >= 1583, (1...12).contains(month), day >= 1, day <= Self.daysIn(month, year), hour < 24, minute < 60, second < 60
+        let (hour, minute, second) = (
+            digits[8] * 10 + digits[9], digits[10] * 10 + digits[11], digits[12] * 10 + digits[13]
+        )
+        guard year >= 1583, (1...12).contains(month), day >= 1, day <= Self.daysIn(month, year), hour < 24, minute < 60,
+            second < 60
         else { return nil }
         let days = Self.days(fromCivil: year, month, day)
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3600 + minute * 60 + second))

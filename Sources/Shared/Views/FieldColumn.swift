@@ -52,7 +52,9 @@ public struct FieldColumn: Sendable {
             if field.isCore {
                 self.value = SQLFragment("\"" + field.key.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
             } else {
-                self.value = SQLFragment("json_extract(custom, ") + SQLFragment.literal("$.\"" + field.key + "\"") + SQLFragment(")")
+                self.value =
+                    SQLFragment("json_extract(custom, ") + SQLFragment.literal("$.\"" + field.key + "\"")
+                    + SQLFragment(")")
             }
         }
         self.scale = field.isCore && field.type == .currency ? 100 : 1
@@ -62,9 +64,11 @@ public struct FieldColumn: Sendable {
     public var isBlank: SQLFragment {
         let value = self.value
         switch self.category {
-        case .text, .select, .date, .datetime: return SQLFragment("(") + value + SQLFragment(" IS NULL OR ") + value + SQLFragment(" = '')")
+        case .text, .select, .date, .datetime:
+            return SQLFragment("(") + value + SQLFragment(" IS NULL OR ") + value + SQLFragment(" = '')")
         case .multi:
-            return SQLFragment("(") + value + SQLFragment(" IS NULL OR json_array_length(") + value + SQLFragment(") = 0)")
+            return SQLFragment("(") + value + SQLFragment(" IS NULL OR json_array_length(") + value
+                + SQLFragment(") = 0)")
         case .number, .link: return SQLFragment("(") + value + SQLFragment(" IS NULL)")
         case .checkbox: return SQLFragment("0")
         }
@@ -100,7 +104,8 @@ public struct FieldColumn: Sendable {
             guard !choices.isEmpty else { return SQLFragment("coalesce(lower(") + self.value + SQLFragment("), '')") }
             var fragment = SQLFragment("CASE ") + self.value
             for (index, choice) in choices.enumerated() {
-                fragment = fragment + SQLFragment(" WHEN ") + SQLFragment.literal(choice) + SQLFragment(" THEN \(index)")
+                fragment =
+                    fragment + SQLFragment(" WHEN ") + SQLFragment.literal(choice) + SQLFragment(" THEN \(index)")
             }
             return fragment + SQLFragment(" ELSE \(choices.count) END")
         case .multi:

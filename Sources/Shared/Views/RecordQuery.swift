@@ -11,7 +11,10 @@ public struct RecordQuery: Sendable {
     public var fields: [ViewDefinition.FieldLayout]?
 
     public init(
-        filter: FilterGroup? = nil, sorts: [ViewDefinition.Sort] = [], groupBy: [ViewDefinition.Sort] = [], search: String? = nil,
+        filter: FilterGroup? = nil,
+        sorts: [ViewDefinition.Sort] = [],
+        groupBy: [ViewDefinition.Sort] = [],
+        search: String? = nil,
         fields: [ViewDefinition.FieldLayout]? = nil
     ) {
         self.filter = filter
@@ -23,8 +26,12 @@ public struct RecordQuery: Sendable {
 
     public init(_ definition: ViewDefinition) {
         self.init(
-            filter: definition.filter, sorts: definition.sorts, groupBy: definition.groupBy, search: definition.search,
-            fields: definition.fields)
+            filter: definition.filter,
+            sorts: definition.sorts,
+            groupBy: definition.groupBy,
+            search: definition.search,
+            fields: definition.fields
+        )
     }
 
     public enum Failure: Error, Equatable {
@@ -58,7 +65,13 @@ public struct RecordQuery: Sendable {
                 guard search.count <= 500 else { throw ViewError(["search": "At most 500 characters."]) }
                 condition = condition + SQLFragment(" AND ") + compiler.search(search, fields: self.fields)
             }
-            return Compiled(table: table, catalog: catalog, compiler: compiler, condition: condition, order: try self.order(compiler))
+            return Compiled(
+                table: table,
+                catalog: catalog,
+                compiler: compiler,
+                condition: condition,
+                order: try self.order(compiler)
+            )
         } catch {
             throw Failure.invalid(error)
         }
@@ -67,7 +80,9 @@ public struct RecordQuery: Sendable {
     /// The order of pages: a grouped view's group fields first (so each group's records come
     /// together, as the grid shows them), then its sorts, then the id.
     func order(_ compiler: ViewCompiler) throws(ViewError) -> [ViewCompiler.OrderKey] {
-        guard self.groupBy.count <= ViewCompiler.maximumGroups else { throw ViewError(["group_by": "Group by at most three fields."]) }
+        guard self.groupBy.count <= ViewCompiler.maximumGroups else {
+            throw ViewError(["group_by": "Group by at most three fields."])
+        }
         let groups = try compiler.order(self.groupBy, path: "group_by").dropLast()
         return Array(groups) + (try compiler.order(self.sorts))
     }
@@ -84,12 +99,21 @@ public struct RecordQuery: Sendable {
 
     /// Up to `limit` records after `cursor` (from a previous page of the same query), and the next
     /// cursor. `plan` overrides the choice (tests compare both plans).
-    public func page(_ table: RecordTable, limit: Int, cursor: String?, dates: ViewDates, plan: Plan? = nil, _ db: Database) throws -> (
+    public func page(
+        _ table: RecordTable,
+        limit: Int,
+        cursor: String?,
+        dates: ViewDates,
+        plan: Plan? = nil,
+        _ db: Database
+    ) throws -> (
         records: [RecordValue], next: String?
     ) {
         let compiled = try self.compile(table, dates: dates, db)
         let values = try cursor.map { cursor in
-            guard let values = Self.decodeCursor(cursor), values.count == compiled.order.count else { throw Failure.badCursor }
+            guard let values = Self.decodeCursor(cursor), values.count == compiled.order.count else {
+                throw Failure.badCursor
+            }
             return values
         }
         let index = ViewIndexes.index(table, order: compiled.order)
@@ -106,9 +130,18 @@ public struct RecordQuery: Sendable {
                     condition = condition + SQLFragment(" AND ") + key.expression + SQLFragment(" = ?", [value])
                 }
                 let key = compiled.order[level]
-                condition = condition + SQLFragment(" AND ") + key.expression + SQLFragment(key.descending ? " < ?" : " > ?", [values[level]])
+                condition =
+                    condition + SQLFragment(" AND ") + key.expression
+                    + SQLFragment(key.descending ? " < ?" : " > ?", [values[level]])
                 rows += try Self.select(
-                    compiled, where: condition, plan: plan, index: index, limit: limit + 1 - rows.count, orderFrom: level, db)
+                    compiled,
+                    where: condition,
+                    plan: plan,
+                    index: index,
+                    limit: limit + 1 - rows.count,
+                    orderFrom: level,
+                    db
+                )
             }
         } else {
             var condition = compiled.condition
@@ -125,18 +158,37 @@ public struct RecordQuery: Sendable {
     /// order may start at `orderFrom` when `condition` holds the keys before it equal: SQLite sorts
     /// again rather than see that equal leading expressions leave the index in order.
     static func select(
-        _ compiled: Compiled, where condition: SQLFragment, plan: Plan, index: ViewIndexes.Index?, limit: Int, orderFrom: Int = 0,
+        _ compiled: Compiled,
+        where condition: SQLFragment,
+        plan: Plan,
+        index: ViewIndexes.Index?,
+        limit: Int,
+        orderFrom: Int = 0,
         _ db: Database
     ) throws -> [Row] {
-        let sql = Self.selectSQL(compiled, where: condition, plan: plan, index: index, limit: limit, orderFrom: orderFrom)
+        let sql = Self.selectSQL(
+            compiled,
+            where: condition,
+            plan: plan,
+            index: index,
+            limit: limit,
+            orderFrom: orderFrom
+        )
         return try Row.fetchAll(db, sql: sql.sql, arguments: sql.statementArguments)
     }
 
     static func selectSQL(
-        _ compiled: Compiled, where condition: SQLFragment, plan: Plan, index: ViewIndexes.Index?, limit: Int, orderFrom: Int = 0
+        _ compiled: Compiled,
+        where condition: SQLFragment,
+        plan: Plan,
+        index: ViewIndexes.Index?,
+        limit: Int,
+        orderFrom: Int = 0
     ) -> SQLFragment {
         var sql = SQLFragment("SELECT *")
-        for (index, key) in compiled.order.enumerated() { sql = sql + SQLFragment(", ") + key.expression + SQLFragment(" AS _k\(index)") }
+        for (index, key) in compiled.order.enumerated() {
+            sql = sql + SQLFragment(", ") + key.expression + SQLFragment(" AS _k\(index)")
+        }
         // filtered by: the compiled condition, which starts with deleted_at IS NULL
         sql = sql + SQLFragment(" FROM \(compiled.table.sqlTable)")
         if plan == .walk { sql = sql + SQLFragment(index.map { " INDEXED BY \($0.name)" } ?? " NOT INDEXED") }
@@ -164,18 +216,28 @@ public struct RecordQuery: Sendable {
         let table = compiled.table.sqlTable
         // Two subqueries: SQLite reads min() or max() from the end of the rowid tree only when it
         // is the query's sole aggregate; `SELECT min(id), max(id)` scans the whole table.
-        guard let bounds = try Row.fetchOne(db, sql: "SELECT (SELECT min(id) FROM \(table)) AS low, (SELECT max(id) FROM \(table)) AS high"),
-            let low = bounds["low"] as Int64?, let high = bounds["high"] as Int64?, high - low >= 20 * Int64(Self.probeSize)
+        guard
+            let bounds = try Row.fetchOne(
+                db,
+                sql: "SELECT (SELECT min(id) FROM \(table)) AS low, (SELECT max(id) FROM \(table)) AS high"
+            ),
+            let low = bounds["low"] as Int64?, let high = bounds["high"] as Int64?,
+            high - low >= 20 * Int64(Self.probeSize)
         else { return .filterFirst }
-        let probe = SQLFragment(
-            """
-            WITH RECURSIVE sample(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM sample WHERE i < \(Self.probeSize - 1))
-            SELECT count(*) AS live, coalesce(sum(CASE WHEN (
-            """) + compiled.condition
+        let probe =
+            SQLFragment(
+                """
+                WITH RECURSIVE sample(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM sample WHERE i < \(Self.probeSize - 1))
+                SELECT count(*) AS live, coalesce(sum(CASE WHEN (
+                """
+            ) + compiled.condition
             + SQLFragment(
                 ") THEN 1 ELSE 0 END), 0) AS hits FROM \(table) WHERE deleted_at IS NULL AND id IN (SELECT ? + i * ? / \(Self.probeSize - 1) FROM sample)",
-                [low.databaseValue, (high - low).databaseValue])
-        guard let sample = try Row.fetchOne(db, sql: probe.sql, arguments: probe.statementArguments) else { return .filterFirst }
+                [low.databaseValue, (high - low).databaseValue]
+            )
+        guard let sample = try Row.fetchOne(db, sql: probe.sql, arguments: probe.statementArguments) else {
+            return .filterFirst
+        }
         let (live, hits) = (sample["live"] as Int, sample["hits"] as Int)
         guard live > 0, hits > 0 else { return .filterFirst }
         let share = Double(hits) / Double(live)
@@ -189,7 +251,8 @@ public struct RecordQuery: Sendable {
         for (key, value) in zip(keys, values).reversed() {
             let beyond = key.expression + SQLFragment(key.descending ? " < ?" : " > ?", [value])
             if let deeper = fragment {
-                fragment = SQLFragment("(") + beyond + SQLFragment(" OR (") + key.expression + SQLFragment(" = ?", [value])
+                fragment =
+                    SQLFragment("(") + beyond + SQLFragment(" OR (") + key.expression + SQLFragment(" = ?", [value])
                     + SQLFragment(" AND ") + deeper + SQLFragment("))")
             } else {
                 fragment = SQLFragment("(") + beyond + SQLFragment(")")
@@ -215,7 +278,8 @@ public struct RecordQuery: Sendable {
 
     static func decodeCursor(_ cursor: String) -> [DatabaseValue]? {
         guard cursor.count <= 20_000 else { return nil }
-        guard let data = Base64URL.decode(cursor), let parts = try? JSONDecoder().decode([String].self, from: data) else {
+        guard let data = Base64URL.decode(cursor), let parts = try? JSONDecoder().decode([String].self, from: data)
+        else {
             return nil
         }
         var values: [DatabaseValue] = []
@@ -264,17 +328,21 @@ public struct RecordQuery: Sendable {
             return compiled.compiler.columns[field.key]
         }
         var sql = SQLFragment("SELECT count(*) AS _count")
-        for (index, level) in levels.enumerated() { sql = sql + SQLFragment(", ") + level.value + SQLFragment(" AS _g\(index)") }
+        for (index, level) in levels.enumerated() {
+            sql = sql + SQLFragment(", ") + level.value + SQLFragment(" AS _g\(index)")
+        }
         for (index, column) in summed.enumerated() {
             sql = sql + SQLFragment(", sum(") + column.value + SQLFragment(") AS _s\(index)")
         }
         // filtered by: the compiled condition, which starts with deleted_at IS NULL
         sql = sql + SQLFragment(" FROM \(table.sqlTable) WHERE ") + compiled.condition + SQLFragment(" GROUP BY ")
-        sql = sql + SQLFragment((0..<levels.count).map { "_g\($0)" }.joined(separator: ", ")) + SQLFragment(" ORDER BY ")
+        sql =
+            sql + SQLFragment((0..<levels.count).map { "_g\($0)" }.joined(separator: ", ")) + SQLFragment(" ORDER BY ")
         for (index, level) in levels.enumerated() {
             if index > 0 { sql = sql + SQLFragment(", ") }
             let descending = self.groupBy[index].direction == .desc
-            sql = sql + level.isBlank + SQLFragment(" ASC, ") + level.sortKey + SQLFragment(descending ? " DESC" : " ASC")
+            sql =
+                sql + level.isBlank + SQLFragment(" ASC, ") + level.sortKey + SQLFragment(descending ? " DESC" : " ASC")
         }
         let rows = try Row.fetchAll(db, sql: sql.sql, arguments: sql.statementArguments)
         let leaves: [(keys: [JSONValue], count: Int, sums: [Double?])] = rows.map { row in
@@ -288,7 +356,10 @@ public struct RecordQuery: Sendable {
     }
 
     static func nest(
-        _ leaves: [(keys: [JSONValue], count: Int, sums: [Double?])], depth: Int, levels: Int, summed: [FieldColumn]
+        _ leaves: [(keys: [JSONValue], count: Int, sums: [Double?])],
+        depth: Int,
+        levels: Int,
+        summed: [FieldColumn]
     ) -> [Group] {
         var groups: [Group] = []
         var start = 0
@@ -303,8 +374,13 @@ public struct RecordQuery: Sendable {
             }
             groups.append(
                 Group(
-                    key: members[0].keys[depth], count: members.reduce(0) { $0 + $1.count }, sums: sums,
-                    groups: depth + 1 < levels ? Self.nest(members, depth: depth + 1, levels: levels, summed: summed) : nil))
+                    key: members[0].keys[depth],
+                    count: members.reduce(0) { $0 + $1.count },
+                    sums: sums,
+                    groups: depth + 1 < levels
+                        ? Self.nest(members, depth: depth + 1, levels: levels, summed: summed) : nil
+                )
+            )
             start = end
         }
         return groups
@@ -324,7 +400,8 @@ public struct RecordQuery: Sendable {
         case .null: return column.category == .checkbox ? .bool(false) : .null
         case .int64(let number): return column.category == .checkbox ? .bool(number != 0) : .number(Double(number))
         case .double(let number): return .number(number)
-        case .string(let text): return column.category == .multi ? (JSONValue.decode(text) ?? .array([])) : .string(text)
+        case .string(let text):
+            return column.category == .multi ? (JSONValue.decode(text) ?? .array([])) : .string(text)
         case .blob: return .null
         }
     }

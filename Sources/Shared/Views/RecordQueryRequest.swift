@@ -11,7 +11,10 @@ public struct RecordQueryRequest: Sendable, Equatable {
     public var search: String?
 
     public init(
-        viewId: Int64? = nil, filter: FilterGroup? = nil, sorts: [ViewDefinition.Sort]? = nil, groupBy: [ViewDefinition.Sort]? = nil,
+        viewId: Int64? = nil,
+        filter: FilterGroup? = nil,
+        sorts: [ViewDefinition.Sort]? = nil,
+        groupBy: [ViewDefinition.Sort]? = nil,
         search: String? = nil
     ) {
         self.viewId = viewId

@@ -21,7 +21,9 @@ public struct SQLFragment: Sendable {
     public static func join(_ parts: [SQLFragment], with separator: String, empty: String) -> SQLFragment {
         guard !parts.isEmpty else { return SQLFragment(empty) }
         return SQLFragment(
-            "(" + parts.map { "(" + $0.sql + ")" }.joined(separator: " \(separator) ") + ")", parts.flatMap(\.arguments))
+            "(" + parts.map { "(" + $0.sql + ")" }.joined(separator: " \(separator) ") + ")",
+            parts.flatMap(\.arguments)
+        )
     }
 
     /// `?, ?, …` for a list of values.
@@ -35,7 +37,8 @@ public struct SQLFragment: Sendable {
     public static func literal(_ text: String) -> SQLFragment {
         let plain = text.utf8.allSatisfy { byte in
             (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                || [UInt8(ascii: "_"), UInt8(ascii: "$"), UInt8(ascii: "."), UInt8(ascii: "\""), UInt8(ascii: " ")].contains(byte)
+                || [UInt8(ascii: "_"), UInt8(ascii: "$"), UInt8(ascii: "."), UInt8(ascii: "\""), UInt8(ascii: " ")]
+                    .contains(byte)
         }
         if plain { return SQLFragment("'" + text + "'") }
         let hex = text.utf8.map { String(format: "%02X", $0) }.joined()

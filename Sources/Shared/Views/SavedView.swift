@@ -73,7 +73,8 @@ public struct ViewStore: Sendable {
                 SELECT * FROM views WHERE table_name = ? AND deleted_at IS NULL AND (scope = 'shared' OR owner_id = ?)
                 ORDER BY scope = 'personal', position, id
                 """,
-            arguments: [table.rawValue, userId])
+            arguments: [table.rawValue, userId]
+        )
     }
 
     /// Every view `user` can see, all tables.
@@ -84,23 +85,32 @@ public struct ViewStore: Sendable {
                 SELECT * FROM views WHERE deleted_at IS NULL AND (scope = 'shared' OR owner_id = ?)
                 ORDER BY table_name, scope = 'personal', position, id
                 """,
-            arguments: [userId])
+            arguments: [userId]
+        )
     }
 
     /// One view `user` can see, or `notFound` (a personal view of someone else does not exist for them).
     public static func fetch(_ table: RecordTable, id: Int64, userId: Int64, _ db: Database) throws -> SavedView {
         guard
             let view = try SavedView.fetchOne(
-                db, sql: "SELECT * FROM views WHERE id = ? AND table_name = ? AND deleted_at IS NULL",
-                arguments: [id, table.rawValue]),
+                db,
+                sql: "SELECT * FROM views WHERE id = ? AND table_name = ? AND deleted_at IS NULL",
+                arguments: [id, table.rawValue]
+            ),
             view.isVisible(to: userId)
         else { throw Failure.notFound }
         return view
     }
 
     public func create(
-        _ table: RecordTable, name: String, scope: SavedView.Scope, locked: Bool, definition: ViewDefinition, userId: Int64,
-        isAdmin: Bool, dates: ViewDates
+        _ table: RecordTable,
+        name: String,
+        scope: SavedView.Scope,
+        locked: Bool,
+        definition: ViewDefinition,
+        userId: Int64,
+        isAdmin: Bool,
+        dates: ViewDates
     ) async throws -> SavedView {
         let name = try Self.validName(name)
         if locked && scope == .personal { throw Failure.invalid(["locked": "Only a shared view can be locked."]) }
@@ -109,14 +119,22 @@ public struct ViewStore: Sendable {
         return try await self.database.pool.write { db in
             try Self.check(definition, table, dates, db)
             // reads deleted rows: archived views keep their places
-            let position = (try Int.fetchOne(
-                db, sql: "SELECT max(position) FROM views WHERE table_name = ?", arguments: [table.rawValue]) ?? -1) + 1
+            let position =
+                (try Int.fetchOne(
+                    db,
+                    sql: "SELECT max(position) FROM views WHERE table_name = ?",
+                    arguments: [table.rawValue]
+                ) ?? -1) + 1
             try db.execute(
                 sql: """
                     INSERT INTO views (table_name, name, scope, locked, owner_id, definition, position, created_at, updated_at, updated_by)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [table.rawValue, name, scope, locked, userId, try Self.encode(definition), position, now, now, userId])
+                arguments: [
+                    table.rawValue, name, scope, locked, userId, try Self.encode(definition), position, now, now,
+                    userId,
+                ]
+            )
             try RecordStore.bumpGlobalVersion(db, by: userId, at: now)
             return try Self.fetch(table, id: db.lastInsertedRowID, userId: userId, db)
         }
@@ -125,24 +143,42 @@ public struct ViewStore: Sendable {
     /// Changes what is given. A personal view may become shared (by its owner), never the
     /// reverse; only admins lock and unlock.
     public func update(
-        _ table: RecordTable, id: Int64, expectedVersion: Int?, name: String?, scope: SavedView.Scope?, locked: Bool?,
-        definition: ViewDefinition?, userId: Int64, isAdmin: Bool, dates: ViewDates
+        _ table: RecordTable,
+        id: Int64,
+        expectedVersion: Int?,
+        name: String?,
+        scope: SavedView.Scope?,
+        locked: Bool?,
+        definition: ViewDefinition?,
+        userId: Int64,
+        isAdmin: Bool,
+        dates: ViewDates
     ) async throws -> SavedView {
         let name = try name.map(Self.validName)
         let now = self.now()
         return try await self.database.pool.write { db in
             var view = try Self.fetch(table, id: id, userId: userId, db)
             guard view.isEditable(by: userId, isAdmin: isAdmin) else {
-                throw Failure.forbidden(view.locked ? "This view is locked: only an admin can change it." : "Only its owner can change a personal view.")
+                throw Failure.forbidden(
+                    view.locked
+                        ? "This view is locked: only an admin can change it."
+                        : "Only its owner can change a personal view."
+                )
             }
-            if let expectedVersion, expectedVersion != view.version { throw Failure.versionConflict(current: view.version) }
+            if let expectedVersion, expectedVersion != view.version {
+                throw Failure.versionConflict(current: view.version)
+            }
             if let scope, scope != view.scope {
-                guard scope == .shared else { throw Failure.invalid(["scope": "A shared view cannot become personal; duplicate it instead."]) }
+                guard scope == .shared else {
+                    throw Failure.invalid(["scope": "A shared view cannot become personal; duplicate it instead."])
+                }
                 view.scope = .shared
             }
             if let locked, locked != view.locked {
                 guard isAdmin else { throw Failure.forbidden("Only an admin can lock or unlock a view.") }
-                guard view.scope == .shared else { throw Failure.invalid(["locked": "Only a shared view can be locked."]) }
+                guard view.scope == .shared else {
+                    throw Failure.invalid(["locked": "Only a shared view can be locked."])
+                }
                 view.locked = locked
             }
             if let definition {
@@ -154,7 +190,10 @@ public struct ViewStore: Sendable {
                     UPDATE views SET name = ?, scope = ?, locked = ?, definition = ?, version = version + 1, updated_at = ?, updated_by = ?
                     WHERE id = ?
                     """,
-                arguments: [name ?? view.name, view.scope, view.locked, try Self.encode(view.definition), now, userId, id])
+                arguments: [
+                    name ?? view.name, view.scope, view.locked, try Self.encode(view.definition), now, userId, id,
+                ]
+            )
             try RecordStore.bumpGlobalVersion(db, by: userId, at: now)
             return try Self.fetch(table, id: id, userId: userId, db)
         }
@@ -165,23 +204,44 @@ public struct ViewStore: Sendable {
         try await self.database.pool.write { db in
             let view = try Self.fetch(table, id: id, userId: userId, db)
             guard view.isEditable(by: userId, isAdmin: isAdmin) else {
-                throw Failure.forbidden(view.locked ? "This view is locked: only an admin can delete it." : "Only its owner can delete a personal view.")
+                throw Failure.forbidden(
+                    view.locked
+                        ? "This view is locked: only an admin can delete it."
+                        : "Only its owner can delete a personal view."
+                )
             }
-            try db.execute(sql: "UPDATE views SET deleted_at = ?, updated_at = ?, updated_by = ? WHERE id = ?", arguments: [now, now, userId, id])
+            try db.execute(
+                sql: "UPDATE views SET deleted_at = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+                arguments: [now, now, userId, id]
+            )
             try RecordStore.bumpGlobalVersion(db, by: userId, at: now)
         }
     }
 
     /// A personal copy of a view the user can see.
-    public func duplicate(_ table: RecordTable, id: Int64, name: String?, userId: Int64, dates: ViewDates) async throws -> SavedView {
+    public func duplicate(
+        _ table: RecordTable,
+        id: Int64,
+        name: String?,
+        userId: Int64,
+        dates: ViewDates
+    ) async throws -> SavedView {
         let original = try await self.database.pool.read { db in try Self.fetch(table, id: id, userId: userId, db) }
         return try await self.create(
-            table, name: name ?? String((original.name + " copy").prefix(200)), scope: .personal, locked: false,
-            definition: original.definition, userId: userId, isAdmin: false, dates: dates)
+            table,
+            name: name ?? String((original.name + " copy").prefix(200)),
+            scope: .personal,
+            locked: false,
+            definition: original.definition,
+            userId: userId,
+            isAdmin: false,
+            dates: dates
+        )
     }
 
     static func check(_ definition: ViewDefinition, _ table: RecordTable, _ dates: ViewDates, _ db: Database) throws {
-        let problems = ViewCompiler(table: table, catalog: try FieldDefinition.catalog(table, db), dates: dates).problems(definition)
+        let problems = ViewCompiler(table: table, catalog: try FieldDefinition.catalog(table, db), dates: dates)
+            .problems(definition)
         guard problems.isEmpty else { throw Failure.invalid(problems) }
     }
 

@@ -41,14 +41,20 @@ public struct ViewCompiler: Sendable {
         if let filter = definition.filter {
             do { _ = try self.filter(filter) } catch { problems.merge(error.problems) { a, _ in a } }
         }
-        do { _ = try self.order(definition.sorts, path: "sorts") } catch { problems.merge(error.problems) { a, _ in a } }
+        do { _ = try self.order(definition.sorts, path: "sorts") } catch {
+            problems.merge(error.problems) { a, _ in a }
+        }
         if definition.groupBy.count > Self.maximumGroups { problems["group_by"] = "Group by at most three fields." }
-        do { _ = try self.order(definition.groupBy, path: "group_by") } catch { problems.merge(error.problems) { a, _ in a } }
+        do { _ = try self.order(definition.groupBy, path: "group_by") } catch {
+            problems.merge(error.problems) { a, _ in a }
+        }
         for (index, layout) in (definition.fields ?? []).enumerated() {
             if self.catalog.first(where: { $0.key == layout.key }) == nil {
                 problems["fields[\(index)].key"] = "There is no field \(layout.key)."
             }
-            if let width = layout.width, !(40...2000).contains(width) { problems["fields[\(index)].width"] = "A width from 40 to 2000." }
+            if let width = layout.width, !(40...2000).contains(width) {
+                problems["fields[\(index)].width"] = "A width from 40 to 2000."
+            }
         }
         if !(0...20).contains(definition.frozen) { problems["frozen"] = "Freeze from 0 to 20 columns." }
         if let search = definition.search, search.count > 500 { problems["search"] = "At most 500 characters." }
@@ -63,12 +69,19 @@ public struct ViewCompiler: Sendable {
         var count = 0
         var problems: [String: String] = [:]
         let fragment = self.group(group, path: "filter", count: &count, problems: &problems)
-        if count > Self.maximumConditions { problems["filter"] = "A filter has at most \(Self.maximumConditions) conditions." }
+        if count > Self.maximumConditions {
+            problems["filter"] = "A filter has at most \(Self.maximumConditions) conditions."
+        }
         guard problems.isEmpty else { throw ViewError(problems) }
         return fragment
     }
 
-    private func group(_ group: FilterGroup, path: String, count: inout Int, problems: inout [String: String]) -> SQLFragment {
+    private func group(
+        _ group: FilterGroup,
+        path: String,
+        count: inout Int,
+        problems: inout [String: String]
+    ) -> SQLFragment {
         var parts: [SQLFragment] = []
         for (index, node) in group.conditions.enumerated() {
             let nodePath = "\(path).conditions[\(index)]"
@@ -85,7 +98,9 @@ public struct ViewCompiler: Sendable {
 
     /// One condition, or a sentence naming what does not fit.
     public func condition(_ condition: FilterCondition) throws(FieldProblem) -> SQLFragment {
-        guard let column = self.columns[condition.field] else { throw FieldProblem("There is no field \(condition.field).") }
+        guard let column = self.columns[condition.field] else {
+            throw FieldProblem("There is no field \(condition.field).")
+        }
         let op = condition.op
         guard Self.operators(for: column.category).contains(op) else {
             let allowed = Self.operators(for: column.category).map(\.rawValue).joined(separator: ", ")
@@ -95,7 +110,9 @@ public struct ViewCompiler: Sendable {
         let blank = column.isBlank
         switch op {
         case .isEmpty, .isNotEmpty:
-            guard condition.value == nil || condition.value == .null else { throw FieldProblem("\(op.rawValue) takes no value.") }
+            guard condition.value == nil || condition.value == .null else {
+                throw FieldProblem("\(op.rawValue) takes no value.")
+            }
             return op == .isEmpty ? blank : SQLFragment("NOT ") + blank
         default: break
         }
@@ -103,7 +120,8 @@ public struct ViewCompiler: Sendable {
         case .select where !column.choices.isEmpty && op != .contains && op != .doesNotContain:
             // Stored values are the options' exact spellings: compare with the options the folded
             // values name, so the column's index can serve the condition.
-            let wanted = op == .isAnyOf || op == .isNoneOf ? try Self.texts(condition.value) : [try Self.text(condition.value)]
+            let wanted =
+                op == .isAnyOf || op == .isNoneOf ? try Self.texts(condition.value) : [try Self.text(condition.value)]
             let folded = Set(wanted.map(ViewText.fold))
             let options = column.choices.filter { folded.contains(ViewText.fold($0)) }.map(\.databaseValue)
             let positive = op == .is || op == .isAnyOf
@@ -111,7 +129,8 @@ public struct ViewCompiler: Sendable {
             let list = SQLFragment.list(options)
             return positive
                 ? value + SQLFragment(" IN (") + list + SQLFragment(")")
-                : SQLFragment("(") + value + SQLFragment(" IS NULL OR ") + value + SQLFragment(" NOT IN (") + list + SQLFragment("))")
+                : SQLFragment("(") + value + SQLFragment(" IS NULL OR ") + value + SQLFragment(" NOT IN (") + list
+                    + SQLFragment("))")
         case .text, .select:
             if op == .isAnyOf || op == .isNoneOf {
                 let list = SQLFragment.list(try Self.texts(condition.value).map { ViewText.fold($0).databaseValue })
@@ -128,8 +147,10 @@ public struct ViewCompiler: Sendable {
             }
         case .multi:
             let wanted = Array(Set(try Self.texts(condition.value).map(ViewText.fold))).sorted()
-            let matches = SQLFragment("(SELECT count(DISTINCT crm_fold(value)) FROM json_each(") + value
-                + SQLFragment(") WHERE crm_fold(value) IN (") + SQLFragment.list(wanted.map(\.databaseValue)) + SQLFragment("))")
+            let matches =
+                SQLFragment("(SELECT count(DISTINCT crm_fold(value)) FROM json_each(") + value
+                + SQLFragment(") WHERE crm_fold(value) IN (") + SQLFragment.list(wanted.map(\.databaseValue))
+                + SQLFragment("))")
             switch op {
             case .hasAnyOf: return matches + SQLFragment(" > 0")
             case .hasAllOf: return matches + SQLFragment(" = \(wanted.count)")
@@ -140,30 +161,38 @@ public struct ViewCompiler: Sendable {
                 throw FieldProblem("\(column.field.label) compares with a number.")
             }
             let bound = (column.scale == 1 ? number : (number * column.scale).rounded()).databaseValue
-            let symbol = switch op {
-            case .eq: "="
-            case .neq: "<>"
-            case .lt: "<"
-            case .gt: ">"
-            case .lte: "<="
-            default: ">="
-            }
+            let symbol =
+                switch op {
+                case .eq: "="
+                case .neq: "<>"
+                case .lt: "<"
+                case .gt: ">"
+                case .lte: "<="
+                default: ">="
+                }
             let comparison = value + SQLFragment(" \(symbol) ?", [bound])
-            return op == .neq ? SQLFragment("(") + value + SQLFragment(" IS NULL OR ") + comparison + SQLFragment(")") : comparison
+            return op == .neq
+                ? SQLFragment("(") + value + SQLFragment(" IS NULL OR ") + comparison + SQLFragment(")") : comparison
         case .checkbox:
-            guard case .bool(let flag)? = condition.value else { throw FieldProblem("\(column.field.label) is true or false.") }
+            guard case .bool(let flag)? = condition.value else {
+                throw FieldProblem("\(column.field.label) is true or false.")
+            }
             return SQLFragment("coalesce(") + value + SQLFragment(", 0) = ?", [(flag ? 1 : 0).databaseValue])
         case .link:
             if op == .isAnyOf || op == .isNoneOf {
                 let list = SQLFragment.list(try Self.ids(condition.value).map(\.databaseValue))
                 return op == .isAnyOf
                     ? value + SQLFragment(" IN (") + list + SQLFragment(")")
-                    : SQLFragment("(") + value + SQLFragment(" IS NULL OR ") + value + SQLFragment(" NOT IN (") + list + SQLFragment("))")
+                    : SQLFragment("(") + value + SQLFragment(" IS NULL OR ") + value + SQLFragment(" NOT IN (") + list
+                        + SQLFragment("))")
             }
-            guard let id = try Self.ids(.array([condition.value ?? .null])).first else { throw FieldProblem("A record id.") }
+            guard let id = try Self.ids(.array([condition.value ?? .null])).first else {
+                throw FieldProblem("A record id.")
+            }
             return op == .is
                 ? value + SQLFragment(" = ?", [id.databaseValue])
-                : SQLFragment("(") + value + SQLFragment(" IS NULL OR ") + value + SQLFragment(" <> ?)", [id.databaseValue])
+                : SQLFragment("(") + value + SQLFragment(" IS NULL OR ") + value
+                    + SQLFragment(" <> ?)", [id.databaseValue])
         case .date, .datetime:
             let range: ViewDates.DayRange
             switch self.dates.range(condition.value) {
@@ -182,7 +211,8 @@ public struct ViewCompiler: Sendable {
             // Both kinds compare as text: [low, high) is the range's days.
             let present = SQLFragment("NOT ") + blank + SQLFragment(" AND ")
             switch op {
-            case .is, .isWithin: return present + value + SQLFragment(" >= ? AND ", [low]) + value + SQLFragment(" < ?", [high])
+            case .is, .isWithin:
+                return present + value + SQLFragment(" >= ? AND ", [low]) + value + SQLFragment(" < ?", [high])
             case .isBefore: return present + value + SQLFragment(" < ?", [low])
             case .isAfter: return present + value + SQLFragment(" >= ?", [high])
             case .isOnOrBefore: return present + value + SQLFragment(" < ?", [high])
@@ -199,7 +229,8 @@ public struct ViewCompiler: Sendable {
         case .multi: [.hasAnyOf, .hasAllOf, .hasNoneOf, .isEmpty, .isNotEmpty]
         case .number: [.eq, .neq, .lt, .gt, .lte, .gte, .isEmpty, .isNotEmpty]
         case .checkbox: [.is]
-        case .date, .datetime: [.is, .isBefore, .isAfter, .isOnOrBefore, .isOnOrAfter, .isWithin, .isEmpty, .isNotEmpty]
+        case .date, .datetime:
+            [.is, .isBefore, .isAfter, .isOnOrBefore, .isOnOrAfter, .isWithin, .isEmpty, .isNotEmpty]
         case .link: [.is, .isNot, .isAnyOf, .isNoneOf, .isEmpty, .isNotEmpty]
         }
     }
@@ -217,7 +248,9 @@ public struct ViewCompiler: Sendable {
         }
         var texts: [String] = []
         for item in items {
-            guard case .string(let text) = item, !text.isEmpty, text.count <= 1000 else { throw FieldProblem("Each value is text.") }
+            guard case .string(let text) = item, !text.isEmpty, text.count <= 1000 else {
+                throw FieldProblem("Each value is text.")
+            }
             texts.append(text)
         }
         return texts
@@ -247,7 +280,9 @@ public struct ViewCompiler: Sendable {
 
     /// The order keys for `sorts`, ending with the record id so no two rows tie.
     public func order(_ sorts: [ViewDefinition.Sort], path: String = "sorts") throws(ViewError) -> [OrderKey] {
-        guard sorts.count <= Self.maximumSorts else { throw ViewError([path: "Sort by at most \(Self.maximumSorts) fields."]) }
+        guard sorts.count <= Self.maximumSorts else {
+            throw ViewError([path: "Sort by at most \(Self.maximumSorts) fields."])
+        }
         var keys: [OrderKey] = []
         var problems: [String: String] = [:]
         for (index, sort) in sorts.enumerated() {
@@ -257,7 +292,12 @@ public struct ViewCompiler: Sendable {
             }
             // Parenthesised: the keyset comparison appends `> ?`, which binds tighter than `IS`.
             keys.append(OrderKey(expression: SQLFragment("(") + column.isBlank + SQLFragment(")"), descending: false))
-            keys.append(OrderKey(expression: SQLFragment("(") + column.sortKey + SQLFragment(")"), descending: sort.direction == .desc))
+            keys.append(
+                OrderKey(
+                    expression: SQLFragment("(") + column.sortKey + SQLFragment(")"),
+                    descending: sort.direction == .desc
+                )
+            )
         }
         guard problems.isEmpty else { throw ViewError(problems) }
         keys.append(OrderKey(expression: SQLFragment("id"), descending: false))

@@ -10,7 +10,8 @@ public struct ViewDates: Sendable {
     }
 
     public static let relativeValues = [
-        "today", "tomorrow", "yesterday", "days_ago", "days_from_now", "past_week", "past_month", "next_week", "next_month",
+        "today", "tomorrow", "yesterday", "days_ago", "days_from_now", "past_week", "past_month", "next_week",
+        "next_month",
         "this_month",
     ]
 
@@ -36,11 +37,15 @@ public struct ViewDates: Sendable {
             return .success(DayRange(first: day, last: day))
         case .object(let object)?:
             guard case .string(let relative)? = object["relative"], Self.relativeValues.contains(relative) else {
-                return .failure(FieldProblem("A relative date is one of: \(Self.relativeValues.joined(separator: ", "))."))
+                return .failure(
+                    FieldProblem("A relative date is one of: \(Self.relativeValues.joined(separator: ", ")).")
+                )
             }
             var days = 0
             if relative == "days_ago" || relative == "days_from_now" {
-                guard case .number(let number)? = object["days"], number == number.rounded(), (0...36500).contains(number) else {
+                guard case .number(let number)? = object["days"], number == number.rounded(),
+                    (0...36500).contains(number)
+                else {
                     return .failure(FieldProblem("\(relative) needs \"days\": a whole number from 0 to 36500."))
                 }
                 days = Int(number)

@@ -45,8 +45,13 @@ public struct ViewDefinition: Codable, Sendable, Equatable {
     public static let version = 1
 
     public init(
-        filter: FilterGroup? = nil, sorts: [Sort] = [], groupBy: [Sort] = [], fields: [FieldLayout]? = nil, frozen: Int = 0,
-        rowHeight: RowHeight = .short, search: String? = nil
+        filter: FilterGroup? = nil,
+        sorts: [Sort] = [],
+        groupBy: [Sort] = [],
+        fields: [FieldLayout]? = nil,
+        frozen: Int = 0,
+        rowHeight: RowHeight = .short,
+        search: String? = nil
     ) {
         self.v = Self.version
         self.filter = filter
@@ -151,10 +156,23 @@ public struct FilterGroup: Codable, Sendable, Equatable {
 /// `{"field", "operator", "value"?}`.
 public struct FilterCondition: Codable, Sendable, Equatable {
     public enum Operator: String, Codable, Sendable, CaseIterable {
-        case `is`, isNot = "is_not", contains, doesNotContain = "does_not_contain", isEmpty = "is_empty"
-        case isNotEmpty = "is_not_empty", eq, neq, lt, gt, lte, gte, isAnyOf = "is_any_of", isNoneOf = "is_none_of"
-        case hasAnyOf = "has_any_of", hasAllOf = "has_all_of", hasNoneOf = "has_none_of", isBefore = "is_before"
-        case isAfter = "is_after", isOnOrBefore = "is_on_or_before", isOnOrAfter = "is_on_or_after", isWithin = "is_within"
+        case `is`
+        case isNot = "is_not"
+        case contains
+        case doesNotContain = "does_not_contain"
+        case isEmpty = "is_empty"
+        case isNotEmpty = "is_not_empty"
+        case eq, neq, lt, gt, lte, gte
+        case isAnyOf = "is_any_of"
+        case isNoneOf = "is_none_of"
+        case hasAnyOf = "has_any_of"
+        case hasAllOf = "has_all_of"
+        case hasNoneOf = "has_none_of"
+        case isBefore = "is_before"
+        case isAfter = "is_after"
+        case isOnOrBefore = "is_on_or_before"
+        case isOnOrAfter = "is_on_or_after"
+        case isWithin = "is_within"
     }
 
     public var field: String

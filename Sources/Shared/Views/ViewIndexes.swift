@@ -29,8 +29,10 @@ public enum ViewIndexes {
         let columns = order.map { $0.expression.sql + ($0.descending ? " DESC" : "") }.joined(separator: ", ")
         let name = Self.prefix + table.rawValue + "_" + Self.hash(columns)
         return Index(
-            name: name, table: table,
-            sql: "CREATE INDEX IF NOT EXISTS \(name) ON \(table.sqlTable) (\(columns)) WHERE deleted_at IS NULL")
+            name: name,
+            table: table,
+            sql: "CREATE INDEX IF NOT EXISTS \(name) ON \(table.sqlTable) (\(columns)) WHERE deleted_at IS NULL"
+        )
     }
 
     /// The index serving conditions on a custom field whose value SQLite compares as stored
@@ -38,12 +40,16 @@ public enum ViewIndexes {
     /// for text, which filters compare folded.
     public static func filterIndex(_ table: RecordTable, column: FieldColumn) -> Index? {
         guard !column.field.isCore, !column.field.type.isRecordMetadata, column.value.arguments.isEmpty,
-            [.number, .date, .datetime, .link].contains(column.category) || (column.category == .select && !column.choices.isEmpty)
+            [.number, .date, .datetime, .link].contains(column.category)
+                || (column.category == .select && !column.choices.isEmpty)
         else { return nil }
         let name = Self.filterPrefix + table.rawValue + "_" + Self.hash(column.value.sql)
         return Index(
-            name: name, table: table,
-            sql: "CREATE INDEX IF NOT EXISTS \(name) ON \(table.sqlTable) (\(column.value.sql)) WHERE deleted_at IS NULL")
+            name: name,
+            table: table,
+            sql:
+                "CREATE INDEX IF NOT EXISTS \(name) ON \(table.sqlTable) (\(column.value.sql)) WHERE deleted_at IS NULL"
+        )
     }
 
     static func hash(_ text: String) -> String {
@@ -55,11 +61,15 @@ public enum ViewIndexes {
     /// The indexes the live saved views want, at most `maximumPerTable` per table.
     public static func wanted(_ db: Database) throws -> [Index] {
         let views = try SavedView.fetchAll(
-            db, sql: "SELECT * FROM views WHERE deleted_at IS NULL ORDER BY scope = 'shared' DESC, position, id")
+            db,
+            sql: "SELECT * FROM views WHERE deleted_at IS NULL ORDER BY scope = 'shared' DESC, position, id"
+        )
         var catalogs: [RecordTable: ViewCompiler] = [:]
         var wanted: [Index] = []
         func want(_ index: Index?) {
-            guard let index, !wanted.contains(index), wanted.count(where: { $0.table == index.table }) < Self.maximumPerTable else { return }
+            guard let index, !wanted.contains(index),
+                wanted.count(where: { $0.table == index.table }) < Self.maximumPerTable
+            else { return }
             wanted.append(index)
         }
         for view in views {
@@ -68,8 +78,10 @@ public enum ViewIndexes {
                 compiler = known
             } else {
                 compiler = ViewCompiler(
-                    table: view.table, catalog: try FieldDefinition.catalog(view.table, db),
-                    dates: ViewDates(now: Date(), timeZone: .gmt))
+                    table: view.table,
+                    catalog: try FieldDefinition.catalog(view.table, db),
+                    dates: ViewDates(now: Date(), timeZone: .gmt)
+                )
                 catalogs[view.table] = compiler
             }
             let query = RecordQuery(view.definition)
@@ -85,8 +97,11 @@ public enum ViewIndexes {
     public static func existing(_ db: Database) throws -> Set<String> {
         Set(
             try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND (name GLOB ? OR name GLOB ?)",
-                arguments: [Self.prefix + "*", Self.filterPrefix + "*"]))
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND (name GLOB ? OR name GLOB ?)",
+                arguments: [Self.prefix + "*", Self.filterPrefix + "*"]
+            )
+        )
     }
 
     /// Creates the indexes views want and drops the ones none wants; returns both lists of names.

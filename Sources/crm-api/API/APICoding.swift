@@ -10,8 +10,10 @@ struct APIResponseEncoder: ResponseEncoder {
         encoder.outputFormatting = .sortedKeys
         let data = try encoder.encode(value)
         return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
     }
 }
 
@@ -22,7 +24,11 @@ struct APIRequestDecoder: RequestDecoder {
     }
 
     /// The body's JSON, or nil when the request has no body (for routes whose body is optional).
-    static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T? {
+    static func decodeIfPresent<T: Decodable>(
+        _ type: T.Type,
+        from request: Request,
+        context: some RequestContext
+    ) async throws -> T? {
         let empty = request.headers[.contentLength].map { $0 == "0" } ?? (request.headers[.transferEncoding] == nil)
         return empty ? nil : try await Self.decode(type, from: request, limit: context.maxUploadSize)
     }
@@ -31,7 +37,11 @@ struct APIRequestDecoder: RequestDecoder {
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") else {
-            throw APIError(.unsupportedMediaType, "unsupported_media_type", "Send the request body as application/json.")
+            throw APIError(
+                .unsupportedMediaType,
+                "unsupported_media_type",
+                "Send the request body as application/json."
+            )
         }
         let buffer: ByteBuffer
         do {

@@ -6,8 +6,11 @@ extension User.Role {
     static func parse(_ text: String) throws -> User.Role {
         guard let role = User.Role(rawValue: text) else {
             throw APIError(
-                .unprocessableContent, "invalid_role", "The role must be admin or member.",
-                details: ["role": "The role must be admin or member."])
+                .unprocessableContent,
+                "invalid_role",
+                "The role must be admin or member.",
+                details: ["role": "The role must be admin or member."]
+            )
         }
         return role
     }
@@ -15,14 +18,19 @@ extension User.Role {
 
 extension APIError {
     static let invalidName = APIError(
-        .unprocessableContent, "invalid_name", PersonName.problem, details: ["name": .string(PersonName.problem)])
+        .unprocessableContent,
+        "invalid_name",
+        PersonName.problem,
+        details: ["name": .string(PersonName.problem)]
+    )
 }
 
 extension UserStore.Failure: APIErrorConvertible {
     var apiError: APIError {
         switch self {
         case .notFound: APIError.notFound("There is no such user.")
-        case .lastAdmin: APIError(.conflict, "last_admin", "This is the last active admin. Make someone else an admin first.")
+        case .lastAdmin:
+            APIError(.conflict, "last_admin", "This is the last active admin. Make someone else an admin first.")
         }
     }
 }

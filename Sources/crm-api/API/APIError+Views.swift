@@ -9,8 +9,11 @@ extension ViewStore.Failure: APIErrorConvertible {
         case .invalid(let problems): APIError.invalidView(problems)
         case .versionConflict(let current):
             APIError(
-                .conflict, "version_conflict", "Someone else changed this view since you loaded it.",
-                details: ["current_version": .number(Double(current))])
+                .conflict,
+                "version_conflict",
+                "Someone else changed this view since you loaded it.",
+                details: ["current_version": .number(Double(current))]
+            )
         }
     }
 }
@@ -27,7 +30,10 @@ extension RecordQuery.Failure: APIErrorConvertible {
 extension APIError {
     static func invalidView(_ problems: [String: String]) -> APIError {
         APIError(
-            .unprocessableContent, "invalid_view", problems.sorted { $0.key < $1.key }.map(\.value).first ?? "The view is not valid.",
-            details: APIError.problems(problems))
+            .unprocessableContent,
+            "invalid_view",
+            problems.sorted { $0.key < $1.key }.map(\.value).first ?? "The view is not valid.",
+            details: APIError.problems(problems)
+        )
     }
 }

@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Shared
 
@@ -15,8 +15,12 @@ struct APIError: HTTPResponseError {
     let headers: HTTPFields
 
     init(
-        _ status: HTTPResponse.Status, _ code: String, _ message: String, details: JSONValue? = nil,
-        extra: [String: JSONValue] = [:], headers: HTTPFields = [:]
+        _ status: HTTPResponse.Status,
+        _ code: String,
+        _ message: String,
+        details: JSONValue? = nil,
+        extra: [String: JSONValue] = [:],
+        headers: HTTPFields = [:]
     ) {
         self.status = status
         self.code = code
@@ -41,7 +45,11 @@ struct APIError: HTTPResponseError {
 }
 
 extension APIError {
-    static let tooLarge = APIError(.contentTooLarge, "too_large", "The request body is larger than this endpoint accepts.")
+    static let tooLarge = APIError(
+        .contentTooLarge,
+        "too_large",
+        "The request body is larger than this endpoint accepts."
+    )
 
     static func notFound(_ message: String = "There is nothing at this address.") -> APIError {
         APIError(.notFound, "not_found", message)

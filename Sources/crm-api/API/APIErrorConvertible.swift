@@ -9,7 +9,11 @@ protocol APIErrorConvertible: Error {
 }
 
 extension APIError {
-    static let malformedJSON = APIError(.badRequest, "malformed_json", "The request body is not the JSON this endpoint expects.")
+    static let malformedJSON = APIError(
+        .badRequest,
+        "malformed_json",
+        "The request body is not the JSON this endpoint expects."
+    )
 
     /// Per-field problems as `details` (field or path → sentence).
     static func problems(_ problems: [String: String]) -> JSONValue {

@@ -17,13 +17,23 @@ struct MultipartUpload {
 
     /// Reads the request into `directory/<random>.upload` (0600). The caller removes the file.
     static func read(
-        _ request: Request, fileField: String, allowedFields: Set<String>, maximumFileBytes: Int, directory: String
+        _ request: Request,
+        fileField: String,
+        allowedFields: Set<String>,
+        maximumFileBytes: Int,
+        directory: String
     ) async throws -> MultipartUpload {
         let contentType = request.headers[.contentType] ?? ""
-        guard contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = Self.boundary(contentType) else {
+        guard contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = Self.boundary(contentType)
+        else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type", "Send the file as multipart/form-data.")
         }
-        let state = UploadState(fileField: fileField, allowedFields: allowedFields, maximumFileBytes: maximumFileBytes, directory: directory)
+        let state = UploadState(
+            fileField: fileField,
+            allowedFields: allowedFields,
+            maximumFileBytes: maximumFileBytes,
+            directory: directory
+        )
         let parser = MultipartParser(boundary: boundary)
         parser.onHeader = { name, value in state.header(name, value) }
         parser.onBody = { buffer in state.body(&buffer) }
@@ -50,7 +60,8 @@ struct MultipartUpload {
 
     /// Removes uploads a killed process left behind (at start, before any request).
     static func removeLeftovers(in directory: String) {
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasSuffix(".upload") {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        where name.hasSuffix(".upload") {
             try? FileManager.default.removeItem(atPath: directory + "/" + name)
         }
     }
@@ -60,7 +71,8 @@ struct MultipartUpload {
         for parameter in contentType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard pair.count == 2, pair[0].lowercased() == "boundary" else { continue }
-            let value = pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") && pair[1].count >= 2
+            let value =
+                pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") && pair[1].count >= 2
                 ? String(pair[1].dropFirst().dropLast()) : pair[1]
             return (1...70).contains(value.count) ? value : nil
         }
@@ -108,15 +120,22 @@ private final class UploadState {
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
                 let handle = FileHandle(forWritingAtPath: path)
             else {
-                self.failure = APIError(.internalServerError, "upload_failed", "The file could not be stored for reading.")
+                self.failure = APIError(
+                    .internalServerError,
+                    "upload_failed",
+                    "The file could not be stored for reading."
+                )
                 return
             }
             self.upload.filePath = path
             self.handle = handle
         } else if let name = self.name, !self.allowedFields.contains(name) {
             self.failure = APIError(
-                .badRequest, "invalid_upload", "The form has a field \"\(name.prefix(64))\" this endpoint does not take.",
-                details: ["allowed": .array(([self.fileField] + self.allowedFields.sorted()).map(JSONValue.string))])
+                .badRequest,
+                "invalid_upload",
+                "The form has a field \"\(name.prefix(64))\" this endpoint does not take.",
+                details: ["allowed": .array(([self.fileField] + self.allowedFields.sorted()).map(JSONValue.string))]
+            )
         }
     }
 
@@ -126,13 +145,20 @@ private final class UploadState {
             self.upload.fileBytes += buffer.readableBytes
             guard self.upload.fileBytes <= self.maximumFileBytes else {
                 self.failure = APIError(
-                    .contentTooLarge, "too_large", "The file is larger than \(self.maximumFileBytes / 1024 / 1024) MB.")
+                    .contentTooLarge,
+                    "too_large",
+                    "The file is larger than \(self.maximumFileBytes / 1024 / 1024) MB."
+                )
                 return
             }
             do {
                 try self.handle?.write(contentsOf: buffer.readableBytesView)
             } catch {
-                self.failure = APIError(.internalServerError, "upload_failed", "The file could not be stored for reading.")
+                self.failure = APIError(
+                    .internalServerError,
+                    "upload_failed",
+                    "The file could not be stored for reading."
+                )
             }
         } else {
             self.otherBytes += buffer.readableBytes
@@ -183,10 +209,16 @@ private final class UploadState {
                 var escaped = false
                 while let character = rest.first {
                     rest = rest.dropFirst()
-                    if escaped { parsed.append(character); escaped = false }
-                    else if character == "\\" { escaped = true }
-                    else if character == "\"" { break }
-                    else { parsed.append(character) }
+                    if escaped {
+                        parsed.append(character)
+                        escaped = false
+                    } else if character == "\\" {
+                        escaped = true
+                    } else if character == "\"" {
+                        break
+                    } else {
+                        parsed.append(character)
+                    }
                 }
             } else {
                 let end = rest.firstIndex(of: ";") ?? rest.endIndex

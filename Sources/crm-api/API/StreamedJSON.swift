@@ -48,7 +48,9 @@ struct StreamedJSON {
     /// Writes `"tables":{…}`: every table's fields and live records (sorted by table name, records
     /// by id), read page by page from `snapshot`.
     mutating func tables(
-        _ only: [RecordTable], from snapshot: DatabaseSnapshot, to writer: inout any ResponseBodyWriter
+        _ only: [RecordTable],
+        from snapshot: DatabaseSnapshot,
+        to writer: inout any ResponseBodyWriter
     ) async throws {
         self.key("tables")
         self.raw("{")

@@ -21,8 +21,14 @@ struct APITokenStore: Sendable {
     func create(userId: Int64, name: String, readOnly: Bool, expiresAt: Date?) async throws -> (APIToken, SecretToken) {
         let token = SecretToken.generate(prefix: Self.tokenPrefix)
         let record = APIToken(
-            userId: userId, name: name, tokenHash: token.hash, prefix: String(token.value.prefix(8)),
-            createdAt: self.clock.now(), expiresAt: expiresAt, readOnly: readOnly)
+            userId: userId,
+            name: name,
+            tokenHash: token.hash,
+            prefix: String(token.value.prefix(8)),
+            createdAt: self.clock.now(),
+            expiresAt: expiresAt,
+            readOnly: readOnly
+        )
         let inserted = try await self.database.pool.write { db in try record.inserted(db) }
         return (inserted, token)
     }
@@ -31,7 +37,8 @@ struct APITokenStore: Sendable {
     func list(userId: Int64) async throws -> [APIToken] {
         let now = self.clock.now()
         return try await self.database.pool.read { db in
-            try Self.unexpired(APIToken.filter(sql: "user_id = ?", arguments: [userId]), at: now).order(sql: "id").fetchAll(db)
+            try Self.unexpired(APIToken.filter(sql: "user_id = ?", arguments: [userId]), at: now).order(sql: "id")
+                .fetchAll(db)
         }
     }
 
@@ -41,7 +48,10 @@ struct APITokenStore: Sendable {
         return try await self.database.pool.read { db in
             let tokens = try Self.unexpired(APIToken.all(), at: now).order(sql: "id").fetchAll(db)
             let users = Dictionary(
-                uniqueKeysWithValues: try User.all().live().filter(keys: Set(tokens.map(\.userId))).fetchAll(db).map { ($0.id!, $0) })
+                uniqueKeysWithValues: try User.all().live().filter(keys: Set(tokens.map(\.userId))).fetchAll(db).map {
+                    ($0.id!, $0)
+                }
+            )
             return tokens.compactMap { token in users[token.userId].map { Owned(token: token, user: $0) } }
         }
     }
@@ -56,7 +66,8 @@ struct APITokenStore: Sendable {
                     UPDATE api_tokens SET revoked_at = ?, updated_at = ?
                     WHERE id = ? AND (? IS NULL OR user_id = ?) AND revoked_at IS NULL
                     """,
-                arguments: [now, now, tokenId, userId, userId])
+                arguments: [now, now, tokenId, userId, userId]
+            )
             return db.changesCount == 1
         }
     }
@@ -69,15 +80,24 @@ struct APITokenStore: Sendable {
         }
     }
 
-    private static func unexpired(_ request: QueryInterfaceRequest<APIToken>, at now: Date) -> QueryInterfaceRequest<APIToken> {
+    private static func unexpired(
+        _ request: QueryInterfaceRequest<APIToken>,
+        at now: Date
+    ) -> QueryInterfaceRequest<APIToken> {
         request.filter(sql: "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", arguments: [now])
     }
 
     /// The token found by `request` and its user, when the token is neither revoked nor expired
     /// and the user is active and not archived.
-    private static func live(_ request: QueryInterfaceRequest<APIToken>, at now: Date, _ db: Database) throws -> (APIToken, User)? {
+    private static func live(
+        _ request: QueryInterfaceRequest<APIToken>,
+        at now: Date,
+        _ db: Database
+    ) throws -> (APIToken, User)? {
         guard let record = try Self.unexpired(request, at: now).fetchOne(db),
-            let user = try User.all().live().filter(sql: "id = ? AND active = 1", arguments: [record.userId]).fetchOne(db)
+            let user = try User.all().live().filter(sql: "id = ? AND active = 1", arguments: [record.userId]).fetchOne(
+                db
+            )
         else { return nil }
         return (record, user)
     }

@@ -17,7 +17,11 @@ enum Access: String, Sendable, CaseIterable {
     /// none for a method that writes).
     func check(_ context: AppRequestContext, method: HTTPRequest.Method) throws {
         if let identity = context.identity, identity.readOnly, method != .get, method != .head {
-            throw APIError(.forbidden, "read_only_token", "This API token is read-only: it can read, not change anything.")
+            throw APIError(
+                .forbidden,
+                "read_only_token",
+                "This API token is read-only: it can read, not change anything."
+            )
         }
         guard self != .anyone else { return }
         guard let identity = context.identity else {
@@ -25,7 +29,10 @@ enum Access: String, Sendable, CaseIterable {
         }
         if identity.user.mustChangePassword && self != .signedInPendingPassword {
             throw APIError(
-                .forbidden, "password_change_required", "Please choose a new password before going on.")
+                .forbidden,
+                "password_change_required",
+                "Please choose a new password before going on."
+            )
         }
         if self == .admin && !identity.isAdmin {
             throw APIError(.forbidden, "forbidden", "Only an admin can do this.")

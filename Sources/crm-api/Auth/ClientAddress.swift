@@ -7,7 +7,9 @@ enum ClientAddress {
     static func resolve(peer: String?, forwardedFor: String?, trustedProxies: TrustedProxies) -> String {
         guard let peer else { return "unknown" }
         guard trustedProxies.contains(peer), let forwardedFor else { return peer }
-        let hops = forwardedFor.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let hops = forwardedFor.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         return hops.reversed().first { !trustedProxies.contains($0) } ?? peer
     }
 }

@@ -16,8 +16,11 @@ extension AppServices {
         guard !candidate.isEmpty, try await self.hasher.verify(candidate, hash: identity.user.passwordHash) else {
             await self.loginThrottle.recordFailure(keys: [key], now: now)
             throw APIError(
-                .unprocessableContent, "invalid_password", "The current password is not correct.",
-                details: [field: "The current password is not correct."])
+                .unprocessableContent,
+                "invalid_password",
+                "The current password is not correct.",
+                details: [field: "The current password is not correct."]
+            )
         }
         await self.loginThrottle.recordSuccess(key: key)
     }

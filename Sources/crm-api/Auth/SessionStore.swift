@@ -21,8 +21,14 @@ struct SessionStore: Sendable {
         let token = SecretToken.generate()
         let now = self.clock.now()
         let session = Session(
-            userId: userId, tokenHash: token.hash, now: now, slidingLifetime: Self.slidingLifetime,
-            absoluteLifetime: Self.absoluteLifetime, ip: ip, userAgent: userAgent.map { String($0.prefix(512)) })
+            userId: userId,
+            tokenHash: token.hash,
+            now: now,
+            slidingLifetime: Self.slidingLifetime,
+            absoluteLifetime: Self.absoluteLifetime,
+            ip: ip,
+            userAgent: userAgent.map { String($0.prefix(512)) }
+        )
         _ = try await self.database.pool.write { db in try session.inserted(db) }
         return token
     }
@@ -42,7 +48,8 @@ struct SessionStore: Sendable {
             try await self.database.pool.write { db in
                 try db.execute(
                     sql: "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ? AND revoked_at IS NULL",
-                    arguments: [now, expires, session.id])
+                    arguments: [now, expires, session.id]
+                )
             }
         }
         return Identity(user: user, credential: .session(id: session.id!))
@@ -58,10 +65,16 @@ struct SessionStore: Sendable {
 
     /// The session found by `request` and its user, when the session is neither revoked nor
     /// expired and the user is active and not archived.
-    private static func live(_ request: QueryInterfaceRequest<Session>, at now: Date, _ db: Database) throws -> (Session, User)? {
+    private static func live(
+        _ request: QueryInterfaceRequest<Session>,
+        at now: Date,
+        _ db: Database
+    ) throws -> (Session, User)? {
         guard let session = try request.filter(sql: "revoked_at IS NULL").fetchOne(db),
             session.expiresAt > now, session.absoluteExpiresAt > now,
-            let user = try User.all().live().filter(sql: "id = ? AND active = 1", arguments: [session.userId]).fetchOne(db)
+            let user = try User.all().live().filter(sql: "id = ? AND active = 1", arguments: [session.userId]).fetchOne(
+                db
+            )
         else { return nil }
         return (session, user)
     }
@@ -69,17 +82,34 @@ struct SessionStore: Sendable {
     func revoke(sessionId: Int64) async throws {
         let now = self.clock.now()
         try await self.database.pool.write { db in
-            try db.execute(sql: "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, sessionId])
+            try db.execute(
+                sql: "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                arguments: [now, sessionId]
+            )
         }
     }
 
     func cookie(_ token: SecretToken) -> Cookie {
         Cookie(
-            name: Self.cookieName, value: token.value, maxAge: Int(Self.absoluteLifetime), path: "/",
-            secure: self.secureCookies, httpOnly: true, sameSite: .lax)
+            name: Self.cookieName,
+            value: token.value,
+            maxAge: Int(Self.absoluteLifetime),
+            path: "/",
+            secure: self.secureCookies,
+            httpOnly: true,
+            sameSite: .lax
+        )
     }
 
     func clearingCookie() -> Cookie {
-        Cookie(name: Self.cookieName, value: "", maxAge: 0, path: "/", secure: self.secureCookies, httpOnly: true, sameSite: .lax)
+        Cookie(
+            name: Self.cookieName,
+            value: "",
+            maxAge: 0,
+            path: "/",
+            secure: self.secureCookies,
+            httpOnly: true,
+            sameSite: .lax
+        )
     }
 }

@@ -37,7 +37,11 @@ struct CreateAdminCommand: AsyncParsableCommand {
             let user: User
             do {
                 user = try await accounts.createAdmin(
-                    email: self.email, name: self.name, password: password, mustChangePassword: self.generatePassword)
+                    email: self.email,
+                    name: self.name,
+                    password: password,
+                    mustChangePassword: self.generatePassword
+                )
             } catch let failure as AccountCreation.Failure {
                 throw StartupFailure(.input, failure.description)
             }

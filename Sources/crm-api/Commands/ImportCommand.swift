@@ -27,7 +27,10 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .customLong("key"), help: "A key column's header (repeat for a composite key).")
     var key: [String] = []
 
-    @Option(name: .customLong("map"), help: "HEADER=FIELD_KEY reads a column into a field; HEADER= skips it (repeatable).")
+    @Option(
+        name: .customLong("map"),
+        help: "HEADER=FIELD_KEY reads a column into a field; HEADER= skips it (repeatable)."
+    )
     var map: [String] = []
 
     @Flag(help: "Create custom fields for unmatched columns (typed from their values).")
@@ -39,7 +42,10 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Archive records whose key is not in the file.")
     var archiveMissing = false
 
-    @Option(name: .customLong("date-order"), help: "HEADER=day_first or HEADER=month_first for a column whose dates read both ways.")
+    @Option(
+        name: .customLong("date-order"),
+        help: "HEADER=day_first or HEADER=month_first for a column whose dates read both ways."
+    )
     var dateOrder: [String] = []
 
     @Option(help: "The time zone exported times are read in (default: the CRM's time zone setting).")
@@ -61,7 +67,8 @@ struct ImportCommand: AsyncParsableCommand {
             let isTerminal = isatty(STDERR_FILENO) == 1
             let plan: ImportPlan
             do {
-                plan = try await CSVImporter(database: database).run(path: self.file, options: options, by: userId) { progress in
+                plan = try await CSVImporter(database: database).run(path: self.file, options: options, by: userId) {
+                    progress in
                     let line = Self.progressBar(progress)
                     FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
                 }
@@ -90,16 +97,25 @@ struct ImportCommand: AsyncParsableCommand {
             throw StartupFailure(.input, "cannot read \(self.file)")
         }
         guard size <= maximumBytes else {
-            throw StartupFailure(.input, "\(self.file) is larger than CRM_IMPORT_MAX_MB (\(maximumBytes / 1024 / 1024) MB)")
+            throw StartupFailure(
+                .input,
+                "\(self.file) is larger than CRM_IMPORT_MAX_MB (\(maximumBytes / 1024 / 1024) MB)"
+            )
         }
-        var options = ImportOptions(table: table, fileName: (self.file as NSString).lastPathComponent, dryRun: self.dryRun)
+        var options = ImportOptions(
+            table: table,
+            fileName: (self.file as NSString).lastPathComponent,
+            dryRun: self.dryRun
+        )
         options.key = self.key.isEmpty ? nil : self.key
         options.createFields = self.createFields
         options.skipInvalidRows = self.skipInvalidRows
         options.archiveMissing = self.archiveMissing
         options.previewRows = 20
         for pair in self.map {
-            guard let equals = pair.firstIndex(of: "=") else { throw StartupFailure(.input, "--map takes HEADER=FIELD_KEY, got \(pair)") }
+            guard let equals = pair.firstIndex(of: "=") else {
+                throw StartupFailure(.input, "--map takes HEADER=FIELD_KEY, got \(pair)")
+            }
             let key = String(pair[pair.index(after: equals)...])
             options.mapping[String(pair[..<equals])] = key.isEmpty ? .some(nil) : .some(key)
         }
@@ -111,7 +127,9 @@ struct ImportCommand: AsyncParsableCommand {
             options.dateOrders[parts[0]] = order
         }
         if let zone = self.timeZone {
-            guard let timeZone = TimeZone(identifier: zone) else { throw StartupFailure(.input, "--time-zone \(zone) is not a time zone name") }
+            guard let timeZone = TimeZone(identifier: zone) else {
+                throw StartupFailure(.input, "--time-zone \(zone) is not a time zone name")
+            }
             options.timeZone = timeZone
         }
         return options
@@ -133,11 +151,17 @@ struct ImportCommand: AsyncParsableCommand {
             return
         }
         let title = rejected ? "Nothing imported from" : plan.dryRun ? "Plan for" : "Imported"
-        print("\(title) \(plan.file.name) into \(plan.table.rawValue) (key: \(plan.key.joined(separator: " + ")); times in \(plan.timeZone))")
+        print(
+            "\(title) \(plan.file.name) into \(plan.table.rawValue) (key: \(plan.key.joined(separator: " + ")); times in \(plan.timeZone))"
+        )
         if plan.dryRun || rejected {
-            print("  \(plan.created) to create, \(plan.updated) to update, \(plan.unchanged) unchanged, \(plan.archived) to archive, \(plan.errorCount) problem(s)")
+            print(
+                "  \(plan.created) to create, \(plan.updated) to update, \(plan.unchanged) unchanged, \(plan.archived) to archive, \(plan.errorCount) problem(s)"
+            )
         } else {
-            print("  \(plan.created) created, \(plan.updated) updated, \(plan.unchanged) unchanged, \(plan.archived) archived, \(plan.skipped) skipped (run \(plan.runId ?? 0))")
+            print(
+                "  \(plan.created) created, \(plan.updated) updated, \(plan.unchanged) unchanged, \(plan.archived) archived, \(plan.skipped) skipped (run \(plan.runId ?? 0))"
+            )
         }
         for field in plan.newFields { print("  new field \(field.label) (\(field.type.rawValue))") }
         for column in plan.columns where column.action == .skip || column.note != nil {

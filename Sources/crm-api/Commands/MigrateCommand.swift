@@ -4,7 +4,10 @@ import Shared
 
 /// `crm-api migrate`: apply pending migrations and exit.
 struct MigrateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending database migrations.")
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply pending database migrations."
+    )
 
     func run() async throws {
         do {
@@ -13,7 +16,10 @@ struct MigrateCommand: AsyncParsableCommand {
             try database.migrate()
             let status = try await database.schemaStatus()
             guard status.isCurrent else { throw StartupFailure(.schema, status.explanation) }
-            environment.logger.info("migrations applied", metadata: ["db.migrations": "\(Migrations.identifiers.count)"])
+            environment.logger.info(
+                "migrations applied",
+                metadata: ["db.migrations": "\(Migrations.identifiers.count)"]
+            )
         } catch {
             throw StartupFailure.exit(error, command: "crm-api migrate")
         }

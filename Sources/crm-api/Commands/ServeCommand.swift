@@ -5,7 +5,9 @@ import Shared
 /// `crm-api serve`: migrate, then serve HTTP until SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Migrate the database and serve HTTP until SIGTERM (the default).")
+        commandName: "serve",
+        abstract: "Migrate the database and serve HTTP until SIGTERM (the default)."
+    )
 
     func run() async throws {
         do {

@@ -82,23 +82,42 @@ struct APITokenController {
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...100).contains(name.count) else {
             throw APIError(
-                .unprocessableContent, "invalid_token_name", "Give the token a name of 1 to 100 characters.",
-                details: ["name": "Give the token a name of 1 to 100 characters."])
+                .unprocessableContent,
+                "invalid_token_name",
+                "Give the token a name of 1 to 100 characters.",
+                details: ["name": "Give the token a name of 1 to 100 characters."]
+            )
         }
         if let days = body.expiresInDays, !(1...Self.longestLifetimeDays).contains(days) {
-            let message = "A token lasts 1 to \(Self.longestLifetimeDays) days, or leave expires_in_days out for no expiry."
-            throw APIError(.unprocessableContent, "invalid_expiry", message, details: ["expires_in_days": .string(message)])
+            let message =
+                "A token lasts 1 to \(Self.longestLifetimeDays) days, or leave expires_in_days out for no expiry."
+            throw APIError(
+                .unprocessableContent,
+                "invalid_expiry",
+                message,
+                details: ["expires_in_days": .string(message)]
+            )
         }
         guard let password = body.password else {
             throw APIError(
-                .unprocessableContent, "password_required", "Enter your password to create an API token.",
-                details: ["password": "Enter your password to create an API token."])
+                .unprocessableContent,
+                "password_required",
+                "Enter your password to create an API token.",
+                details: ["password": "Enter your password to create an API token."]
+            )
         }
         try await self.services.requireCurrentPassword(password, of: identity, field: "password")
         let expiresAt = body.expiresInDays.map { self.services.clock.now().addingTimeInterval(Double($0) * 24 * 3600) }
         let (record, token) = try await self.services.tokens.create(
-            userId: identity.userId, name: name, readOnly: body.readOnly ?? false, expiresAt: expiresAt)
-        context.logger.info("api token created", metadata: ["user.id": "\(identity.userId)", "token.id": "\(record.id!)"])
+            userId: identity.userId,
+            name: name,
+            readOnly: body.readOnly ?? false,
+            expiresAt: expiresAt
+        )
+        context.logger.info(
+            "api token created",
+            metadata: ["user.id": "\(identity.userId)", "token.id": "\(record.id!)"]
+        )
         return try TokenResponse(record, token: token.value).response(status: .created, from: request, context: context)
     }
 
@@ -126,7 +145,10 @@ struct APITokenController {
         guard try await self.services.tokens.revoke(userId: nil, tokenId: id) else {
             throw APIError.notFound("There is no such API token.")
         }
-        context.logger.info("api token revoked by an admin", metadata: ["admin.id": "\(admin.userId)", "token.id": "\(id)"])
+        context.logger.info(
+            "api token revoked by an admin",
+            metadata: ["admin.id": "\(admin.userId)", "token.id": "\(id)"]
+        )
         return Response(status: .noContent)
     }
 }

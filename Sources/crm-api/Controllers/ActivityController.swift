@@ -54,8 +54,10 @@ struct ActivityController {
             for name in types.split(separator: ",") {
                 guard let type = ActivityFeed.EntryType(rawValue: String(name)) else {
                     throw APIError(
-                        .badRequest, "invalid_type",
-                        "type is one or more of \(ActivityFeed.EntryType.allCases.map(\.rawValue).joined(separator: ", ")).")
+                        .badRequest,
+                        "invalid_type",
+                        "type is one or more of \(ActivityFeed.EntryType.allCases.map(\.rawValue).joined(separator: ", "))."
+                    )
                 }
                 chosen.insert(type)
             }
@@ -85,10 +87,20 @@ struct ActivityController {
         return Feed(
             activity: page.entries.map {
                 EntryResponse(
-                    id: "\($0.type.rawValue):\($0.id)", type: $0.type.rawValue, at: $0.at, userId: $0.userId, table: $0.table,
-                    recordId: $0.recordId, action: $0.action, field: $0.field, old: $0.old, new: $0.new)
+                    id: "\($0.type.rawValue):\($0.id)",
+                    type: $0.type.rawValue,
+                    at: $0.at,
+                    userId: $0.userId,
+                    table: $0.table,
+                    recordId: $0.recordId,
+                    action: $0.action,
+                    field: $0.field,
+                    old: $0.old,
+                    new: $0.new
+                )
             },
-            nextCursor: page.next?.token)
+            nextCursor: page.next?.token
+        )
     }
 
     static func positive(_ text: String?, name: String) throws -> Int64? {

@@ -63,16 +63,25 @@ struct AdminStatusController {
         let now = self.services.clock.now()
         // A heartbeat three intervals late (and never less than 30 s) means the daemon is not well.
         let late = max(30, self.services.config.heartbeatInterval.timeInterval * 3)
-        let status = try await self.services.database.pool.read { db in try SystemStatus.read(now: now, late: late, db) }
+        let status = try await self.services.database.pool.read { db in try SystemStatus.read(now: now, late: late, db)
+        }
         return Report(
             checkedAt: now,
             daemons: status.daemons.map { daemon in
                 Daemon(
-                    name: daemon.name.rawValue, state: daemon.state, pid: daemon.row?.pid, version: daemon.row?.version,
-                    startedAt: daemon.row?.startedAt, lastBeatAt: daemon.row?.lastBeatAt, stoppedAt: daemon.row?.stoppedAt,
-                    figures: daemon.row.flatMap { JSONValue.decode($0.figures) } ?? .object([:]))
+                    name: daemon.name.rawValue,
+                    state: daemon.state,
+                    pid: daemon.row?.pid,
+                    version: daemon.row?.version,
+                    startedAt: daemon.row?.startedAt,
+                    lastBeatAt: daemon.row?.lastBeatAt,
+                    stoppedAt: daemon.row?.stoppedAt,
+                    figures: daemon.row.flatMap { JSONValue.decode($0.figures) } ?? .object([:])
+                )
             },
-            queues: status.queues, lastBackup: status.lastBackup.map(BackupController.BackupResponse.init),
-            lastFailedBackupJob: status.lastFailedBackupJob)
+            queues: status.queues,
+            lastBackup: status.lastBackup.map(BackupController.BackupResponse.init),
+            lastFailedBackupJob: status.lastFailedBackupJob
+        )
     }
 }

@@ -16,7 +16,10 @@ struct AuthController {
         routes.post("/api/auth/password", .signedInPendingPassword, use: self.changePassword)
         routes.post("/api/auth/register", .anyone) { _, _ -> Response in
             throw APIError(
-                .forbidden, "self_registration_disabled", "Accounts are by invitation only. Ask an admin for an invite.")
+                .forbidden,
+                "self_registration_disabled",
+                "Accounts are by invitation only. Ask an admin for an invite."
+            )
         }
     }
 
@@ -31,7 +34,9 @@ struct AuthController {
         let address = self.services.clientAddress(request, context)
         let email = body.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         // A browser that signed in to this account before is judged on its own failures only.
-        let device = request.cookies[DeviceCookie.name].flatMap { self.services.deviceCookies.device($0.value, email: email) }
+        let device = request.cookies[DeviceCookie.name].flatMap {
+            self.services.deviceCookies.device($0.value, email: email)
+        }
         let keys = device.map { ["device:\($0)"] } ?? ["ip:\(address)", "account:\(email)"]
         if let wait = await self.services.loginThrottle.retryAfter(keys: keys, now: now) {
             throw APIError.rateLimited(retryAfter: wait)
@@ -40,7 +45,10 @@ struct AuthController {
             try User.all().withEmail(email).fetchOne(db)
         }
         let candidate = PasswordPolicy.checkable(body.password)
-        let matches = try await self.services.hasher.verify(candidate, hash: user?.passwordHash ?? self.services.decoyPasswordHash)
+        let matches = try await self.services.hasher.verify(
+            candidate,
+            hash: user?.passwordHash ?? self.services.decoyPasswordHash
+        )
         guard let user, matches, !candidate.isEmpty, user.active else {
             await self.services.loginThrottle.recordFailure(keys: keys, now: now)
             context.logger.notice("sign-in refused", metadata: ["user.id": "\(user?.id.map(String.init) ?? "unknown")"])
@@ -48,16 +56,25 @@ struct AuthController {
         }
         for key in keys where !key.hasPrefix("ip:") { await self.services.loginThrottle.recordSuccess(key: key) }
         let token = try await self.services.sessions.create(
-            userId: user.id!, ip: address, userAgent: request.headers[.userAgent])
+            userId: user.id!,
+            ip: address,
+            userAgent: request.headers[.userAgent]
+        )
         context.logger.info("signed in", metadata: ["user.id": "\(user.id!)"])
         var response = try UserEnvelope(user: UserResponse(user)).response(status: .ok, from: request, context: context)
         response.setCookie(self.services.sessions.cookie(token))
         if device == nil {
             response.setCookie(
                 Cookie(
-                    name: DeviceCookie.name, value: self.services.deviceCookies.issue(email: email),
-                    maxAge: Int(DeviceCookie.lifetime), path: "/api/auth", secure: self.services.config.isProduction,
-                    httpOnly: true, sameSite: .lax))
+                    name: DeviceCookie.name,
+                    value: self.services.deviceCookies.issue(email: email),
+                    maxAge: Int(DeviceCookie.lifetime),
+                    path: "/api/auth",
+                    secure: self.services.config.isProduction,
+                    httpOnly: true,
+                    sameSite: .lax
+                )
+            )
         }
         return response
     }
@@ -103,7 +120,12 @@ struct AuthController {
         let body = try await request.decode(as: PasswordChange.self, context: context)
         try await self.services.requireCurrentPassword(body.currentPassword, of: identity, field: "current_password")
         if let problem = PasswordPolicy.problem(password: body.newPassword, email: identity.user.email) {
-            throw APIError(.unprocessableContent, "invalid_password", problem, details: ["new_password": .string(problem)])
+            throw APIError(
+                .unprocessableContent,
+                "invalid_password",
+                problem,
+                details: ["new_password": .string(problem)]
+            )
         }
         let hash = try await self.services.hasher.hash(body.newPassword)
         let now = self.services.clock.now()
@@ -120,7 +142,9 @@ struct AuthController {
 extension AppRequestContext {
     /// The identity, or 401 (routes call this after their `Access` rule already passed).
     func requireIdentity() throws -> Identity {
-        guard let identity = self.identity else { throw APIError(.unauthorized, "not_signed_in", "Please sign in first.") }
+        guard let identity = self.identity else {
+            throw APIError(.unauthorized, "not_signed_in", "Please sign in first.")
+        }
         return identity
     }
 }

@@ -195,9 +195,11 @@ struct BackupController {
 
     func job(_ request: Request, context: AppRequestContext) async throws -> JobResponse {
         let id = try context.parameters.requireID()
-        guard let job = try await self.services.database.pool.read({ db in
-            try BackupJob.fetchOne(db, key: id)
-        }) else { throw APIError.notFound("There is no such backup job.") }
+        guard
+            let job = try await self.services.database.pool.read({ db in
+                try BackupJob.fetchOne(db, key: id)
+            })
+        else { throw APIError.notFound("There is no such backup job.") }
         return JobResponse(job)
     }
 
@@ -211,8 +213,13 @@ struct BackupController {
     func verify(_ request: Request, context: AppRequestContext) async throws -> VerifyResponse {
         let id = try context.parameters.requireID()
         let directory = try BackupFiles.directory(dataDir: self.services.config.dataDir)
-        guard let (backup, checks) = try await BackupVerifier.verify(
-            backupId: id, database: self.services.database, directory: directory, now: self.services.clock.now())
+        guard
+            let (backup, checks) = try await BackupVerifier.verify(
+                backupId: id,
+                database: self.services.database,
+                directory: directory,
+                now: self.services.clock.now()
+            )
         else { throw APIError.notFound("There is no such backup.") }
         return VerifyResponse(id: backup.id, ok: checks.allSatisfy(\.ok), verifiedAt: backup.verifiedAt, checks: checks)
     }
@@ -221,10 +228,17 @@ struct BackupController {
         let identity = try context.requireIdentity()
         let body = try await request.decode(as: PolicyUpdate.self, context: context)
         let change = BackupPolicy.Change(
-            enabled: body.enabled, timeOfDay: body.timeOfDay, timeZone: body.timeZone, keepLast: body.keepLast,
-            keepDailyDays: body.keepDailyDays, keepWeeklyWeeks: body.keepWeeklyWeeks)
+            enabled: body.enabled,
+            timeOfDay: body.timeOfDay,
+            timeZone: body.timeZone,
+            keepLast: body.keepLast,
+            keepDailyDays: body.keepDailyDays,
+            keepWeeklyWeeks: body.keepWeeklyWeeks
+        )
         let now = self.services.clock.now()
-        let policy = try await self.services.database.pool.write { db in try BackupPolicy.update(change, by: identity.userId, now: now, db) }
+        let policy = try await self.services.database.pool.write { db in
+            try BackupPolicy.update(change, by: identity.userId, now: now, db)
+        }
         self.services.wake.send(.backup, to: .backup)
         return PolicyResponse(policy)
     }

@@ -18,7 +18,11 @@ struct EventsController {
     static func eventId(_ text: String?) throws -> Int64? {
         guard let text else { return nil }
         guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id >= 0 else {
-            throw APIError(.badRequest, "invalid_last_event_id", "Last-Event-ID is the id of an event this stream sent.")
+            throw APIError(
+                .badRequest,
+                "invalid_last_event_id",
+                "Last-Event-ID is the id of an event this stream sent."
+            )
         }
         return id
     }
@@ -34,7 +38,10 @@ struct EventsController {
         let services = self.services
         return Response(
             status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
+            headers: [
+                .contentType: "text/event-stream", .cacheControl: "no-store",
+                HTTPField.Name("X-Accel-Buffering")!: "no",
+            ],
             body: .init { writer in
                 try await writer.write(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
                 for event in replay { try await writer.write(ByteBuffer(string: event.wire)) }
@@ -52,7 +59,8 @@ struct EventsController {
                     }
                 }
                 try await writer.finish(nil)
-            })
+            }
+        )
     }
 
     enum Item: Sendable {
@@ -64,13 +72,17 @@ struct EventsController {
     /// hub subscription). Bounded like the hub's own queue: a writer that falls behind gets a
     /// `reset` and the stream ends, so a slow client never makes the server hold its backlog.
     static func withTicks(
-        _ events: AsyncStream<ChangeEvent>, every interval: Duration, limit: Int = EventHub.queueLimit
+        _ events: AsyncStream<ChangeEvent>,
+        every interval: Duration,
+        limit: Int = EventHub.queueLimit
     ) -> (AsyncStream<Item>, stop: @Sendable () -> Void) {
         let (merged, continuation) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .bufferingOldest(limit))
         let forward = Task {
             for await event in events {
                 guard case .enqueued(let remaining) = continuation.yield(.event(event)), remaining > 1 else {
-                    continuation.yield(.event(ChangeEvent(id: event.id, kind: .reset, data: ["reason": "the stream fell behind"])))
+                    continuation.yield(
+                        .event(ChangeEvent(id: event.id, kind: .reset, data: ["reason": "the stream fell behind"]))
+                    )
                     break
                 }
             }

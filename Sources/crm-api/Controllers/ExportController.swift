@@ -38,7 +38,11 @@ struct ExportController {
     static func table(_ request: Request, required: Bool) throws -> RecordTable? {
         guard let name = request.uri.queryParameters.get("table") else {
             guard !required else {
-                throw APIError(.badRequest, "invalid_table", "Name the table to export: table=investors, contacts, funds or commitments.")
+                throw APIError(
+                    .badRequest,
+                    "invalid_table",
+                    "Name the table to export: table=investors, contacts, funds or commitments."
+                )
             }
             return nil
         }
@@ -62,7 +66,13 @@ struct ExportController {
                 (
                     try GridStateStore.stamp(db),
                     try UserStore.all(db).map {
-                        ExportedUser(id: $0.id!, name: $0.name, email: isAdmin ? $0.email : nil, role: $0.role, active: $0.active)
+                        ExportedUser(
+                            id: $0.id!,
+                            name: $0.name,
+                            email: isAdmin ? $0.email : nil,
+                            role: $0.role,
+                            active: $0.active
+                        )
                     }
                 )
             }
@@ -83,7 +93,8 @@ struct ExportController {
                     try json.member("version", stamp.version)
                     json.raw("}")
                     try await json.end(&writer)
-                })
+                }
+            )
         case "csv":
             let table = try Self.table(request, required: true)!
             let snapshot = try self.services.database.pool.makeSnapshot()
@@ -100,10 +111,15 @@ struct ExportController {
                 body: .init { writer in
                     try await writer.write(ByteBuffer(string: CSVExport.header(catalog)))
                     try await RecordPages.forEach(table, catalog: catalog, in: snapshot) { page in
-                        try await writer.write(ByteBuffer(string: page.map { "\n" + CSVExport.line($0, catalog: catalog, names: names) }.joined()))
+                        try await writer.write(
+                            ByteBuffer(
+                                string: page.map { "\n" + CSVExport.line($0, catalog: catalog, names: names) }.joined()
+                            )
+                        )
                     }
                     try await writer.finish(nil)
-                })
+                }
+            )
         default:
             throw APIError(.badRequest, "invalid_format", "The export format is json or csv.")
         }

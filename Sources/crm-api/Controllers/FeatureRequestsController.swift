@@ -60,11 +60,21 @@ struct FeatureRequestsController {
         let draft = try await request.decode(as: Draft.self, context: context)
         if draft.status != nil {
             throw APIError(
-                .unprocessableContent, "invalid_request", "A new request starts open.", details: ["status": "A new request starts open."])
+                .unprocessableContent,
+                "invalid_request",
+                "A new request starts open.",
+                details: ["status": "A new request starts open."]
+            )
         }
         let now = self.services.clock.now()
         let created = try await self.services.database.pool.write { db in
-            try FeatureRequestStore.create(title: draft.title ?? "", body: draft.body ?? "", by: identity.userId, now: now, db)
+            try FeatureRequestStore.create(
+                title: draft.title ?? "",
+                body: draft.body ?? "",
+                by: identity.userId,
+                now: now,
+                db
+            )
         }
         return try FeatureRequestResponse(request: created).response(status: .created, from: request, context: context)
     }
@@ -77,8 +87,16 @@ struct FeatureRequestsController {
         return FeatureRequestResponse(
             request: try await self.services.database.pool.write { db in
                 try FeatureRequestStore.update(
-                    id: id, title: draft.title, body: draft.body, status: draft.status, by: identity.userId, isAdmin: identity.isAdmin,
-                    now: now, db)
-            })
+                    id: id,
+                    title: draft.title,
+                    body: draft.body,
+                    status: draft.status,
+                    by: identity.userId,
+                    isAdmin: identity.isAdmin,
+                    now: now,
+                    db
+                )
+            }
+        )
     }
 }

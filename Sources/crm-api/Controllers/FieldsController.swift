@@ -18,7 +18,6 @@ struct FieldsController {
         routes.delete("/api/tables/:table/fields/:key", .admin, use: self.delete)
     }
 
-
     struct FieldList: ResponseEncodable {
         let fields: [FieldResponse]
     }
@@ -73,11 +72,23 @@ struct FieldsController {
         let body = try await request.decode(as: CreateRequest.self, context: context)
         guard let type = FieldType(rawValue: body.type) else {
             throw APIError(
-                .unprocessableContent, "invalid_field", "That is not a field type.",
-                details: ["type": .string("Use one of: \(FieldType.allCases.map(\.rawValue).joined(separator: ", ")).")])
+                .unprocessableContent,
+                "invalid_field",
+                "That is not a field type.",
+                details: ["type": .string("Use one of: \(FieldType.allCases.map(\.rawValue).joined(separator: ", ")).")]
+            )
         }
-        let field = try await self.catalog.create(table, label: body.label, type: type, options: body.options, formula: body.formula)
-        context.logger.info("field created", metadata: ["field.table": "\(table.rawValue)", "field.key": "\(field.key)"])
+        let field = try await self.catalog.create(
+            table,
+            label: body.label,
+            type: type,
+            options: body.options,
+            formula: body.formula
+        )
+        context.logger.info(
+            "field created",
+            metadata: ["field.table": "\(table.rawValue)", "field.key": "\(field.key)"]
+        )
         return try await self.withJob(field).response(status: .created, from: request, context: context)
     }
 
@@ -87,23 +98,49 @@ struct FieldsController {
         let body = try await request.decode(as: UpdateRequest.self, context: context)
         if let rawType = body.type {
             let identity = try context.requireIdentity()
-            guard identity.isAdmin else { throw APIError(.forbidden, "forbidden", "Only an admin can change a field's type.") }
+            guard identity.isAdmin else {
+                throw APIError(.forbidden, "forbidden", "Only an admin can change a field's type.")
+            }
             let type = try Self.fieldType(rawType)
-            let changed = try await FieldTypeChange(database: self.services.database, now: self.services.clock.now).apply(
-                table, key: key, to: type, options: body.options, confirmLoss: body.confirmLoss ?? false, by: identity.userId)
+            let changed = try await FieldTypeChange(database: self.services.database, now: self.services.clock.now)
+                .apply(
+                    table,
+                    key: key,
+                    to: type,
+                    options: body.options,
+                    confirmLoss: body.confirmLoss ?? false,
+                    by: identity.userId
+                )
             context.logger.info(
                 "field type changed",
-                metadata: ["field.table": "\(table.rawValue)", "field.key": "\(key)", "field.type": "\(type.rawValue)",
-                           "records.converted": "\(changed.preview.converted)", "records.cleared": "\(changed.preview.failed)"])
+                metadata: [
+                    "field.table": "\(table.rawValue)", "field.key": "\(key)", "field.type": "\(type.rawValue)",
+                    "records.converted": "\(changed.preview.converted)", "records.cleared": "\(changed.preview.failed)",
+                ]
+            )
             self.services.viewIndexes.kick()
-            guard body.label != nil || body.hiddenByDefault != nil || body.position != nil else { return FieldResponse(changed.field) }
+            guard body.label != nil || body.hiddenByDefault != nil || body.position != nil else {
+                return FieldResponse(changed.field)
+            }
             let field = try await self.catalog.update(
-                table, key: key, label: body.label, options: nil, hiddenByDefault: body.hiddenByDefault, position: body.position)
+                table,
+                key: key,
+                label: body.label,
+                options: nil,
+                hiddenByDefault: body.hiddenByDefault,
+                position: body.position
+            )
             return FieldResponse(field)
         }
         let field = try await self.catalog.update(
-            table, key: key, label: body.label, options: body.options, hiddenByDefault: body.hiddenByDefault,
-            position: body.position, formula: body.formula)
+            table,
+            key: key,
+            label: body.label,
+            options: body.options,
+            hiddenByDefault: body.hiddenByDefault,
+            position: body.position,
+            formula: body.formula
+        )
         // A field's options (a select's order) are part of the sort expressions views index.
         self.services.viewIndexes.kick()
         return try await self.withJob(field)
@@ -116,18 +153,27 @@ struct FieldsController {
         let body = try await request.decode(as: ChoiceRequest.self, context: context)
         let result = try await self.catalog.addChoice(table, key: key, choice: body.choice)
         if result.added {
-            context.logger.info("field option added", metadata: ["field.table": "\(table.rawValue)", "field.key": "\(key)"])
+            context.logger.info(
+                "field option added",
+                metadata: ["field.table": "\(table.rawValue)", "field.key": "\(key)"]
+            )
             // A select's options are part of the sort expressions views index.
             self.services.viewIndexes.kick()
         }
-        return try FieldResponse(result.field).response(status: result.added ? .created : .ok, from: request, context: context)
+        return try FieldResponse(result.field).response(
+            status: result.added ? .created : .ok,
+            from: request,
+            context: context
+        )
     }
 
     /// The field as the API shows it, with the background recompute of its formula if one runs
     /// (which is then started).
     func withJob(_ field: FieldDefinition) async throws -> FieldResponse {
         guard field.type == .formula else { return FieldResponse(field) }
-        let job = try await self.services.database.pool.read { db in try FormulaJobs.running(field.tableName, key: field.key, db) }
+        let job = try await self.services.database.pool.read { db in
+            try FormulaJobs.running(field.tableName, key: field.key, db)
+        }
         if job != nil { self.services.formulaJobs.kick() }
         return FieldResponse(field, job: job)
     }
@@ -139,15 +185,26 @@ struct FieldsController {
         let body = try await request.decode(as: TypePreviewRequest.self, context: context)
         let type = try Self.fieldType(body.type)
         let identity = try context.requireIdentity()
-        return TypePreviewResponse(preview: // Other people's personal views are counted, never named (admins do not see them either).
-        try await FieldTypeChange(database: self.services.database, now: self.services.clock.now).preview(
-            table, key: key, to: type, options: body.options, viewer: identity.userId))
+        return TypePreviewResponse(
+            preview:  // Other people's personal views are counted, never named (admins do not see them either).
+                try await FieldTypeChange(database: self.services.database, now: self.services.clock.now).preview(
+                    table,
+                    key: key,
+                    to: type,
+                    options: body.options,
+                    viewer: identity.userId
+                )
+        )
     }
 
     static func fieldType(_ raw: String) throws -> FieldType {
         guard let type = FieldType(rawValue: raw) else {
             throw APIError(
-                .unprocessableContent, "invalid_field", "There is no field type \(raw).", details: ["type": .string("There is no field type \(raw).")])
+                .unprocessableContent,
+                "invalid_field",
+                "There is no field type \(raw).",
+                details: ["type": .string("There is no field type \(raw).")]
+            )
         }
         return type
     }

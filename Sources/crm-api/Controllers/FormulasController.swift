@@ -48,7 +48,9 @@ struct FormulasController {
     }
 
     func functions(_ request: Request, context: AppRequestContext) async throws -> FunctionList {
-        FunctionList(functions: FormulaFields.functions.map { FunctionList.Function(name: $0.name, signature: $0.signature) })
+        FunctionList(
+            functions: FormulaFields.functions.map { FunctionList.Function(name: $0.name, signature: $0.signature) }
+        )
     }
 
     func check(_ request: Request, context: AppRequestContext) async throws -> CheckResponse {

@@ -60,7 +60,8 @@ struct GridStateController {
             (try GridStateStore.stamp(db), try ViewStore.visible(userId: userId, db))
         }
         return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
             body: .init { writer in
                 var json = StreamedJSON()
                 json.raw("{")
@@ -74,30 +75,47 @@ struct GridStateController {
                 try json.member("version", stamp.version)
                 json.raw("}")
                 try await json.end(&writer)
-            })
+            }
+        )
     }
 
     func replace(_ request: Request, context: AppRequestContext) async throws -> StateResponse {
         let identity = try context.requireIdentity()
-        let body = try await APIRequestDecoder.decode(ReplaceRequest.self, from: request, limit: Self.maximumDocumentBytes)
+        let body = try await APIRequestDecoder.decode(
+            ReplaceRequest.self,
+            from: request,
+            limit: Self.maximumDocumentBytes
+        )
         var tables: [RecordTable: [GridStateStore.IncomingRow]] = [:]
         for (name, table) in body.state.tables {
             guard let recordTable = RecordTable(rawValue: name) else {
                 throw APIError(
-                    .unprocessableContent, "unknown_table", "The state names a table that does not exist.",
-                    details: [String(name.prefix(64)): "There is no such table."])
+                    .unprocessableContent,
+                    "unknown_table",
+                    "The state names a table that does not exist.",
+                    details: [String(name.prefix(64)): "There is no such table."]
+                )
             }
             tables[recordTable] = table.records
         }
         let outcome = try await self.store.replace(
-            expectedVersion: body.expectedVersion, tables: tables, by: identity.userId,
-            maximumArchived: identity.isAdmin ? nil : Self.memberArchiveLimit)
+            expectedVersion: body.expectedVersion,
+            tables: tables,
+            by: identity.userId,
+            maximumArchived: identity.isAdmin ? nil : Self.memberArchiveLimit
+        )
         context.logger.info(
             "grid state replaced",
             metadata: [
-                "user.id": "\(identity.userId)", "state.version": "\(outcome.stamp.version)", "records.created": "\(outcome.created)",
+                "user.id": "\(identity.userId)", "state.version": "\(outcome.stamp.version)",
+                "records.created": "\(outcome.created)",
                 "records.updated": "\(outcome.updated)", "records.archived": "\(outcome.archived)",
-            ])
-        return StateResponse(version: outcome.stamp.version, updatedAt: outcome.stamp.updatedAt, updatedBy: outcome.stamp.updatedBy)
+            ]
+        )
+        return StateResponse(
+            version: outcome.stamp.version,
+            updatedAt: outcome.stamp.updatedAt,
+            updatedBy: outcome.stamp.updatedBy
+        )
     }
 }

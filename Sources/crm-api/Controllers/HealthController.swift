@@ -20,12 +20,20 @@ struct HealthController {
         do {
             schema = try await self.database.schemaStatus()
         } catch {
-            throw APIError(.serviceUnavailable, "not_ready", "The database does not answer.", details: ["database": "unreachable"])
+            throw APIError(
+                .serviceUnavailable,
+                "not_ready",
+                "The database does not answer.",
+                details: ["database": "unreachable"]
+            )
         }
         guard schema.isCurrent else {
             throw APIError(
-                .serviceUnavailable, "not_ready", "The database schema is not current.",
-                details: ["schema": .string(schema.explanation)])
+                .serviceUnavailable,
+                "not_ready",
+                "The database schema is not current.",
+                details: ["schema": .string(schema.explanation)]
+            )
         }
         return Status(status: "ready")
     }

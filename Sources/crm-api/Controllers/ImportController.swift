@@ -17,7 +17,8 @@ struct ImportController {
     }
 
     static let formFields: Set<String> = [
-        "table", "dry_run", "key", "mapping", "skip_invalid_rows", "create_fields", "archive_missing", "date_orders", "time_zone",
+        "table", "dry_run", "key", "mapping", "skip_invalid_rows", "create_fields", "archive_missing", "date_orders",
+        "time_zone",
         "preview_rows",
     ]
 
@@ -32,13 +33,25 @@ struct ImportController {
     func importCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let directory = self.services.config.dataDir + "/tmp"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         let upload = try await MultipartUpload.read(
-            request, fileField: "file", allowedFields: Self.formFields, maximumFileBytes: self.services.config.importMaxBytes,
-            directory: directory)
+            request,
+            fileField: "file",
+            allowedFields: Self.formFields,
+            maximumFileBytes: self.services.config.importMaxBytes,
+            directory: directory
+        )
         guard let path = upload.filePath else {
-            throw APIError(.unprocessableContent, "invalid_import", "Attach the CSV file as the form field \"file\".",
-                           details: ["file": "Attach the CSV file exported from Airtable."])
+            throw APIError(
+                .unprocessableContent,
+                "invalid_import",
+                "Attach the CSV file as the form field \"file\".",
+                details: ["file": "Attach the CSV file exported from Airtable."]
+            )
         }
         let options: ImportOptions
         do {
@@ -53,21 +66,32 @@ struct ImportController {
             let id = jobs.start(userId: userId, options: options, at: self.services.clock.now())
             let logger = context.logger
             Task.detached {
-                let (plan, error) = await self.run(path: path, options: options, userId: userId, logger: logger) { jobs.progress(id, $0) }
+                let (plan, error) = await self.run(path: path, options: options, userId: userId, logger: logger) {
+                    jobs.progress(id, $0)
+                }
                 jobs.finish(id, plan: plan, error: error, at: self.services.clock.now())
             }
-            var response = try JobStarted(jobId: id, status: .running).response(status: .accepted, from: request, context: context)
+            var response = try JobStarted(jobId: id, status: .running).response(
+                status: .accepted,
+                from: request,
+                context: context
+            )
             response.headers[.location] = "/api/import/jobs/\(id)"
             return response
         }
-        let (plan, error) = await self.run(path: path, options: options, userId: userId, logger: context.logger) { _ in }
+        let (plan, error) = await self.run(path: path, options: options, userId: userId, logger: context.logger) { _ in
+        }
         if let error { throw error }
         return try PlanResponse(plan: plan!).response(status: .ok, from: request, context: context)
     }
 
     /// Runs one import and removes its upload; the plan, or the error the client is answered with.
     func run(
-        path: String, options: ImportOptions, userId: Int64, logger: Logger, progress: @escaping @Sendable (ImportProgress) -> Void
+        path: String,
+        options: ImportOptions,
+        userId: Int64,
+        logger: Logger,
+        progress: @escaping @Sendable (ImportProgress) -> Void
     ) async -> (ImportPlan?, APIError?) {
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
@@ -78,9 +102,12 @@ struct ImportController {
                 logger.info(
                     "import committed",
                     metadata: [
-                        "import.table": "\(plan.table.rawValue)", "import.run": "\(plan.runId ?? 0)", "import.created": "\(plan.created)",
-                        "import.updated": "\(plan.updated)", "import.archived": "\(plan.archived)", "import.skipped": "\(plan.skipped)",
-                    ])
+                        "import.table": "\(plan.table.rawValue)", "import.run": "\(plan.runId ?? 0)",
+                        "import.created": "\(plan.created)",
+                        "import.updated": "\(plan.updated)", "import.archived": "\(plan.archived)",
+                        "import.skipped": "\(plan.skipped)",
+                    ]
+                )
             }
             return (plan, nil)
         } catch let failure as CSVImporter.Failure {
@@ -136,7 +163,12 @@ struct ImportController {
             (self.id, self.status, self.table, self.dryRun, self.createdAt, self.finishedAt) =
                 (job.id, job.status, job.table, job.dryRun, job.createdAt, job.finishedAt)
             self.progress = job.progress.map {
-                Progress(phase: $0.phase.rawValue, bytesRead: $0.bytesRead, totalBytes: $0.totalBytes, records: $0.records)
+                Progress(
+                    phase: $0.phase.rawValue,
+                    bytesRead: $0.bytesRead,
+                    totalBytes: $0.totalBytes,
+                    records: $0.records
+                )
             }
             self.plan = job.plan
             self.error = job.error.map { error in
@@ -155,7 +187,9 @@ struct ImportController {
         guard let id = context.parameters.get("id"), let job = self.services.importJobs.job(id),
             job.userId == identity.user.id || identity.user.role == .admin
         else {
-            throw APIError.notFound("There is no such import job; a job lost to a restart imported nothing, so run the import again.")
+            throw APIError.notFound(
+                "There is no such import job; a job lost to a restart imported nothing, so run the import again."
+            )
         }
         return JobResponse(job)
     }
@@ -173,7 +207,9 @@ struct ImportController {
     func runs(_ request: Request, context: AppRequestContext) async throws -> RunList {
         let limit = try request.pageLimit()
         let cursor = try request.idCursor()
-        let (runs, next) = try await self.services.database.pool.read { db in try ImportRun.page(limit: limit, beforeId: cursor, db) }
+        let (runs, next) = try await self.services.database.pool.read { db in
+            try ImportRun.page(limit: limit, beforeId: cursor, db)
+        }
         return RunList(importRuns: runs, nextCursor: next.map(String.init))
     }
 }
@@ -199,7 +235,9 @@ enum ImportForm {
             }
             return value
         }
-        guard let tableName = fields["table"]?.trimmingCharacters(in: .whitespaces), let table = RecordTable(rawValue: tableName) else {
+        guard let tableName = fields["table"]?.trimmingCharacters(in: .whitespaces),
+            let table = RecordTable(rawValue: tableName)
+        else {
             throw invalid("table", "Name the table to import into: investors, contacts, funds or commitments.")
         }
         var options = ImportOptions(table: table, fileName: String(fileName.prefix(255)))
@@ -209,9 +247,13 @@ enum ImportForm {
         options.archiveMissing = try flag("archive_missing", default: false)
         if let key = fields["key"]?.trimmingCharacters(in: .whitespaces), !key.isEmpty {
             if key.hasPrefix("[") {
-                guard case .array(let items)? = try json("key"), !items.isEmpty else { throw invalid("key", "key is a header or a JSON list of headers.") }
+                guard case .array(let items)? = try json("key"), !items.isEmpty else {
+                    throw invalid("key", "key is a header or a JSON list of headers.")
+                }
                 options.key = try items.map { item in
-                    guard case .string(let header) = item else { throw invalid("key", "key is a header or a JSON list of headers.") }
+                    guard case .string(let header) = item else {
+                        throw invalid("key", "key is a header or a JSON list of headers.")
+                    }
                     return header
                 }
             } else {
@@ -219,7 +261,9 @@ enum ImportForm {
             }
         }
         if let mapping = try json("mapping") {
-            guard case .object(let members) = mapping else { throw invalid("mapping", "mapping is a JSON object of header → field key or null.") }
+            guard case .object(let members) = mapping else {
+                throw invalid("mapping", "mapping is a JSON object of header → field key or null.")
+            }
             options.mapping = try members.mapValues { value in
                 switch value {
                 case .string(let key): return .some(key)
@@ -229,7 +273,9 @@ enum ImportForm {
             }
         }
         if let orders = try json("date_orders") {
-            guard case .object(let members) = orders else { throw invalid("date_orders", "date_orders is a JSON object of header → day_first or month_first.") }
+            guard case .object(let members) = orders else {
+                throw invalid("date_orders", "date_orders is a JSON object of header → day_first or month_first.")
+            }
             options.dateOrders = try members.mapValues { value in
                 guard case .string(let text) = value, let order = ImportValues.DateOrder(rawValue: text) else {
                     throw invalid("date_orders", "date_orders is a JSON object of header → day_first or month_first.")

@@ -57,9 +57,16 @@ struct InviteController {
 
     func response(_ invite: Invite, now: Date, token: SecretToken? = nil) -> InviteResponse {
         InviteResponse(
-            id: invite.id ?? 0, email: invite.email, role: invite.role, status: invite.state(at: now),
-            invitedBy: invite.invitedBy, createdAt: invite.createdAt, expiresAt: invite.expiresAt, token: token?.value,
-            url: token.map { "\(self.services.publicBaseURL)/accept-invite#token=\($0.value)" })
+            id: invite.id ?? 0,
+            email: invite.email,
+            role: invite.role,
+            status: invite.state(at: now),
+            invitedBy: invite.invitedBy,
+            createdAt: invite.createdAt,
+            expiresAt: invite.expiresAt,
+            token: token?.value,
+            url: token.map { "\(self.services.publicBaseURL)/accept-invite#token=\($0.value)" }
+        )
     }
 
     /// Creates an invite; a pending invite for the same address is replaced.
@@ -68,23 +75,42 @@ struct InviteController {
         let body = try await request.decode(as: CreateRequest.self, context: context)
         guard let email = EmailAddress.normalized(body.email) else {
             throw APIError(
-                .unprocessableContent, "invalid_email", "That is not a valid email address.",
-                details: ["email": "That is not a valid email address."])
+                .unprocessableContent,
+                "invalid_email",
+                "That is not a valid email address.",
+                details: ["email": "That is not a valid email address."]
+            )
         }
         let role = try User.Role.parse(body.role)
         let now = self.services.clock.now()
         let token = SecretToken.generate()
         let url = "\(self.services.publicBaseURL)/accept-invite#token=\(token.value)"
         let (invite, mail) = try await self.services.database.pool.write { db in
-            let invite = try InviteStore.create(email: email, role: role, tokenHash: token.hash, invitedBy: identity.userId, now: now, db)
+            let invite = try InviteStore.create(
+                email: email,
+                role: role,
+                tokenHash: token.hash,
+                invitedBy: identity.userId,
+                now: now,
+                db
+            )
             guard body.sendEmail != false, try MailQueue.smtpConfigured(db) else { return (invite, OutboundMail?.none) }
             let mail = try MailQueue.enqueue(
-                InviteMail.draft(invite: invite, inviter: identity.user.name, url: url), db: db, seal: self.services.mailSeal,
-                wake: self.services.wake, now: now, messageIdDomain: self.services.messageIdDomain)
+                InviteMail.draft(invite: invite, inviter: identity.user.name, url: url),
+                db: db,
+                seal: self.services.mailSeal,
+                wake: self.services.wake,
+                now: now,
+                messageIdDomain: self.services.messageIdDomain
+            )
             return (invite, mail)
         }
         context.logger.info(
-            "invite created", metadata: ["invite.id": "\(invite.id!)", "user.id": "\(identity.userId)", "invite.mailed": "\(mail != nil)"])
+            "invite created",
+            metadata: [
+                "invite.id": "\(invite.id!)", "user.id": "\(identity.userId)", "invite.mailed": "\(mail != nil)",
+            ]
+        )
         var response = self.response(invite, now: now, token: token)
         response.mailed = mail != nil
         response.mailId = mail?.id
@@ -121,8 +147,11 @@ struct InviteController {
         try InviteStore.check(invite, now: now)
         if let email = body.email, EmailAddress.normalized(email) != invite.email {
             throw APIError(
-                .unprocessableContent, "invite_email_mismatch", "This invite is for a different email address.",
-                details: ["email": "This invite is for a different email address."])
+                .unprocessableContent,
+                "invite_email_mismatch",
+                "This invite is for a different email address.",
+                details: ["email": "This invite is for a different email address."]
+            )
         }
         guard let name = PersonName.validated(body.name) else { throw APIError.invalidName }
         if let problem = PasswordPolicy.problem(password: body.password, email: invite.email) {
@@ -133,9 +162,16 @@ struct InviteController {
             try InviteStore.accept(invite.id, name: name, passwordHash: hash, now: now, db)
         }
         let token = try await self.services.sessions.create(
-            userId: user.id!, ip: self.services.clientAddress(request, context), userAgent: request.headers[.userAgent])
+            userId: user.id!,
+            ip: self.services.clientAddress(request, context),
+            userAgent: request.headers[.userAgent]
+        )
         context.logger.info("invite accepted", metadata: ["invite.id": "\(invite.id!)", "user.id": "\(user.id!)"])
-        var response = try UserEnvelope(user: UserResponse(user)).response(status: .created, from: request, context: context)
+        var response = try UserEnvelope(user: UserResponse(user)).response(
+            status: .created,
+            from: request,
+            context: context
+        )
         response.setCookie(self.services.sessions.cookie(token))
         return response
     }

@@ -7,7 +7,9 @@ enum InviteMail {
         let role = invite.role == .admin ? "an admin" : "a member"
         let expires = Self.day(invite.expiresAt)
         return MailDraft(
-            kind: .invite, recipients: [invite.email], subject: "\(inviter) invited you to the team's Venture CRM",
+            kind: .invite,
+            recipients: [invite.email],
+            subject: "\(inviter) invited you to the team's Venture CRM",
             text: """
                 Hello,
 
@@ -25,7 +27,10 @@ enum InviteMail {
                 (the link works once, until \(expires)).</p>
                 <p>If you did not expect this invitation, you can ignore this mail.</p>
                 """,
-            idempotencyKey: "invite:\(invite.id ?? 0)", requestedBy: invite.invitedBy, sealBodies: true)
+            idempotencyKey: "invite:\(invite.id ?? 0)",
+            requestedBy: invite.invitedBy,
+            sealBodies: true
+        )
     }
 
     static func day(_ date: Date) -> String {

@@ -82,13 +82,18 @@ struct MailController {
         let recipients = body?.to ?? [identity.user.email]
         guard !recipients.isEmpty, recipients.count <= 20 else {
             throw APIError(
-                .unprocessableContent, "invalid_request", "Name 1 to 20 recipients.",
-                details: ["to": "Name 1 to 20 recipients, each an active admin."])
+                .unprocessableContent,
+                "invalid_request",
+                "Name 1 to 20 recipients.",
+                details: ["to": "Name 1 to 20 recipients, each an active admin."]
+            )
         }
         let now = self.services.clock.now()
         let sender = identity.user.name
         let draft = MailDraft(
-            kind: .test, recipients: recipients, subject: "Venture CRM test mail",
+            kind: .test,
+            recipients: recipients,
+            subject: "Venture CRM test mail",
             text: """
                 This is a test mail from your Venture CRM, sent at the request of \(sender).
 
@@ -98,11 +103,18 @@ struct MailController {
                 <p>This is a test mail from your Venture CRM, sent at the request of \(Self.escapeHTML(sender)).</p>
                 <p>If you can read it, the CRM can deliver its digests and invitations.</p>
                 """,
-            idempotencyKey: "test:" + UUID().uuidString, requestedBy: identity.userId)
+            idempotencyKey: "test:" + UUID().uuidString,
+            requestedBy: identity.userId
+        )
         let mail = try await self.services.database.pool.write { db in
             try MailQueue.enqueue(
-                draft, db: db, seal: self.services.mailSeal, wake: self.services.wake, now: now,
-                messageIdDomain: self.services.messageIdDomain)
+                draft,
+                db: db,
+                seal: self.services.mailSeal,
+                wake: self.services.wake,
+                now: now,
+                messageIdDomain: self.services.messageIdDomain
+            )
         }
         return try MailResponse(mail).response(status: .accepted, from: request, context: context)
     }
@@ -111,8 +123,15 @@ struct MailController {
         let status = request.uri.queryParameters.get("status")
         if let status, OutboundMail.Status(rawValue: status) == nil {
             throw APIError(
-                .unprocessableContent, "invalid_request", "Unknown status.",
-                details: ["status": .string("Use one of: \(OutboundMail.Status.allCases.map(\.rawValue).joined(separator: ", ")).")])
+                .unprocessableContent,
+                "invalid_request",
+                "Unknown status.",
+                details: [
+                    "status": .string(
+                        "Use one of: \(OutboundMail.Status.allCases.map(\.rawValue).joined(separator: ", "))."
+                    )
+                ]
+            )
         }
         let rows = try await self.services.database.pool.read { db in
             try OutboundMail.recent(status: status.flatMap(OutboundMail.Status.init(rawValue:)), db)

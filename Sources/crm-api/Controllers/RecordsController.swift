@@ -65,24 +65,37 @@ struct RecordsController {
             let (query, dates, page, version) = try await self.services.database.pool.read { db in
                 let query = try asked.resolve(table, userId: userId, db)
                 let dates = try ViewDates.current(db, now: now)
-                return (query, dates, try query.page(table, limit: limit, cursor: cursor, dates: dates, db), try GridStateStore.stamp(db).version)
+                return (
+                    query, dates, try query.page(table, limit: limit, cursor: cursor, dates: dates, db),
+                    try GridStateStore.stamp(db).version
+                )
             }
             let database = self.services.database
-            let total = await self.services.totals.total(for: try TotalCache.key(table: table, query: query, version: version, dates: dates)) {
+            let total = await self.services.totals.total(
+                for: try TotalCache.key(table: table, query: query, version: version, dates: dates)
+            ) {
                 try await database.pool.read { db in try query.count(table, dates: dates, db) }
             }
             return RecordList(records: page.records.map(RecordResponse.init), nextCursor: page.next, total: total)
         }
         let after = try request.idCursor()
         let page = try await self.store.list(table, limit: limit, afterId: after)
-        return RecordList(records: page.records.map(RecordResponse.init), nextCursor: page.next.map(String.init), total: page.total)
+        return RecordList(
+            records: page.records.map(RecordResponse.init),
+            nextCursor: page.next.map(String.init),
+            total: page.total
+        )
     }
 
     /// The table's archived records, newest first, to restore from.
     func archived(_ request: Request, context: AppRequestContext) async throws -> RecordList {
         let table = try context.table()
         let page = try await self.store.archived(table, limit: try request.pageLimit(), afterId: try request.idCursor())
-        return RecordList(records: page.records.map(RecordResponse.init), nextCursor: page.next.map(String.init), total: nil)
+        return RecordList(
+            records: page.records.map(RecordResponse.init),
+            nextCursor: page.next.map(String.init),
+            total: nil
+        )
     }
 
     func get(_ request: Request, context: AppRequestContext) async throws -> RecordResponse {
@@ -105,7 +118,12 @@ struct RecordsController {
         let id = try context.parameters.requireID()
         let body = try await request.decode(as: UpdateRequest.self, context: context)
         let record = try await self.store.update(
-            table, id: id, expectedVersion: body.expectedVersion, fields: body.fields, by: try context.requireIdentity().userId)
+            table,
+            id: id,
+            expectedVersion: body.expectedVersion,
+            fields: body.fields,
+            by: try context.requireIdentity().userId
+        )
         return RecordResponse(record)
     }
 
@@ -139,7 +157,8 @@ struct RecordsController {
         let table = try context.table()
         let id = try context.parameters.requireID()
         return RecordResponse(
-            try await self.store.restore(table, id: id, by: try context.requireIdentity().userId))
+            try await self.store.restore(table, id: id, by: try context.requireIdentity().userId)
+        )
     }
 
     // MARK: Counts and groups through a view
@@ -178,7 +197,9 @@ struct RecordsController {
             let dates = try ViewDates.current(db, now: now)
             return (query, dates, try query.count(table, dates: dates, db), try GridStateStore.stamp(db).version)
         }
-        _ = await self.services.totals.total(for: try TotalCache.key(table: table, query: query, version: version, dates: dates)) { total }
+        _ = await self.services.totals.total(
+            for: try TotalCache.key(table: table, query: query, version: version, dates: dates)
+        ) { total }
         return CountResponse(total: total)
     }
 
@@ -196,14 +217,27 @@ struct RecordsController {
     func history(_ request: Request, context: AppRequestContext) async throws -> HistoryList {
         let table = try context.table()
         let id = try context.parameters.requireID()
-        let page = try await self.store.history(table, id: id, limit: try request.pageLimit(), beforeId: try request.idCursor())
+        let page = try await self.store.history(
+            table,
+            id: id,
+            limit: try request.pageLimit(),
+            beforeId: try request.idCursor()
+        )
         return HistoryList(
             history: page.entries.map {
                 HistoryResponse(
-                    id: $0.id, action: $0.action, field: $0.fieldKey, old: $0.oldValue, new: $0.newValue, version: $0.recordVersion,
-                    changedBy: $0.changedBy, changedAt: $0.changedAt)
+                    id: $0.id,
+                    action: $0.action,
+                    field: $0.fieldKey,
+                    old: $0.oldValue,
+                    new: $0.newValue,
+                    version: $0.recordVersion,
+                    changedBy: $0.changedBy,
+                    changedAt: $0.changedAt
+                )
             },
-            nextCursor: page.next.map(String.init))
+            nextCursor: page.next.map(String.init)
+        )
     }
 
 }

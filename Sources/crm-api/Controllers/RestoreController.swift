@@ -49,9 +49,11 @@ struct RestoreController {
             throw APIError(.conflict, "backup_unreadable", "The backup file cannot be read; verify it for details.")
         }
         return PreviewResponse(
-            backup: .init(backup), tables: preview.tables,
+            backup: .init(backup),
+            tables: preview.tables,
             kept: "Accounts, sessions, settings, the mail queue and the backup catalogue stay as they are; "
-                + "a safety backup of the current data is taken first.")
+                + "a safety backup of the current data is taken first."
+        )
     }
 
     /// Queues the restore: 202 with the job to follow at `/api/fundraising/backup-jobs/:id`.
@@ -60,23 +62,33 @@ struct RestoreController {
         let body = try await request.decode(as: RestoreRequest.self, context: context)
         guard body.confirm == true else {
             throw APIError(
-                .unprocessableContent, "confirmation_required",
+                .unprocessableContent,
+                "confirmation_required",
                 "A restore replaces the current records with the backup's: send \"confirm\": true.",
-                details: ["confirm": "Must be true."])
+                details: ["confirm": "Must be true."]
+            )
         }
         let (backup, _) = try await self.catalogued(body.backupId)
         if backup.verifyOk == false {
-            throw APIError(.conflict, "backup_failed_verification", "This backup failed verification and cannot be restored.")
+            throw APIError(
+                .conflict,
+                "backup_failed_verification",
+                "This backup failed verification and cannot be restored."
+            )
         }
         let now = self.services.clock.now()
         let job = try await self.services.database.pool.write { db in
-            if try BackupJob.restoreUnderWay(db) { throw APIError(.conflict, "restore_in_progress", "A restore is already under way.") }
+            if try BackupJob.restoreUnderWay(db) {
+                throw APIError(.conflict, "restore_in_progress", "A restore is already under way.")
+            }
             let id = try BackupJob.enqueue(.restore, restoreFrom: backup.id, by: identity.userId, at: now, db)
             return try BackupJob.fetchOne(db, key: id)!
         }
         self.services.wake.send(.backup, to: .backup)
         context.logger.notice(
-            "restore requested", metadata: ["job.id": "\(job.id)", "backup.id": "\(backup.id)", "user.id": "\(identity.userId)"])
+            "restore requested",
+            metadata: ["job.id": "\(job.id)", "backup.id": "\(backup.id)", "user.id": "\(identity.userId)"]
+        )
         return try BackupController.JobResponse(job).response(status: .accepted, from: request, context: context)
     }
 

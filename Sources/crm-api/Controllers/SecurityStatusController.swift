@@ -45,11 +45,21 @@ struct SecurityStatusController {
         checks.append(
             config.isProduction
                 ? Check(id: "production_mode", status: .pass, message: "Running with CRM_ENV=production.")
-                : Check(id: "production_mode", status: .warn, message: "Running in development mode; set CRM_ENV=production."))
+                : Check(
+                    id: "production_mode",
+                    status: .warn,
+                    message: "Running in development mode; set CRM_ENV=production."
+                )
+        )
         checks.append(
             config.secretKey != nil
                 ? Check(id: "secret_key", status: .pass, message: "CRM_SECRET_KEY is set and long enough.")
-                : Check(id: "secret_key", status: config.isProduction ? .fail : .warn, message: "CRM_SECRET_KEY is not set."))
+                : Check(
+                    id: "secret_key",
+                    status: config.isProduction ? .fail : .warn,
+                    message: "CRM_SECRET_KEY is not set."
+                )
+        )
         switch config.corsOrigin {
         case nil:
             checks.append(Check(id: "cors", status: .pass, message: "No other website may call the API."))
@@ -60,69 +70,108 @@ struct SecurityStatusController {
         }
         checks.append(
             config.isProduction
-                ? Check(id: "secure_cookies", status: .pass, message: "Session cookies are Secure, HttpOnly and SameSite=Lax.")
+                ? Check(
+                    id: "secure_cookies",
+                    status: .pass,
+                    message: "Session cookies are Secure, HttpOnly and SameSite=Lax."
+                )
                 : Check(
-                    id: "secure_cookies", status: .warn,
-                    message: "Session cookies are not marked Secure outside production."))
+                    id: "secure_cookies",
+                    status: .warn,
+                    message: "Session cookies are not marked Secure outside production."
+                )
+        )
         switch config.publicURL {
         case let url? where url.hasPrefix("https://"):
-            checks.append(Check(id: "public_url_https", status: .pass, message: "The CRM is reached over https (\(url))."))
+            checks.append(
+                Check(id: "public_url_https", status: .pass, message: "The CRM is reached over https (\(url)).")
+            )
         case let url?:
             checks.append(
                 Check(
-                    id: "public_url_https", status: config.isProduction ? .fail : .warn,
-                    message: "CRM_PUBLIC_URL \(url) is not https: passwords and cookies would travel in the clear."))
+                    id: "public_url_https",
+                    status: config.isProduction ? .fail : .warn,
+                    message: "CRM_PUBLIC_URL \(url) is not https: passwords and cookies would travel in the clear."
+                )
+            )
         case nil:
             checks.append(
                 Check(
-                    id: "public_url_https", status: config.isProduction ? .fail : .warn,
+                    id: "public_url_https",
+                    status: config.isProduction ? .fail : .warn,
                     message:
                         "CRM_PUBLIC_URL is not set: links in mail have no address, and the cross-site check has only the "
-                        + "browser's word for where a page came from. Put the CRM behind https and set it."))
+                        + "browser's word for where a page came from. Put the CRM behind https and set it."
+                )
+            )
         }
         checks.append(
             facts.activeAdmins > 1
                 ? Check(id: "admins", status: .pass, message: "\(facts.activeAdmins) active admins.")
                 : Check(
-                    id: "admins", status: .warn,
-                    message: "Only \(facts.activeAdmins) active admin; a second one keeps you from being locked out."))
+                    id: "admins",
+                    status: .warn,
+                    message: "Only \(facts.activeAdmins) active admin; a second one keeps you from being locked out."
+                )
+        )
         checks.append(
             facts.staleInvites == 0
                 ? Check(id: "stale_invites", status: .pass, message: "No expired invites are left unrevoked.")
                 : Check(
-                    id: "stale_invites", status: .warn,
-                    message: "\(facts.staleInvites) invite(s) expired without being used; revoke them."))
+                    id: "stale_invites",
+                    status: .warn,
+                    message: "\(facts.staleInvites) invite(s) expired without being used; revoke them."
+                )
+        )
         if let newest = facts.newestVerifiedBackup {
             let hours = Int(now.timeIntervalSince(newest) / 3600)
             checks.append(
                 hours <= 36
-                    ? Check(id: "backup_freshness", status: .pass, message: "The newest verified backup is \(hours) hour(s) old.")
+                    ? Check(
+                        id: "backup_freshness",
+                        status: .pass,
+                        message: "The newest verified backup is \(hours) hour(s) old."
+                    )
                     : Check(
-                        id: "backup_freshness", status: .fail,
-                        message: "The newest verified backup is \(hours) hours old: check that crm-backup runs."))
+                        id: "backup_freshness",
+                        status: .fail,
+                        message: "The newest verified backup is \(hours) hours old: check that crm-backup runs."
+                    )
+            )
         } else {
             checks.append(
                 Check(
-                    id: "backup_freshness", status: .warn,
-                    message: "There is no verified backup yet: take one now (Admin → Backups)."))
+                    id: "backup_freshness",
+                    status: .warn,
+                    message: "There is no verified backup yet: take one now (Admin → Backups)."
+                )
+            )
         }
         if facts.sessionUsers >= 2, facts.sessionAddresses.count == 1, let address = facts.sessionAddresses.first,
             IPRange.isPrivate(address)
         {
             checks.append(
                 Check(
-                    id: "client_addresses", status: .warn,
-                    message: "Every sign-in of \(facts.sessionUsers) people came from \(address): the CRM is probably behind a proxy it "
+                    id: "client_addresses",
+                    status: .warn,
+                    message:
+                        "Every sign-in of \(facts.sessionUsers) people came from \(address): the CRM is probably behind a proxy it "
                         + "does not trust, so sign-in locks and write limits treat the whole team as one client. "
-                        + "Set CRM_TRUSTED_PROXIES to that proxy's address."))
+                        + "Set CRM_TRUSTED_PROXIES to that proxy's address."
+                )
+            )
         } else {
-            checks.append(Check(id: "client_addresses", status: .pass, message: "Sign-ins come from the team's own addresses."))
+            checks.append(
+                Check(id: "client_addresses", status: .pass, message: "Sign-ins come from the team's own addresses.")
+            )
         }
         switch facts.mailerFigures?["smtp_configured"] {
         case .bool(true)?:
             checks.append(Check(id: "smtp", status: .pass, message: "The mailer reports SMTP configured."))
         case .bool(false)?:
-            checks.append(Check(id: "smtp", status: .warn, message: "SMTP is not configured: invites and digests are not mailed."))
+            checks.append(
+                Check(id: "smtp", status: .warn, message: "SMTP is not configured: invites and digests are not mailed.")
+            )
         default:
             checks.append(Check(id: "smtp", status: .warn, message: "The mailer has not reported yet."))
         }

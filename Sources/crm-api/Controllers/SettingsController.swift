@@ -28,12 +28,18 @@ struct SettingsController {
                 try AppSettings.update(changes, by: identity.userId, at: now, db)
                 return try AppSettings.all(db)
             }
-            context.logger.info("settings changed", metadata: ["user.id": "\(identity.userId)", "settings.keys": "\(changes.keys.sorted())"])
+            context.logger.info(
+                "settings changed",
+                metadata: ["user.id": "\(identity.userId)", "settings.keys": "\(changes.keys.sorted())"]
+            )
             return Settings(settings: settings)
         } catch RecordStoreError.invalid(let problems) {
             throw APIError(
-                .unprocessableContent, "invalid_settings", "Some settings were not accepted; nothing was changed.",
-                details: .object(problems.mapValues(JSONValue.string)))
+                .unprocessableContent,
+                "invalid_settings",
+                "Some settings were not accepted; nothing was changed.",
+                details: .object(problems.mapValues(JSONValue.string))
+            )
         }
     }
 }

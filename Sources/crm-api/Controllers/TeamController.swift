@@ -35,6 +35,8 @@ struct TeamController {
 
     /// Live accounts by name, all of them or those among `ids`.
     func members(_ ids: Set<Int64>?) async throws -> [Member] {
-        try await self.services.database.pool.read { db in try UserStore.names(ids: ids, db) }.map { Member(id: $0.id, name: $0.name) }
+        try await self.services.database.pool.read { db in try UserStore.names(ids: ids, db) }.map {
+            Member(id: $0.id, name: $0.name)
+        }
     }
 }

@@ -45,7 +45,8 @@ struct ViewsController {
     func list(_ request: Request, context: AppRequestContext) async throws -> ViewList {
         let table = try context.table()
         let userId = try context.requireIdentity().userId
-        let views = try await self.services.database.pool.read { db in try ViewStore.visible(table, userId: userId, db) }
+        let views = try await self.services.database.pool.read { db in try ViewStore.visible(table, userId: userId, db)
+        }
         return ViewList(views: views.map(ViewResponse.init))
     }
 
@@ -53,17 +54,30 @@ struct ViewsController {
         let table = try context.table()
         let id = try context.parameters.requireID()
         let userId = try context.requireIdentity().userId
-        return ViewResponse(view: try await self.services.database.pool.read { db in try ViewStore.fetch(table, id: id, userId: userId, db) })
+        return ViewResponse(
+            view: try await self.services.database.pool.read { db in
+                try ViewStore.fetch(table, id: id, userId: userId, db)
+            }
+        )
     }
 
     func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let table = try context.table()
         let identity = try context.requireIdentity()
         let body = try await request.decode(as: CreateRequest.self, context: context)
-        let dates = try await self.services.database.pool.read { db in try ViewDates.current(db, now: self.services.clock.now()) }
+        let dates = try await self.services.database.pool.read { db in
+            try ViewDates.current(db, now: self.services.clock.now())
+        }
         let view = try await self.store.create(
-            table, name: body.name, scope: body.scope ?? .personal, locked: body.locked ?? false,
-            definition: body.definition ?? ViewDefinition(), userId: identity.userId, isAdmin: identity.isAdmin, dates: dates)
+            table,
+            name: body.name,
+            scope: body.scope ?? .personal,
+            locked: body.locked ?? false,
+            definition: body.definition ?? ViewDefinition(),
+            userId: identity.userId,
+            isAdmin: identity.isAdmin,
+            dates: dates
+        )
         self.services.viewIndexes.kick()
         return try ViewResponse(view: view).response(status: .created, from: request, context: context)
     }
@@ -73,10 +87,21 @@ struct ViewsController {
         let id = try context.parameters.requireID()
         let identity = try context.requireIdentity()
         let body = try await request.decode(as: UpdateRequest.self, context: context)
-        let dates = try await self.services.database.pool.read { db in try ViewDates.current(db, now: self.services.clock.now()) }
+        let dates = try await self.services.database.pool.read { db in
+            try ViewDates.current(db, now: self.services.clock.now())
+        }
         let view = try await self.store.update(
-            table, id: id, expectedVersion: body.expectedVersion, name: body.name, scope: body.scope, locked: body.locked,
-            definition: body.definition, userId: identity.userId, isAdmin: identity.isAdmin, dates: dates)
+            table,
+            id: id,
+            expectedVersion: body.expectedVersion,
+            name: body.name,
+            scope: body.scope,
+            locked: body.locked,
+            definition: body.definition,
+            userId: identity.userId,
+            isAdmin: identity.isAdmin,
+            dates: dates
+        )
         self.services.viewIndexes.kick()
         return ViewResponse(view: view)
     }
@@ -95,8 +120,16 @@ struct ViewsController {
         let id = try context.parameters.requireID()
         let identity = try context.requireIdentity()
         let body = try await APIRequestDecoder.decodeIfPresent(DuplicateRequest.self, from: request, context: context)
-        let dates = try await self.services.database.pool.read { db in try ViewDates.current(db, now: self.services.clock.now()) }
-        let view = try await self.store.duplicate(table, id: id, name: body?.name, userId: identity.userId, dates: dates)
+        let dates = try await self.services.database.pool.read { db in
+            try ViewDates.current(db, now: self.services.clock.now())
+        }
+        let view = try await self.store.duplicate(
+            table,
+            id: id,
+            name: body?.name,
+            userId: identity.userId,
+            dates: dates
+        )
         self.services.viewIndexes.kick()
         return try ViewResponse(view: view).response(status: .created, from: request, context: context)
     }

@@ -30,7 +30,9 @@ struct WebController {
         routes.get("/", .anyone) { _, _ in try Self.response("index.html") }
         routes.get("/accept-invite", .anyone) { _, _ in try Self.response("index.html") }
         routes.get("/assets/:file", .anyone) { _, context in
-            guard let name = context.parameters.get("file"), name != "index.html" else { throw APIError.notFound("There is no such file.") }
+            guard let name = context.parameters.get("file"), name != "index.html" else {
+                throw APIError.notFound("There is no such file.")
+            }
             return try Self.response(name)
         }
     }
@@ -38,6 +40,9 @@ struct WebController {
     static func response(_ name: String) throws -> Response {
         guard let (type, data) = Self.assets[name] else { throw APIError.notFound("There is no such file.") }
         return Response(
-            status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            status: .ok,
+            headers: [.contentType: type, .cacheControl: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
     }
 }

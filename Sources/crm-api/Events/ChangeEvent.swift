@@ -19,6 +19,6 @@ struct ChangeEvent: Sendable, Equatable {
 
     /// The SSE wire form: `id:`, `event:`, one `data:` line, a blank line.
     var wire: String {
-        return "id: \(self.id)\nevent: \(self.kind.rawValue)\ndata: \(JSONValue.encode(.object(self.data)))\n\n"
+        "id: \(self.id)\nevent: \(self.kind.rawValue)\ndata: \(JSONValue.encode(.object(self.data)))\n\n"
     }
 }

@@ -37,18 +37,28 @@ actor EventHub {
         guard !self.started else { return }
         self.started = true
         (self.lastPublishedId, self.lastCatalog) = try await self.database.pool.read { db in
-            (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM record_history") ?? 0, try Self.catalogStamps(db))
+            (
+                try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM record_history") ?? 0,
+                try Self.catalogStamps(db)
+            )
         }
     }
 
     /// Live events after the current position, and the events a resuming client missed.
-    func subscribe(after lastEventId: Int64?, userId: Int64? = nil) async throws -> (
+    func subscribe(
+        after lastEventId: Int64?,
+        userId: Int64? = nil
+    ) async throws -> (
         replay: [ChangeEvent], live: AsyncStream<ChangeEvent>
     ) {
-        if let userId, self.owners.values.filter({ $0 == userId }).count >= Self.streamsPerUser { throw TooManyStreams() }
+        if let userId, self.owners.values.filter({ $0 == userId }).count >= Self.streamsPerUser {
+            throw TooManyStreams()
+        }
         let upTo = self.lastPublishedId
         let (stream, continuation) = AsyncStream.makeStream(
-            of: ChangeEvent.self, bufferingPolicy: .bufferingOldest(Self.queueLimit))
+            of: ChangeEvent.self,
+            bufferingPolicy: .bufferingOldest(Self.queueLimit)
+        )
         let id = UUID()
         self.subscribers[id] = continuation
         self.owners[id] = userId
@@ -58,7 +68,9 @@ actor EventHub {
             try Self.events(db, after: lastEventId, upTo: upTo, limit: Self.maximumReplay + 1)
         }
         if replay.records.count > Self.maximumReplay {
-            return ([ChangeEvent(id: upTo, kind: .reset, data: ["reason": "too many changes since Last-Event-ID"])], stream)
+            return (
+                [ChangeEvent(id: upTo, kind: .reset, data: ["reason": "too many changes since Last-Event-ID"])], stream
+            )
         }
         return (replay.records, stream)
     }
@@ -75,13 +87,20 @@ actor EventHub {
     @discardableResult
     func pump() async throws -> Int {
         let after = self.lastPublishedId
-        let batch = try await self.database.pool.read { db in try Self.events(db, after: after, upTo: nil, limit: 5000) }
+        let batch = try await self.database.pool.read { db in try Self.events(db, after: after, upTo: nil, limit: 5000)
+        }
         let catalogChanged = Set(batch.catalog.keys).union(self.lastCatalog.keys)
             .filter { batch.catalog[$0] != self.lastCatalog[$0] }.sorted()
         guard batch.lastId > after || !catalogChanged.isEmpty else { return 0 }
         var events = batch.records
         if !catalogChanged.isEmpty {
-            events.append(ChangeEvent(id: max(batch.lastId, after), kind: .fields, data: ["tables": .array(catalogChanged.map(JSONValue.string))]))
+            events.append(
+                ChangeEvent(
+                    id: max(batch.lastId, after),
+                    kind: .fields,
+                    data: ["tables": .array(catalogChanged.map(JSONValue.string))]
+                )
+            )
         }
         self.lastPublishedId = max(batch.lastId, after)
         self.lastCatalog = batch.catalog
@@ -93,12 +112,18 @@ actor EventHub {
 
     /// Queues one event for one stream; a stream whose queue is full gets a `reset` in its last
     /// place and is ended (false).
-    private func deliver(_ event: ChangeEvent, to id: UUID, _ continuation: AsyncStream<ChangeEvent>.Continuation) -> Bool {
+    private func deliver(
+        _ event: ChangeEvent,
+        to id: UUID,
+        _ continuation: AsyncStream<ChangeEvent>.Continuation
+    ) -> Bool {
         switch continuation.yield(event) {
         case .enqueued(let remaining) where remaining > 1:
             return true
         case .enqueued:
-            continuation.yield(ChangeEvent(id: self.lastPublishedId, kind: .reset, data: ["reason": "the stream fell behind"]))
+            continuation.yield(
+                ChangeEvent(id: self.lastPublishedId, kind: .reset, data: ["reason": "the stream fell behind"])
+            )
         case .dropped, .terminated:
             break
         @unknown default:
@@ -112,7 +137,11 @@ actor EventHub {
     /// Tells every client to reload everything.
     func reset(reason: String) {
         for (id, continuation) in self.subscribers {
-            self.deliver(ChangeEvent(id: self.lastPublishedId, kind: .reset, data: ["reason": .string(reason)]), to: id, continuation)
+            self.deliver(
+                ChangeEvent(id: self.lastPublishedId, kind: .reset, data: ["reason": .string(reason)]),
+                to: id,
+                continuation
+            )
         }
     }
 
@@ -123,7 +152,12 @@ actor EventHub {
     }
 
     /// One event per changed record (its newest history id), in history order.
-    static func events(_ db: Database, after: Int64, upTo: Int64?, limit: Int) throws -> (
+    static func events(
+        _ db: Database,
+        after: Int64,
+        upTo: Int64?,
+        limit: Int
+    ) throws -> (
         records: [ChangeEvent], lastId: Int64, catalog: [String: String]
     ) {
         let rows = try Row.fetchAll(
@@ -134,16 +168,23 @@ actor EventHub {
                 FROM record_history WHERE id > ? AND id <= ?
                 GROUP BY table_name, record_id ORDER BY max(id) LIMIT ?
                 """,
-            arguments: [after, upTo ?? Int64.max, limit])
+            arguments: [after, upTo ?? Int64.max, limit]
+        )
         let records = rows.map { row in
             ChangeEvent(
-                id: row["id"], kind: .record,
+                id: row["id"],
+                kind: .record,
                 data: [
                     "table": .string(row["table_name"]), "record_id": .number(Double(row["record_id"] as Int64)),
                     "version": .number(Double(row["version"] as Int)),
-                    "actions": .array(((row["actions"] as String?) ?? "").split(separator: ",").map { .string(String($0)) }),
-                    "fields": .array(((row["fields"] as String?) ?? "").split(separator: ",").map { .string(String($0)) }),
-                ])
+                    "actions": .array(
+                        ((row["actions"] as String?) ?? "").split(separator: ",").map { .string(String($0)) }
+                    ),
+                    "fields": .array(
+                        ((row["fields"] as String?) ?? "").split(separator: ",").map { .string(String($0)) }
+                    ),
+                ]
+            )
         }
         let lastId = records.map(\.id).max() ?? after
         return (records, lastId, try Self.catalogStamps(db))
@@ -153,7 +194,12 @@ actor EventHub {
     /// few rows from a small table, read with each pump.
     static func catalogStamps(_ db: Database) throws -> [String: String] {
         // reads deleted rows: archiving a field changes the catalog too
-        let rows = try Row.fetchAll(db, sql: "SELECT table_name, max(updated_at) AS stamp FROM fundraising_fields GROUP BY table_name")
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0["table_name"] as String, ($0["stamp"] as String?) ?? "") })
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT table_name, max(updated_at) AS stamp FROM fundraising_fields GROUP BY table_name"
+        )
+        return Dictionary(
+            uniqueKeysWithValues: rows.map { ($0["table_name"] as String, ($0["stamp"] as String?) ?? "") }
+        )
     }
 }

@@ -25,7 +25,9 @@ struct EventPump: Service {
             let forward = Task {
                 for await wake in wakes {
                     // After a restore every client reloads: the data changed under them at once.
-                    if case .message(.reload) = wake { await self.hub.reset(reason: "the data was restored from a backup") }
+                    if case .message(.reload) = wake {
+                        await self.hub.reset(reason: "the data was restored from a backup")
+                    }
                     if case .message(.formulas) = wake { self.formulaKicks.kick() }
                     self.nudge()
                 }

@@ -10,7 +10,11 @@ import Shared
 struct APIErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         do {
@@ -34,11 +38,18 @@ struct APIErrorMiddleware: RouterMiddleware {
             return .malformedJSON
         case let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
             return APIError(
-                .serviceUnavailable, "database_busy", "The database is busy. Please try again in a moment.",
-                headers: [.retryAfter: "1"])
+                .serviceUnavailable,
+                "database_busy",
+                "The database is busy. Please try again in a moment.",
+                headers: [.retryAfter: "1"]
+            )
         default:
             context.logger.error("unhandled error", metadata: .error(error))
-            return APIError(.internalServerError, "internal_error", "Something went wrong on the server. Please try again.")
+            return APIError(
+                .internalServerError,
+                "internal_error",
+                "Something went wrong on the server. Please try again."
+            )
         }
     }
 
@@ -46,7 +57,8 @@ struct APIErrorMiddleware: RouterMiddleware {
         switch error.status {
         case .notFound: .notFound()
         case .contentTooLarge: .tooLarge
-        case .methodNotAllowed: APIError(.methodNotAllowed, "method_not_allowed", "This address does not accept that method.")
+        case .methodNotAllowed:
+            APIError(.methodNotAllowed, "method_not_allowed", "This address does not accept that method.")
         case .badRequest: APIError(.badRequest, "bad_request", "The request could not be understood.")
         default: APIError(error.status, "http_\(error.status.code)", error.status.reasonPhrase)
         }

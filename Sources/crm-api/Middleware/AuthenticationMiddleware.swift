@@ -16,16 +16,24 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     init(services: AppServices) {
         self.services = services
-        self.allowedOrigins = Set([services.config.publicURL, services.config.corsOrigin].compactMap { $0.flatMap(Self.origin) })
+        self.allowedOrigins = Set(
+            [services.config.publicURL, services.config.corsOrigin].compactMap { $0.flatMap(Self.origin) }
+        )
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         var context = context
         if let authorization = request.headers[.authorization] {
             guard authorization.lowercased().hasPrefix("bearer "),
-                let identity = try await self.services.tokens.authenticate(token: String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+                let identity = try await self.services.tokens.authenticate(
+                    token: String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+                )
             else {
                 throw APIError(.unauthorized, "invalid_token", "The API token is not valid.")
             }
@@ -35,7 +43,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
         {
             if request.method.isUnsafe && !self.isSameOrigin(request) {
                 throw APIError(
-                    .forbidden, "csrf_origin_mismatch", "This request did not come from the CRM's own pages.")
+                    .forbidden,
+                    "csrf_origin_mismatch",
+                    "This request did not come from the CRM's own pages."
+                )
             }
             context.identity = identity
         }
@@ -46,8 +57,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func isSameOrigin(_ request: Request) -> Bool {
         Self.isSameOrigin(
-            claimed: request.headers[.origin] ?? request.headers[.referer], host: request.head.authority,
-            allowed: self.allowedOrigins, fetchSite: request.headers[Self.fetchSite])
+            claimed: request.headers[.origin] ?? request.headers[.referer],
+            host: request.head.authority,
+            allowed: self.allowedOrigins,
+            fetchSite: request.headers[Self.fetchSite]
+        )
     }
 
     /// Without configured origins the Host header stands in for ours. Host is whatever the
@@ -56,7 +70,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
     static func isSameOrigin(claimed: String?, host: String?, allowed: Set<String>, fetchSite: String? = nil) -> Bool {
         guard let claimed = claimed.flatMap(Self.origin) else { return false }
         if !allowed.isEmpty { return allowed.contains(claimed) }
-        guard let host = host?.lowercased(), fetchSite.map({ $0.lowercased() == "same-origin" }) ?? true else { return false }
+        guard let host = host?.lowercased(), fetchSite.map({ $0.lowercased() == "same-origin" }) ?? true else {
+            return false
+        }
         return claimed == "http://\(host)" || claimed == "https://\(host)"
     }
 

@@ -6,7 +6,11 @@ struct ChangeNudgeMiddleware: RouterMiddleware {
 
     let pump: EventPump
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         let response = try await next(request, context)

@@ -11,7 +11,11 @@ import Hummingbird
 struct QueryStringMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         guard let path = request.head.path, let mark = path.firstIndex(of: "?") else {
@@ -25,7 +29,11 @@ struct QueryStringMiddleware: RouterMiddleware {
             let rawName = parts[0].replacingOccurrences(of: "+", with: " ")
             let name = rawName.removingPercentEncoding ?? rawName
             guard names.insert(name).inserted else {
-                throw APIError(.badRequest, "repeated_parameter", "The query names \(name) more than once; name it once.")
+                throw APIError(
+                    .badRequest,
+                    "repeated_parameter",
+                    "The query names \(name) more than once; name it once."
+                )
             }
             guard parts.count == 2, !parts[1].isEmpty else { continue }
             kept.append(pair)

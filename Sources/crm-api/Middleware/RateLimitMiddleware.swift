@@ -8,13 +8,19 @@ struct RateLimitMiddleware: RouterMiddleware {
 
     let services: AppServices
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         if request.method.isUnsafe,
             let wait = await self.services.writeLimiter.take(
-                key: context.identity.map { "user:\($0.userId)" } ?? "ip:\(self.services.clientAddress(request, context))",
-                now: self.services.clock.now())
+                key: context.identity.map { "user:\($0.userId)" }
+                    ?? "ip:\(self.services.clientAddress(request, context))",
+                now: self.services.clock.now()
+            )
         {
             throw APIError.rateLimited(retryAfter: wait)
         }
@@ -31,7 +37,11 @@ extension APIError {
     static func rateLimited(retryAfter seconds: Double) -> APIError {
         let whole = max(1, Int(seconds.rounded(.up)))
         return APIError(
-            .tooManyRequests, "rate_limited", "Too many requests. Please wait \(whole) second(s) and try again.",
-            details: ["retry_after": .number(Double(whole))], headers: [.retryAfter: "\(whole)"])
+            .tooManyRequests,
+            "rate_limited",
+            "Too many requests. Please wait \(whole) second(s) and try again.",
+            details: ["retry_after": .number(Double(whole))],
+            headers: [.retryAfter: "\(whole)"]
+        )
     }
 }

@@ -11,7 +11,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     let httpsOnly: Bool
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         var response = try await next(request, context)

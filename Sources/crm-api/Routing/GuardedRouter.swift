@@ -8,7 +8,9 @@ struct GuardedRouter {
     let rules: RouteRules
 
     func on<Output: ResponseGenerator>(
-        _ path: RouterPath, method: HTTPRequest.Method, _ access: Access,
+        _ path: RouterPath,
+        method: HTTPRequest.Method,
+        _ access: Access,
         use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) {
         self.rules.record(method: method, path: path.description, access: access)
@@ -19,34 +21,49 @@ struct GuardedRouter {
     }
 
     func get<Output: ResponseGenerator>(
-        _ path: RouterPath, _ access: Access, use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
+        _ path: RouterPath,
+        _ access: Access,
+        use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) { self.on(path, method: .get, access, use: handler) }
 
     func post<Output: ResponseGenerator>(
-        _ path: RouterPath, _ access: Access, use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
+        _ path: RouterPath,
+        _ access: Access,
+        use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) { self.on(path, method: .post, access, use: handler) }
 
     func put<Output: ResponseGenerator>(
-        _ path: RouterPath, _ access: Access, use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
+        _ path: RouterPath,
+        _ access: Access,
+        use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) { self.on(path, method: .put, access, use: handler) }
 
     func patch<Output: ResponseGenerator>(
-        _ path: RouterPath, _ access: Access, use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
+        _ path: RouterPath,
+        _ access: Access,
+        use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) { self.on(path, method: .patch, access, use: handler) }
 
     func delete<Output: ResponseGenerator>(
-        _ path: RouterPath, _ access: Access, use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
+        _ path: RouterPath,
+        _ access: Access,
+        use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) { self.on(path, method: .delete, access, use: handler) }
 
     /// The methods a client might try that no route of a path answers get `405` with `Allow`
     /// (RFC 9110 §15.5.6) instead of a `404` that says the address does not exist. Call last.
     func answerOtherMethodsWithNotAllowed() {
-        let candidates: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
+        let candidates: [HTTPRequest.Method] = [
+            .get, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!,
+        ]
         for (path, methods) in self.rules.methodsByPath {
             let allow = methods.map(\.rawValue).sorted().joined(separator: ", ")
             let error = APIError(
-                .methodNotAllowed, "method_not_allowed", "This address answers \(allow) only.",
-                headers: [.allow: allow])
+                .methodNotAllowed,
+                "method_not_allowed",
+                "This address answers \(allow) only.",
+                headers: [.allow: allow]
+            )
             for method in candidates where !methods.contains(method) {
                 self.router.on(RouterPath(path), method: method) { _, _ -> Response in throw error }
             }

@@ -14,7 +14,11 @@ actor TotalCache {
     private var running: [String: Task<Int?, Never>] = [:]
 
     /// The total if known within `wait`, else nil (and it is being computed).
-    func total(for key: String, wait: Duration = TotalCache.wait, compute: @escaping @Sendable () async throws -> Int) async -> Int? {
+    func total(
+        for key: String,
+        wait: Duration = TotalCache.wait,
+        compute: @escaping @Sendable () async throws -> Int
+    ) async -> Int? {
         if let total = self.totals[key] { return total }
         let task =
             self.running[key]
@@ -31,7 +35,12 @@ actor TotalCache {
         let resumed = Mutex(false)
         return await withCheckedContinuation { (continuation: CheckedContinuation<Int?, Never>) in
             let resume: @Sendable (Int?) -> Void = { value in
-                if resumed.withLock({ done in defer { done = true }; return !done }) { continuation.resume(returning: value) }
+                if resumed.withLock({ done in
+                    defer { done = true }
+                    return !done
+                }) {
+                    continuation.resume(returning: value)
+                }
             }
             Task { resume(await task.value) }
             Task {
@@ -56,6 +65,8 @@ actor TotalCache {
         encoder.outputFormatting = [.sortedKeys]
         let filter = String(decoding: try encoder.encode(query.filter), as: UTF8.self)
         let hidden = (query.fields ?? []).filter { $0.hidden == true }.map(\.key).sorted().joined(separator: ",")
-        return [table.rawValue, String(version), dates.day(of: dates.now), filter, query.search ?? "", hidden].joined(separator: "\u{1}")
+        return [table.rawValue, String(version), dates.day(of: dates.now), filter, query.search ?? "", hidden].joined(
+            separator: "\u{1}"
+        )
     }
 }

@@ -23,7 +23,9 @@ struct ViewIndexMaintainer: Service {
                 let (created, dropped) = try await self.database.pool.write { db in try ViewIndexes.reconcile(db) }
                 if !created.isEmpty || !dropped.isEmpty {
                     self.logger.info(
-                        "view indexes changed", metadata: ["index.created": "\(created.count)", "index.dropped": "\(dropped.count)"])
+                        "view indexes changed",
+                        metadata: ["index.created": "\(created.count)", "index.dropped": "\(dropped.count)"]
+                    )
                 }
             } catch is CancellationError {
                 break

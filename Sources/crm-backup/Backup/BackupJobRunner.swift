@@ -29,7 +29,8 @@ struct BackupJobRunner: Sendable {
                     INSERT INTO backup_jobs (kind, scheduled_for, created_at, updated_at) VALUES ('scheduled', ?, ?, ?)
                     ON CONFLICT DO NOTHING
                     """,
-                arguments: [slot, now, now])
+                arguments: [slot, now, now]
+            )
         }
     }
 
@@ -42,9 +43,14 @@ struct BackupJobRunner: Sendable {
             }
             do {
                 let backup = try await self.takeBackup(kind: job.kind, jobId: job.id)
-                self.logger.info("backup taken", metadata: ["backup.id": "\(backup.id)", "backup.bytes": "\(backup.sizeBytes)"])
+                self.logger.info(
+                    "backup taken",
+                    metadata: ["backup.id": "\(backup.id)", "backup.bytes": "\(backup.sizeBytes)"]
+                )
                 let verified = try await self.verify(backup.id)?.verifyOk == true
-                if !verified { self.logger.error("backup failed verification", metadata: ["backup.id": "\(backup.id)"]) }
+                if !verified {
+                    self.logger.error("backup failed verification", metadata: ["backup.id": "\(backup.id)"])
+                }
                 // The job ends only once its backup is verified: "succeeded" means it would restore.
                 try await self.database.pool.write { db in
                     try db.execute(
@@ -53,17 +59,26 @@ struct BackupJobRunner: Sendable {
                             WHERE id = ?
                             """,
                         arguments: [
-                            verified ? "succeeded" : "failed", verified ? nil : "The backup failed verification.", self.now(),
+                            verified ? "succeeded" : "failed", verified ? nil : "The backup failed verification.",
+                            self.now(),
                             self.now(), job.id,
-                        ])
+                        ]
+                    )
                 }
                 try await self.prune()
             } catch {
-                self.logger.error("backup failed", metadata: Logger.Metadata.error(error).merging(["job.id": "\(job.id)"]) { $1 })
+                self.logger.error(
+                    "backup failed",
+                    metadata: Logger.Metadata.error(error).merging(["job.id": "\(job.id)"]) { $1 }
+                )
                 try? await self.database.pool.write { db in
                     try db.execute(
-                        sql: "UPDATE backup_jobs SET status = 'failed', error = ?, finished_at = ?, updated_at = ? WHERE id = ?",
-                        arguments: ["The backup could not be written (\(type(of: error))).", self.now(), self.now(), job.id])
+                        sql:
+                            "UPDATE backup_jobs SET status = 'failed', error = ?, finished_at = ?, updated_at = ? WHERE id = ?",
+                        arguments: [
+                            "The backup could not be written (\(type(of: error))).", self.now(), self.now(), job.id,
+                        ]
+                    )
                 }
             }
         }
@@ -81,14 +96,18 @@ struct BackupJobRunner: Sendable {
                                 ORDER BY id LIMIT 1)
                     RETURNING *
                     """,
-                arguments: [now, now.addingTimeInterval(Self.lease), now, now])
+                arguments: [now, now.addingTimeInterval(Self.lease), now, now]
+            )
         }
     }
 
     /// Verifies a live backup now and records the result; nil when there is no such backup.
     func verify(_ backupId: Int64) async throws -> BackupRecord? {
         try await BackupVerifier.verify(
-            backupId: backupId, database: self.database, directory: try BackupFiles.directory(dataDir: self.dataDir), now: self.now()
+            backupId: backupId,
+            database: self.database,
+            directory: try BackupFiles.directory(dataDir: self.dataDir),
+            now: self.now()
         )?.0
     }
 
@@ -109,7 +128,10 @@ struct BackupJobRunner: Sendable {
         var name = BackupFiles.fileName(at: started, kind: kind)
         var suffix = 2
         while FileManager.default.fileExists(atPath: directory + "/" + name) {
-            name = BackupFiles.fileName(at: started, kind: kind).replacingOccurrences(of: ".sqlite", with: "-\(suffix).sqlite")
+            name = BackupFiles.fileName(at: started, kind: kind).replacingOccurrences(
+                of: ".sqlite",
+                with: "-\(suffix).sqlite"
+            )
             suffix += 1
         }
         let final = directory + "/" + name
@@ -123,7 +145,10 @@ struct BackupJobRunner: Sendable {
             try db.execute(sql: "PRAGMA journal_mode = DELETE")
             var counts: [String: Int] = [:]
             for table in RecordTable.allCases {
-                counts[table.rawValue] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqlTable) WHERE deleted_at IS NULL")
+                counts[table.rawValue] = try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM \(table.sqlTable) WHERE deleted_at IS NULL"
+                )
             }
             counts["users"] = try Int.fetchOne(db, sql: "SELECT count(*) FROM users WHERE deleted_at IS NULL")
             return counts
@@ -145,12 +170,14 @@ struct BackupJobRunner: Sendable {
                     INSERT INTO backups (file_name, kind, size_bytes, sha256, schema_version, row_counts, job_id, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [fileName, kind, size, digest, Migrations.identifiers.last!, counts, jobId, started, now])
+                arguments: [fileName, kind, size, digest, Migrations.identifiers.last!, counts, jobId, started, now]
+            )
             let id = db.lastInsertedRowID
             let column = kind == .safety ? "safety_backup_id" : "backup_id"
             try db.execute(
                 sql: "UPDATE backup_jobs SET \(column) = ?, progress = 0.9, updated_at = ? WHERE id = ?",
-                arguments: [id, now, jobId])
+                arguments: [id, now, jobId]
+            )
             // reads deleted rows: the entry this job just catalogued
             return try BackupRecord.fetchOne(db, sql: "SELECT * FROM backups WHERE id = ?", arguments: [id])!
         }
@@ -164,16 +191,25 @@ struct BackupJobRunner: Sendable {
             let policy = try BackupPolicy.current(db)
             let live = try BackupRecord.fetchAll(db, sql: "SELECT * FROM backups WHERE deleted_at IS NULL")
             let keep = BackupRetention.keep(
-                live.map { .init(id: $0.id, createdAt: $0.createdAt, verifiedOk: $0.verifyOk == true) }, policy: policy, now: now)
+                live.map { .init(id: $0.id, createdAt: $0.createdAt, verifiedOk: $0.verifyOk == true) },
+                policy: policy,
+                now: now
+            )
             let doomed = live.filter { !keep.contains($0.id) }
             for backup in doomed {
-                try db.execute(sql: "UPDATE backups SET deleted_at = ?, updated_at = ? WHERE id = ?", arguments: [now, now, backup.id])
+                try db.execute(
+                    sql: "UPDATE backups SET deleted_at = ?, updated_at = ? WHERE id = ?",
+                    arguments: [now, now, backup.id]
+                )
             }
             return doomed
         }
         for backup in pruned {
             try? FileManager.default.removeItem(atPath: directory + "/" + backup.fileName)
-            self.logger.info("backup pruned", metadata: ["backup.id": "\(backup.id)", "backup.file": "\(backup.fileName)"])
+            self.logger.info(
+                "backup pruned",
+                metadata: ["backup.id": "\(backup.id)", "backup.file": "\(backup.fileName)"]
+            )
         }
     }
 }

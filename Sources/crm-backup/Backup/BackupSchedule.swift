@@ -9,8 +9,16 @@ enum BackupSchedule {
         calendar.timeZone = TimeZone(identifier: policy.timeZone) ?? TimeZone(identifier: "UTC")!
         guard let time = TimeOfDay(policy.timeOfDay) else { return nil }
         let today = calendar.dateComponents([.year, .month, .day], from: now)
-        guard let slot = calendar.date(from: DateComponents(
-            year: today.year, month: today.month, day: today.day, hour: time.hour, minute: time.minute)), now >= slot
+        guard
+            let slot = calendar.date(
+                from: DateComponents(
+                    year: today.year,
+                    month: today.month,
+                    day: today.day,
+                    hour: time.hour,
+                    minute: time.minute
+                )
+            ), now >= slot
         else { return nil }
         return String(format: "%04d-%02d-%02d", today.year!, today.month!, today.day!)
     }

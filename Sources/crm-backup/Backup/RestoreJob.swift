@@ -26,7 +26,8 @@ extension BackupJobRunner {
             await self.finish(job, error: nil)
             self.logger.notice(
                 "database restored",
-                metadata: ["job.id": "\(job.id)", "backup.id": "\(job.restoreFrom ?? 0)", "rows": "\(counts)"])
+                metadata: ["job.id": "\(job.id)", "backup.id": "\(job.restoreFrom ?? 0)", "rows": "\(counts)"]
+            )
             for daemon in DaemonName.allCases where daemon != .backup {
                 self.wake?.send(.reload, to: daemon)
             }
@@ -37,7 +38,10 @@ extension BackupJobRunner {
         } catch let failure as BackupRestore.Failure {
             await self.finish(job, error: failure.description + " Nothing was restored.")
         } catch {
-            self.logger.error("restore failed", metadata: Logger.Metadata.error(error).merging(["job.id": "\(job.id)"]) { $1 })
+            self.logger.error(
+                "restore failed",
+                metadata: Logger.Metadata.error(error).merging(["job.id": "\(job.id)"]) { $1 }
+            )
             await self.finish(job, error: "The restore failed (\(type(of: error))); nothing was restored.")
         }
     }
@@ -56,17 +60,26 @@ extension BackupJobRunner {
 
         let safety = try await self.takeBackup(kind: .safety, jobId: job.id)
         guard try await self.verify(safety.id)?.verifyOk == true else {
-            throw RestoreFailure(message: "The safety backup of the current data could not be verified; nothing was restored.")
+            throw RestoreFailure(
+                message: "The safety backup of the current data could not be verified; nothing was restored."
+            )
         }
         await self.progress(job, 0.7)
 
-        return try await BackupRestore.copy(fromPreparedCopy: scratch, into: self.database, by: job.requestedBy, now: self.now())
+        return try await BackupRestore.copy(
+            fromPreparedCopy: scratch,
+            into: self.database,
+            by: job.requestedBy,
+            now: self.now()
+        )
     }
 
     private func progress(_ job: BackupJob, _ value: Double) async {
         try? await self.database.pool.write { db in
             try db.execute(
-                sql: "UPDATE backup_jobs SET progress = ?, updated_at = ? WHERE id = ?", arguments: [value, self.now(), job.id])
+                sql: "UPDATE backup_jobs SET progress = ?, updated_at = ? WHERE id = ?",
+                arguments: [value, self.now(), job.id]
+            )
         }
     }
 
@@ -78,7 +91,8 @@ extension BackupJobRunner {
                         finished_at = ?, updated_at = ?
                     WHERE id = ?
                     """,
-                arguments: [error == nil ? "succeeded" : "failed", error, error == nil, self.now(), self.now(), job.id])
+                arguments: [error == nil ? "succeeded" : "failed", error, error == nil, self.now(), self.now(), job.id]
+            )
         }
     }
 }

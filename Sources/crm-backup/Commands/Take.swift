@@ -12,7 +12,10 @@ extension CRMBackup {
                 let (_, runner) = try await CRMBackup.localRunner()
                 let job = try await runner.runNow(.manual)
                 guard let job, job.status == .succeeded, let backupId = job.backupId else {
-                    throw StartupFailure(.failure, job?.error ?? "the backup did not finish (another crm-backup may have it)")
+                    throw StartupFailure(
+                        .failure,
+                        job?.error ?? "the backup did not finish (another crm-backup may have it)"
+                    )
                 }
                 print(backupId)
             } catch {
@@ -26,8 +29,12 @@ extension CRMBackup {
         let environment = try DaemonEnvironment.load(.backup)
         let database = try await environment.openCurrentDatabase()
         let runner = BackupJobRunner(
-            database: database, dataDir: environment.config.dataDir, logger: environment.logger, now: { Date() },
-            wake: WakeSender(runDir: environment.config.runDir))
+            database: database,
+            dataDir: environment.config.dataDir,
+            logger: environment.logger,
+            now: { Date() },
+            wake: WakeSender(runDir: environment.config.runDir)
+        )
         return (environment, runner)
     }
 }

@@ -31,13 +31,17 @@ struct ConfigureSMTP: AsyncParsableCommand {
             let config = try CRMConfig(environment: ProcessInfo.processInfo.environment)
             let files = SMTPSettingsFiles(dataDir: config.dataDir)
             if self.clear {
-                guard self.host == nil, !self.check else { throw StartupFailure(.input, "--clear takes no other option") }
+                guard self.host == nil, !self.check else {
+                    throw StartupFailure(.input, "--clear takes no other option")
+                }
                 try files.clear()
                 print("SMTP settings cleared; queued mail waits until SMTP is configured again.")
                 return
             }
             if self.host == nil {
-                guard self.check else { throw StartupFailure(.input, "give --host and --from (or --check, or --clear)") }
+                guard self.check else {
+                    throw StartupFailure(.input, "give --host and --from (or --check, or --clear)")
+                }
                 try await Self.check(environment: try files.environment(), described: "the saved settings")
                 return
             }
@@ -47,7 +51,9 @@ struct ConfigureSMTP: AsyncParsableCommand {
                 return
             }
             try files.write(values)
-            print("SMTP settings saved to \(files.directory) (\(values["security"] ?? "")://\(values["host"] ?? ""):\(values["port"] ?? "")).")
+            print(
+                "SMTP settings saved to \(files.directory) (\(values["security"] ?? "")://\(values["host"] ?? ""):\(values["port"] ?? ""))."
+            )
             print("The mailer applies them when it next starts; test them with: crm-mailer configure-smtp --check")
         } catch let exit as ExitCode {
             throw exit
@@ -69,9 +75,14 @@ struct ConfigureSMTP: AsyncParsableCommand {
         guard let from = self.from, Mailbox(from) != nil, from.utf8.count <= 320 else {
             throw StartupFailure(.input, "--from must be an address, optionally with a name: 'CRM <crm@example.com>'")
         }
-        var values = ["host": host, "port": String(port), "from": from.trimmingCharacters(in: .whitespaces), "security": security.rawValue]
+        var values = [
+            "host": host, "port": String(port), "from": from.trimmingCharacters(in: .whitespaces),
+            "security": security.rawValue,
+        ]
         if let username = self.username {
-            guard !username.isEmpty, username.utf8.count <= 256, !username.contains(where: { $0.isNewline || $0 == "\0" }) else {
+            guard !username.isEmpty, username.utf8.count <= 256,
+                !username.contains(where: { $0.isNewline || $0 == "\0" })
+            else {
                 throw StartupFailure(.input, "--username must be one line of at most 256 bytes")
             }
             values["username"] = username
@@ -112,7 +123,9 @@ struct ConfigureSMTP: AsyncParsableCommand {
     /// Tries the settings against the server; prints a sanitized outcome; exit 1 on failure.
     static func check(environment files: [String: String], described: String) async throws {
         // Timeouts and a private CA come from the environment, the account from the settings.
-        var environment = ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("SMTP_") && !SMTPSettingsFiles.variables.map(\.value).contains($0.key) }
+        var environment = ProcessInfo.processInfo.environment.filter {
+            $0.key.hasPrefix("SMTP_") && !SMTPSettingsFiles.variables.map(\.value).contains($0.key)
+        }
         environment.merge(files) { _, file in file }
         guard let smtp = try SMTPConfig.load(environment: environment) else {
             throw StartupFailure(.input, "\(described) name no SMTP host: nothing to check")
@@ -121,7 +134,9 @@ struct ConfigureSMTP: AsyncParsableCommand {
         switch await SMTPClient(config: smtp).check() {
         case .success:
             let login = smtp.username.map { " and signed in as \($0)" } ?? ""
-            print("SMTP check passed: connected to \(smtp.host):\(smtp.port) (\(smtp.security.rawValue))\(login). Nothing was sent.")
+            print(
+                "SMTP check passed: connected to \(smtp.host):\(smtp.port) (\(smtp.security.rawValue))\(login). Nothing was sent."
+            )
         case .failure(let failure):
             var standardError = StandardError()
             print("SMTP check failed: \(failure)", to: &standardError)

@@ -29,11 +29,12 @@ struct SMTPConfig: Sendable, Equatable {
             throw ConfigError("SMTP_HOST", "must be a host name or IP address")
         }
         let security = try env.choice("SMTP_SECURITY", default: Security.starttls)
-        let defaultPort = switch security {
-        case .starttls: 587
-        case .tls: 465
-        case .none: 25
-        }
+        let defaultPort =
+            switch security {
+            case .starttls: 587
+            case .tls: 465
+            case .none: 25
+            }
         let port = try env.integer("SMTP_PORT", default: defaultPort, in: 1...65535)
         guard let from = env.string("SMTP_FROM") else {
             throw ConfigError("SMTP_FROM", "must be set when SMTP_HOST is (the sender address of the CRM's mail)")
@@ -46,7 +47,14 @@ struct SMTPConfig: Sendable, Equatable {
         if password != nil && username == nil {
             throw ConfigError("SMTP_USER", "must be set when SMTP_PASS is")
         }
-        var config = SMTPConfig(host: host, port: port, from: from, username: username, password: password, security: security)
+        var config = SMTPConfig(
+            host: host,
+            port: port,
+            from: from,
+            username: username,
+            password: password,
+            security: security
+        )
         if env.string("SMTP_CA_FILE") != nil { config.caFile = try env.path("SMTP_CA_FILE", default: "") }
         config.connectTimeout = try env.seconds("SMTP_CONNECT_TIMEOUT_S", default: 10, in: 0.1...300)
         config.timeout = try env.seconds("SMTP_TIMEOUT_S", default: 60, in: 0.1...3600)

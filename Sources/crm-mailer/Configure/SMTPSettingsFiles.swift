@@ -28,7 +28,9 @@ struct SMTPSettingsFiles {
     /// The process environment with any `SMTP_*` it lacks filled from systemd credentials.
     static func environmentWithCredentials(_ environment: [String: String]) throws -> [String: String] {
         guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else { return environment }
-        return environment.merging(try SMTPSettingsFiles(credentialsDirectory: directory).environment()) { mine, _ in mine }
+        return environment.merging(try SMTPSettingsFiles(credentialsDirectory: directory).environment()) { mine, _ in
+            mine
+        }
     }
 
     /// Replaces the settings, each file atomically (`SecretFiles`); absent values are removed.

@@ -37,18 +37,19 @@ struct MIMEMessage {
             return headers.joined(separator: "\r\n") + "\r\n"
         }
         headers.append("Content-Type: multipart/alternative;\r\n boundary=\"\(self.boundary)\"")
-        let body = [
-            "",
-            "This is a multi-part message in MIME format.",
-            "--" + self.boundary,
-        ] + textPart + [
-            "--" + self.boundary,
-            "Content-Type: text/html; charset=UTF-8",
-            "Content-Transfer-Encoding: quoted-printable",
-            "",
-            QuotedPrintable.encode(html),
-            "--" + self.boundary + "--",
-        ]
+        let body =
+            [
+                "",
+                "This is a multi-part message in MIME format.",
+                "--" + self.boundary,
+            ] + textPart + [
+                "--" + self.boundary,
+                "Content-Type: text/html; charset=UTF-8",
+                "Content-Transfer-Encoding: quoted-printable",
+                "",
+                QuotedPrintable.encode(html),
+                "--" + self.boundary + "--",
+            ]
         return (headers + body).joined(separator: "\r\n") + "\r\n"
     }
 

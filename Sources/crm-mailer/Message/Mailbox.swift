@@ -12,7 +12,9 @@ struct Mailbox: Equatable, Sendable {
         if let open = text.lastIndex(of: "<"), text.hasSuffix(">") {
             let address = String(text[text.index(after: open)..<text.index(before: text.endIndex)])
             var name = text[..<open].trimmingCharacters(in: .whitespaces)
-            if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()) }
+            if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 {
+                name = String(name.dropFirst().dropLast())
+            }
             self.name = name.isEmpty ? nil : name
             self.address = address
         } else {
@@ -36,7 +38,9 @@ struct Mailbox: Equatable, Sendable {
         guard let name else { return self.address }
         var phrase = EncodedWords.encode(name, used: used)
         if phrase == name {
-            phrase = "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            phrase =
+                "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                + "\""
         }
         let lastLine = phrase.components(separatedBy: "\r\n").last ?? phrase
         let width = (phrase.contains("\r\n") ? 0 : used) + lastLine.count + self.address.count + 3

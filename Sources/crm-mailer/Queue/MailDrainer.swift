@@ -48,7 +48,8 @@ struct MailDrainer: Sendable {
                           AND deleted_at IS NULL
                         RETURNING id
                         """,
-                    arguments: [SMTPFailure.uncertain.description, now, now])
+                    arguments: [SMTPFailure.uncertain.description, now, now]
+                )
                 let mail = try OutboundMail.fetchOne(
                     db,
                     sql: """
@@ -62,7 +63,8 @@ struct MailDrainer: Sendable {
                                     ORDER BY next_attempt_at, id LIMIT 1)
                         RETURNING *
                         """,
-                    arguments: [lease, now, now, now])
+                    arguments: [lease, now, now, now]
+                )
                 return (uncertain, mail)
             }
             for id in uncertain {
@@ -86,11 +88,15 @@ struct MailDrainer: Sendable {
                         UPDATE outbound_mail SET data_sent_at = ?, updated_at = ?
                         WHERE id = ? AND status = 'sending' AND attempts = ? AND data_sent_at IS NULL
                         """,
-                    arguments: [self.now(), self.now(), mail.id, mail.attempts])
+                    arguments: [self.now(), self.now(), mail.id, mail.attempts]
+                )
                 return db.changesCount == 1
             }
         } catch {
-            self.logger.error("mail send not recorded", metadata: Logger.Metadata.error(error).merging(["mail.id": "\(mail.id ?? 0)"]) { $1 })
+            self.logger.error(
+                "mail send not recorded",
+                metadata: Logger.Metadata.error(error).merging(["mail.id": "\(mail.id ?? 0)"]) { $1 }
+            )
             return false
         }
     }
@@ -102,20 +108,33 @@ struct MailDrainer: Sendable {
         if !stillAllowed {
             result = .failure(
                 .init(
-                    code: "recipients", sentence: "A recipient is no longer allowed (an admin deactivated, an invite revoked or used).",
-                    retryable: false))
+                    code: "recipients",
+                    sentence: "A recipient is no longer allowed (an admin deactivated, an invite revoked or used).",
+                    retryable: false
+                )
+            )
         } else if let message = self.render(mail, smtp: smtp) {
             result = await client.send(message: message, recipients: mail.recipientList) { self.markFinalDot(mail) }
         } else {
             result = .failure(
-                .init(code: "sealed", sentence: "The message could not be unsealed (CRM_SECRET_KEY changed?).", retryable: false))
+                .init(
+                    code: "sealed",
+                    sentence: "The message could not be unsealed (CRM_SECRET_KEY changed?).",
+                    retryable: false
+                )
+            )
         }
         let now = self.now()
         switch result {
         case .success:
             await self.record(mail, sql: "status = 'sent', sent_at = ?, last_error = NULL", arguments: [now])
             await self.heartbeat.set("last_success_at", .string(ISO8601.string(now)))
-            self.logger.info("mail sent", metadata: ["mail.id": "\(id)", "mail.kind": "\(mail.kind.rawValue)", "mail.attempt": "\(mail.attempts)"])
+            self.logger.info(
+                "mail sent",
+                metadata: [
+                    "mail.id": "\(id)", "mail.kind": "\(mail.kind.rawValue)", "mail.attempt": "\(mail.attempts)",
+                ]
+            )
         case .failure(let failure):
             let status: OutboundMail.Status
             var nextAttempt = now
@@ -129,8 +148,10 @@ struct MailDrainer: Sendable {
             }
             await self.record(
                 mail,
-                sql: "status = ?, next_attempt_at = ?, last_error = ?, data_sent_at = CASE WHEN ? THEN NULL ELSE data_sent_at END",
-                arguments: [status.rawValue, nextAttempt, failure.description, status == .queued])
+                sql:
+                    "status = ?, next_attempt_at = ?, last_error = ?, data_sent_at = CASE WHEN ? THEN NULL ELSE data_sent_at END",
+                arguments: [status.rawValue, nextAttempt, failure.description, status == .queued]
+            )
             await self.heartbeat.set("last_failure_at", .string(ISO8601.string(now)))
             await self.heartbeat.set("last_failure", .string(failure.description))
             self.logger.warning(
@@ -138,7 +159,8 @@ struct MailDrainer: Sendable {
                 metadata: [
                     "mail.id": "\(id)", "mail.kind": "\(mail.kind.rawValue)", "mail.attempt": "\(mail.attempts)",
                     "mail.status": "\(status.rawValue)", "smtp.error": "\(failure)",
-                ])
+                ]
+            )
         }
     }
 
@@ -165,8 +187,13 @@ struct MailDrainer: Sendable {
         }
         let token = mail.messageId.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }
         return MIMEMessage(
-            from: Mailbox(smtp.from) ?? Mailbox(address: smtp.from), to: mail.recipientList.map(Mailbox.init(address:)),
-            subject: mail.subject, messageId: mail.messageId, date: mail.createdAt, text: text, html: html,
+            from: Mailbox(smtp.from) ?? Mailbox(address: smtp.from),
+            to: mail.recipientList.map(Mailbox.init(address:)),
+            subject: mail.subject,
+            messageId: mail.messageId,
+            date: mail.createdAt,
+            text: text,
+            html: html,
             boundary: "=_crm_" + token.prefix(32)
         ).rendered()
     }
@@ -177,13 +204,18 @@ struct MailDrainer: Sendable {
         do {
             try await self.database.pool.write { db in
                 try db.execute(
-                    sql: "UPDATE outbound_mail SET \(sql), lease_expires_at = NULL, updated_at = ? WHERE id = ? AND attempts = ?",
-                    arguments: arguments + [self.now(), id, mail.attempts])
+                    sql:
+                        "UPDATE outbound_mail SET \(sql), lease_expires_at = NULL, updated_at = ? WHERE id = ? AND attempts = ?",
+                    arguments: arguments + [self.now(), id, mail.attempts]
+                )
             }
         } catch {
             // The lease runs out: a mail past its final dot is then failed as uncertain, any
             // other is taken up again with the same Message-ID.
-            self.logger.error("mail outcome not recorded", metadata: Logger.Metadata.error(error).merging(["mail.id": "\(id)"]) { $1 })
+            self.logger.error(
+                "mail outcome not recorded",
+                metadata: Logger.Metadata.error(error).merging(["mail.id": "\(id)"]) { $1 }
+            )
         }
     }
 
@@ -192,13 +224,17 @@ struct MailDrainer: Sendable {
         let figures = try? await self.database.pool.read { db in
             (
                 try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM outbound_mail WHERE status IN ('queued', 'sending') AND deleted_at IS NULL") ?? 0,
+                    db,
+                    sql:
+                        "SELECT count(*) FROM outbound_mail WHERE status IN ('queued', 'sending') AND deleted_at IS NULL"
+                ) ?? 0,
                 try Date.fetchOne(
                     db,
                     sql: """
                         SELECT min(CASE status WHEN 'queued' THEN next_attempt_at ELSE lease_expires_at END)
                         FROM outbound_mail WHERE status IN ('queued', 'sending') AND deleted_at IS NULL
-                        """)
+                        """
+                )
             )
         }
         await self.heartbeat.set("queue_depth", .number(Double(figures?.0 ?? 0)))

@@ -34,7 +34,8 @@ struct MailerSettings: Sendable {
     func effectiveLease(smtp: SMTPConfig?) -> TimeInterval {
         let exchange =
             smtp.map {
-                $0.connectTimeout.timeInterval + $0.timeout.timeInterval + Double(SMTPClient.responseTimeoutSeconds($0)) + 1
+                $0.connectTimeout.timeInterval + $0.timeout.timeInterval + Double(SMTPClient.responseTimeoutSeconds($0))
+                    + 1
             } ?? 0
         return max(self.lease.timeInterval, exchange)
     }

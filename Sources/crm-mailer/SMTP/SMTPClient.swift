@@ -10,7 +10,9 @@ struct SMTPClient: Sendable {
     /// sending thread once the whole message is out and before the dot that ends it; when it
     /// returns false the exchange is abandoned and the server never accepts the message.
     func send(
-        message: String, recipients: [String], beforeFinalDot: @escaping @Sendable () -> Bool
+        message: String,
+        recipients: [String],
+        beforeFinalDot: @escaping @Sendable () -> Bool
     ) async -> Result<Void, SMTPFailure> {
         let envelopeFrom = Mailbox(self.config.from)?.address ?? self.config.from
         return await Curl.offload {
@@ -63,12 +65,20 @@ struct SMTPClient: Sendable {
         let host = self.config.host.contains(":") ? "[\(self.config.host)]" : self.config.host
         ccurl_setopt_string(handle, CURLOPT_URL, "\(scheme)://\(host):\(self.config.port)")
         ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps")
-        ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(self.config.security == .none ? CURLUSESSL_NONE.rawValue : CURLUSESSL_ALL.rawValue))
+        ccurl_setopt_long(
+            handle,
+            CURLOPT_USE_SSL,
+            Int(self.config.security == .none ? CURLUSESSL_NONE.rawValue : CURLUSESSL_ALL.rawValue)
+        )
         ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
         ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
         if let caFile = self.config.caFile { ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
         ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int((self.config.connectTimeout.timeInterval * 1000).rounded()))
+        ccurl_setopt_long(
+            handle,
+            CURLOPT_CONNECTTIMEOUT_MS,
+            Int((self.config.connectTimeout.timeInterval * 1000).rounded())
+        )
         ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int((self.config.timeout.timeInterval * 1000).rounded()))
         // The QUIT that cleanup sends waits for its answer up to this long (two minutes by
         // default, beyond CURLOPT_TIMEOUT): a server that stopped answering would hold the mailer.
@@ -83,6 +93,11 @@ struct SMTPClient: Sendable {
         var response = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &response)
         return .failure(
-            SMTPFailure.classify(curlCode: code, responseCode: response, afterFinalDot: kept.upload?.reachedEnd ?? false))
+            SMTPFailure.classify(
+                curlCode: code,
+                responseCode: response,
+                afterFinalDot: kept.upload?.reachedEnd ?? false
+            )
+        )
     }
 }

@@ -16,7 +16,8 @@ struct SMTPFailure: Error, Equatable, Sendable, CustomStringConvertible {
         code: "uncertain",
         sentence: "Delivery uncertain: the message was sent but the server's answer never came, so it may have "
             + "arrived. It is not sent again; check with the recipient before sending another.",
-        retryable: false)
+        retryable: false
+    )
 
     /// Classifies libcurl's result and the last SMTP reply code. After the final dot only a 4xx
     /// or 5xx reply says what happened; anything else (a timeout, a cut) leaves it uncertain.
@@ -39,17 +40,33 @@ struct SMTPFailure: Error, Equatable, Sendable, CustomStringConvertible {
         case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE:
             return .init(code: curl, sentence: "The TLS connection to the SMTP server failed.", retryable: true)
         case CURLE_ABORTED_BY_CALLBACK:
-            return .init(code: curl, sentence: "The mailer could not record the send; it will try again.", retryable: true)
+            return .init(
+                code: curl,
+                sentence: "The mailer could not record the send; it will try again.",
+                retryable: true
+            )
         case CURLE_USE_SSL_FAILED:
-            return .init(code: curl, sentence: "The SMTP server does not offer STARTTLS, which is required.", retryable: true)
+            return .init(
+                code: curl,
+                sentence: "The SMTP server does not offer STARTTLS, which is required.",
+                retryable: true
+            )
         default:
             break
         }
         switch responseCode {
         case 500..<600:
-            return .init(code: "smtp \(responseCode)", sentence: "The SMTP server refused the message for good.", retryable: false)
+            return .init(
+                code: "smtp \(responseCode)",
+                sentence: "The SMTP server refused the message for good.",
+                retryable: false
+            )
         case 400..<500:
-            return .init(code: "smtp \(responseCode)", sentence: "The SMTP server deferred the message.", retryable: true)
+            return .init(
+                code: "smtp \(responseCode)",
+                sentence: "The SMTP server deferred the message.",
+                retryable: true
+            )
         default:
             return .init(code: curl, sentence: "The SMTP exchange failed.", retryable: true)
         }

@@ -9,7 +9,8 @@ struct SetServiceAccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set-service-account",
         abstract: "Save the Google service account key (JSON on standard input) for Gmail sync.",
-        discussion: "The key is checked (a service_account key with a client email and a private key) and stored owner-only."
+        discussion:
+            "The key is checked (a service_account key with a client email and a private key) and stored owner-only."
     )
 
     @Flag(help: "Remove the saved key (Gmail sync stops).")
@@ -20,9 +21,11 @@ struct SetServiceAccountCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let environment = ProcessInfo.processInfo.environment
-            let dataDir = environment["CRM_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+            let dataDir =
+                environment["CRM_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? (environment["CRM_ENV"] == "production" ? "/data" : "./.data")
-            let path = environment["GOOGLE_SERVICE_ACCOUNT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+            let path =
+                environment["GOOGLE_SERVICE_ACCOUNT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? dataDir + "/secrets/google/service-account.json"
             let files = SecretFiles(directory: (path as NSString).deletingLastPathComponent)
             let name = (path as NSString).lastPathComponent
@@ -44,15 +47,23 @@ struct SetServiceAccountCommand: AsyncParsableCommand {
 
     /// The key's client email when `data` is a service account key; never echoes the key.
     static func check(_ data: Data) throws -> String {
-        guard data.count <= Self.maximumBytes else { throw StartupFailure(.input, "the key is larger than 64 KB; is it the right file?") }
-        guard case .object(let key)? = JSONValue.decode(String(decoding: data, as: UTF8.self)) else {
-            throw StartupFailure(.input, "standard input is not a JSON key file (download one in Google Cloud: IAM → Service accounts → Keys)")
+        guard data.count <= Self.maximumBytes else {
+            throw StartupFailure(.input, "the key is larger than 64 KB; is it the right file?")
         }
-        guard key["type"] == "service_account" else { throw StartupFailure(.input, "the JSON is not a service account key (type is not service_account)") }
+        guard case .object(let key)? = JSONValue.decode(String(decoding: data, as: UTF8.self)) else {
+            throw StartupFailure(
+                .input,
+                "standard input is not a JSON key file (download one in Google Cloud: IAM → Service accounts → Keys)"
+            )
+        }
+        guard key["type"] == "service_account" else {
+            throw StartupFailure(.input, "the JSON is not a service account key (type is not service_account)")
+        }
         guard case .string(let email)? = key["client_email"], EmailAddress.normalized(email) != nil else {
             throw StartupFailure(.input, "the key has no client_email")
         }
-        guard case .string(let privateKey)? = key["private_key"], privateKey.contains("-----BEGIN PRIVATE KEY-----") else {
+        guard case .string(let privateKey)? = key["private_key"], privateKey.contains("-----BEGIN PRIVATE KEY-----")
+        else {
             throw StartupFailure(.input, "the key has no private_key")
         }
         return email

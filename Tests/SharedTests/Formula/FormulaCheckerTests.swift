@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Shared
 
 /// Formulas that cannot be saved: each problem names what is wrong and where.
@@ -16,7 +17,11 @@ import Testing
         .init(formula: "{Stag} & 1", message: "Unknown field {Stag}. Did you mean {Stage}?", at: "{Stag}"),
         .init(formula: "Amount + Amonut", message: "Unknown field {Amonut}. Did you mean {Amount}?", at: "Amonut"),
         .init(formula: "{Zebra}", message: "Unknown field {Zebra}.", at: "{Zebra}"),
-        .init(formula: #"LEFT("a")"#, message: "LEFT takes 2 values — LEFT(text, count) — but was given 1.", at: #"LEFT("a")"#),
+        .init(
+            formula: #"LEFT("a")"#,
+            message: "LEFT takes 2 values — LEFT(text, count) — but was given 1.",
+            at: #"LEFT("a")"#
+        ),
         .init(formula: "FOO(1)", message: "Unknown function FOO.", at: "FOO"),
         .init(formula: "SUMM(1, 2)", message: "Unknown function SUMM. Did you mean SUM?", at: "SUMM"),
         .init(formula: "1 +", message: "The formula ends where a value was expected.", at: nil),
@@ -25,17 +30,41 @@ import Testing
         .init(formula: "{Amount", message: "This field name is missing its closing }.", at: "{Amount"),
         .init(formula: "1 2", message: "Expected an operator such as & or + before this.", at: "2"),
         .init(formula: "1 + 2)", message: "This ) has no matching (.", at: ")"),
-        .init(formula: #"DATEADD({Close Date}, 1, "fortnights")"#, message: "“fortnights” is not a unit of time", at: #""fortnights""#),
-        .init(formula: #"SET_TIMEZONE({Meeting}, "Mars/Olympus")"#, message: "“Mars/Olympus” is not a time zone", at: #""Mars/Olympus""#),
+        .init(
+            formula: #"DATEADD({Close Date}, 1, "fortnights")"#,
+            message: "“fortnights” is not a unit of time",
+            at: #""fortnights""#
+        ),
+        .init(
+            formula: #"SET_TIMEZONE({Meeting}, "Mars/Olympus")"#,
+            message: "“Mars/Olympus” is not a time zone",
+            at: #""Mars/Olympus""#
+        ),
         .init(formula: #"REGEX_MATCH("x", "(")"#, message: "The regular expression is not valid", at: #""(""#),
-        .init(formula: #"REGEX_MATCH("x", "(a)\\1")"#, message: "The regular expression is not valid", at: #""(a)\\1""#),
-        .init(formula: #"DATEADD(5, 1, "days")"#, message: "DATEADD needs a date as its 1st value, but 5 is a number.", at: "5"),
-        .init(formula: "ROUND({Close Date}, 0)", message: "ROUND needs a number as its 1st value, but {Close Date} is a date.", at: "{Close Date}"),
+        .init(
+            formula: #"REGEX_MATCH("x", "(a)\\1")"#,
+            message: "The regular expression is not valid",
+            at: #""(a)\\1""#
+        ),
+        .init(
+            formula: #"DATEADD(5, 1, "days")"#,
+            message: "DATEADD needs a date as its 1st value, but 5 is a number.",
+            at: "5"
+        ),
+        .init(
+            formula: "ROUND({Close Date}, 0)",
+            message: "ROUND needs a number as its 1st value, but {Close Date} is a date.",
+            at: "{Close Date}"
+        ),
         .init(formula: #""abc" * 2"#, message: #""abc" is text, so it cannot be used with *"#, at: #""abc""#),
         .init(formula: "", message: "The formula is empty.", at: nil),
         .init(formula: "   ", message: "The formula is empty.", at: nil),
         .init(formula: "1 ! 2", message: "Write != for", at: "!"),
-        .init(formula: #"LAST_MODIFIED_TIME("x")"#, message: "LAST_MODIFIED_TIME takes fields such as {Stage}", at: #""x""#),
+        .init(
+            formula: #"LAST_MODIFIED_TIME("x")"#,
+            message: "LAST_MODIFIED_TIME takes fields such as {Stage}",
+            at: #""x""#
+        ),
         .init(formula: "IF(1, 2, 3, 4)", message: "IF takes 2 to 3 values", at: nil),
         .init(formula: "1 + # 2", message: "The character “#” cannot be used here.", at: "#"),
         .init(formula: "{Close Date} * 2", message: "Dates cannot be used with *", at: nil),
@@ -75,7 +104,9 @@ import Testing
     @Test func limitsRefuseOverlongAndOverdeepFormulas() {
         var limits = FormulaLimits()
         limits.maxLength = 50
-        #expect(throws: FormulaProblem.self) { try FormulaChecker.check(String(repeating: "1+", count: 30) + "1", fields: [], limits: limits) }
+        #expect(throws: FormulaProblem.self) {
+            try FormulaChecker.check(String(repeating: "1+", count: 30) + "1", fields: [], limits: limits)
+        }
         let deep = String(repeating: "(", count: 100) + "1" + String(repeating: ")", count: 100)
         #expect {
             _ = try FormulaChecker.check(deep, fields: [])
@@ -93,10 +124,13 @@ import Testing
     @Test func resultTypesAreInferred() throws {
         let expectations: [(String, FormulaType)] = [
             ("{Amount} * 2", .number), (#"IF(1, "a", 2)"#, .text), ("TODAY()", .date), ("NOW()", .datetime),
-            (#"DATEADD({Close Date}, 1, "days")"#, .date), (#"DATEADD({Meeting}, 1, "days")"#, .datetime), ("{Amount} > 1", .boolean),
-            ("ARRAYUNIQUE({Tags})", .array), ("BLANK()", .text), ("IF(1, {Close Date})", .date), (#"{Name} & """#, .text),
+            (#"DATEADD({Close Date}, 1, "days")"#, .date), (#"DATEADD({Meeting}, 1, "days")"#, .datetime),
+            ("{Amount} > 1", .boolean),
+            ("ARRAYUNIQUE({Tags})", .array), ("BLANK()", .text), ("IF(1, {Close Date})", .date),
+            (#"{Name} & """#, .text),
             ("{Start} - {Close Date}", .number), ("{Close Date} + 3", .date), (#"SWITCH(1, 1, "a", 2, "b")"#, .text),
-            (#"SWITCH(1, 1, 2, 3)"#, .number), ("IF(1, {Close Date}, {Meeting})", .datetime), ("IF(1, {Close Date}, 3)", .text),
+            (#"SWITCH(1, 1, 2, 3)"#, .number), ("IF(1, {Close Date}, {Meeting})", .datetime),
+            ("IF(1, {Close Date}, 3)", .text),
         ]
         for (formula, type) in expectations {
             #expect(try FormulaChecker.check(formula, fields: FormulaFixture.catalog).resultType == type, "\(formula)")
@@ -104,7 +138,10 @@ import Testing
     }
 
     @Test func dependenciesAreTheFieldsReadInOrder() throws {
-        let compiled = try FormulaChecker.check("{Amount} * Quantity + {amount} + LEN({Name})", fields: FormulaFixture.catalog)
+        let compiled = try FormulaChecker.check(
+            "{Amount} * Quantity + {amount} + LEN({Name})",
+            fields: FormulaFixture.catalog
+        )
         #expect(compiled.dependencies == ["amount", "quantity", "name"])
         #expect(compiled.references.map(\.span) == [0..<8, 11..<19, 22..<30, 37..<43])
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Shared
 
 /// One record and its fields, the same for every table-driven formula case.
@@ -22,12 +23,21 @@ enum FormulaFixture {
         (FormulaField(key: "meeting", label: "Meeting", type: .datetime), instant("2026-03-08T14:30:00Z")),
         (FormulaField(key: "flag", label: "Flag", type: .boolean), .boolean(true)),
         (FormulaField(key: "scores", label: "Scores", type: .array), .array([.number(1), .number(2), .number(3)])),
-        (FormulaField(key: "mixed", label: "Mixed", type: .array), .array([.text(""), .blank, .boolean(false), .text(" "), .text("a")])),
+        (
+            FormulaField(key: "mixed", label: "Mixed", type: .array),
+            .array([.text(""), .blank, .boolean(false), .text(" "), .text("a")])
+        ),
         (FormulaField(key: "numeric_text", label: "Numeric Text", type: .text), .text("42")),
         (FormulaField(key: "price", label: "Price", type: .number), .number(12.5)),
         (FormulaField(key: "quantity", label: "Quantity", type: .number), .number(4)),
-        (FormulaField(key: "nested", label: "Nested", type: .array), .array([.array([.number(1), .number(2)]), .array([.number(3)])])),
-        (FormulaField(key: "dupes", label: "Dupes", type: .array), .array(["A", "B", "A", "C", "B"].map { .text($0) })),
+        (
+            FormulaField(key: "nested", label: "Nested", type: .array),
+            .array([.array([.number(1), .number(2)]), .array([.number(3)])])
+        ),
+        (
+            FormulaField(key: "dupes", label: "Dupes", type: .array),
+            .array(["A", "B", "A", "C", "B"].map { .text($0) })
+        ),
         (FormulaField(key: "letters", label: "Letters", type: .array), .array(["A", "B", "C", "D"].map { .text($0) })),
         (FormulaField(key: "start", label: "Start", type: .date), day("2026-11-20")),
     ]
@@ -36,13 +46,24 @@ enum FormulaFixture {
 
     static func context(zone: TimeZone = utc, now: Date = now, limits: FormulaLimits = .standard) -> FormulaContext {
         FormulaContext(
-            fields: Dictionary(uniqueKeysWithValues: Self.fields.map { ($0.0.key, $0.1) }), recordID: "42",
-            createdTime: ISO8601.date("2026-01-05T09:00:00Z"), lastModifiedTime: ISO8601.date("2026-11-20T08:00:00Z"),
-            fieldModifiedTimes: ["stage": ISO8601.date("2026-11-01T12:00:00Z")!], now: now, timeZone: zone, limits: limits)
+            fields: Dictionary(uniqueKeysWithValues: Self.fields.map { ($0.0.key, $0.1) }),
+            recordID: "42",
+            createdTime: ISO8601.date("2026-01-05T09:00:00Z"),
+            lastModifiedTime: ISO8601.date("2026-11-20T08:00:00Z"),
+            fieldModifiedTimes: ["stage": ISO8601.date("2026-11-01T12:00:00Z")!],
+            now: now,
+            timeZone: zone,
+            limits: limits
+        )
     }
 
     /// Checks and evaluates `source` against the fixture record.
-    static func run(_ source: String, zone: TimeZone = utc, now: Date = now, limits: FormulaLimits = .standard) throws -> FormulaValue {
+    static func run(
+        _ source: String,
+        zone: TimeZone = utc,
+        now: Date = now,
+        limits: FormulaLimits = .standard
+    ) throws -> FormulaValue {
         let compiled = try FormulaChecker.check(source, fields: Self.catalog, limits: limits)
         return compiled.evaluate(Self.context(zone: zone, now: now, limits: limits))
     }

@@ -3,6 +3,7 @@ import GRDB
 import SharedTesting
 import Synchronization
 import Testing
+
 @testable import Shared
 
 /// A changed formula over a large table is recomputed in batches with progress; edits during the
@@ -16,12 +17,23 @@ import Testing
         let store = RecordStore(database: database, now: { Self.now })
         let fields = FieldCatalog(database: database, now: { Self.now }, inlineRecomputeLimit: 5)
         let jobs = FormulaJobs(database: database, now: { Self.now }, batchSize: 5)
-        for index in 1...12 { _ = try await store.create(.investors, fields: ["name": .string("Investor \(index)")], by: nil) }
+        for index in 1...12 {
+            _ = try await store.create(.investors, fields: ["name": .string("Investor \(index)")], by: nil)
+        }
 
-        let length = try await fields.create(.investors, label: "Length", type: .formula, options: nil, formula: "LEN({Name})")
+        let length = try await fields.create(
+            .investors,
+            label: "Length",
+            type: .formula,
+            options: nil,
+            formula: "LEN({Name})"
+        )
         let first = try await database.pool.read { db in try FormulaJobs.running(.investors, key: length.key, db) }
         #expect(first?.total == 12 && first?.done == 0)
-        #expect(try await store.get(.investors, id: 1)?.fields[length.key] == .null, "not computed until the job reaches it")
+        #expect(
+            try await store.get(.investors, id: 1)?.fields[length.key] == .null,
+            "not computed until the job reaches it"
+        )
 
         #expect(try await jobs.step())
         #expect(try await jobs.job(first!.id)?.done == 5)
@@ -30,9 +42,19 @@ import Testing
         let edited = try await store.update(.investors, id: 9, expectedVersion: 1, fields: ["name": "Nine"], by: nil)
         #expect(edited.fields[length.key] == 4, "a record written during the job uses the new formula")
 
-        _ = try await fields.update(.investors, key: length.key, label: nil, options: nil, hiddenByDefault: nil, position: nil, formula: "LEN({Name}) * 10")
+        _ = try await fields.update(
+            .investors,
+            key: length.key,
+            label: nil,
+            options: nil,
+            hiddenByDefault: nil,
+            position: nil,
+            formula: "LEN({Name}) * 10"
+        )
         #expect(try await jobs.job(first!.id)?.status == .superseded)
-        let versionBefore = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state") }
+        let versionBefore = try await database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state")
+        }
         try await jobs.runAll()
         let second = try await database.pool.read { db in
             try FormulaJobs.Job.fetchOne(db, sql: "SELECT * FROM formula_jobs ORDER BY id DESC LIMIT 1")
@@ -40,7 +62,9 @@ import Testing
         #expect(second?.status == .done && second?.done == 12 && second?.finishedAt == Self.now)
         let records = try await store.list(.investors, limit: 20, afterId: nil).records
         #expect(records.map { $0.fields[length.key] } == [100, 100, 100, 100, 100, 100, 100, 100, 40, 110, 110, 110])
-        let versionAfter = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state") }
+        let versionAfter = try await database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT version FROM fundraising_state")
+        }
         #expect(versionAfter! > versionBefore!, "clients reload once the column is done")
         #expect(try await jobs.step() == false)
     }
@@ -51,11 +75,19 @@ import Testing
         let store = RecordStore(database: database, now: { Self.now })
         let fields = FieldCatalog(database: database, now: { Self.now }, inlineRecomputeLimit: 1)
         for index in 1...3 { _ = try await store.create(.investors, fields: ["name": .string("I\(index)")], by: nil) }
-        let twice = try await fields.create(.investors, label: "Twice", type: .formula, options: nil, formula: "{Name} & {Name}")
+        let twice = try await fields.create(
+            .investors,
+            label: "Twice",
+            type: .formula,
+            options: nil,
+            formula: "{Name} & {Name}"
+        )
         try await fields.delete(.investors, key: twice.key)
         let jobs = FormulaJobs(database: database, now: { Self.now })
         try await jobs.runAll()
-        let statuses = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT status FROM formula_jobs") }
+        let statuses = try await database.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT status FROM formula_jobs")
+        }
         #expect(statuses == ["superseded"])
     }
 
@@ -67,8 +99,18 @@ import Testing
         let store = RecordStore(database: database, now: now)
         let fields = FieldCatalog(database: database, now: now)
         let jobs = FormulaJobs(database: database, now: now)
-        let record = try await store.create(.investors, fields: ["name": "Acme", "next_step_at": "2027-01-20"], by: nil)
-        let due = try await fields.create(.investors, label: "Days left", type: .formula, options: nil, formula: "DATETIME_DIFF({Next step date}, TODAY(), 'days')")
+        let record = try await store.create(
+            .investors,
+            fields: ["name": "Acme", "next_step_at": "2027-01-20"],
+            by: nil
+        )
+        let due = try await fields.create(
+            .investors,
+            label: "Days left",
+            type: .formula,
+            options: nil,
+            formula: "DATETIME_DIFF({Next step date}, TODAY(), 'days')"
+        )
         _ = try await fields.create(.investors, label: "Plain", type: .formula, options: nil, formula: "UPPER({Name})")
         #expect(try await store.get(.investors, id: record.id)?.fields[due.key] == 5)
         #expect(try await jobs.refreshClockBound() == 1, "only the formula that reads the clock")

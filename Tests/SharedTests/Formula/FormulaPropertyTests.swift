@@ -1,15 +1,20 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import Shared
 
 /// Random formulas: printing and parsing agree, the parser survives any input, and evaluation
 /// of well-typed formulas never crashes and stays inside the sandbox.
 @Suite struct FormulaPropertyTests {
-    static let oddCharacters: [Character] = ["a", "Z", " ", "\"", "'", "\\", "{", "}", "\n", "\t", "é", "😀", "&", "(", ",", "$", "1"]
+    static let oddCharacters: [Character] = [
+        "a", "Z", " ", "\"", "'", "\\", "{", "}", "\n", "\t", "é", "😀", "&", "(", ",", "$", "1",
+    ]
 
     static func randomText(_ rng: inout Xoshiro, _ maximum: Int = 6) -> String {
-        String((0..<Int.random(in: 0...maximum, using: &rng)).map { _ in Self.oddCharacters.randomElement(using: &rng)! })
+        String(
+            (0..<Int.random(in: 0...maximum, using: &rng)).map { _ in Self.oddCharacters.randomElement(using: &rng)! }
+        )
     }
 
     /// Any tree: random operators, functions by name (valid or not), odd text and field names.
@@ -28,10 +33,18 @@ import Testing
             return node(.field(name))
         case 4: return node(.negate(Self.anyTree(depth + 1, &rng)))
         case 5:
-            return node(.binary(FormulaOperator.allCases.randomElement(using: &rng)!, Self.anyTree(depth + 1, &rng), Self.anyTree(depth + 1, &rng)))
+            return node(
+                .binary(
+                    FormulaOperator.allCases.randomElement(using: &rng)!,
+                    Self.anyTree(depth + 1, &rng),
+                    Self.anyTree(depth + 1, &rng)
+                )
+            )
         default:
             let name = (Array(FormulaFunctions.all.keys) + ["FOO", "X_1"]).randomElement(using: &rng)!
-            return node(.call(name, (0..<Int.random(in: 0...3, using: &rng)).map { _ in Self.anyTree(depth + 1, &rng) }))
+            return node(
+                .call(name, (0..<Int.random(in: 0...3, using: &rng)).map { _ in Self.anyTree(depth + 1, &rng) })
+            )
         }
     }
 
@@ -54,7 +67,9 @@ import Testing
             let bytes = (0..<Int.random(in: 0...64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             _ = try? FormulaParser.parse(String(decoding: bytes, as: UTF8.self))
             let alphabet = Array(#"{}()"',\+-*/&=!<>.e1 aA_TRUE()IF(SUM("#)
-            let source = String((0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let source = String(
+                (0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            )
             if let compiled = try? FormulaChecker.check(source, fields: FormulaFixture.catalog) {
                 _ = compiled.evaluate(FormulaFixture.context())
             }
@@ -90,7 +105,9 @@ import Testing
             case 1: return "LEFT(\(sub(.text)), \(Int.random(in: 0...5, using: &rng)))"
             case 2: return "UPPER(\(sub(.text)))"
             case 3: return "SUBSTITUTE(\(sub(.text)), \"a\", \(sub(.text)))"
-            case 4: return "DATETIME_FORMAT(\(sub(.date)), \"\(pick(["YYYY-MM-DD", "LLLL", "Do MMM", "h:mm a Z", "[Q]Q"]))\")"
+            case 4:
+                return
+                    "DATETIME_FORMAT(\(sub(.date)), \"\(pick(["YYYY-MM-DD", "LLLL", "Do MMM", "h:mm a Z", "[Q]Q"]))\")"
             case 5: return "REGEX_REPLACE(\(sub(.text)), \"\(pick(["a+", "(.)(.)", "^", "\\\\s*", ".*"]))\", \"$1-\")"
             case 6: return "ARRAYJOIN(\(sub(.array)), \"|\")"
             case 7: return "REPT(\(sub(.text)), \(sub(.number)))"
@@ -100,8 +117,12 @@ import Testing
         case .date:
             if leaf { return pick(["{Close Date}", "{Meeting}", "{Start}", "TODAY()", "NOW()", "\"2024-02-29\""]) }
             switch Int.random(in: 0...4, using: &rng) {
-            case 0: return "DATEADD(\(sub(.date)), \(sub(.number)), \"\(pick(["days", "months", "Q", "ms", "minutes", "years"]))\")"
-            case 1: return "SET_TIMEZONE(\(sub(.date)), \"\(pick(["America/New_York", "Asia/Kolkata", "Pacific/Chatham", "UTC"]))\")"
+            case 0:
+                return
+                    "DATEADD(\(sub(.date)), \(sub(.number)), \"\(pick(["days", "months", "Q", "ms", "minutes", "years"]))\")"
+            case 1:
+                return
+                    "SET_TIMEZONE(\(sub(.date)), \"\(pick(["America/New_York", "Asia/Kolkata", "Pacific/Chatham", "UTC"]))\")"
             case 2: return "WORKDAY(\(sub(.date)), \(sub(.number)))"
             case 3: return "DATETIME_PARSE(\(sub(.text)))"
             default: return "IF(\(sub(.boolean)), \(sub(.date)), \(sub(.date)))"

@@ -52,6 +52,7 @@ enum Migration001Foundation {
                     updated_by INTEGER REFERENCES users (id) ON DELETE SET NULL
                 );
                 INSERT INTO fundraising_state (id, version) VALUES (1, 0);
-                """)
+                """
+        )
     }
 }

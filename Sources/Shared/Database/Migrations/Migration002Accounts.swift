@@ -50,6 +50,7 @@ enum Migration002Accounts {
                     CHECK (accepted_at IS NULL OR revoked_at IS NULL)
                 );
                 CREATE INDEX invites_email ON invites (email);
-                """)
+                """
+        )
     }
 }

@@ -121,17 +121,22 @@ enum Migration003Fundraising {
                     changed_at TEXT NOT NULL DEFAULT (\(Migrations.now))
                 );
                 CREATE INDEX record_history_record ON record_history (table_name, record_id, id);
-                """)
+                """
+        )
         try Self.seedCoreFields(db)
     }
 
     /// (table, key, label, type, options JSON)
     static let coreFields: [(String, String, String, String, String)] = [
         ("investors", "name", "Name", "text", "{}"),
-        ("investors", "type", "Type", "single_select",
-         #"{"choices":["family_office","endowment","foundation","pension","fund_of_funds","corporate","sovereign_wealth","individual","other"]}"#),
-        ("investors", "stage", "Stage", "single_select",
-         #"{"choices":["prospect","intro","meeting","diligence","soft_circle","committed","closed","passed"]}"#),
+        (
+            "investors", "type", "Type", "single_select",
+            #"{"choices":["family_office","endowment","foundation","pension","fund_of_funds","corporate","sovereign_wealth","individual","other"]}"#
+        ),
+        (
+            "investors", "stage", "Stage", "single_select",
+            #"{"choices":["prospect","intro","meeting","diligence","soft_circle","committed","closed","passed"]}"#
+        ),
         ("investors", "owner_id", "Owner", "link", #"{"table":"users"}"#),
         ("investors", "website", "Website", "url", "{}"),
         ("investors", "email_domains", "Email domains", "multi_select", #"{"free":true}"#),
@@ -162,8 +167,10 @@ enum Migration003Fundraising {
         ("commitments", "fund_id", "Fund", "link", #"{"table":"funds"}"#),
         ("commitments", "amount", "Amount", "currency", #"{"currency":"USD"}"#),
         ("commitments", "currency", "Currency", "text", "{}"),
-        ("commitments", "status", "Status", "single_select",
-         #"{"choices":["soft_circle","committed","signed","wired","declined"]}"#),
+        (
+            "commitments", "status", "Status", "single_select",
+            #"{"choices":["soft_circle","committed","signed","wired","declined"]}"#
+        ),
         ("commitments", "committed_at", "Committed on", "date", "{}"),
         ("commitments", "signed_at", "Signed on", "date", "{}"),
         ("commitments", "wired_at", "Wired on", "date", "{}"),
@@ -180,7 +187,8 @@ enum Migration003Fundraising {
                     INSERT INTO fundraising_fields (table_name, key, label, type, options, position, is_core)
                     VALUES (?, ?, ?, ?, ?, ?, 1)
                     """,
-                arguments: [table, key, label, type, options, position])
+                arguments: [table, key, label, type, options, position]
+            )
         }
     }
 }

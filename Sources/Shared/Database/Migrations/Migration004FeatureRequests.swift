@@ -18,6 +18,7 @@ enum Migration004FeatureRequests {
                     updated_at TEXT NOT NULL DEFAULT (\(Migrations.now)),
                     deleted_at TEXT
                 );
-                """)
+                """
+        )
     }
 }

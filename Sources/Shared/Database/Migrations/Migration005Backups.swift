@@ -54,6 +54,7 @@ enum Migration005Backups {
                     updated_by INTEGER REFERENCES users (id) ON DELETE SET NULL
                 );
                 INSERT INTO backup_policy (id) VALUES (1);
-                """)
+                """
+        )
     }
 }

@@ -31,6 +31,7 @@ enum Migration006OutboundMail {
                     deleted_at TEXT
                 );
                 CREATE INDEX outbound_mail_due ON outbound_mail (status, next_attempt_at);
-                """)
+                """
+        )
     }
 }

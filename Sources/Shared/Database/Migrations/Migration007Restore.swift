@@ -36,6 +36,7 @@ enum Migration007Restore {
                 ALTER TABLE backup_jobs_new RENAME TO backup_jobs;
                 CREATE INDEX backup_jobs_queue ON backup_jobs (status, id);
                 CREATE UNIQUE INDEX backup_jobs_one_per_slot ON backup_jobs (scheduled_for) WHERE kind = 'scheduled';
-                """)
+                """
+        )
     }
 }

@@ -50,11 +50,13 @@ enum Migration008Views {
                     CHECK (scope = 'shared' OR (owner_id IS NOT NULL AND locked = 0))
                 );
                 CREATE INDEX views_by_table ON views (table_name, position, id) WHERE deleted_at IS NULL;
-                """)
+                """
+        )
         for (position, (table, name, definition)) in Self.seeds.enumerated() {
             try db.execute(
                 sql: "INSERT INTO views (table_name, name, scope, definition, position) VALUES (?, ?, 'shared', ?, ?)",
-                arguments: [table, name, definition, position])
+                arguments: [table, name, definition, position]
+            )
         }
     }
 }

@@ -35,6 +35,7 @@ enum Migration009Import {
                     PRIMARY KEY (table_name, airtable_id)
                 ) WITHOUT ROWID;
                 CREATE INDEX import_record_ids_record ON import_record_ids (table_name, record_id);
-                """)
+                """
+        )
     }
 }

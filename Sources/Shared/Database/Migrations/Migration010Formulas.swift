@@ -14,7 +14,8 @@ enum Migration010Formulas {
                 sql: """
                     ALTER TABLE \(table) ADD COLUMN formula_errors TEXT
                         CHECK (formula_errors IS NULL OR (json_valid(formula_errors) AND json_type(formula_errors) = 'object'))
-                    """)
+                    """
+            )
         }
         try db.execute(
             sql: """
@@ -33,6 +34,7 @@ enum Migration010Formulas {
                     finished_at TEXT
                 );
                 CREATE INDEX formula_jobs_running ON formula_jobs (id) WHERE status = 'running';
-                """)
+                """
+        )
     }
 }

@@ -10,6 +10,7 @@ enum Migration011Hardening {
                 ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
                 ALTER TABLE api_tokens ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1));
                 CREATE INDEX api_tokens_live ON api_tokens (user_id) WHERE revoked_at IS NULL;
-                """)
+                """
+        )
     }
 }
