@@ -1,7 +1,7 @@
 """The StartOS package, checked offline: Debian's tsc against a local stub of the SDK, node --test
-of the SDK-free SMTP mapping, and the consistency rules the packer and the SDK rely on
-(`../shared/reference/startos.md` §10-11). `npm ci && npm run check && make` must still run where
-the npm registry, docker and start-cli exist before a release."""
+of the SDK-free SMTP mapping, and the consistency rules the packer and the SDK rely on (manifest,
+actions, health checks). `npm ci && npm run check && make` must still run where the npm registry,
+docker and start-cli exist before a release."""
 import json
 import re
 import subprocess

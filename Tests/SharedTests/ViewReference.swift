@@ -3,7 +3,7 @@ import Foundation
 @testable import Shared
 
 /// A small in-memory evaluator of view filters, sorts and search over records as the API shows
-/// them, written from API.md's rules independently of the SQL path, to check it against.
+/// them, written from the view rules of docs/API.md independently of the SQL path, to check it against.
 /// Filters compare text as the bytes of its case folding; sorts as its bytes with ASCII letters
 /// lower-cased (SQLite's `lower()`, which sort indexes can hold).
 struct ViewReference {

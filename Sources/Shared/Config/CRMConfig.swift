@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// Everything a daemon reads from its environment (ARCHITECTURE §5), parsed and validated once at
+/// Everything a daemon reads from its environment (docs/ARCHITECTURE.md §5), parsed and validated once at
 /// start-up. A bad value stops the daemon with a one-line `ConfigError` naming the variable.
 public struct CRMConfig: Sendable {
     public enum Mode: String, CaseIterable, Sendable {

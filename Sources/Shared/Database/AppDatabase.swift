@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// The CRM's one SQLite database, shared by the four daemons (ARCHITECTURE §2).
+/// The CRM's one SQLite database, shared by the four daemons (docs/ARCHITECTURE.md §2).
 ///
 /// Each process opens one `DatabasePool` in WAL mode with `synchronous=NORMAL`, foreign keys on
 /// and a busy timeout, so writers from other processes wait rather than fail. GRDB opens every

@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// A compiled RE2 pattern: matching takes time linear in the input, so a user's pattern cannot
-/// hang a request (`reference/regex.md`). RE2 is thread-safe; one compiled pattern is shared.
+/// hang a request (docs/DECISIONS.md, "Regular expressions"). RE2 is thread-safe; one compiled pattern is shared.
 final class RE2Pattern: @unchecked Sendable {
     private let handle: OpaquePointer
     let groupCount: Int

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// The whole grid as one document stamped with the global version (ARCHITECTURE §3).
+/// The whole grid as one document stamped with the global version (docs/ARCHITECTURE.md §3).
 ///
 /// A replace is applied as a diff in one transaction: rows with an id are updated where a value
 /// differs, rows without one are created, live rows the document leaves out are archived (only in

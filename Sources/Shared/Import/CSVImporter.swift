@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 
-/// Imports an Airtable CSV export into one table (API.md, "Import"). Two streaming passes over
+/// Imports an Airtable CSV export into one table (docs/API.md, "Import"). Two streaming passes over
 /// the file: the first hashes it and keeps only the values column inference and date orders need;
 /// the second, inside one transaction, reads each record into values, finds its record by key and
 /// plans create / update / unchanged. A dry run reads; a commit applies the same plan as it goes,

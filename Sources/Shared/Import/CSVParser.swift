@@ -45,13 +45,13 @@ public struct CSVProblem: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A streaming RFC 4180 reader for the CSV files Airtable writes (`airtable.md` §1): an optional
+/// A streaming RFC 4180 reader for the CSV files Airtable writes (docs/DECISIONS.md, "What an Airtable export looks like"): an optional
 /// UTF-8 byte-order mark, LF or CRLF record ends (a lone CR is cell text), quoted cells with
 /// doubled quotes and line breaks, no final newline or one. It reads chunks of any size in
 /// constant memory and never loses a record silently: a record it cannot read is reported with its
 /// line and byte offsets and skipped to the end of its line. A quote inside an unquoted cell is
 /// kept as text. Written here because the measured CSV packages swallow the rest of a file after
-/// one stray quote (`csv-parsing.md`); a non-copyable struct avoids exclusivity checks in the loop.
+/// one stray quote (docs/DECISIONS.md, "CSV"); a non-copyable struct avoids exclusivity checks in the loop.
 public struct CSVParser: ~Copyable {
     enum State {
         case fieldStart, unquoted, quoted, quoteInQuoted, afterCR, skipping

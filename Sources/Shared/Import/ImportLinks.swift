@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Finds the records an exported link cell names. Airtable writes a link as the linked record's
-/// primary field (`airtable.md` §1); a `rec…` id (from a record id column) works too, and an
+/// primary field (docs/DECISIONS.md); a `rec…` id (from a record id column) works too, and an
 /// owner is a team member's name or email. Indexes load once per target table.
 struct ImportLinks {
     private var names: [String: [String: [Int64]]] = [:]

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What the caller chose for one CSV import (API.md, "Import"); everything but the table has a
+/// What the caller chose for one CSV import (docs/API.md, "Import"); everything but the table has a
 /// default that suits an Airtable export.
 public struct ImportOptions: Sendable {
     public var table: RecordTable

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What an import does or did: counts, every problem, the fields it creates, and the first rows'
-/// changes. A dry run returns it; a commit applies exactly it (API.md, "Import").
+/// changes. A dry run returns it; a commit applies exactly it (docs/API.md, "Import").
 public struct ImportPlan: Sendable, Encodable, Equatable {
     /// A problem with the file (line 1: its header) or one of its records.
     public struct Problem: Sendable, Encodable, Equatable {

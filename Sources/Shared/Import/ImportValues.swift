@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads the display strings Airtable writes into CSV cells (`airtable.md` §1, "How each field
+/// Reads the display strings Airtable writes into CSV cells (docs/DECISIONS.md, "What an Airtable export looks like"; "How each field
 /// type is written") as the API's canonical values, and infers a column's field type.
 public enum ImportValues {
     /// Whether `3/4/2024` means March 4 or 3 April. Decided per column from all its values.
@@ -274,7 +274,7 @@ public enum ImportValues {
         var seen: Set<String> = []
         for item in items where seen.insert(item).inserted { distinct.append(item) }
         let short = items.allSatisfy { $0.count <= 60 && !$0.contains("\n") && !$0.contains("://") }
-        // Airtable joins items with "," and no space (`airtable.md` §1), so "Boston, MA" is text.
+        // Airtable joins items with "," and no space (docs/DECISIONS.md), so "Boston, MA" is text.
         let multi =
             itemLists.contains { $0.count > 1 }
             && itemLists.allSatisfy { $0.dropFirst().allSatisfy { !$0.hasPrefix(" ") } }

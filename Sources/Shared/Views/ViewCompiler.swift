@@ -10,7 +10,7 @@ public struct ViewError: Error, Equatable, Sendable {
     }
 }
 
-/// Turns a view definition into parameterised SQL over one table (API.md "A view" for the
+/// Turns a view definition into parameterised SQL over one table (docs/API.md "A view" for the
 /// semantics). Positive operators never match a blank value; negative ones (`is_not`,
 /// `does_not_contain`, `neq`, `is_none_of`, `has_none_of`) do.
 public struct ViewCompiler: Sendable {

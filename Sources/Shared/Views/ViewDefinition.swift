@@ -1,6 +1,6 @@
 import Foundation
 
-/// A saved view's definition, versioned by `v` (API.md "A view"). Every key but `v` is optional.
+/// A saved view's definition, versioned by `v` (docs/API.md "A view"). Every key but `v` is optional.
 public struct ViewDefinition: Codable, Sendable, Equatable {
     public enum Direction: String, Codable, Sendable {
         case asc, desc

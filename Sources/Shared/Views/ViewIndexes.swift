@@ -3,7 +3,7 @@ import GRDB
 
 /// The indexes saved views need so their first page is read by walking the records in the
 /// view's order and stopping at the page's end, instead of sorting every match
-/// (`../shared/reference/view-performance.md`: ~1,000× faster when matches are common). One
+/// (docs/DECISIONS.md, "Views": ~1,000× faster when matches are common). One
 /// partial index over live records per distinct sort order, named after a hash of its
 /// expressions, so views sorting alike share it; created when views are saved and dropped when
 /// no live view sorts that way. Expressions use SQLite's own functions only (`FieldColumn.sortKey`).

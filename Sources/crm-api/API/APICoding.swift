@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// JSON with ISO 8601 dates, as API.md specifies; DTOs name their snake_case keys themselves.
+/// JSON with ISO 8601 dates (docs/API.md); DTOs name their snake_case keys themselves.
 struct APIResponseEncoder: ResponseEncoder {
     func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()

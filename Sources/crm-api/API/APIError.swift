@@ -4,7 +4,7 @@ import Hummingbird
 import Shared
 
 /// The one error every route throws: rendered as
-/// `{"error": "<stable_code>", "message": "<human sentence>", "details": {...}?}` (API.md).
+/// `{"error": "<stable_code>", "message": "<human sentence>", "details": {...}?}` (docs/API.md).
 struct APIError: HTTPResponseError {
     let status: HTTPResponse.Status
     let code: String

@@ -15,7 +15,7 @@ struct FormulaCase: CustomTestStringConvertible, Sendable {
     }
 }
 
-/// Table-driven cases from `reference/airtable.md`: syntax, coercions, blanks, errors and every function.
+/// Table-driven cases from Airtable's formula reference: syntax, coercions, blanks, errors and every function.
 @Suite struct FormulaCasesTests {
     static let syntax: [FormulaCase] = [
         .init("1", "1"), .init("1.5", "1.5"), .init(".5", "0.5"), .init("1e3", "1000"),
