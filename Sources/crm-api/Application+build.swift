@@ -45,6 +45,7 @@ func buildApplication(
 /// The middleware chain and every route, each registered by its controller with its access rule.
 func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
     router.add(
         middleware: SecurityHeadersMiddleware(httpsOnly: services.config.publicURL?.hasPrefix("https://") == true)
     )

@@ -18,26 +18,7 @@ struct CRMBackup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run the backup daemon until SIGTERM (the default).")
 
         func run() async throws {
-            try await WorkerDaemon.main(.backup) { database, heartbeat, environment in
-                let runner = BackupJobRunner(
-                    database: database,
-                    dataDir: environment.config.dataDir,
-                    logger: environment.logger,
-                    now: { Date() },
-                    wake: WakeSender(runDir: environment.config.runDir)
-                )
-                BackupFiles.removePartials(in: try BackupFiles.directory(dataDir: environment.config.dataDir))
-                return { wake in
-                    if case .message(let message) = wake, message != .backup { return }
-                    do {
-                        try await runner.scheduleIfDue()
-                    } catch {
-                        environment.logger.warning("backup schedule not checked", metadata: .error(error))
-                    }
-                    await runner.drain()
-                    await heartbeat.set("last_drain", .string(ISO8601.string(Date())))
-                }
-            }
+            try await WorkerDaemon.main(.backup, configure: BackupWork.build)
         }
     }
 

@@ -18,15 +18,7 @@ struct CRMScheduler: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run the scheduler until SIGTERM (the default).")
 
         func run() async throws {
-            try await WorkerDaemon.main(.scheduler) { database, heartbeat, environment in
-                let refresh = ClockFormulaRefresh(
-                    jobs: FormulaJobs(database: database),
-                    wake: WakeSender(runDir: environment.config.runDir),
-                    heartbeat: heartbeat,
-                    logger: environment.logger
-                )
-                return { _ in await refresh.run() }
-            }
+            try await WorkerDaemon.main(.scheduler, configure: SchedulerWork.build)
         }
     }
 }

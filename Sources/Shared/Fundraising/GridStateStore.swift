@@ -126,7 +126,7 @@ public struct GridStateStore: Sendable {
                 if let maximumArchived, outcome.archived + leaving.count > maximumArchived {
                     throw Failure.tooManyArchived(outcome.archived + leaving.count)
                 }
-                for (id, record) in leaving {
+                for (_, record) in leaving {
                     try RecordStore.setDeleted(table, record, deleted: true, by: userId, at: now, db)
                     outcome.archived += 1
                 }

@@ -5,14 +5,18 @@ import UnixSignals
 /// Runs a non-HTTP daemon: schema check, then its work loop, heartbeat and systemd watchdog in one
 /// `ServiceGroup` that shuts down gracefully on SIGTERM or SIGINT.
 public enum WorkerDaemon {
-    public static func serve(
+    /// What a worker daemon does with each wake-up (start, poll, message), built once it has its
+    /// database and heartbeat.
+    public typealias Work = @Sendable (Wake) async -> Void
+
+    /// The daemon's whole service group: systemd watchdog, heartbeat, and the work loop. Tests
+    /// build and run it as the daemon does.
+    public static func buildServiceGroup(
         _ environment: DaemonEnvironment,
-        configure: @Sendable (AppDatabase, Heartbeat) async throws -> @Sendable (Wake) async -> Void
-    ) async throws {
-        let database = try await environment.openCurrentDatabase()
-        let heartbeat = Heartbeat(daemon: environment.daemon, database: database, logger: environment.logger)
-        let handle = try await configure(database, heartbeat)
-        let group = ServiceGroup(
+        heartbeat: Heartbeat,
+        work: @escaping Work
+    ) -> ServiceGroup {
+        ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: SystemdWatchdogService(logger: environment.logger)),
@@ -25,7 +29,7 @@ public enum WorkerDaemon {
                             config: environment.config,
                             heartbeat: heartbeat,
                             logger: environment.logger,
-                            handle: handle
+                            handle: work
                         )
                     ),
                 ],
@@ -33,7 +37,17 @@ public enum WorkerDaemon {
                 logger: environment.logger
             )
         )
-        try await group.run()
+    }
+
+    /// Checks the schema, builds the daemon's work and runs its service group until SIGTERM.
+    public static func serve(
+        _ environment: DaemonEnvironment,
+        configure: @Sendable (AppDatabase, Heartbeat) async throws -> Work
+    ) async throws {
+        let database = try await environment.openCurrentDatabase()
+        let heartbeat = Heartbeat(daemon: environment.daemon, database: database, logger: environment.logger)
+        let work = try await configure(database, heartbeat)
+        try await Self.buildServiceGroup(environment, heartbeat: heartbeat, work: work).run()
     }
 }
 
@@ -41,7 +55,7 @@ extension WorkerDaemon {
     /// The whole `serve` command of a worker daemon: load, serve, and map failures to exit codes.
     public static func main(
         _ daemon: DaemonName,
-        configure: @Sendable (AppDatabase, Heartbeat, DaemonEnvironment) async throws -> @Sendable (Wake) async -> Void
+        configure: @Sendable (AppDatabase, Heartbeat, DaemonEnvironment) async throws -> Work
     ) async throws {
         do {
             let environment = try DaemonEnvironment.load(daemon)

@@ -137,7 +137,7 @@ actor EventHub {
     /// Tells every client to reload everything.
     func reset(reason: String) {
         for (id, continuation) in self.subscribers {
-            self.deliver(
+            _ = self.deliver(
                 ChangeEvent(id: self.lastPublishedId, kind: .reset, data: ["reason": .string(reason)]),
                 to: id,
                 continuation
