@@ -77,6 +77,7 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     RecordsController(services: services).addRoutes(to: routes)
     FieldsController(services: services).addRoutes(to: routes)
     FormulasController(services: services).addRoutes(to: routes)
+    RulesController().addRoutes(to: routes)
     ExportController(services: services).addRoutes(to: routes)
     EventsController(services: services).addRoutes(to: routes)
     ActivityController(services: services).addRoutes(to: routes)

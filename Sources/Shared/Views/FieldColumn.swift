@@ -4,7 +4,7 @@ import GRDB
 /// How a view reads one field in SQL: the expression for its value, what kind of value it is,
 /// and what "blank" means for it.
 public struct FieldColumn: Sendable {
-    public enum Category: Sendable, Equatable {
+    public enum Category: String, Sendable, Equatable, CaseIterable, Encodable {
         case text, select, multi, number, checkbox, date, datetime, link
     }
 
@@ -22,28 +22,36 @@ public struct FieldColumn: Sendable {
     public let scale: Double
     public let instantFormat: InstantFormat
 
+    /// The kind of value a field of `type` holds; a formula's is its result's.
+    public static func category(_ type: FieldType, result: FormulaType?) -> Category {
+        switch type {
+        case .text, .longText, .email, .url, .phone: .text
+        case .singleSelect: .select
+        case .multiSelect: .multi
+        case .number, .currency, .percent, .rating: .number
+        case .checkbox: .checkbox
+        case .date: .date
+        case .datetime, .createdTime, .lastModifiedTime: .datetime
+        case .link, .lastModifiedBy: .link
+        case .formula:
+            switch result ?? .text {
+            case .number, .boolean: .number
+            case .date: .date
+            case .datetime: .datetime
+            case .array: .multi
+            case .text, .blank, .any: .text
+            }
+        }
+    }
+
     /// The column for a field; formula fields read their stored results by result type.
     public init(_ field: FieldDefinition) {
         self.field = field
         self.instantFormat = field.type == .createdTime || field.type == .lastModifiedTime ? .grdb : .iso
-        switch field.type {
-        case .text, .longText, .email, .url, .phone: self.category = .text
-        case .singleSelect: self.category = .select
-        case .multiSelect: self.category = .multi
-        case .number, .currency, .percent, .rating: self.category = .number
-        case .checkbox: self.category = .checkbox
-        case .date: self.category = .date
-        case .datetime, .createdTime, .lastModifiedTime: self.category = .datetime
-        case .link, .lastModifiedBy: self.category = .link
-        case .formula:
-            switch FormulaFields.resultType(field) ?? .text {
-            case .number, .boolean: self.category = .number
-            case .date: self.category = .date
-            case .datetime: self.category = .datetime
-            case .array: self.category = .multi
-            case .text, .blank, .any: self.category = .text
-            }
-        }
+        self.category = Self.category(
+            field.type,
+            result: field.type == .formula ? FormulaFields.resultType(field) ?? .text : nil
+        )
         switch field.type {
         case .createdTime: self.value = SQLFragment("created_at")
         case .lastModifiedTime: self.value = SQLFragment("updated_at")

@@ -221,11 +221,11 @@ public struct ViewCompiler: Sendable {
         }
     }
 
-    /// The operators each kind of field takes.
+    /// The operators each kind of field takes; the first is the one a new filter starts with.
     public static func operators(for category: FieldColumn.Category) -> [FilterCondition.Operator] {
         switch category {
-        case .text: [.is, .isNot, .contains, .doesNotContain, .isEmpty, .isNotEmpty]
-        case .select: [.is, .isNot, .contains, .doesNotContain, .isAnyOf, .isNoneOf, .isEmpty, .isNotEmpty]
+        case .text: [.contains, .doesNotContain, .is, .isNot, .isEmpty, .isNotEmpty]
+        case .select: [.is, .isNot, .isAnyOf, .isNoneOf, .contains, .doesNotContain, .isEmpty, .isNotEmpty]
         case .multi: [.hasAnyOf, .hasAllOf, .hasNoneOf, .isEmpty, .isNotEmpty]
         case .number: [.eq, .neq, .lt, .gt, .lte, .gte, .isEmpty, .isNotEmpty]
         case .checkbox: [.is]

@@ -15,9 +15,13 @@ struct FieldResponse: ResponseEncodable {
     let isCore: Bool
     /// A formula being recomputed over a large table in the background, and how far it is.
     let recompute: FormulaJobResponse?
+    /// A select's options as people read them (`soft_circle` → "Soft circle"), so the browser
+    /// shows the labels the server's messages use.
+    let choiceLabels: [String: String]?
 
     enum CodingKeys: String, CodingKey {
         case key, label, type, options, formula, position, recompute
+        case choiceLabels = "choice_labels"
         case resultType = "result_type"
         case hiddenByDefault = "hidden_by_default"
         case isCore = "is_core"
@@ -36,6 +40,12 @@ struct FieldResponse: ResponseEncodable {
         self.position = field.position
         self.hiddenByDefault = field.hiddenByDefault
         self.isCore = field.isCore
+        if case .array(let choices)? = field.optionValues["choices"] {
+            let names = choices.compactMap { if case .string(let name) = $0 { name } else { nil } }
+            self.choiceLabels = Dictionary(names.map { ($0, FieldValues.optionLabel($0)) }) { first, _ in first }
+        } else {
+            self.choiceLabels = nil
+        }
     }
 }
 

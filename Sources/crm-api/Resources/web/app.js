@@ -7,6 +7,7 @@ import { activityPage } from "./activity.js";
 import { adminPage } from "./admin.js";
 import { importPage } from "./import.js";
 import { Pending } from "./pending.js";
+import { setRules } from "./rules.js";
 import { TABLES } from "./tables.js";
 
 const root = document.getElementById("app");
@@ -38,6 +39,8 @@ async function boot() {
   let me;
   try {
     me = (await api("GET", "/api/auth/me")).user;
+    // A one-time password must be replaced first: until then the other routes answer 403.
+    if (!me.must_change_password) setRules(await api("GET", "/api/rules"));
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       root.replaceChildren(loginPage(() => boot()));

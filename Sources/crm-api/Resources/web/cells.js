@@ -1,7 +1,6 @@
 // How each field type is shown in a cell, read from what the user typed, and edited.
 import { el } from "./api.js";
-
-const NUMERIC = new Set(["number", "currency", "percent", "rating"]);
+import { rules } from "./rules.js";
 
 /** The kind a field's values have; formula fields take their result type. */
 export function kind(field) {
@@ -9,24 +8,30 @@ export function kind(field) {
   return { number: "number", boolean: "checkbox", date: "date", datetime: "datetime", array: "multi_select" }[field.result_type] || "text";
 }
 
-export function isNumeric(field) { return NUMERIC.has(kind(field)); }
-
-export function isReadOnly(field) {
-  return ["formula", "created_time", "last_modified_time", "last_modified_by"].includes(field.type);
+/** Which operators a filter on the field takes, as the server decides: a formula's by its result. */
+export function category(field) {
+  const { types, formula_results: results } = rules();
+  return (field.type === "formula" ? results[field.result_type] : types[field.type]?.category) || "text";
 }
+
+export function isNumeric(field) {
+  return field.type === "formula" ? category(field) === "number" : rules().types[field.type]?.numeric === true;
+}
+
+/** Values the server computes (formulas, timestamps): never edited. */
+export function isReadOnly(field) { return rules().types[field.type]?.read_only !== false; }
 
 /** A select field's defined options (empty for free-text lists such as tags). */
 export function choicesOf(field) { return (field.options && field.options.choices) || []; }
 
-/** A select option as people read it: snake_case core choices with spaces and a capital. */
-export function optionLabel(choice) {
-  const text = String(choice);
-  return /^[a-z0-9_]+$/.test(text) ? (text.charAt(0).toUpperCase() + text.slice(1)).replaceAll("_", " ") : text;
+/** A select option as people read it, as the server names it (`soft_circle` → "Soft circle"). */
+export function optionLabel(choice, field) {
+  return field?.choice_labels?.[choice] ?? String(choice);
 }
 
 /** A defined option reads as its label; free text (tags, domains) stays as it was typed. */
 function choiceLabel(value, field) {
-  return choicesOf(field).includes(value) ? optionLabel(value) : String(value);
+  return choicesOf(field).includes(value) ? optionLabel(value, field) : String(value);
 }
 
 const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 10 });
@@ -106,7 +111,7 @@ export function parse(text, field) {
       return id;
     }
     case "single_select": {
-      const match = choicesOf(field).find((choice) => optionLabel(choice).toLowerCase() === trimmed.toLowerCase()
+      const match = choicesOf(field).find((choice) => optionLabel(choice, field).toLowerCase() === trimmed.toLowerCase()
         || String(choice).toLowerCase() === trimmed.toLowerCase());
       return match ?? trimmed;
     }

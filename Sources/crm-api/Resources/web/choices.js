@@ -14,7 +14,7 @@ const TONES = 10;
 /** A chip for one value: coloured by the option's place in the list, grey for free text. */
 export function chip(value, field, extra = null) {
   const index = choicesOf(field).indexOf(value);
-  const label = index >= 0 ? optionLabel(value) : String(value);
+  const label = index >= 0 ? optionLabel(value, field) : String(value);
   return el("span", { class: `chip tone-${index >= 0 ? index % TONES : "free"}` }, label, extra);
 }
 
@@ -57,12 +57,12 @@ export function selectEditor(field, value, initial, addChoice) {
   const match = () => {
     const text = input.value.trim().toLowerCase();
     const options = choicesOf(field).filter((option) => !text
-      || optionLabel(option).toLowerCase().includes(text) || String(option).toLowerCase().includes(text));
-    const starts = (option) => optionLabel(option).toLowerCase().startsWith(text) || String(option).toLowerCase().startsWith(text);
+      || optionLabel(option, field).toLowerCase().includes(text) || String(option).toLowerCase().includes(text));
+    const starts = (option) => optionLabel(option, field).toLowerCase().startsWith(text) || String(option).toLowerCase().startsWith(text);
     options.sort((a, b) => Number(starts(b)) - Number(starts(a)));
     const found = options.slice(0, SHOWN).map((option) => ({ option }));
     const typed = input.value.trim();
-    const exact = choicesOf(field).some((option) => optionLabel(option).toLowerCase() === typed.toLowerCase()
+    const exact = choicesOf(field).some((option) => optionLabel(option, field).toLowerCase() === typed.toLowerCase()
       || String(option).toLowerCase() === typed.toLowerCase());
     if (typed && !exact && growable(field) && !(multiple && chosen.includes(typed))) found.push({ add: typed });
     return found;
@@ -73,7 +73,7 @@ export function selectEditor(field, value, initial, addChoice) {
     const selected = shown.length
       ? el("div", { class: "select-chosen", "aria-label": `Chosen for ${field.label}` }, shown.map((option) => chip(option, field,
         el("button", {
-          type: "button", class: "chip-remove", tabindex: "-1", "aria-label": `Remove ${optionLabel(option)}`,
+          type: "button", class: "chip-remove", tabindex: "-1", "aria-label": `Remove ${optionLabel(option, field)}`,
           onmousedown: (event) => { event.preventDefault(); remove(option); },
         }, "×"))))
       : null;

@@ -2,7 +2,6 @@
 // they map, the rows that would change with old → new, every problem with its line), adjust the
 // mapping and options, then import — with progress for large files.
 import { ApiError, OfflineError, api, el } from "./api.js";
-import { optionLabel } from "./cells.js";
 import { TABLES } from "./tables.js";
 
 
@@ -33,7 +32,7 @@ async function upload(form, onProgress) {
 
 function show(value) {
   if (value === null || value === undefined || value === "") return "(empty)";
-  if (Array.isArray(value)) return value.map(optionLabel).join(", ");
+  if (Array.isArray(value)) return value.map(String).join(", ");
   return String(value);
 }
 

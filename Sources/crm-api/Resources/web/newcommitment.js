@@ -26,7 +26,7 @@ export function newCommitmentDialog(grid, onCreated) {
   const amountField = field("amount");
   const statusField = field("status");
   const amount = el("input", { id: "new-amount", type: "text", inputmode: "decimal", autocomplete: "off" });
-  const status = el("select", { id: "new-status" }, choicesOf(statusField || {}).map((choice) => el("option", { value: choice }, optionLabel(choice))));
+  const status = el("select", { id: "new-status" }, choicesOf(statusField || {}).map((choice) => el("option", { value: choice }, optionLabel(choice, statusField))));
   const message = el("p", { class: "form-error", role: "alert", hidden: true });
   const say = (text) => { message.textContent = text; message.hidden = !text; };
   const row = (id, label, input) => el("div", { class: "field" }, el("label", { for: id }, label), input);

@@ -2,17 +2,9 @@
 // unsaved changes shown with save / save as new / discard; rename, duplicate, delete; personal
 // and shared views, locked ones editable by admins only.
 import { api, el } from "./api.js";
-import { kind, optionLabel } from "./cells.js";
+import { category, optionLabel } from "./cells.js";
+import { rules } from "./rules.js";
 
-const OPERATORS = {
-  text: ["contains", "does_not_contain", "is", "is_not", "is_empty", "is_not_empty"],
-  select: ["is", "is_not", "is_any_of", "is_none_of", "contains", "does_not_contain", "is_empty", "is_not_empty"],
-  multi: ["has_any_of", "has_all_of", "has_none_of", "is_empty", "is_not_empty"],
-  number: ["eq", "neq", "lt", "gt", "lte", "gte", "is_empty", "is_not_empty"],
-  checkbox: ["is"],
-  date: ["is", "is_before", "is_after", "is_on_or_before", "is_on_or_after", "is_within", "is_empty", "is_not_empty"],
-  link: ["is", "is_not", "is_any_of", "is_none_of", "is_empty", "is_not_empty"],
-};
 const NAMES = {
   contains: "contains", does_not_contain: "does not contain", is: "is", is_not: "is not", is_empty: "is empty",
   is_not_empty: "is not empty", is_any_of: "is any of", is_none_of: "is none of", has_any_of: "has any of",
@@ -20,20 +12,6 @@ const NAMES = {
   is_before: "is before", is_after: "is after", is_on_or_before: "is on or before", is_on_or_after: "is on or after",
   is_within: "is within",
 };
-const RELATIVE = ["today", "tomorrow", "yesterday", "past_week", "past_month", "next_week", "next_month", "this_month", "days_ago", "days_from_now"];
-const MAX_DEPTH = 3;
-
-export function category(field) {
-  const type = kind(field);
-  if (["number", "currency", "percent", "rating"].includes(type)) return "number";
-  if (type === "single_select") return "select";
-  if (type === "multi_select") return "multi";
-  if (type === "checkbox") return "checkbox";
-  if (["date", "datetime", "created_time", "last_modified_time"].includes(type)) return "date";
-  if (["link", "last_modified_by"].includes(type)) return "link";
-  return "text";
-}
-
 const blank = () => ({ v: 1, filter: null, sorts: [], group_by: [], search: null });
 
 /** The filter without conditions still waiting for a value, and without empty groups. */
@@ -367,10 +345,10 @@ export class ViewsBar {
       items,
       el("div", { class: "group-actions" },
         el("button", { type: "button", class: "add-condition", onclick: () => {
-          group.conditions.push({ field: first.key, operator: OPERATORS[category(first)][0], value: null });
+          group.conditions.push({ field: first.key, operator: rules().operators[category(first)][0], value: null });
           this.render();
         } }, "+ Condition"),
-        depth < MAX_DEPTH ? el("button", { type: "button", class: "add-group", onclick: () => {
+        depth < rules().max_filter_depth ? el("button", { type: "button", class: "add-group", onclick: () => {
           group.conditions.push({ conjunction: "and", conditions: [] });
           this.render();
         } }, "+ Group") : null));
@@ -384,12 +362,12 @@ export class ViewsBar {
   conditionEditor(condition) {
     const field = this.fields.find((candidate) => candidate.key === condition.field) || this.fields[0];
     const kindOf = category(field);
-    const operators = OPERATORS[kindOf];
+    const operators = rules().operators[kindOf];
     if (!operators.includes(condition.operator)) condition.operator = operators[0];
     const fieldSelect = this.fieldSelect(field.key, (key) => {
       condition.field = key;
       const next = this.fields.find((candidate) => candidate.key === key);
-      condition.operator = OPERATORS[category(next)][0];
+      condition.operator = rules().operators[category(next)][0];
       condition.value = null;
       this.changed();
     }, "Field");
@@ -415,7 +393,7 @@ export class ViewsBar {
       const values = Array.isArray(condition.value) ? condition.value : [];
       return el("select", { multiple: true, "aria-label": "Values", class: "values", size: Math.min(5, choices.length),
         onchange: (event) => set([...event.target.selectedOptions].map((option) => option.value)) },
-        choices.map((choice) => el("option", { value: choice, selected: values.includes(choice) }, optionLabel(choice))));
+        choices.map((choice) => el("option", { value: choice, selected: values.includes(choice) }, optionLabel(choice, field))));
     }
     if (["is_any_of", "is_none_of", "has_any_of", "has_all_of", "has_none_of"].includes(op)) {
       return el("input", { type: "text", "aria-label": "Values, separated by commas", class: "value",
@@ -424,15 +402,15 @@ export class ViewsBar {
     }
     if ((kindOf === "select") && ["is", "is_not"].includes(op) && choices.length) {
       return el("select", { "aria-label": "Value", class: "value", onchange: (event) => set(event.target.value || null) },
-        el("option", { value: "" }, ""), choices.map((choice) => el("option", { value: choice, selected: condition.value === choice }, optionLabel(choice))));
+        el("option", { value: "" }, ""), choices.map((choice) => el("option", { value: choice, selected: condition.value === choice }, optionLabel(choice, field))));
     }
-    if (kindOf === "date") {
+    if (kindOf === "date" || kindOf === "datetime") {
       const relative = condition.value && typeof condition.value === "object" ? condition.value.relative : op === "is_within" ? "past_week" : "exact";
       if (op === "is_within" && !(condition.value && typeof condition.value === "object")) condition.value = { relative: "past_week" };
       const mode = el("select", { "aria-label": "Date", onchange: (event) => {
         const choice = event.target.value;
         set(choice === "exact" ? null : choice.startsWith("days_") ? { relative: choice, days: 7 } : { relative: choice });
-      } }, (op === "is_within" ? RELATIVE.filter((r) => !["today", "tomorrow", "yesterday"].includes(r)) : ["exact", ...RELATIVE])
+      } }, (op === "is_within" ? rules().relative_dates.filter((r) => !["today", "tomorrow", "yesterday"].includes(r)) : ["exact", ...rules().relative_dates])
         .map((choice) => el("option", { value: choice, selected: choice === relative }, choice.replaceAll("_", " "))));
       const extra = relative === "exact"
         ? el("input", { type: "date", "aria-label": "Exact date", value: typeof condition.value === "string" ? condition.value : "",
