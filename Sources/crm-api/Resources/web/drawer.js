@@ -86,11 +86,11 @@ export class Drawer {
       }
       const old = display(entry.old, field) || "(empty)";
       const now = display(entry.new, field) || "(empty)";
-      const restore = entry.action === "update" && !isReadOnly(field) && grid.records[grid.index.get(record.id)]
+      const restore = entry.action === "update" && !isReadOnly(field) && grid.recordById(record.id)
         ? el("button", { type: "button", class: "link restore-value", onclick: async () => {
-          const current = grid.records[grid.index.get(record.id)];
+          const current = grid.recordById(record.id);
           await grid.save(current, field, entry.old ?? null);
-          this.open(grid.records[grid.index.get(record.id)]);
+          this.open(grid.recordById(record.id));
         } }, `Restore “${old}”`) : null;
       return el("li", {}, el("strong", {}, who), ` · ${when} — ${field.label}: `,
         entry.action === "create" ? `“${now}” when the record was created` : `“${old}” → “${now}”`, " ", restore);

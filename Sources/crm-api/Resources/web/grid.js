@@ -1,10 +1,11 @@
 // The grid of one table: sticky header, frozen first column, row numbers, virtualised rows,
 // per-column summaries, spreadsheet keys, in-place editors, optimistic saves with conflicts
 // shown, pending edits kept across reloads, live updates from everyone else.
-import { api, ApiError, el, errorState, explain, isTransient, showModal } from "./api.js";
+import { api, ApiError, el, errorState, isTransient, showModal } from "./api.js";
 import { display, editText, editor, isNumeric, isReadOnly, isUserField, kind, parse, parseTSV, ratingMax, stars } from "./cells.js";
 import { chips, selectEditor } from "./choices.js";
 import { Pending } from "./pending.js";
+import { SaveQueue } from "./savequeue.js";
 import { Drawer } from "./drawer.js";
 import { fieldPanel } from "./fields.js";
 import { newCommitmentDialog } from "./newcommitment.js";
@@ -32,14 +33,20 @@ export class Grid {
     this.active = { row: 0, col: 0 };
     this.anchor = { row: 0, col: 0 };
     this.editing = null;
-    this.undo = [];
     this.names = new Map();
-    // Saves of one record go out one after another; each of our own saves moves the record from
-    // one version to the next, so an edit begun before it still counts as based on what it saw.
-    this.queues = new Map();
-    this.ownVersions = new Map();
-    // "id:key" → saves of that cell queued or on their way, so a retry does not send one twice.
-    this.unsent = new Map();
+    // The save path (savequeue.js): order per record, versions, pending edits, conflicts, undo.
+    this.saves = new SaveQueue(table, {
+      record: (id) => this.recordById(id),
+      field: (key) => this.fields.find((candidate) => candidate.key === key),
+      ready: () => !this.destroyed && !this.archive && this.fields.length > 0,
+      touch: () => { this.changes = (this.changes || 0) + 1; },
+      render: () => this.render(),
+      replace: (saved) => this.replace(saved),
+      show: (record) => { this.append([record]); this.schedule(); },
+      flash: (text) => this.flash(text),
+      notice: (text) => this.notice(text),
+      conflict: (record, field, mine, current) => this.conflict(record, field, mine, current),
+    });
     this.destroyed = false;
     this.archive = false;
     this.drawer = new Drawer(this);
@@ -71,6 +78,7 @@ export class Grid {
 
   destroy() {
     this.destroyed = true;
+    clearTimeout(this.saves.retryTimer);
     clearTimeout(this.reloadTimer);
     this.drawer.close();
     for (const type of ["copy", "paste"]) document.removeEventListener(type, this.clipboard);
@@ -951,72 +959,19 @@ export class Grid {
     else { this.render(); this.grid.focus({ preventScroll: true }); }
   }
 
-  /** Saves one cell: shown at once, kept as pending until the server confirms it. */
-  save(record, field, value, { recordUndo = true, expectedVersion } = {}) {
+  /** The record shown with this id, or undefined. */
+  recordById(id) {
+    const position = this.index.get(id);
+    return position === undefined ? undefined : this.records[position];
+  }
+
+  /** Saves one cell (savequeue.js); archived records are restored before they are edited. */
+  save(record, field, value, options = {}) {
     if (this.archive) {
       this.flash("Restore the record to edit it.");
       return Promise.resolve();
     }
-    const base = expectedVersion ?? record.version;
-    const old = record.fields[field.key];
-    record.fields[field.key] = value;
-    this.changes = (this.changes || 0) + 1;
-    Pending.add(this.table, record.id, field.key, value, base);
-    this.render();
-    const slot = `${record.id}:${field.key}`;
-    this.unsent.set(slot, (this.unsent.get(slot) || 0) + 1);
-    const previous = this.queues.get(record.id) || Promise.resolve();
-    const next = previous.then(() => this.send(record.id, field, value, old, base, recordUndo))
-      .finally(() => {
-        const left = this.unsent.get(slot) - 1;
-        if (left) this.unsent.set(slot, left); else this.unsent.delete(slot);
-      });
-    this.queues.set(record.id, next);
-    return next;
-  }
-
-  /** The version an edit based on `base` expects now, after our own saves since. */
-  expected(id, base) {
-    const steps = this.ownVersions.get(id) || new Map();
-    let version = base;
-    while (steps.has(version)) version = steps.get(version);
-    return version;
-  }
-
-  async send(id, field, value, old, base, recordUndo) {
-    const expected = this.expected(id, base);
-    const started = performance.now();
-    try {
-      const saved = await api("PATCH", `/api/tables/${this.table}/records/${id}`, { expected_version: expected, fields: { [field.key]: value } });
-      performance.measure("crm:save", { start: started, end: performance.now() });
-      if (!this.ownVersions.has(id)) this.ownVersions.set(id, new Map());
-      this.ownVersions.get(id).set(expected, saved.version);
-      Pending.remove(this.table, id, field.key);
-      this.replace(saved);
-      if (recordUndo) this.undo.push({ id, key: field.key, old, value });
-      this.flash("");
-    } catch (error) {
-      const record = this.records[this.index.get(id)];
-      if (error instanceof ApiError && error.status === 409 && error.body.details?.current) {
-        this.conflict(record, field, value, error.body.details.current);
-      } else if (!isTransient(error)) {
-        Pending.remove(this.table, id, field.key);
-        if (record) record.fields[field.key] = old;
-        this.changes = (this.changes || 0) + 1;
-        this.flash(explain(error));
-      } else if (error instanceof ApiError && error.status === 401) {
-        // The sign-in dialog is up; signing in sends every pending edit.
-        this.flash("Signed out: the edit is kept and will be sent when you sign in again.");
-      } else {
-        this.flash(error instanceof ApiError
-          ? `Not saved yet: ${error.message} The edit is kept and will be sent again.`
-          : "Offline: the edit is kept and will be sent again.");
-        if (!this.retryTimer) {
-          this.retryTimer = setTimeout(() => { this.retryTimer = null; this.retryPending(); }, 5000);
-        }
-      }
-    }
-    this.render();
+    return this.saves.save(record, field, value, options);
   }
 
   replace(saved) {
@@ -1050,8 +1005,7 @@ export class Grid {
           Pending.remove(this.table, record.id, field.key);
           this.replace(current);
           close();
-          const fresh = this.records[this.index.get(record.id)];
-          this.save(fresh, field, mine, { expectedVersion: current.version });
+          this.save(this.recordById(record.id), field, mine, { expectedVersion: current.version });
         } }, "Overwrite with mine")));
     const hide = showModal(el("div", { class: "backdrop" }, dialog));
     const close = () => { hide(); this.grid.focus({ preventScroll: true }); };
@@ -1059,66 +1013,13 @@ export class Grid {
   }
 
   /** Sends again every pending edit of this table that is not already on its way. */
-  retryPending({ fetchMissing = false } = {}) {
-    // Not before the fields have loaded: an edit must not read as one of a deleted field.
-    if (this.destroyed || this.archive || !this.fields.length) return;
-    for (const entry of Pending.forTable(this.table)) {
-      const field = this.fields.find((candidate) => candidate.key === entry.key);
-      if (!field) {
-        Pending.remove(this.table, entry.id, entry.key);
-        this.notice(`Not saved: your change to record #${entry.id} was to a field deleted since (“${entry.value ?? ""}”).`);
-        continue;
-      }
-      const position = this.index.get(entry.id);
-      if (position === undefined && fetchMissing) this.bringBack(entry, field);
-      if (position === undefined || this.unsent.has(`${entry.id}:${entry.key}`)) continue;
-      this.save(this.records[position], field, entry.value, { recordUndo: false, expectedVersion: entry.expected_version });
-    }
-  }
-
-  /**
-   * A kept edit of a record this view does not show: the record is fetched and shown at the end
-   * (as a new record is) and the edit sent as usual, conflicts included. A record deleted since
-   * drops the edit, saying so.
-   */
-  async bringBack(entry, field) {
-    const slot = `${entry.id}:${entry.key}`;
-    if (this.unsent.has(slot)) return;
-    this.unsent.set(slot, 1);
-    try {
-      const record = await api("GET", `/api/tables/${this.table}/records/${entry.id}`);
-      if (this.destroyed) return;
-      if (!this.index.has(record.id)) this.append([record]);
-      this.schedule();
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) {
-        Pending.remove(this.table, entry.id, entry.key);
-        this.notice(`Not saved: record #${entry.id} was deleted before your change to ${field.label} `
-          + `(“${display(entry.value, field) || "empty"}”) could be sent. Show deleted to bring it back.`);
-      }
-      return;
-    } finally {
-      this.unsent.delete(slot);
-    }
-    this.retryPending();
-  }
+  retryPending(options) { this.saves.retryPending(options); }
 
   restorePending() {
     if (Pending.forTable(this.table).length) this.retryPending();
   }
 
-  async undoLast() {
-    const last = this.undo.pop();
-    if (!last) { this.flash("Nothing to undo."); return; }
-    if (last.batch) {
-      await this.sendBatch(last.batch.map(({ id, before }) => ({ id, fields: before })), { recordUndo: false });
-      return;
-    }
-    const position = this.index.get(last.id);
-    const field = this.fields.find((candidate) => candidate.key === last.key);
-    if (position === undefined || !field) return;
-    await this.save(this.records[position], field, last.old, { recordUndo: false });
-  }
+  undoLast() { return this.saves.undoLast(); }
 
   // MARK: Copy and paste (tab-separated, as spreadsheets and Airtable write them)
 
@@ -1194,47 +1095,12 @@ export class Grid {
   }
 
   /** Saves several records in one request: all or nothing; undone as one step. */
-  async sendBatch(changes, { recordUndo = true } = {}) {
+  async sendBatch(changes, options) {
     if (this.archive) {
       this.flash("Restore the records to edit them.");
       return;
     }
-    const undo = [];
-    const updates = [];
-    for (const { id, fields } of changes) {
-      const record = this.records[this.index.get(id)];
-      if (!record) continue;
-      const before = {};
-      this.changes = (this.changes || 0) + 1;
-      for (const [key, value] of Object.entries(fields)) {
-        before[key] = record.fields[key] ?? null;
-        record.fields[key] = value;
-        Pending.add(this.table, id, key, value, record.version);
-      }
-      undo.push({ id, before });
-      updates.push({ id, expected_version: this.expected(id, record.version), fields });
-    }
-    this.render();
-    const settle = () => { for (const { id, fields } of updates) for (const key of Object.keys(fields)) Pending.remove(this.table, id, key); };
-    try {
-      const { records } = await api("PATCH", `/api/tables/${this.table}/records`, { updates });
-      settle();
-      for (const saved of records) this.replace(saved);
-      if (recordUndo) this.undo.push({ batch: undo });
-      this.flash(`Saved ${updates.length} record${updates.length === 1 ? "" : "s"}.`);
-    } catch (error) {
-      settle();
-      for (const { id, before } of undo) {
-        const record = this.records[this.index.get(id)];
-        if (record) Object.assign(record.fields, before);
-        this.changes = (this.changes || 0) + 1;
-      }
-      if (error instanceof ApiError && error.status === 409) {
-        for (const current of error.body.details?.current || []) this.replace(current);
-      }
-      this.flash(error instanceof ApiError ? `${explain(error)} Nothing was changed.` : "Offline: nothing was pasted; try again.");
-    }
-    this.render();
+    await this.saves.sendBatch(changes, options);
   }
 
   async addRecord() {
