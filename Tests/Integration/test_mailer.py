@@ -250,18 +250,25 @@ def test_two_mailers_racing_deliver_every_message_exactly_once(smtp, mailers, ce
     assert {r["status"] for r in rows(data_dir)} == {"sent"}
 
 
-def test_a_mailer_killed_before_the_final_dot_is_followed_by_one_delivery_with_the_same_message_id(
-        smtp, mailers, certificates, data_dir):
-    server = smtp("starttls", mode="hang_first_rcpt")
+def kill_mid_send(smtp, mailers, certificates, data_dir, mode: str):
+    """A mailer killed while the server holds back its answer (to RCPT or to the final dot)."""
+    server = smtp("starttls", mode=mode)
     env = mail_env(data_dir, server, certificates, SMTP_TIMEOUT_S="8", CRM_MAIL_LEASE_S="2")
     prepare(env)
     [message_id] = enqueue(env)
     first = mailers(env)
-    assert server.hanging.wait(20), "the first send reached RCPT"
+    assert server.hanging.wait(20), "the send reached the server's silence"
     first.process.send_signal(signal.SIGKILL)
     first.process.wait(timeout=10)
     [row] = rows(data_dir)
-    assert row["status"] == "sending" and row["data_sent_at"] is None
+    assert row["status"] == "sending"
+    return server, env, message_id, row
+
+
+def test_a_mailer_killed_before_the_final_dot_is_followed_by_one_delivery_with_the_same_message_id(
+        smtp, mailers, certificates, data_dir):
+    server, env, message_id, row = kill_mid_send(smtp, mailers, certificates, data_dir, "hang_first_rcpt")
+    assert row["data_sent_at"] is None
 
     mailers({**env, "SMTP_TIMEOUT_S": "5"})
     [row] = wait_for_status(data_dir, "sent", timeout=60)
@@ -271,16 +278,8 @@ def test_a_mailer_killed_before_the_final_dot_is_followed_by_one_delivery_with_t
 
 def test_a_mailer_killed_after_the_final_dot_fails_the_mail_as_uncertain_and_never_sends_it_again(
         smtp, mailers, certificates, data_dir):
-    server = smtp("starttls", mode="hang_first")
-    env = mail_env(data_dir, server, certificates, SMTP_TIMEOUT_S="8", CRM_MAIL_LEASE_S="2")
-    prepare(env)
-    [message_id] = enqueue(env)
-    first = mailers(env)
-    assert server.hanging.wait(20), "the server has the whole message"
-    first.process.send_signal(signal.SIGKILL)
-    first.process.wait(timeout=10)
-    [row] = rows(data_dir)
-    assert row["status"] == "sending" and row["data_sent_at"] is not None
+    server, env, message_id, row = kill_mid_send(smtp, mailers, certificates, data_dir, "hang_first")
+    assert row["data_sent_at"] is not None, "the server has the whole message"
 
     second = mailers({**env, "SMTP_TIMEOUT_S": "5"})
     [row] = wait_for_status(data_dir, "failed", timeout=60)

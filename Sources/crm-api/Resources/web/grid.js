@@ -5,6 +5,7 @@ import { api, ApiError, el, errorState, isTransient, showModal } from "./api.js"
 import { display, editText, editor, isNumeric, isReadOnly, isUserField, kind, parse, parseTSV, ratingMax, stars } from "./cells.js";
 import { chips, selectEditor } from "./choices.js";
 import { Pending } from "./pending.js";
+import { rules } from "./rules.js";
 import { SaveQueue } from "./savequeue.js";
 import { Drawer } from "./drawer.js";
 import { fieldPanel } from "./fields.js";
@@ -17,7 +18,8 @@ const HEIGHTS = { short: 32, medium: 56, tall: 88 };
 const OVERSCAN = 8;
 const PAGE = 1000;
 const NUMBER_WIDTH = 56;
-const REQUIRED = { investors: "name", contacts: "name", funds: "name" };
+// The column that names a record and stays frozen first (commitments are named by their links).
+const PRIMARY = { investors: "name", contacts: "name", funds: "name" };
 
 export class Grid {
   constructor(container, table, me) {
@@ -307,7 +309,7 @@ export class Grid {
       if (ib === -1) return -1;
       return ia - ib;
     });
-    const primary = sorted.findIndex((field) => field.key === (REQUIRED[this.table] || sorted[0]?.key));
+    const primary = sorted.findIndex((field) => field.key === (PRIMARY[this.table] || sorted[0]?.key));
     if (primary > 0) sorted.unshift(...sorted.splice(primary, 1));
     return sorted.map((field) => ({
       field,
@@ -1112,7 +1114,7 @@ export class Grid {
       });
       return;
     }
-    const key = REQUIRED[this.table];
+    const [key] = rules().required[this.table];
     try {
       const record = await api("POST", `/api/tables/${this.table}/records`, { fields: { [key]: "Untitled" } });
       this.append([record]);
