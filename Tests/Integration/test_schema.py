@@ -46,10 +46,13 @@ def test_the_server_answers_as_its_openapi_document_says(start_stack, data_dir, 
     # Thousands of writes in a few minutes from one token: a budget the run does not exhaust.
     stack = start_stack(CRM_WRITE_RATE_PER_S=10000, CRM_WRITE_BURST=100000)
     env = {**os.environ, "CRM_SCHEMA_TOKEN": signed_in_token(stack, role)}
+    # One worker: with two threads, Hypothesis's ast.parse of lambda sources now and then trips
+    # CPython 3.11.7's "AST constructor recursion depth mismatch" (gh-106905, fixed in 3.11.8),
+    # which ends the run with an internal error that says nothing about the server.
     command = [
         sys.executable, "-c", "import sys; from schemathesis.cli import schemathesis; sys.exit(schemathesis())",
         "--config-file", str(CONFIG), "run", stack.url("/api/openapi.json"),
-        "--checks", "all", "--exclude-path-regex", EXCLUDED, "--workers", "2", "--no-color",
+        "--checks", "all", "--exclude-path-regex", EXCLUDED, "--workers", "1", "--no-color",
         "--max-examples", os.environ.get("CRM_SCHEMA_EXAMPLES", "10"), "--seed", os.environ.get("CRM_SCHEMA_SEED", "1"),
     ]
     result = subprocess.run(command, env=env, cwd=data_dir, capture_output=True, text=True, timeout=1800)
