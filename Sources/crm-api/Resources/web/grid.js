@@ -2,8 +2,9 @@
 // per-column summaries, spreadsheet keys, in-place editors, optimistic saves with conflicts
 // shown, pending edits kept across reloads, live updates from everyone else.
 import { api, ApiError, el, errorState, isTransient, showModal } from "./api.js";
-import { display, editText, editor, isNumeric, isReadOnly, isUserField, kind, parse, parseTSV, ratingMax, stars } from "./cells.js";
+import { display, editText, editor, isNumeric, isReadOnly, isUserField, kind, parseTSV, ratingMax, stars } from "./cells.js";
 import { chips, selectEditor } from "./choices.js";
+import { copyText, pasteChanges, pasteTexts } from "./clipboard.js";
 import { Pending } from "./pending.js";
 import { rules } from "./rules.js";
 import { SaveQueue } from "./savequeue.js";
@@ -1028,18 +1029,8 @@ export class Grid {
   copy(event) {
     if (this.editing || !this.records.length) return;
     const block = this.selection;
-    const lines = [];
     const rows = this.rowsFrom(block.top, block.bottom);
-    for (const row of rows) {
-      const cells = [];
-      for (let col = block.left; col <= block.right; col += 1) {
-        const field = this.columns[col].field;
-        const text = display(this.records[row].fields[field.key], field);
-        cells.push(/[\t\n"]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-      }
-      lines.push(cells.join("\t"));
-    }
-    event.clipboardData.setData("text/plain", lines.join("\n"));
+    event.clipboardData.setData("text/plain", copyText(this.records, this.columns, rows, block.left, block.right));
     event.preventDefault();
     this.flash(`Copied ${rows.length} × ${block.right - block.left + 1}.`);
   }
@@ -1060,40 +1051,21 @@ export class Grid {
     const rows = parseTSV(event.clipboardData.getData("text/plain"));
     if (!rows.length) return;
     const block = this.selection;
-    // One value pasted over a selected block fills the block.
-    const fill = rows.length === 1 && rows[0].length === 1 && (block.top !== block.bottom || block.left !== block.right);
-    const grid = fill ? Array.from({ length: block.bottom - block.top + 1 }, () => Array(block.right - block.left + 1).fill(rows[0][0])) : rows;
-    this.pasteGrid(grid, block);
+    this.pasteGrid(pasteTexts(rows, block), block);
   }
 
   /** Writes a block of texts from the selection's top-left corner, in one request. */
   pasteGrid(texts, block) {
-    const changes = new Map();
     const rows = this.rowsFrom(block.top, undefined, texts.length);
-    for (let r = 0; r < rows.length; r += 1) {
-      const position = rows[r];
-      for (let c = 0; c < texts[r].length; c += 1) {
-        const column = this.columns[block.left + c];
-        if (!column || isReadOnly(column.field)) continue;
-        let value;
-        try {
-          value = parse(texts[r][c], column.field);
-        } catch (error) {
-          this.flash(`Row ${position + 1}: ${error.message} Nothing was pasted.`);
-          return;
-        }
-        const id = this.records[position].id;
-        if (!changes.has(id)) changes.set(id, {});
-        changes.get(id)[column.field.key] = value;
-      }
-    }
-    if (!changes.size) return;
+    const { changes, problem } = pasteChanges(texts, rows, this.records, this.columns, block.left);
+    if (problem) { this.flash(problem); return; }
+    if (!changes.length) return;
     this.anchor = { row: block.top, col: block.left };
     this.active = {
       row: rows[rows.length - 1],
       col: Math.min(this.columns.length - 1, block.left + Math.max(...texts.map((row) => row.length)) - 1),
     };
-    this.sendBatch([...changes].map(([id, fields]) => ({ id, fields })));
+    this.sendBatch(changes);
   }
 
   /** Saves several records in one request: all or nothing; undone as one step. */
