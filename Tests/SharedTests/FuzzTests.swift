@@ -10,7 +10,8 @@ import Testing
 /// Hostile input for the parsers and evaluators: formula trees nobody checked, view definitions
 /// of any shape, CSV files of any bytes. Nothing may crash or hang (the suite's time limit), and
 /// what is refused is refused as the input's fault. `CRM_FUZZ_COUNT` sets the inputs per property
-/// (the long run: `CRM_FUZZ_COUNT=1000000 swift test --filter FuzzTests`).
+/// (the long run: `CRM_FUZZ_COUNT=1000000 swift test --filter FuzzTests`; the CSV property, a real
+/// dry-run import per file, in runs of 250,000 to stay inside the time limit).
 @Suite(.timeLimit(.minutes(20))) struct FuzzTests {
     static func count(_ normal: Int) -> Int {
         ProcessInfo.processInfo.environment["CRM_FUZZ_COUNT"].flatMap(Int.init) ?? normal
