@@ -2,10 +2,14 @@
 // per-column summaries, spreadsheet keys, in-place editors, optimistic saves with conflicts
 // shown, pending edits kept across reloads, live updates from everyone else.
 import { api, ApiError, el, errorState, isTransient, showModal } from "./api.js";
-import { display, editText, editor, isNumeric, isReadOnly, isUserField, kind, parseTSV, ratingMax, stars } from "./cells.js";
-import { chips, selectEditor } from "./choices.js";
+import { display, editText, editor, isNumeric, isReadOnly, isUserField, kind, parseTSV, ratingMax } from "./cells.js";
+import { selectEditor } from "./choices.js";
 import { copyText, pasteChanges, pasteTexts } from "./clipboard.js";
+import { keyAction } from "./gridkeys.js";
+import { columnSums, groupRows, nearestShown, selectionOf } from "./gridlayout.js";
+import { footerCells, groupHeaderRow, headerCells, NUMBER_WIDTH, placeRows, recordRow } from "./gridrender.js";
 import { Pending } from "./pending.js";
+import { RecordStore } from "./recordstore.js";
 import { rules } from "./rules.js";
 import { SaveQueue } from "./savequeue.js";
 import { Drawer } from "./drawer.js";
@@ -18,7 +22,6 @@ import { ViewsBar } from "./views.js";
 const HEIGHTS = { short: 32, medium: 56, tall: 88 };
 const OVERSCAN = 8;
 const PAGE = 1000;
-const NUMBER_WIDTH = 56;
 // The column that names a record and stays frozen first (commitments are named by their links).
 const PRIMARY = { investors: "name", contacts: "name", funds: "name" };
 
@@ -29,9 +32,8 @@ export class Grid {
     this.me = me;
     this.fields = [];
     this.columns = [];
-    this.records = [];
-    this.index = new Map();
-    this.total = null;
+    // The records loaded (recordstore.js): the rows, their order, found by id.
+    this.store = new RecordStore();
     this.loading = false;
     this.active = { row: 0, col: 0 };
     this.anchor = { row: 0, col: 0 };
@@ -42,10 +44,10 @@ export class Grid {
       record: (id) => this.recordById(id),
       field: (key) => this.fields.find((candidate) => candidate.key === key),
       ready: () => !this.destroyed && !this.archive && this.fields.length > 0,
-      touch: () => { this.changes = (this.changes || 0) + 1; },
+      touch: () => this.store.touch(),
       render: () => this.render(),
       replace: (saved) => this.replace(saved),
-      show: (record) => { this.append([record]); this.schedule(); },
+      show: (record) => { this.store.append([record]); this.schedule(); },
       flash: (text) => this.flash(text),
       notice: (text) => this.notice(text),
       conflict: (record, field, mine, current) => this.conflict(record, field, mine, current),
@@ -78,6 +80,9 @@ export class Grid {
     this.resized = () => this.schedule();
     window.addEventListener("resize", this.resized);
   }
+
+  /** The records loaded, in the order shown (read-only: changes go through `store`). */
+  get records() { return this.store.records; }
 
   destroy() {
     this.destroyed = true;
@@ -238,10 +243,8 @@ export class Grid {
     this.generation = (this.generation || 0) + 1;
     this.collapsed = new Set(JSON.parse(localStorage.getItem(this.collapsedKey()) || "[]"));
     this.rowsKey = null;
-    this.records = [];
-    this.index = new Map();
-    this.total = first.total;
-    this.append(first.records);
+    this.store.reset(first.total);
+    this.store.append(first.records);
     this.active = { row: 0, col: Math.min(this.active.col, this.columns.length - 1) };
     this.anchor = { ...this.active };
     if (this.scroller) this.scroller.scrollTop = 0;
@@ -255,7 +258,7 @@ export class Grid {
       try {
         const page = await this.page(cursor);
         if (generation !== this.generation) return;
-        this.append(page.records);
+        this.store.append(page.records);
         cursor = page.next_cursor;
         this.schedule();
       } catch {
@@ -269,19 +272,6 @@ export class Grid {
       // sent, and those for records the view does not show are fetched and sent.
       if (!this.destroyed) this.retryPending({ fetchMissing: true });
     }
-  }
-
-  append(records) {
-    this.changes = (this.changes || 0) + 1;
-    for (const record of records) {
-      if (this.index.has(record.id)) continue;
-      this.index.set(record.id, this.records.length);
-      this.records.push(record);
-    }
-  }
-
-  reindex() {
-    this.index = new Map(this.records.map((record, position) => [record.id, position]));
   }
 
   // MARK: Layout
@@ -402,25 +392,7 @@ export class Grid {
   renderHeader() {
     this.header.style.gridTemplateColumns = this.template();
     this.footer.style.gridTemplateColumns = this.template();
-    const cells = [el("div", { class: "cell rownum frozen", role: "columnheader", style: "left:0" }, "#")];
-    this.columns.forEach((column, index) => {
-      const handle = el("span", { class: "resize", "aria-hidden": "true" });
-      handle.addEventListener("pointerdown", (event) => this.startResize(event, index));
-      const cell = el("div", {
-        class: index < this.frozen ? "cell frozen" : "cell", role: "columnheader", draggable: "true", title: column.field.label,
-        style: index < this.frozen ? `left:${this.frozenLeft(index)}px` : null, dataset: { col: index },
-      }, el("span", { class: "label" }, column.field.label),
-      el("button", { type: "button", class: "field-menu", "aria-label": `Edit field ${column.field.label}`,
-        onclick: (event) => { event.stopPropagation(); this.editField(column.field); } }, "▾"), handle);
-      cell.addEventListener("dragstart", (event) => { event.dataTransfer.setData("text/plain", String(index)); });
-      cell.addEventListener("dragover", (event) => event.preventDefault());
-      cell.addEventListener("drop", (event) => {
-        event.preventDefault();
-        this.moveColumn(Number(event.dataTransfer.getData("text/plain")), index);
-      });
-      cells.push(cell);
-    });
-    this.header.replaceChildren(...cells);
+    this.header.replaceChildren(...headerCells(this));
     this.body.style.width = `${this.widths.reduce((a, b) => a + b, 0)}px`;
   }
 
@@ -496,7 +468,7 @@ export class Grid {
     for (let position = first; position < last; position += 1) {
       const entry = this.display ? this.display[position] : position;
       rows.push(typeof entry === "number" ? this.cachedRow(entry, template, position, pending, epoch, reused)
-        : this.groupRow(entry, template, position));
+        : groupHeaderRow(this, entry, template, position));
     }
     this.rowCache = reused;
     if (!count && !this.loading) {
@@ -511,7 +483,7 @@ export class Grid {
       cell.replaceChildren(this.editing.input);
       cell.classList.add("editing");
     }
-    this.place(rows);
+    placeRows(this.body, rows);
     // For bench/web.py: when rows were first on screen.
     if (count && !this.markedFirstRows) {
       this.markedFirstRows = true;
@@ -535,32 +507,6 @@ export class Grid {
     this.renderFooter();
   }
 
-  /**
-   * A small link that opens a web address, writes to an email address in the user's own mail
-   * program, or calls a number; its mark is drawn by CSS so the cell's text stays the value.
-   */
-  cellLink(value, field) {
-    if (typeof value !== "string" || !value) return null;
-    const type = kind(field);
-    const href = type === "url" && /^https?:\/\//i.test(value) ? value
-      : type === "email" && /^[^\s@]+@[^\s@]+$/.test(value) ? `mailto:${value}`
-        : type === "phone" ? `tel:${value.replace(/[^0-9+]/g, "")}` : null;
-    if (!href) return null;
-    return el("a", {
-      href, class: "cell-link", target: type === "url" ? "_blank" : null, rel: "noopener noreferrer",
-      "aria-label": type === "url" ? `Open ${value}` : type === "email" ? `Write to ${value}` : `Call ${value}`,
-      onmousedown: (event) => event.stopPropagation(),
-    });
-  }
-
-  /** What a cell holds: chips for selects, stars for ratings, else its text. */
-  cellContent(record, field, text) {
-    const value = record.fields[field.key];
-    if (["single_select", "multi_select"].includes(kind(field))) return chips(value, field);
-    if (field.type === "rating") return stars(value, field);
-    return text;
-  }
-
   /** Where a record is on screen (its row among headers and open groups); undefined when hidden. */
   positionOf(index) { return this.display ? this.displayOf.get(index) : index; }
 
@@ -570,7 +516,7 @@ export class Grid {
    * cell takes the editor.
    */
   cachedRow(position, template, at, pending, epoch, reused) {
-    if (this.editing && this.editing.row === position) return this.row(position, template, at, pending);
+    if (this.editing && this.editing.row === position) return recordRow(this, this.records[position], position, template, at, pending);
     const record = this.records[position];
     const block = this.selection;
     const blockSpan = (block.top !== block.bottom || block.left !== block.right) && position >= block.top && position <= block.bottom
@@ -579,50 +525,9 @@ export class Grid {
       this.active.row === position ? this.active.col : -1, blockSpan,
       this.columns.map((column) => (pending.has(`${record.id}:${column.field.key}`) ? 1 : 0)).join("")].join("\u0001");
     const cached = this.rowCache?.get(position);
-    const node = cached && cached.signature === signature ? cached.node : this.row(position, template, at, pending);
+    const node = cached && cached.signature === signature ? cached.node : recordRow(this, record, position, template, at, pending);
     reused.set(position, { signature, node });
     return node;
-  }
-
-  /** Puts the rows in the page in order, moving as few as it can (kept rows stay where they are). */
-  place(rows) {
-    const wanted = new Set(rows);
-    for (const child of [...this.body.children]) if (!wanted.has(child)) child.remove();
-    let current = this.body.firstChild;
-    for (const row of rows) {
-      if (row === current) current = current.nextSibling;
-      else this.body.insertBefore(row, current);
-    }
-  }
-
-  row(position, template, at = position, pending = new Set()) {
-    const record = this.records[position];
-    const block = this.selection;
-    const cells = [el("div", { class: "cell rownum frozen", role: "rowheader", style: "left:0" }, String(position + 1))];
-    this.columns.forEach((column, col) => {
-      const field = column.field;
-      const classes = ["cell", `type-${kind(field)}`];
-      if (col < this.frozen) classes.push("frozen");
-      if (isNumeric(field)) classes.push("numeric");
-      if (this.active.row === position && this.active.col === col) classes.push("active");
-      if (position >= block.top && position <= block.bottom && col >= block.left && col <= block.right
-        && (block.top !== block.bottom || block.left !== block.right)) classes.push("selected");
-      if (pending.has(`${record.id}:${field.key}`)) classes.push("pending");
-      if (record.errors && record.errors[field.key]) classes.push("error");
-      const text = this.cellText(record, field);
-      cells.push(el("div", {
-        class: classes.join(" "), role: "gridcell", "aria-colindex": col + 2,
-        "aria-selected": this.active.row === position && this.active.col === col ? "true" : "false",
-        "aria-readonly": isReadOnly(field) ? "true" : null,
-        title: record.errors?.[field.key] || (text.length > 20 ? text : null),
-        style: col < this.frozen ? `left:${this.frozenLeft(col)}px` : null, dataset: { row: position, col },
-      }, this.cellContent(record, field, text),
-      this.cellLink(record.fields[field.key], field)));
-    });
-    return el("div", {
-      class: "grid-row", role: "row", "aria-rowindex": at + 2, dataset: { id: record.id },
-      style: `transform:translateY(${at * this.rowHeight}px);grid-template-columns:${template}`,
-    }, cells);
   }
 
   // MARK: Groups
@@ -634,78 +539,15 @@ export class Grid {
 
   collapsedKey() { return `crm.collapsed.${this.table}.${this.views?.view?.id || "none"}`; }
 
-  /**
-   * The rows on screen of a grouped view: a header wherever a group starts (records come group
-   * by group from the server), then the group's records unless it or a group around it is
-   * collapsed. Counts and sums are of the loaded records. Rebuilt only when something changed.
-   */
+  /** The rows on screen of a grouped view (gridlayout.js), rebuilt only when something changed. */
   layoutRows() {
     const fields = this.groupBy();
-    const key = `${this.changes || 0}:${this.records.length}:${fields.map((field) => field.key)}:${[...this.collapsed].join("\u0002")}:${this.columns.length}`;
+    const key = `${this.store.changes}:${this.records.length}:${fields.map((field) => field.key)}:${[...this.collapsed].join("\u0002")}:${this.columns.length}`;
     if (this.rowsKey === key) return;
     this.rowsKey = key;
     if (!fields.length) { this.display = null; this.displayOf = null; return; }
     const numeric = this.columns.map((column) => column.field).filter(isNumeric).map((field) => field.key);
-    const display = [], displayOf = new Map(), open = [];
-    let previous = null;
-    this.records.forEach((record, index) => {
-      const values = fields.map((field) => record.fields[field.key] ?? (kind(field) === "checkbox" ? false : null));
-      const keys = values.map((value) => JSON.stringify(value));
-      let level = 0;
-      if (previous) while (level < keys.length && keys[level] === previous[level]) level += 1;
-      for (let depth = level; depth < keys.length; depth += 1) {
-        const path = keys.slice(0, depth + 1).join("\u0001");
-        const shown = !open.slice(0, depth).some((header) => header.hidden);
-        const header = { level: depth, field: fields[depth], value: values[depth], path, count: 0, sums: new Map(),
-          collapsed: this.collapsed.has(path), hidden: !shown || this.collapsed.has(path) };
-        open[depth] = header;
-        open.length = depth + 1;
-        if (shown) display.push(header);
-      }
-      for (const header of open) {
-        header.count += 1;
-        for (const field of numeric) {
-          const value = record.fields[field];
-          if (typeof value === "number" && Number.isFinite(value)) header.sums.set(field, (header.sums.get(field) || 0) + value);
-        }
-      }
-      previous = keys;
-      if (!open.some((header) => header.hidden)) {
-        displayOf.set(index, display.length);
-        display.push(index);
-      }
-    });
-    this.display = display;
-    this.displayOf = displayOf;
-  }
-
-  groupRow(header, template, at) {
-    const label = header.value === null || header.value === "" || (Array.isArray(header.value) && !header.value.length)
-      ? "(empty)" : this.cellText({ fields: { [header.field.key]: header.value } }, header.field);
-    const title = `${header.field.label}: ${label}`;
-    const cells = [el("div", { class: "cell rownum frozen", style: "left:0" },
-      el("button", {
-        type: "button", class: "group-toggle", "aria-expanded": header.collapsed ? "false" : "true",
-        "aria-label": `${header.collapsed ? "Expand" : "Collapse"} ${title}`, onclick: () => this.toggleGroup(header.path),
-      }, header.collapsed ? "▸" : "▾"))];
-    this.columns.forEach((column, col) => {
-      let content = "";
-      if (col === 0) {
-        content = [el("span", { class: "group-label" }, title),
-          el("span", { class: "group-count" }, ` ${header.count.toLocaleString()} record${header.count === 1 ? "" : "s"}${this.loading ? "…" : ""}`)];
-      } else if (header.sums.has(column.field.key)) {
-        content = `Sum ${display(header.sums.get(column.field.key), column.field)}`;
-      }
-      cells.push(el("div", {
-        class: col < this.frozen ? "cell frozen" : "cell", style: col < this.frozen ? `left:${this.frozenLeft(col)}px` : null,
-        title: typeof content === "string" && content ? content : null,
-      }, content));
-    });
-    return el("div", {
-      class: `grid-row group-row level-${header.level}`, role: "row", "aria-rowindex": at + 2, "aria-level": header.level + 1,
-      dataset: { group: header.path },
-      style: `transform:translateY(${at * this.rowHeight}px);grid-template-columns:${template}`,
-    }, cells);
+    ({ display: this.display, displayOf: this.displayOf } = groupRows(this.records, fields, numeric, this.collapsed));
   }
 
   toggleGroup(path) {
@@ -734,43 +576,19 @@ export class Grid {
 
   /** Sums per numeric column, recomputed only when records changed (not on every scroll frame). */
   summaries() {
-    const key = `${this.changes || 0}:${this.records.length}:${this.columns.map((column) => column.field.key).join(",")}`;
+    const key = `${this.store.changes}:${this.records.length}:${this.columns.map((column) => column.field.key).join(",")}`;
     if (this.summaryKey === key) return this.summaryCache;
-    const sums = new Map();
-    for (const column of this.columns) {
-      if (!isNumeric(column.field)) continue;
-      let sum = 0, filled = 0;
-      const key = column.field.key;
-      for (const record of this.records) {
-        const value = record.fields[key];
-        if (typeof value === "number" && Number.isFinite(value)) { sum += value; filled += 1; }
-      }
-      sums.set(key, { sum, filled });
-    }
     this.summaryKey = key;
-    this.summaryCache = sums;
-    return sums;
+    this.summaryCache = columnSums(this.records, this.columns.map((column) => column.field).filter(isNumeric).map((field) => field.key));
+    return this.summaryCache;
   }
 
   renderFooter() {
-    const loaded = this.records.length;
     const sums = this.summaries();
-    const footerKey = `${this.summaryKey}:${this.loading}:${this.total}:${this.template()}`;
+    const footerKey = `${this.summaryKey}:${this.loading}:${this.store.total}:${this.template()}`;
     if (this.footerKey === footerKey) return;
     this.footerKey = footerKey;
-    const cells = [el("div", { class: "cell rownum frozen", style: "left:0" }, "")];
-    this.columns.forEach((column, col) => {
-      let text = "";
-      if (col === 0) {
-        text = this.loading && this.total ? `${loaded.toLocaleString()} of ${this.total.toLocaleString()} loaded…`
-          : `${loaded.toLocaleString()} record${loaded === 1 ? "" : "s"}`;
-      } else if (isNumeric(column.field)) {
-        const { sum, filled } = sums.get(column.field.key);
-        text = filled ? `Sum ${display(sum, column.field)} · Avg ${display(sum / filled, column.field)} · ${filled.toLocaleString()} filled` : "";
-      }
-      cells.push(el("div", { class: col < this.frozen ? "cell frozen" : "cell", style: col < this.frozen ? `left:${this.frozenLeft(col)}px` : null, title: text }, text));
-    });
-    this.footer.replaceChildren(...cells);
+    this.footer.replaceChildren(...footerCells(this, this.records.length, this.store.total, sums));
   }
 
   // MARK: Moving around
@@ -791,20 +609,11 @@ export class Grid {
   /** The nearest record on screen from `row`, looking in `direction` first (collapsed groups hide some). */
   visibleRow(row, direction) {
     this.layoutRows();
-    if (!this.display || this.displayOf.has(row)) return row;
-    for (const step of [direction, -direction]) {
-      for (let at = row + step; at >= 0 && at < this.records.length; at += step) if (this.displayOf.has(at)) return at;
-    }
-    return row;
+    return nearestShown(row, direction, this.display && this.displayOf, this.records.length);
   }
 
   /** The selected block: rows and columns from the anchor to the active cell. */
-  get selection() {
-    return {
-      top: Math.min(this.anchor.row, this.active.row), bottom: Math.max(this.anchor.row, this.active.row),
-      left: Math.min(this.anchor.col, this.active.col), right: Math.max(this.anchor.col, this.active.col),
-    };
-  }
+  get selection() { return selectionOf(this.anchor, this.active); }
 
   reveal() {
     const ROW = this.rowHeight;
@@ -824,66 +633,38 @@ export class Grid {
     }
   }
 
+  /** Carries out what a key asks for (gridkeys.js); keys that are not the grid's are left alone. */
   onKey(event) {
-    if (!this.records.length) return;
-    const mod = event.ctrlKey || event.metaKey;
-    if (this.editing) {
-      if (event.key === "Escape") { event.preventDefault(); this.cancelEdit(); }
-      else if (event.key === "Enter" && !event.shiftKey && this.editing.input.tagName !== "TEXTAREA") {
-        event.preventDefault(); this.commitEdit({ move: [1, 0] });
-      } else if (event.key === "Tab") { event.preventDefault(); this.commitEdit({ move: [0, event.shiftKey ? -1 : 1] }); }
-      return;
-    }
     const { row, col } = this.active;
-    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-    if (moves[event.key]) {
-      event.preventDefault();
-      const [dr, dc] = moves[event.key];
-      if (mod) {
-        this.activate(dr ? (dr > 0 ? this.records.length - 1 : 0) : row, dc ? (dc > 0 ? this.columns.length - 1 : 0) : col, event.shiftKey);
-      } else {
-        this.activate(row + dr, col + dc, event.shiftKey);
+    const field = this.columns[col]?.field;
+    const asked = keyAction(event, {
+      rows: this.records.length, cols: this.columns.length, active: this.active, field,
+      pageRows: Math.floor(this.scroller.clientHeight / this.rowHeight),
+      editing: this.editing && { multiline: this.editing.input.tagName === "TEXTAREA" },
+    });
+    if (!asked) return;
+    event.preventDefault();
+    switch (asked.action) {
+      case "cancel": this.cancelEdit(); break;
+      case "commit": this.commitEdit({ move: asked.move }); break;
+      case "activate": this.activate(asked.row, asked.col, asked.extend); break;
+      case "edit": this.startEdit(asked.initial); break;
+      case "expand": this.expand(); break;
+      case "undo": this.undoLast(); break;
+      case "rate": this.rate(asked.count); break;
+      case "toggle":
+        if (!isReadOnly(field)) this.save(this.records[row], field, !this.records[row].fields[field.key]);
+        break;
+      case "clear": {
+        const block = this.selection;
+        if (block.top === block.bottom && block.left === block.right) {
+          if (!isReadOnly(field)) this.save(this.records[row], field, kind(field) === "checkbox" ? false : kind(field) === "multi_select" ? [] : null);
+        } else {
+          const rows = this.rowsFrom(block.top, block.bottom).length, cols = block.right - block.left + 1;
+          this.pasteGrid(Array.from({ length: rows }, () => Array(cols).fill("")), block);
+        }
+        break;
       }
-    } else if (event.key === "Tab") {
-      event.preventDefault();
-      this.activate(row, col + (event.shiftKey ? -1 : 1));
-    } else if (event.key === "PageDown" || event.key === "PageUp") {
-      event.preventDefault();
-      const step = Math.max(1, Math.floor(this.scroller.clientHeight / this.rowHeight) - 2);
-      this.activate(row + (event.key === "PageDown" ? step : -step), col);
-    } else if (event.key === "Home" || event.key === "End") {
-      event.preventDefault();
-      if (mod) this.activate(event.key === "Home" ? 0 : this.records.length - 1, event.key === "Home" ? 0 : this.columns.length - 1);
-      else this.activate(row, event.key === "Home" ? 0 : this.columns.length - 1);
-    } else if (event.key === "Enter" || event.key === "F2") {
-      event.preventDefault();
-      this.startEdit();
-    } else if (event.key === "Delete" || event.key === "Backspace") {
-      event.preventDefault();
-      const block = this.selection;
-      if (block.top === block.bottom && block.left === block.right) {
-        const field = this.columns[col].field;
-        if (!isReadOnly(field)) this.save(this.records[row], field, kind(field) === "checkbox" ? false : kind(field) === "multi_select" ? [] : null);
-      } else {
-        const rows = this.rowsFrom(block.top, block.bottom).length, cols = block.right - block.left + 1;
-        this.pasteGrid(Array.from({ length: rows }, () => Array(cols).fill("")), block);
-      }
-    } else if (event.key === " " && event.shiftKey) {
-      event.preventDefault();
-      this.expand();
-    } else if (event.key === " " && kind(this.columns[col].field) === "checkbox") {
-      event.preventDefault();
-      const field = this.columns[col].field;
-      if (!isReadOnly(field)) this.save(this.records[row], field, !this.records[row].fields[field.key]);
-    } else if (mod && event.key.toLowerCase() === "z") {
-      event.preventDefault();
-      this.undoLast();
-    } else if (/^[0-9]$/.test(event.key) && !mod && this.columns[col].field.type === "rating") {
-      event.preventDefault();
-      this.rate(Number(event.key));
-    } else if (event.key.length === 1 && !mod && !event.altKey) {
-      event.preventDefault();
-      this.startEdit(event.key);
     }
   }
 
@@ -963,10 +744,7 @@ export class Grid {
   }
 
   /** The record shown with this id, or undefined. */
-  recordById(id) {
-    const position = this.index.get(id);
-    return position === undefined ? undefined : this.records[position];
-  }
+  recordById(id) { return this.store.byId(id); }
 
   /** Saves one cell (savequeue.js); archived records are restored before they are edited. */
   save(record, field, value, options = {}) {
@@ -977,17 +755,9 @@ export class Grid {
     return this.saves.save(record, field, value, options);
   }
 
+  /** Shows the server's copy of a record; the user's edits not yet confirmed stay shown. */
   replace(saved) {
-    this.changes = (this.changes || 0) + 1;
-    const position = this.index.get(saved.id);
-    if (position === undefined) {
-      this.append([saved]);
-    } else {
-      const pendingKeys = Pending.forTable(this.table).filter((entry) => entry.id === saved.id).map((entry) => entry.key);
-      const current = this.records[position];
-      for (const key of pendingKeys) saved.fields[key] = current.fields[key];
-      this.records[position] = saved;
-    }
+    this.store.put(saved, Pending.forTable(this.table).filter((entry) => entry.id === saved.id).map((entry) => entry.key));
     this.schedule();
   }
 
@@ -1080,7 +850,7 @@ export class Grid {
   async addRecord() {
     if (this.table === "commitments") {
       newCommitmentDialog(this, (record) => {
-        this.append([record]);
+        this.store.append([record]);
         this.activate(this.records.length - 1, 0);
         this.flash("Commitment added.");
       });
@@ -1089,7 +859,7 @@ export class Grid {
     const [key] = rules().required[this.table];
     try {
       const record = await api("POST", `/api/tables/${this.table}/records`, { fields: { [key]: "Untitled" } });
-      this.append([record]);
+      this.store.append([record]);
       this.activate(this.records.length - 1, 0);
       this.startEdit();
     } catch (error) { this.flash(error.message); }
@@ -1110,11 +880,7 @@ export class Grid {
   }
 
   removeRecord(id) {
-    this.changes = (this.changes || 0) + 1;
-    const position = this.index.get(id);
-    if (position === undefined) return;
-    this.records.splice(position, 1);
-    this.reindex();
+    if (!this.store.remove(id)) return;
     this.active.row = Math.min(this.active.row, Math.max(0, this.records.length - 1));
     this.schedule();
   }
@@ -1165,12 +931,12 @@ export class Grid {
       if ((data.actions || []).includes("restore")) this.removeRecord(data.record_id);
       return;
     }
-    const position = this.index.get(data.record_id);
+    const shown = this.store.byId(data.record_id);
     if ((data.actions || []).includes("delete") && !(data.actions || []).includes("restore")) {
       this.removeRecord(data.record_id);
       return;
     }
-    if (position !== undefined && this.records[position].version >= data.version) return;
+    if (shown && shown.version >= data.version) return;
     try {
       const record = await api("GET", `/api/tables/${this.table}/records/${data.record_id}`);
       this.replace(record);
