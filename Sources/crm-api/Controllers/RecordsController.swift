@@ -59,13 +59,9 @@ struct RecordsController {
         }
         let asked = try RecordQueryParameters.parse(request)
         if !asked.isEmpty {
-            let userId = try context.requireIdentity().userId
-            let now = self.services.clock.now()
             let cursor = request.uri.queryParameters.get("cursor").flatMap { $0.isEmpty ? nil : String($0) }
-            let (query, dates, page, version) = try await self.services.database.pool.read { db in
-                let query = try asked.resolve(table, userId: userId, db)
-                let dates = try ViewDates.current(db, now: now)
-                return (
+            let (query, dates, page, version) = try await self.read(asked, table, context) { query, dates, db in
+                (
                     query, dates, try query.page(table, limit: limit, cursor: cursor, dates: dates, db),
                     try GridStateStore.stamp(db).version
                 )
@@ -190,12 +186,8 @@ struct RecordsController {
     func count(_ request: Request, context: AppRequestContext) async throws -> CountResponse {
         let table = try context.table()
         let asked = try RecordQueryParameters.parse(request)
-        let userId = try context.requireIdentity().userId
-        let now = self.services.clock.now()
-        let (query, dates, total, version) = try await self.services.database.pool.read { db in
-            let query = try asked.resolve(table, userId: userId, db)
-            let dates = try ViewDates.current(db, now: now)
-            return (query, dates, try query.count(table, dates: dates, db), try GridStateStore.stamp(db).version)
+        let (query, dates, total, version) = try await self.read(asked, table, context) { query, dates, db in
+            (query, dates, try query.count(table, dates: dates, db), try GridStateStore.stamp(db).version)
         }
         _ = await self.services.totals.total(
             for: try TotalCache.key(table: table, query: query, version: version, dates: dates)
@@ -205,13 +197,25 @@ struct RecordsController {
 
     func groups(_ request: Request, context: AppRequestContext) async throws -> GroupList {
         let table = try context.table()
-        let asked = try RecordQueryParameters.parse(request)
-        let userId = try context.requireIdentity().userId
-        let now = self.services.clock.now()
-        let groups = try await self.services.database.pool.read { db in
-            try asked.resolve(table, userId: userId, db).groups(table, dates: try ViewDates.current(db, now: now), db)
+        let groups = try await self.read(try RecordQueryParameters.parse(request), table, context) { query, dates, db in
+            try query.groups(table, dates: dates, db)
         }
         return GroupList(groups: groups.map(GroupResponse.init))
+    }
+
+    /// Runs `body` in one read with the asked query resolved for the signed-in user (a saved
+    /// view is theirs or shared) and the dates its relative filters are read against.
+    private func read<T: Sendable>(
+        _ asked: RecordQueryRequest,
+        _ table: RecordTable,
+        _ context: AppRequestContext,
+        _ body: @Sendable @escaping (RecordQuery, ViewDates, Database) throws -> T
+    ) async throws -> T {
+        let userId = try context.requireIdentity().userId
+        let now = self.services.clock.now()
+        return try await self.services.database.pool.read { db in
+            try body(try asked.resolve(table, userId: userId, db), try ViewDates.current(db, now: now), db)
+        }
     }
 
     func history(_ request: Request, context: AppRequestContext) async throws -> HistoryList {

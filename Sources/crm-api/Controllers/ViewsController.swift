@@ -65,9 +65,7 @@ struct ViewsController {
         let table = try context.table()
         let identity = try context.requireIdentity()
         let body = try await request.decode(as: CreateRequest.self, context: context)
-        let dates = try await self.services.database.pool.read { db in
-            try ViewDates.current(db, now: self.services.clock.now())
-        }
+        let dates = try await self.dates()
         let view = try await self.store.create(
             table,
             name: body.name,
@@ -87,9 +85,7 @@ struct ViewsController {
         let id = try context.parameters.requireID()
         let identity = try context.requireIdentity()
         let body = try await request.decode(as: UpdateRequest.self, context: context)
-        let dates = try await self.services.database.pool.read { db in
-            try ViewDates.current(db, now: self.services.clock.now())
-        }
+        let dates = try await self.dates()
         let view = try await self.store.update(
             table,
             id: id,
@@ -120,9 +116,7 @@ struct ViewsController {
         let id = try context.parameters.requireID()
         let identity = try context.requireIdentity()
         let body = try await APIRequestDecoder.decodeIfPresent(DuplicateRequest.self, from: request, context: context)
-        let dates = try await self.services.database.pool.read { db in
-            try ViewDates.current(db, now: self.services.clock.now())
-        }
+        let dates = try await self.dates()
         let view = try await self.store.duplicate(
             table,
             id: id,
@@ -134,4 +128,9 @@ struct ViewsController {
         return try ViewResponse(view: view).response(status: .created, from: request, context: context)
     }
 
+    /// Today and the team's time zone, which relative date filters are checked against.
+    private func dates() async throws -> ViewDates {
+        let now = self.services.clock.now()
+        return try await self.services.database.pool.read { db in try ViewDates.current(db, now: now) }
+    }
 }
