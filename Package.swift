@@ -45,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -91,7 +93,18 @@ let package = Package(
             ],
             resources: [.copy("Resources/openapi.json"), .copy("Resources/web")]
         ),
-        .daemon("crm-scheduler"),
+        .target(
+            name: "Google",
+            dependencies: [
+                "Shared",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .daemon("crm-scheduler", ["Google"]),
         .daemon("crm-mailer", ["CCurl"]),
         .daemon("crm-backup", [.product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
@@ -140,6 +153,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "GoogleTests",
+            dependencies: ["Google", "Shared", .product(name: "CryptoExtras", package: "swift-crypto")],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(

@@ -10,7 +10,7 @@ struct CRMScheduler: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crm-scheduler",
         abstract: "Venture CRM scheduler: Gmail sync, daily digest, automations.",
-        subcommands: [Serve.self, SetServiceAccountCommand.self],
+        subcommands: [Serve.self, SetServiceAccountCommand.self, GoogleDoctorCommand.self],
         defaultSubcommand: Serve.self
     )
 

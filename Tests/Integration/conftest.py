@@ -172,3 +172,14 @@ def start_stack(data_dir):
     yield start
     for stack in stacks:
         stack.stop()
+
+
+@pytest.fixture
+def google():
+    """A fake Google for ann@ and bob@fund.example; a test that made anything call a send endpoint fails."""
+    from google_fake import FakeGoogle, ServiceAccount
+
+    fake = FakeGoogle(ServiceAccount(), ["ann@fund.example", "bob@fund.example"]).start()
+    yield fake
+    fake.stop()
+    assert fake.send_violations == [], f"something called a Gmail send endpoint: {fake.send_violations}"

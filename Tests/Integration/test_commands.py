@@ -1,4 +1,5 @@
 """crm-api's admin subcommands and the daemons' refusal to start on a bad configuration or schema."""
+import json
 import sqlite3
 
 from conftest import base_env, run
@@ -104,26 +105,29 @@ def test_workers_refuse_a_database_whose_schema_is_not_current(data_dir):
 
 
 def test_the_service_account_key_is_read_from_stdin_and_stored_owner_only(data_dir):
-    import json
+    from google_fake import ServiceAccount
+
     env = base_env(data_dir)
-    private_key = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC-not-a-real-key\n-----END PRIVATE KEY-----\n"
-    key = json.dumps({"type": "service_account", "project_id": "fund-crm", "private_key_id": "abc123",
-                      "private_key": private_key, "client_email": "gmail-sync@fund-crm.iam.gserviceaccount.com",
-                      "token_uri": "https://oauth2.googleapis.com/token"})
+    account = ServiceAccount()
+    key = account.key_file("https://oauth2.googleapis.com/token")
+    body_line = account.pem().splitlines()[3]
     saved = run("crm-scheduler", "set-service-account", env=env, input=key)
     assert saved.returncode == 0, saved.stderr
-    assert "gmail-sync@fund-crm.iam.gserviceaccount.com" in saved.stdout
-    assert "not-a-real-key" not in saved.stdout + saved.stderr
+    assert account.client_email in saved.stdout
+    assert body_line not in saved.stdout + saved.stderr
     path = data_dir / "secrets" / "google" / "service-account.json"
-    assert json.loads(path.read_text())["private_key"] == private_key
+    assert json.loads(path.read_text())["private_key"] == account.pem()
     assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
 
+    unreadable = json.loads(key) | {"private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC-not-a-real-key\n-----END PRIVATE KEY-----\n"}
     for bad, message in [("not json", "not a JSON key file"), ('{"type": "authorized_user"}', "not a service account key"),
-                         ('{"type": "service_account", "client_email": "x@y.example"}', "no private_key"),
+                         ('{"type": "service_account", "client_email": "x@y.example", "client_id": "1"}', "no private_key"),
+                         (json.dumps(unreadable), "not a readable RSA key"),
                          ("{" + " " * 70_000 + "}", "larger than 64 KB")]:
         refused = run("crm-scheduler", "set-service-account", env=env, input=bad)
         assert refused.returncode == 65 and message in refused.stderr, (bad[:40], refused.stderr)
-    assert json.loads(path.read_text())["private_key"] == private_key, "a refused key leaves the saved one"
+        assert "not-a-real-key" not in refused.stdout + refused.stderr
+    assert json.loads(path.read_text())["private_key"] == account.pem(), "a refused key leaves the saved one"
 
     cleared = run("crm-scheduler", "set-service-account", "--clear", env=env)
     assert cleared.returncode == 0 and not path.exists()

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from conftest import free_port, run, wait_until
+from google_fake import FakeGoogle, ServiceAccount
 from smtp_harness import SMTPServer, USERNAME, make_certificates
 from test_entrypoint import write_smtp_secrets
 
@@ -18,7 +19,6 @@ ADMIN, MEMBER = "root@example.com", "ada@example.com"
 ADMIN_PASSWORD = "Admin-Secret-Pässword-41"
 MEMBER_PASSWORD = "Member-Secret-Pässword-42"
 SMTP_PASSWORD = "smtp-Secret-Pässword-43"
-PRIVATE_KEY_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCsecretKeyBody44"
 
 
 class Recorder:
@@ -54,15 +54,14 @@ class Recorder:
 
 def test_known_secrets_appear_nowhere_they_should_not(start_stack, data_dir, tmp_path):
     smtp = SMTPServer(make_certificates(tmp_path), free_port(), security="none", password=SMTP_PASSWORD).start()
+    account = ServiceAccount()
+    google = FakeGoogle(account, [ADMIN]).start()
     try:
         write_smtp_secrets(data_dir, host="127.0.0.1", port=str(smtp.port), security="none", username=USERNAME,
                            password=SMTP_PASSWORD, **{"from": "crm@fund.example"})
-        stack = start_stack(CRM_MAIL_RETRY_BASE_S="0.2")
+        stack = start_stack(CRM_MAIL_RETRY_BASE_S="0.2", GMAIL_API_BASE=google.base)
         assert run("crm-api", "create-admin", "--email", ADMIN, env=stack.env, input=ADMIN_PASSWORD + "\n").returncode == 0
-        private_key = f"-----BEGIN PRIVATE KEY-----\n{PRIVATE_KEY_BODY}\n-----END PRIVATE KEY-----\n"
-        key = json.dumps({"type": "service_account", "project_id": "fund-crm", "private_key_id": "abc123",
-                          "private_key": private_key, "client_email": "sync@fund-crm.iam.gserviceaccount.com",
-                          "client_id": "1234567890", "token_uri": "https://oauth2.googleapis.com/token"})
+        key = account.key_file(google.token_uri)
         assert run("crm-scheduler", "set-service-account", env=stack.env, input=key).returncode == 0
         stack.wait_ready()
 
@@ -106,12 +105,18 @@ def test_known_secrets_appear_nowhere_they_should_not(start_stack, data_dir, tmp
         broken.bearer = api_token + "x"
         assert broken.call("GET", "/api/auth/me")[0] == 401
 
+        doctor = run("crm-scheduler", "google-doctor", "--mailbox", ADMIN, env=stack.env)
+        assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+        assert google.tokens, "the doctor signed in to Gmail"
+
         secret_key = (data_dir / "secrets" / "secret_key").read_text().strip()
-        secrets = {"SMTP password": SMTP_PASSWORD, "service account key": PRIVATE_KEY_BODY, "session token": session,
+        secrets = {"SMTP password": SMTP_PASSWORD, "service account key": account.pem().splitlines()[3],
+                   **{f"Google access token {n}": token for n, token in enumerate(google.tokens)}, "session token": session,
                    "invite token": invite_token, "API token": api_token, "secret key": secret_key,
                    "admin password": ADMIN_PASSWORD, "member password": MEMBER_PASSWORD}
         daemons = stack.daemons()
-        places: list[tuple[str, bytes]] = [("the log", stack.output().encode())]
+        places: list[tuple[str, bytes]] = [("the log", stack.output().encode()),
+                                           ("google-doctor's output", (doctor.stdout + doctor.stderr).encode())]
         for path in sorted(data_dir.rglob("*")):
             if path.is_file() and "secrets" not in path.relative_to(data_dir).parts and path.name != "entrypoint.log":
                 places.append((str(path.relative_to(data_dir)), path.read_bytes()))
@@ -129,4 +134,6 @@ def test_known_secrets_appear_nowhere_they_should_not(start_stack, data_dir, tmp
         assert leaks == []
     finally:
         smtp.stop()
+        google.stop()
+    assert google.send_violations == []
 

@@ -1,0 +1,22 @@
+import Shared
+
+/// Where the service account key is and which Google addresses the CRM talks to; the token and
+/// Gmail addresses are overridable so tests point them at a local fake.
+public struct GoogleConfig: Sendable {
+    /// `GOOGLE_SERVICE_ACCOUNT_FILE`, default `$CRM_DATA_DIR/secrets/google/service-account.json`.
+    public var keyFile: String
+    /// `GOOGLE_TOKEN_URL`: replaces the key's `token_uri` when set.
+    public var tokenURL: String?
+    /// `GMAIL_API_BASE`, default `https://gmail.googleapis.com`.
+    public var gmailBase: String
+
+    public init(environment: [String: String], dataDir: String) throws(ConfigError) {
+        let env = EnvironmentReader(values: environment)
+        self.keyFile = try env.path(
+            "GOOGLE_SERVICE_ACCOUNT_FILE",
+            default: dataDir + "/secrets/google/service-account.json"
+        )
+        self.tokenURL = try env.httpURL("GOOGLE_TOKEN_URL")
+        self.gmailBase = try env.httpURL("GMAIL_API_BASE") ?? "https://gmail.googleapis.com"
+    }
+}
