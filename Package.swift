@@ -104,7 +104,7 @@ let package = Package(
             ],
             swiftSettings: sharedSwiftSettings
         ),
-        .daemon("crm-scheduler", ["Google"]),
+        .daemon("crm-scheduler", ["Google", .product(name: "GRDB", package: "GRDB.swift")]),
         .daemon("crm-mailer", ["CCurl"]),
         .daemon("crm-backup", [.product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(

@@ -12,10 +12,7 @@ public struct GoogleConfig: Sendable {
 
     public init(environment: [String: String], dataDir: String) throws(ConfigError) {
         let env = EnvironmentReader(values: environment)
-        self.keyFile = try env.path(
-            "GOOGLE_SERVICE_ACCOUNT_FILE",
-            default: dataDir + "/secrets/google/service-account.json"
-        )
+        self.keyFile = try CRMConfig.googleKeyFile(env, dataDir: dataDir)
         self.tokenURL = try env.httpURL("GOOGLE_TOKEN_URL")
         self.gmailBase = try env.httpURL("GMAIL_API_BASE") ?? "https://gmail.googleapis.com"
     }

@@ -84,6 +84,7 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     SettingsController(services: services).addRoutes(to: routes)
     FeatureRequestsController(services: services).addRoutes(to: routes)
     MailController(services: services).addRoutes(to: routes)
+    EmailAccountsController(services: services).addRoutes(to: routes)
     RestoreController(services: services).addRoutes(to: routes)
     ImportController(services: services).addRoutes(to: routes)
     ViewsController(services: services).addRoutes(to: routes)

@@ -3,6 +3,7 @@ checked before it is saved, and google-doctor turns every way delegation can fai
 with the fix, without ever showing the key or a token."""
 import json
 import re
+import sqlite3
 
 from conftest import base_env, run
 
@@ -112,8 +113,19 @@ def test_the_doctor_without_a_key_or_mailbox_says_what_to_do_first(data_dir, goo
     assert status == 1 and "No service account key is saved" in failures(report)[0]
     assert google.requests == []
     save_key(env, google.account.key_file(google.token_uri))
+    status, _, result = doctor(env)
+    assert status == 75 and "crm-api migrate" in result.stderr, "without --mailbox it reads the synced ones"
+    assert run("crm-api", "migrate", env=env).returncode == 0
     status, report, _ = doctor(env)
     assert status == 1 and "No mailbox is synced yet" in failures(report)[0]
+
+    # An admin turned sync on for ann: the doctor checks her mailbox without being told.
+    assert run("crm-api", "create-admin", "--email", "ann@fund.example", env=env,
+               input="a long enough passphrase\n").returncode == 0
+    with sqlite3.connect(data_dir / "crm.sqlite") as db:
+        db.execute("INSERT INTO email_accounts (user_id, sync_enabled) SELECT id, 1 FROM users")
+    status, report, _ = doctor(env)
+    assert status == 0 and {c["mailbox"] for c in report["checks"] if c["subject"] == "gmail"} == {"ann@fund.example"}
 
 
 def test_google_transient_trouble_is_reported_as_temporary(data_dir, google):

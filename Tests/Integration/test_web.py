@@ -517,6 +517,50 @@ def test_admins_invite_back_up_and_preview_a_restore_in_the_admin_pages(start_st
     assert preview
 
 
+def test_admins_choose_whose_mail_is_read_and_what_is_never_captured(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme"}])
+    with sqlite3.connect(data_dir / "crm.sqlite") as db:
+        db.execute("INSERT INTO users (email, name, role, active, password_hash, created_at, updated_at) "
+                   "VALUES ('ada@example.com', 'Ada Lovelace', 'member', 1, 'x', datetime('now'), datetime('now'))")
+    driver = browsers()
+    sign_in(driver, stack)
+    driver.find_element(By.LINK_TEXT, "Admin").click()
+    rows = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".mailboxes tbody tr"))
+    assert [row.get_attribute("data-account") for row in rows] == ["ada@example.com", EMAIL]
+    assert "No Google service account key is saved yet" in driver.find_element(By.CSS_SELECTOR, ".admin").text
+
+    ada = driver.find_element(By.CSS_SELECTOR, "tr[data-account='ada@example.com']")
+    assert ada.find_element(By.CSS_SELECTOR, ".mailbox-state").text == "Off"
+    ada.find_element(By.CSS_SELECTOR, "input.mailbox-sync").click()
+    wait(driver).until(lambda d: "Mail sync is on for Ada Lovelace." in d.find_element(By.CSS_SELECTOR, ".admin-status").text)
+    accounts = {a["email"]: a for a in api.call("GET", "/api/email/accounts")[1]["accounts"]}
+    assert accounts["ada@example.com"]["sync_enabled"] and not accounts[EMAIL]["sync_enabled"]
+    # The table is drawn again after each change: read it afresh each time.
+    state = lambda d: d.execute_script(
+        "return document.querySelector(`tr[data-account='ada@example.com'] .mailbox-state`)?.textContent")
+    wait(driver).until(lambda d: state(d) == "Not connected")
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "tr[data-account='ada@example.com'] button.sync-now"))[0].click()
+    wait(driver).until(lambda d: state(d) == "Not connected (sync asked)")
+
+    domains = driver.find_element(By.CSS_SELECTOR, "input.setting-team-domains")
+    assert domains.get_attribute("placeholder") == "example.com", "the members' domains, until admins list their own"
+    domains.send_keys("fund example")
+    driver.find_element(By.CSS_SELECTOR, "button.save-mail-settings").click()
+    wait(driver).until(lambda d: "Each team domain is a mail domain" in d.find_element(By.CSS_SELECTOR, ".admin-status").text)
+    domains = driver.find_element(By.CSS_SELECTOR, "input.setting-team-domains")
+    domains.clear()
+    domains.send_keys("Fund.Example, example.com")
+    driver.find_element(By.CSS_SELECTOR, "textarea.setting-blocked").send_keys("Lawyer@Firm.example\nfamily.example")
+    pick(driver, "select.setting-privacy", value="subject")
+    driver.find_element(By.CSS_SELECTOR, "button.save-mail-settings").click()
+    wait(driver).until(lambda d: "Mail capture settings saved." in d.find_element(By.CSS_SELECTOR, ".admin-status").text)
+    settings = api.call("GET", "/api/settings")[1]["settings"]
+    assert settings["email_team_domains"] == ["fund.example", "example.com"]
+    assert settings["email_blocked"] == ["lawyer@firm.example", "family.example"]
+    assert settings["email_privacy_level"] == "subject"
+    no_csp_violations(driver)
+
+
 def test_the_import_wizard_shows_the_plan_then_imports(start_stack, data_dir, browsers, tmp_path):
     stack, api = admin_stack(start_stack, data_dir, [{"name": "Acme Capital", "location": "Basel"}])
     csv = tmp_path / "Investors-Grid view.csv"

@@ -20,3 +20,20 @@ public enum EmailAddress {
         return email
     }
 }
+
+extension EmailAddress {
+    /// A mail domain as typed (`Fund.Example`, `@fund.example`), lower-cased; nil unless it is
+    /// dot-separated labels of letters, digits and hyphens.
+    public static func domain(_ raw: String) -> String? {
+        var domain = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        if domain.hasPrefix("@") { domain.removeFirst() }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard domain.utf8.count <= 253, labels.count >= 2,
+            labels.allSatisfy({ label in
+                (1...63).contains(label.utf8.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    && label.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }
+            })
+        else { return nil }
+        return domain
+    }
+}

@@ -46,6 +46,8 @@ public struct CRMConfig: Sendable {
     public var importSyncBytes: Int
     /// Peers whose `X-Forwarded-For` names the real client (a reverse proxy).
     public var trustedProxies: TrustedProxies
+    /// `GOOGLE_SERVICE_ACCOUNT_FILE`: where the Gmail service account key is saved.
+    public var googleKeyFile: String
     /// Things worth one warning line at start-up (not errors).
     public var warnings: [String]
 
@@ -121,10 +123,17 @@ public struct CRMConfig: Sendable {
         case .failure(let problem): throw ConfigError("CRM_TRUSTED_PROXIES", problem.message)
         }
 
+        self.googleKeyFile = try Self.googleKeyFile(env, dataDir: self.dataDir)
+
         self.bcryptCost = try env.integer("CRM_BCRYPT_COST", default: 12, in: 4...16)
         if self.mode == .production && self.bcryptCost < 12 {
             throw ConfigError("CRM_BCRYPT_COST", "must be at least 12 when CRM_ENV=production")
         }
+    }
+
+    /// `GOOGLE_SERVICE_ACCOUNT_FILE`, default `$CRM_DATA_DIR/secrets/google/service-account.json`.
+    public static func googleKeyFile(_ env: EnvironmentReader, dataDir: String) throws(ConfigError) -> String {
+        try env.path("GOOGLE_SERVICE_ACCOUNT_FILE", default: dataDir + "/secrets/google/service-account.json")
     }
 
     /// The key the entrypoint keeps in `$CRM_DATA_DIR/secrets/secret_key` (0600), so commands run

@@ -9,6 +9,8 @@ public enum WakeMessage: Equatable, Sendable, CustomStringConvertible {
     case backup
     /// Formula recompute jobs were started (for crm-api, which runs them).
     case formulas
+    /// A mailbox's sync was turned on or asked for (for crm-scheduler).
+    case sync
     /// The database was restored: drop caches and re-read.
     case reload
     /// Rows of a table changed (crm-api forwards these to live clients).
@@ -22,6 +24,7 @@ public enum WakeMessage: Equatable, Sendable, CustomStringConvertible {
         case .outbound: "outbound"
         case .backup: "backup"
         case .formulas: "formulas"
+        case .sync: "sync"
         case .reload: "reload"
         case .changed(let table): "changed \(table)"
         }
@@ -35,6 +38,7 @@ public enum WakeMessage: Equatable, Sendable, CustomStringConvertible {
         case "outbound": self = .outbound
         case "backup": self = .backup
         case "formulas": self = .formulas
+        case "sync": self = .sync
         case "reload": self = .reload
         default:
             guard line.hasPrefix("changed ") else { return nil }

@@ -10,6 +10,15 @@ public enum AppSettings {
         case digestTime = "digest_time"
         case digestSuppressEmpty = "digest_suppress_empty"
         case gmailSyncWindowDays = "gmail_sync_window_days"
+        /// The team's own mail domains; empty means the domains of the members' addresses.
+        case emailTeamDomains = "email_team_domains"
+        /// How much of captured mail is kept: `metadata`, `subject`, or `full` (subject and the
+        /// trimmed text).
+        case emailPrivacyLevel = "email_privacy_level"
+        /// Addresses and domains whose mail is never captured (the team's lawyer, doctor, family).
+        case emailBlocked = "email_blocked"
+        /// Mail to more recipients than this is bulk, and never captured.
+        case emailMaxRecipients = "email_max_recipients"
 
         public var defaultValue: JSONValue {
             switch self {
@@ -17,7 +26,11 @@ public enum AppSettings {
             case .digestEnabled: true
             case .digestTime: "07:00"
             case .digestSuppressEmpty: true
-            case .gmailSyncWindowDays: 30
+            case .gmailSyncWindowDays: 90
+            case .emailTeamDomains: []
+            case .emailPrivacyLevel: "full"
+            case .emailBlocked: []
+            case .emailMaxRecipients: 20
             }
         }
 
@@ -40,7 +53,40 @@ public enum AppSettings {
                 return .success(value)
             case (.gmailSyncWindowDays, _):
                 return .failure(FieldProblem("The sync window is a whole number of days from 1 to 365."))
+            case (.emailTeamDomains, .array(let items)) where items.count <= 50:
+                return Self.list(items) { EmailAddress.domain($0) }
+                    .mapError { _ in FieldProblem("Each team domain is a mail domain such as fund.example.") }
+            case (.emailTeamDomains, _):
+                return .failure(FieldProblem("The team domains are a list of up to 50 mail domains."))
+            case (.emailBlocked, .array(let items)) where items.count <= 1000:
+                return Self.list(items) { EmailAddress.normalized($0) ?? EmailAddress.domain($0) }
+                    .mapError { _ in FieldProblem("Each blocked entry is an email address or a mail domain.") }
+            case (.emailBlocked, _):
+                return .failure(FieldProblem("The blocked list holds up to 1,000 addresses and domains."))
+            case (.emailPrivacyLevel, .string(let level)) where ["metadata", "subject", "full"].contains(level):
+                return .success(value)
+            case (.emailPrivacyLevel, _):
+                return .failure(FieldProblem("The privacy level is metadata, subject or full."))
+            case (.emailMaxRecipients, .number(let count)) where count == count.rounded() && (2...500).contains(count):
+                return .success(value)
+            case (.emailMaxRecipients, _):
+                return .failure(FieldProblem("The recipient limit is a whole number from 2 to 500."))
             }
+        }
+
+        /// A list of strings, each normalised by `normalize` (nil: refused), duplicates dropped.
+        private static func list(
+            _ items: [JSONValue],
+            _ normalize: (String) -> String?
+        ) -> Result<JSONValue, FieldProblem> {
+            var kept: [String] = []
+            for item in items {
+                guard case .string(let text) = item, let normal = normalize(text) else {
+                    return .failure(FieldProblem(""))
+                }
+                if !kept.contains(normal) { kept.append(normal) }
+            }
+            return .success(.array(kept.map(JSONValue.string)))
         }
     }
 

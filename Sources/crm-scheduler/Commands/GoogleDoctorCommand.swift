@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRDB
 import Google
 import Shared
 
@@ -11,7 +12,10 @@ struct GoogleDoctorCommand: AsyncParsableCommand {
         abstract: "Check that Gmail sync can work: key, clock, delegation, Gmail access."
     )
 
-    @Option(name: .customLong("mailbox"), help: "A Workspace address to check (repeatable).")
+    @Option(
+        name: .customLong("mailbox"),
+        help: "A Workspace address to check (repeatable; default: every mailbox an admin turned sync on for)."
+    )
     var mailboxes: [String] = []
 
     @Flag(help: "Print the report as JSON.")
@@ -19,12 +23,14 @@ struct GoogleDoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config: GoogleConfig
+        var mailboxes = self.mailboxes
         do {
             config = try GoogleCommandConfig.load()
+            if mailboxes.isEmpty { mailboxes = try await Self.synced() }
         } catch {
             throw StartupFailure.exit(error, command: "crm-scheduler google-doctor")
         }
-        let report = await GoogleDoctor(config: config).run(mailboxes: self.mailboxes)
+        let report = await GoogleDoctor(config: config).run(mailboxes: mailboxes)
         if self.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -33,5 +39,14 @@ struct GoogleDoctorCommand: AsyncParsableCommand {
             for check in report.checks { print("\(check.ok ? "ok  " : "FIX ") \(check.sentence)") }
         }
         if !report.ok { throw ExitCode(1) }
+    }
+
+    /// The addresses of the mailboxes sync is on for.
+    static func synced() async throws -> [String] {
+        let database = try DaemonEnvironment.load(.scheduler).openDatabase()
+        guard try await database.schemaStatus() == .current else {
+            throw StartupFailure(.schema, "the database is not set up yet: run crm-api migrate first")
+        }
+        return try await database.pool.read { db in try EmailAccountStore.synced(db).map(\.email) }
     }
 }

@@ -17,6 +17,7 @@ public enum Migrations {
         migrator.registerMigration(Migration010Formulas.identifier, migrate: Migration010Formulas.apply)
         migrator.registerMigration(Migration011Hardening.identifier, migrate: Migration011Hardening.apply)
         migrator.registerMigration(Migration012MailDelivery.identifier, migrate: Migration012MailDelivery.apply)
+        migrator.registerMigration(Migration013EmailAccounts.identifier, migrate: Migration013EmailAccounts.apply)
         return migrator
     }()
 

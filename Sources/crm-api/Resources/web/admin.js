@@ -1,5 +1,7 @@
-// Admin pages: the team and invitations, backups (take, verify, preview a restore, restore with
-// confirmation), the backup policy, the go-live security checklist and the daemons' status.
+// Admin pages: the team and invitations, mail capture (adminmail.js), backups (take, verify,
+// preview a restore, restore with confirmation), the backup policy, the go-live security
+// checklist and the daemons' status.
+import { mailCaptureSection } from "./adminmail.js";
 import { api, el, explain } from "./api.js";
 import { bytes } from "./cells.js";
 
@@ -13,8 +15,9 @@ export async function adminPage(container) {
   const status = el("p", { class: "admin-status", role: "status" });
   const say = (text) => { status.textContent = text; };
   const team = el("div"), backups = el("div"), policy = el("div"), security = el("div"), settings = el("div"), daemons = el("div");
+  const mail = el("div");
   container.replaceChildren(el("div", { class: "admin" }, el("h1", {}, "Admin"), status,
-    section("Team and invitations", team), section("Settings", settings), section("Backups", backups),
+    section("Team and invitations", team), section("Settings", settings), section("Mail capture", mail), section("Backups", backups),
     section("Backup policy", policy), section("Security checklist", security), section("Daemons", daemons)));
 
   const loadSettings = async () => {
@@ -24,18 +27,16 @@ export async function adminPage(container) {
       digest_enabled: el("input", { type: "checkbox", checked: current.digest_enabled, "aria-label": "Send the daily digest" }),
       digest_time: el("input", { type: "time", value: current.digest_time, "aria-label": "Digest time" }),
       digest_suppress_empty: el("input", { type: "checkbox", checked: current.digest_suppress_empty, "aria-label": "Skip empty digests" }),
-      gmail_sync_window_days: el("input", { type: "number", min: 1, max: 365, value: current.gmail_sync_window_days, "aria-label": "Gmail sync window in days" }),
     };
     settings.replaceChildren(
       el("div", { class: "row" }, "Team time zone (dates, TODAY() in formulas, the digest): ", inputs.time_zone),
       el("div", { class: "row" }, el("label", {}, inputs.digest_enabled, " daily digest to admins at "), inputs.digest_time,
-        el("label", {}, inputs.digest_suppress_empty, " skip days with nothing to report")),
-      el("div", { class: "row" }, "Gmail: read the last ", inputs.gmail_sync_window_days, " days ",
+        el("label", {}, inputs.digest_suppress_empty, " skip days with nothing to report"), " ",
         el("button", { type: "button", class: "save-settings", onclick: async () => {
           try {
             await api("PATCH", "/api/settings", {
               time_zone: inputs.time_zone.value.trim(), digest_enabled: inputs.digest_enabled.checked, digest_time: inputs.digest_time.value,
-              digest_suppress_empty: inputs.digest_suppress_empty.checked, gmail_sync_window_days: Number(inputs.gmail_sync_window_days.value),
+              digest_suppress_empty: inputs.digest_suppress_empty.checked,
             });
             say("Settings saved.");
           } catch (error) { say(explain(error)); }
@@ -194,7 +195,8 @@ export async function adminPage(container) {
     ].filter(Boolean));
   };
 
-  for (const [load, target] of [[loadTeam, team], [loadSettings, settings], [loadBackups, backups], [loadPolicy, policy], [loadSecurity, security], [loadDaemons, daemons]]) {
+  const loadMail = () => mailCaptureSection(mail, say);
+  for (const [load, target] of [[loadTeam, team], [loadSettings, settings], [loadMail, mail], [loadBackups, backups], [loadPolicy, policy], [loadSecurity, security], [loadDaemons, daemons]]) {
     target.replaceChildren(el("p", { class: "hint" }, "Loading…"));
     load().catch((error) => target.replaceChildren(el("p", { class: "state error", role: "alert" }, error.message)));
   }

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+
+/// Which mailboxes Gmail capture reads, and the team's own mail domains. Every live, active
+/// member has an account to show; only those an admin turned sync on for are read.
+public enum EmailAccountStore {
+    public enum Failure: Error, Equatable {
+        /// No live, active member has this id.
+        case notFound
+        /// "Sync now" for a mailbox whose sync is off.
+        case syncOff
+    }
+
+    private static let select = """
+        SELECT u.id, u.email, u.name, a.sync_enabled, a.state, a.last_sync_at, a.last_attempt_at, a.throttled_until,
+            a.last_error, a.fetched_count, a.kept_count, a.sync_requested_at
+        FROM users u LEFT JOIN email_accounts a ON a.user_id = u.id
+        WHERE u.deleted_at IS NULL AND u.active = 1
+        """
+
+    /// Every live, active member's mailbox, by name.
+    public static func all(_ db: Database) throws -> [EmailAccount] {
+        try Row.fetchAll(db, sql: Self.select + " ORDER BY u.name COLLATE NOCASE, u.id").map(EmailAccount.init)
+    }
+
+    public static func account(_ userId: Int64, _ db: Database) throws -> EmailAccount {
+        guard let row = try Row.fetchOne(db, sql: Self.select + " AND u.id = ?", arguments: [userId]) else {
+            throw Failure.notFound
+        }
+        return EmailAccount(row: row)
+    }
+
+    /// The mailboxes to read: sync on, member live and active.
+    public static func synced(_ db: Database) throws -> [EmailAccount] {
+        try Row.fetchAll(db, sql: Self.select + " AND a.sync_enabled = 1 ORDER BY u.id").map(EmailAccount.init)
+    }
+
+    /// Turns sync on or off for a member; the cursor and counts are kept either way.
+    public static func setSync(
+        _ userId: Int64,
+        enabled: Bool,
+        by adminId: Int64,
+        at now: Date,
+        _ db: Database
+    ) throws
+        -> EmailAccount
+    {
+        _ = try Self.account(userId, db)
+        try db.execute(
+            sql: """
+                INSERT INTO email_accounts (user_id, sync_enabled, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET sync_enabled = excluded.sync_enabled,
+                    updated_at = excluded.updated_at, updated_by = excluded.updated_by
+                """,
+            arguments: [userId, enabled, now, now, adminId]
+        )
+        return try Self.account(userId, db)
+    }
+
+    /// Asks for a sync of this mailbox as soon as crm-scheduler wakes.
+    public static func requestSync(_ userId: Int64, at now: Date, _ db: Database) throws -> EmailAccount {
+        guard try Self.account(userId, db).syncEnabled else { throw Failure.syncOff }
+        try db.execute(
+            sql: "UPDATE email_accounts SET sync_requested_at = ?, updated_at = ? WHERE user_id = ?",
+            arguments: [now, now, userId]
+        )
+        return try Self.account(userId, db)
+    }
+
+    /// The team's own mail domains: the `email_team_domains` setting, or else the domains of
+    /// live, active members' addresses. Mail among these only is never captured.
+    public static func teamDomains(_ db: Database) throws -> [String] {
+        if case .array(let listed)? = try AppSettings.all(db)[AppSettings.Key.emailTeamDomains.rawValue],
+            !listed.isEmpty
+        {
+            return listed.compactMap { if case .string(let domain) = $0 { domain } else { nil } }
+        }
+        let emails = try String.fetchAll(db, sql: "SELECT email FROM users WHERE deleted_at IS NULL AND active = 1")
+        return Array(Set(emails.compactMap { $0.split(separator: "@").last.map { $0.lowercased() } })).sorted()
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// A member's mailbox as the Admin page shows it: whether it is synced and how the sync goes.
+struct EmailAccountResponse: Encodable {
+    let id: Int64
+    let email: String
+    let name: String
+    let syncEnabled: Bool
+    let state: EmailAccount.State
+    let lastSyncAt: Date?
+    let lastAttemptAt: Date?
+    let throttledUntil: Date?
+    let lastError: String?
+    let fetched: Int
+    let kept: Int
+    let syncRequestedAt: Date?
+
+    init(_ account: EmailAccount) {
+        self.id = account.userId
+        self.email = account.email
+        self.name = account.name
+        self.syncEnabled = account.syncEnabled
+        self.state = account.state
+        self.lastSyncAt = account.lastSyncAt
+        self.lastAttemptAt = account.lastAttemptAt
+        self.throttledUntil = account.throttledUntil
+        self.lastError = account.lastError
+        self.fetched = account.fetchedCount
+        self.kept = account.keptCount
+        self.syncRequestedAt = account.syncRequestedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, email, name, state, fetched, kept
+        case syncEnabled = "sync_enabled"
+        case lastSyncAt = "last_sync_at"
+        case lastAttemptAt = "last_attempt_at"
+        case throttledUntil = "throttled_until"
+        case lastError = "last_error"
+        case syncRequestedAt = "sync_requested_at"
+    }
+
+    /// Every key always, `null` where nothing happened yet.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.id, forKey: .id)
+        try container.encode(self.email, forKey: .email)
+        try container.encode(self.name, forKey: .name)
+        try container.encode(self.syncEnabled, forKey: .syncEnabled)
+        try container.encode(self.state, forKey: .state)
+        try container.encode(self.lastSyncAt, forKey: .lastSyncAt)
+        try container.encode(self.lastAttemptAt, forKey: .lastAttemptAt)
+        try container.encode(self.throttledUntil, forKey: .throttledUntil)
+        try container.encode(self.lastError, forKey: .lastError)
+        try container.encode(self.fetched, forKey: .fetched)
+        try container.encode(self.kept, forKey: .kept)
+        try container.encode(self.syncRequestedAt, forKey: .syncRequestedAt)
+    }
+}
+
+/// `{"account": {...}}`
+struct EmailAccountEnvelope: ResponseEncodable {
+    let account: EmailAccountResponse
+}

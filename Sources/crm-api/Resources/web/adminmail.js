@@ -1,0 +1,87 @@
+// The Admin page's mail capture section: whose mailboxes are read and how their sync goes, and
+// what is never captured (the team's own domains, blocked addresses, bulk mail, the privacy level).
+import { api, el, explain } from "./api.js";
+
+const STATES = {
+  not_connected: "Not connected", backfilling: "Backfilling", active: "Active", throttled: "Throttled", failing: "Failing",
+};
+const LEVELS = { metadata: "who and when only", subject: "who, when and the subject", full: "subject and text (for the digest)" };
+
+function when(date) { return date ? new Date(date).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—"; }
+
+/** What a mailbox's state cell says: the state, and until when or why when there is more to say. */
+export function stateText(account) {
+  if (!account.sync_enabled) return "Off";
+  const state = STATES[account.state] || account.state;
+  if (account.state === "throttled" && account.throttled_until) return `${state} until ${when(account.throttled_until)}`;
+  if (account.state === "failing" && account.last_error) return `${state}: ${account.last_error}`;
+  return account.sync_requested_at && account.state !== "failing" ? `${state} (sync asked)` : state;
+}
+
+/** One entry per line or comma, blanks dropped. */
+export function entries(text) {
+  return text.split(/[\n,]/).map((entry) => entry.trim()).filter(Boolean);
+}
+
+export async function mailCaptureSection(target, say) {
+  const load = async () => {
+    const [{ accounts, team_domains: domains, service_account_saved: keySaved }, { settings }] = await Promise.all([
+      api("GET", "/api/email/accounts"), api("GET", "/api/settings"),
+    ]);
+    const change = async (account, body, done) => {
+      try {
+        await api(body ? "PATCH" : "POST", `/api/email/accounts/${account.id}${body ? "" : "/sync"}`, body);
+        say(done);
+      } catch (error) { say(explain(error)); }
+      await load();
+    };
+    const inputs = {
+      gmail_sync_window_days: el("input", { type: "number", min: 1, max: 365, value: settings.gmail_sync_window_days,
+        class: "setting-sync-window", "aria-label": "Days of mail to read when a mailbox is first synced" }),
+      email_team_domains: el("input", { type: "text", class: "setting-team-domains", value: settings.email_team_domains.join(", "),
+        placeholder: domains.join(", "), "aria-label": "The team's own mail domains" }),
+      email_blocked: el("textarea", { class: "setting-blocked", rows: 3, "aria-label": "Addresses and domains never captured",
+        placeholder: "lawyer@firm.example, family.example" }, settings.email_blocked.join("\n")),
+      email_max_recipients: el("input", { type: "number", min: 2, max: 500, value: settings.email_max_recipients,
+        "aria-label": "Most recipients a captured mail may have" }),
+      email_privacy_level: el("select", { class: "setting-privacy", "aria-label": "How much of captured mail is kept" },
+        Object.entries(LEVELS).map(([value, label]) => el("option", { value, selected: settings.email_privacy_level === value }, label))),
+    };
+    target.replaceChildren(
+      el("p", { class: keySaved ? "hint" : "state error" }, keySaved
+        ? "A Google service account key is saved. Check delegation with crm-scheduler google-doctor."
+        : "No Google service account key is saved yet: save one with crm-scheduler set-service-account (or the StartOS action)."),
+      el("table", { class: "admin-table mailboxes" },
+        el("thead", {}, el("tr", {}, ["Member", "Email", "Sync", "State", "Last good sync", "Fetched", "Kept", ""]
+          .map((heading) => el("th", { scope: "col" }, heading)))),
+        el("tbody", {}, accounts.map((account) => el("tr", { "data-account": account.email, class: `mailbox-${account.state}` },
+          el("td", {}, account.name), el("td", {}, account.email),
+          el("td", {}, el("input", { type: "checkbox", class: "mailbox-sync", checked: account.sync_enabled,
+            "aria-label": `Read ${account.name}'s mail`,
+            onchange: (event) => change(account, { sync_enabled: event.target.checked },
+              event.target.checked ? `Mail sync is on for ${account.name}.` : `Mail sync is off for ${account.name}.`) })),
+          el("td", { class: "mailbox-state" }, stateText(account)),
+          el("td", {}, when(account.last_sync_at)),
+          el("td", {}, account.fetched.toLocaleString()), el("td", {}, account.kept.toLocaleString()),
+          el("td", {}, account.sync_enabled ? el("button", { type: "button", class: "link sync-now",
+            onclick: () => change(account, null, `Syncing ${account.name}'s mailbox.`) }, "Sync now") : null))))),
+      el("div", { class: "row" }, "When a mailbox is first synced, read the last ", inputs.gmail_sync_window_days, " days."),
+      el("div", { class: "row" }, "The team's own domains (mail among them only is never captured): ", inputs.email_team_domains),
+      el("div", { class: "row" }, "Never capture mail with: ", inputs.email_blocked),
+      el("div", { class: "row" }, "Skip mail to more than ", inputs.email_max_recipients, " recipients. Keep ", inputs.email_privacy_level, " ",
+        el("button", { type: "button", class: "save-mail-settings", onclick: async () => {
+          try {
+            await api("PATCH", "/api/settings", {
+              gmail_sync_window_days: Number(inputs.gmail_sync_window_days.value),
+              email_team_domains: entries(inputs.email_team_domains.value),
+              email_blocked: entries(inputs.email_blocked.value),
+              email_max_recipients: Number(inputs.email_max_recipients.value),
+              email_privacy_level: inputs.email_privacy_level.value,
+            });
+            say("Mail capture settings saved.");
+            await load();
+          } catch (error) { say(explain(error)); }
+        } }, "Save mail settings")));
+  };
+  await load();
+}

@@ -1,0 +1,21 @@
+// The Admin page's mail capture words, alone: what a mailbox's state says, and how typed lists
+// of domains and addresses are read.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+const { entries, stateText } = await import("../../Sources/crm-api/Resources/web/adminmail.js");
+
+const account = (fields) => ({ sync_enabled: true, state: "active", throttled_until: null, last_error: null, sync_requested_at: null, ...fields });
+
+test("a mailbox's state says off, until when it is throttled, and why it fails", () => {
+  assert.equal(stateText(account({ sync_enabled: false, state: "failing", last_error: "old" })), "Off");
+  assert.equal(stateText(account({})), "Active");
+  assert.match(stateText(account({ state: "throttled", throttled_until: "2026-12-07T12:00:00Z" })), /^Throttled until /);
+  assert.equal(stateText(account({ state: "failing", last_error: "Scopes not authorised." })), "Failing: Scopes not authorised.");
+  assert.equal(stateText(account({ state: "not_connected", sync_requested_at: "2026-12-07T12:00:00Z" })), "Not connected (sync asked)");
+});
+
+test("lists are read one entry per line or comma, blanks dropped", () => {
+  assert.deepEqual(entries("fund.example, partners.example\n\n lawyer@firm.example ,"), ["fund.example", "partners.example", "lawyer@firm.example"]);
+  assert.deepEqual(entries("   "), []);
+});
