@@ -29,6 +29,84 @@ public struct GmailClient: Sendable {
         try await self.get(mailbox, "profile", scopes: [.readonly])
     }
 
+    /// One page of the mailbox's message ids, newest first, matching Gmail search `query`.
+    public struct MessagePage: Decodable, Sendable {
+        public struct Listed: Decodable, Sendable {
+            public let id: String
+            public let threadId: String
+        }
+        public let messages: [Listed]?
+        public let nextPageToken: String?
+    }
+
+    public func list(
+        _ mailbox: String,
+        query: String,
+        pageToken: String?,
+        pageSize: Int = 500
+    )
+        async throws(GoogleFailure) -> MessagePage
+    {
+        var items = [URLQueryItem(name: "q", value: query), URLQueryItem(name: "maxResults", value: String(pageSize))]
+        if let pageToken { items.append(URLQueryItem(name: "pageToken", value: pageToken)) }
+        return try await self.get(mailbox, "messages" + Self.query(items), scopes: [.readonly])
+    }
+
+    public enum Format: Sendable {
+        /// Labels and the named headers only: enough to decide relevance without reading the body.
+        case metadata([String])
+        case full
+    }
+
+    public func message(_ mailbox: String, id: String, format: Format) async throws(GoogleFailure) -> GmailMessage {
+        var items: [URLQueryItem]
+        switch format {
+        case .metadata(let headers):
+            items = [URLQueryItem(name: "format", value: "metadata")]
+            items += headers.map { URLQueryItem(name: "metadataHeaders", value: $0) }
+        case .full:
+            items = [URLQueryItem(name: "format", value: "full")]
+        }
+        let path = "messages/" + (id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id)
+        return try await self.get(mailbox, path + Self.query(items), scopes: [.readonly])
+    }
+
+    /// One page of the mailbox's changes after `startHistoryId`: messages added.
+    public struct HistoryPage: Decodable, Sendable {
+        public struct Record: Decodable, Sendable {
+            public struct Added: Decodable, Sendable {
+                public let message: MessagePage.Listed
+            }
+            public let id: String
+            public let messagesAdded: [Added]?
+        }
+        public let history: [Record]?
+        public let nextPageToken: String?
+        public let historyId: String
+    }
+
+    public func history(
+        _ mailbox: String,
+        after startHistoryId: String,
+        pageToken: String?
+    )
+        async throws(GoogleFailure) -> HistoryPage
+    {
+        var items = [
+            URLQueryItem(name: "startHistoryId", value: startHistoryId),
+            URLQueryItem(name: "historyTypes", value: "messageAdded"), URLQueryItem(name: "maxResults", value: "500"),
+        ]
+        if let pageToken { items.append(URLQueryItem(name: "pageToken", value: pageToken)) }
+        return try await self.get(mailbox, "history" + Self.query(items), scopes: [.readonly])
+    }
+
+    private static func query(_ items: [URLQueryItem]) -> String {
+        var components = URLComponents()
+        components.queryItems = items
+        // `+` reads as a space in a query: Gmail search text must keep its pluses.
+        return "?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+    }
+
     /// GETs `users/me/<path>` and decodes the answer; a refused token is replaced once.
     func get<T: Decodable>(_ mailbox: String, _ path: String, scopes: [GoogleScope]) async throws(GoogleFailure) -> T {
         var retried = false

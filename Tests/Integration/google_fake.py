@@ -10,6 +10,8 @@ a failure. Tests script failures per path and user ("fail N times"), skew the cl
 what was asked (token requests per user, every request).
 """
 import base64
+import email
+import email.policy
 import json
 import re
 import secrets
@@ -70,13 +72,31 @@ class ServiceAccount:
 
 
 @dataclass
+class Message:
+    id: str
+    thread_id: str
+    raw: bytes
+    labels: list
+    internal_date: int  # milliseconds since 1970
+    history_id: int
+
+
+@dataclass
 class Mailbox:
     address: str
     suspended: bool = False
     # "mail service off" for this user: Gmail answers 400 failedPrecondition.
     gmail_off: bool = False
     history_id: int = 1000
-    messages_total: int = 0
+    messages: dict = field(default_factory=dict)
+    # (history id, message id) of each message added, oldest first.
+    history: list = field(default_factory=list)
+    # History ids at or below this are gone: history.list from them answers 404.
+    horizon: int = 0
+
+    @property
+    def messages_total(self) -> int:
+        return len(self.messages)
 
 
 class FakeGoogle:
@@ -93,6 +113,13 @@ class FakeGoogle:
         self.requests: list[dict] = []
         self.send_violations: list[str] = []
         self.failures: list[dict] = []
+        self.page_size = 100
+        self.pages: dict[str, dict] = {}
+        # (mailbox, message id) of every format=full fetch: what was read beyond its headers.
+        self.body_fetches: list[tuple[str, str]] = []
+        # Quota units a mailbox may spend a minute (Google's current table: 6,000), and spent.
+        self.quota_per_minute = 6000
+        self.spent: dict[str, list] = {}
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -129,6 +156,44 @@ class FakeGoogle:
                     failure["times"] -= 1
                     return failure
         return None
+
+    # MARK: Mailbox contents
+
+    def deliver(self, user: str, raw: bytes | str, labels=("INBOX",), when: float | None = None,
+                thread_id: str | None = None) -> str:
+        """Adds a message (raw RFC 5322) to a mailbox, as arriving mail or, with SENT, as sent mail."""
+        mailbox = self.mailboxes[user]
+        with self.lock:
+            mailbox.history_id += secrets.randbelow(5) + 1
+            message_id = secrets.token_hex(8)
+            mailbox.messages[message_id] = Message(
+                id=message_id, thread_id=thread_id or message_id, raw=raw.encode() if isinstance(raw, str) else raw,
+                labels=list(labels), internal_date=int((when if when is not None else self.now()) * 1000),
+                history_id=mailbox.history_id)
+            mailbox.history.append((mailbox.history_id, message_id))
+        return message_id
+
+    def delete(self, user: str, message_id: str):
+        with self.lock:
+            self.mailboxes[user].messages.pop(message_id, None)
+
+    def expire_history(self, user: str):
+        """Google keeps history for a limited time: everything up to now is gone."""
+        mailbox = self.mailboxes[user]
+        with self.lock:
+            mailbox.horizon = mailbox.history_id
+
+    def charge(self, user: str, units: int) -> bool:
+        """Spends quota units for a mailbox; False when its minute's budget is spent."""
+        now = self.now()
+        with self.lock:
+            window = [(at, cost) for at, cost in self.spent.get(user, []) if at > now - 60]
+            if sum(cost for _, cost in window) + units > self.quota_per_minute:
+                self.spent[user] = window
+                return False
+            window.append((now, units))
+            self.spent[user] = window
+            return True
 
     # MARK: Token endpoint
 
@@ -221,13 +286,138 @@ class FakeGoogle:
             return scripted["status"], scripted["body"], scripted["headers"]
         if mailbox.gmail_off:
             return self.gmail_error(400, "failedPrecondition", "Precondition check failed.", "FAILED_PRECONDITION")
-        if method == "GET" and rest == "profile":
-            if not token["scopes"] & METHOD_SCOPES["profile"]:
-                return self.gmail_error(403, "insufficientPermissions", "Request had insufficient authentication scopes.",
-                                        "PERMISSION_DENIED")
+        if method != "GET" or not rest.split("?")[0] in ("profile", "messages", "history") \
+                and not rest.startswith("messages/"):
+            return self.gmail_error(404, "notFound", "Requested entity was not found.", "NOT_FOUND")
+        if not token["scopes"] & METHOD_SCOPES["profile"]:
+            return self.gmail_error(403, "insufficientPermissions", "Request had insufficient authentication scopes.",
+                                    "PERMISSION_DENIED")
+        route = rest.split("?")[0]
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query, keep_blank_values=True)
+        units = {"profile": 1, "messages": 5, "history": 2}.get(route, 5)
+        if not self.charge(mailbox.address, units):
+            return self.gmail_error(429, "rateLimitExceeded", "Quota exceeded for quota metric 'Queries' and limit "
+                                    "'Queries per minute per user' of service 'gmail.googleapis.com'",
+                                    "RESOURCE_EXHAUSTED", "usageLimits") + ({"Retry-After": "1"},)
+        if route == "profile":
             return 200, {"emailAddress": mailbox.address, "messagesTotal": mailbox.messages_total,
                          "threadsTotal": mailbox.messages_total, "historyId": str(mailbox.history_id)}
-        return self.gmail_error(404, "notFound", "Requested entity was not found.", "NOT_FOUND")
+        if route == "messages":
+            return self.list_messages(mailbox, query)
+        if route == "history":
+            return self.list_history(mailbox, query)
+        return self.get_message(mailbox, urllib.parse.unquote(route[len("messages/"):]), query)
+
+    def invalid(self, message: str) -> tuple[int, dict]:
+        return self.gmail_error(400, "invalidArgument", message, "INVALID_ARGUMENT", "global")
+
+    def page(self, kind: str, key: str, query: dict, items: list) -> tuple[list, str | None] | tuple[int, dict]:
+        """Items of one page, and the token of the next; a token from another query is refused."""
+        size = int(query.get("maxResults", ["100"])[0])
+        if not 1 <= size <= 500:
+            return self.invalid("Invalid maxResults")
+        size = min(size, self.page_size)
+        start = 0
+        if "pageToken" in query:
+            known = self.pages.get(query["pageToken"][0])
+            if not known or known["kind"] != kind or known["key"] != key:
+                return self.invalid("Invalid pageToken")
+            start = known["offset"]
+        chunk = items[start:start + size]
+        token = None
+        if start + size < len(items):
+            token = secrets.token_urlsafe(16)
+            self.pages[token] = {"kind": kind, "key": key, "offset": start + size}
+        return chunk, token
+
+    def list_messages(self, mailbox: Mailbox, query: dict):
+        after, before, labels = None, None, set()
+        for term in " ".join(query.get("q", [""])).split():
+            name, _, value = term.partition(":")
+            if name == "after" and value.isdigit():
+                after = int(value)
+            elif name == "before" and value.isdigit():
+                before = int(value)
+            elif term in ("in:sent", "in:inbox"):
+                labels.add(value.upper())
+            elif term not in ("-in:chats", "-in:spam", "-in:trash", "-in:drafts"):
+                return self.invalid(f"Unsupported search term in the fake: {term}")
+        with self.lock:
+            chosen = [m for m in mailbox.messages.values()
+                      if not {"SPAM", "TRASH"} & set(m.labels)
+                      and (after is None or m.internal_date // 1000 > after)
+                      and (before is None or m.internal_date // 1000 < before)
+                      and labels <= set(m.labels)]
+        chosen.sort(key=lambda m: m.internal_date, reverse=True)
+        paged = self.page("messages", f"{mailbox.address}|{query.get('q')}", query, chosen)
+        if isinstance(paged[0], int):
+            return paged
+        chunk, token = paged
+        body = {"resultSizeEstimate": len(chosen)}
+        if chunk:
+            body["messages"] = [{"id": m.id, "threadId": m.thread_id} for m in chunk]
+        if token:
+            body["nextPageToken"] = token
+        return 200, body
+
+    def list_history(self, mailbox: Mailbox, query: dict):
+        start = query.get("startHistoryId", [""])[0]
+        if not start:
+            return self.invalid("Missing/invalid parameter: startHistoryId")
+        if not start.isdigit() or int(start) == 0 or int(start) <= mailbox.horizon or int(start) > mailbox.history_id:
+            return self.gmail_error(404, "notFound", "Requested entity was not found.", "NOT_FOUND")
+        with self.lock:
+            records = [(hid, mid) for hid, mid in mailbox.history if hid > int(start)]
+            current = mailbox.history_id
+        paged = self.page("history", f"{mailbox.address}|{start}", query, records)
+        if isinstance(paged[0], int):
+            return paged
+        chunk, token = paged
+        body = {"historyId": str(current)}
+        if chunk:
+            body["history"] = [{"id": str(hid), "messages": [{"id": mid, "threadId": mid}],
+                                "messagesAdded": [{"message": {"id": mid, "threadId": mid}}]} for hid, mid in chunk]
+        if token:
+            body["nextPageToken"] = token
+        return 200, body
+
+    def get_message(self, mailbox: Mailbox, message_id: str, query: dict):
+        form = query.get("format", ["full"])[0]
+        if form not in ("full", "metadata", "minimal", "raw"):
+            return self.invalid("Invalid format")
+        with self.lock:
+            message = mailbox.messages.get(message_id)
+        if message is None:
+            return self.gmail_error(404, "notFound", "Requested entity was not found.", "NOT_FOUND")
+        parsed = email.message_from_bytes(message.raw, policy=email.policy.compat32)
+        body = {"id": message.id, "threadId": message.thread_id, "labelIds": message.labels,
+                "historyId": str(message.history_id), "internalDate": str(message.internal_date),
+                "sizeEstimate": len(message.raw), "snippet": ""}
+        if form in ("full", "raw"):
+            with self.lock:
+                self.body_fetches.append((mailbox.address, message.id))
+        if form == "raw":
+            body["raw"] = base64.urlsafe_b64encode(message.raw).decode().rstrip("=")
+        elif form == "metadata":
+            wanted = {name.lower() for name in query.get("metadataHeaders", [])}
+            headers = [{"name": k, "value": str(v)} for k, v in parsed.items() if not wanted or k.lower() in wanted]
+            body["payload"] = {"mimeType": parsed.get_content_type(), "headers": headers}
+        elif form == "full":
+            body["payload"] = self.payload(parsed, "")
+        return 200, body
+
+    def payload(self, part, part_id: str) -> dict:
+        """A MIME part as Gmail's format=full shows it: transfer encoding undone, base64url data."""
+        node = {"partId": part_id, "mimeType": part.get_content_type(), "filename": part.get_filename() or "",
+                "headers": [{"name": k, "value": str(v)} for k, v in part.items()]}
+        if part.is_multipart():
+            node["body"] = {"size": 0}
+            node["parts"] = [self.payload(child, f"{part_id}.{n}" if part_id else str(n))
+                             for n, child in enumerate(part.get_payload())]
+        else:
+            data = part.get_payload(decode=True) or b""
+            node["body"] = {"size": len(data), "data": base64.urlsafe_b64encode(data).decode().rstrip("=")}
+        return node
 
     # MARK: HTTP
 

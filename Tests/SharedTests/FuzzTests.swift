@@ -30,6 +30,32 @@ import Testing
         }
     }
 
+    static let mailPieces = [
+        "<", ">", "\"", "\\", "(", ")", ",", ";", ":", "@", "=?", "?=", "?B?", "?Q?", "utf-8", "=C3=A9", "_", " ",
+        "\n", "\r\n", "<div", "</div>", "<blockquote type=\"cite\">", "</blockquote>", "<!--", "-->", "&amp;",
+        "&#x", "&#", ";", "style=\"display:none\"", "class=\"gmail_quote\"", "On Mon wrote:", "-- ", "> ",
+        "jane@alder.example", "a", "é", "\u{202E}", "\u{200B}", "\u{0}", "<script>", "</script>", "<br>", "=",
+    ]
+
+    /// Address lists, encoded words and message bodies of any shape: parsed without a crash, and
+    /// what comes out stays within its bounds.
+    @Test func anyHeaderOrBodyParsesWithinBounds() async {
+        await propertyCheck(count: Self.count(3_000), input: Gen.int(in: 1...Int(Int32.max))) { seed in
+            var rng = Xoshiro(seed: (UInt64(seed), 11, 13, 17))
+            let text = (0..<Int.random(in: 0...60, using: &rng)).map { _ in Self.mailPieces.randomElement(using: &rng)!
+            }
+            .joined()
+            let list = MailAddress.list(text)
+            #expect(list.count <= 1000 && list.allSatisfy { EmailAddress.normalized($0.address) == $0.address })
+            _ = EncodedWords.decode(text)
+            for type in ["text/plain", "text/html"] {
+                let body = MessageText.extract(MailPart(mimeType: type, data: Data(text.utf8)))
+                #expect(body.count <= MessageText.maximumCharacters)
+                #expect(!body.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{200B}" || $0 == "\u{0}" })
+            }
+        }
+    }
+
     static let definitionKeys = [
         "v", "filter", "conjunction", "conditions", "field", "operator", "value", "sorts", "direction", "group_by",
         "fields", "key", "width", "hidden", "search", "frozen", "row_height", "relative", "days",

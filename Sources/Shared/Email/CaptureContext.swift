@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+
+extension CaptureRules.Context {
+    /// The context as the database has it now: live contacts and investors only, so a deleted
+    /// contact's mail is no longer captured.
+    public static func load(_ db: Database) throws -> Self {
+        var contacts: [String: (contact: Int64, investor: Int64?)] = [:]
+        let contactRows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.id, i.id AS investor_id, e.value AS email
+                FROM fundraising_contacts c
+                JOIN json_each(c.emails) e
+                LEFT JOIN fundraising_investors i ON i.id = c.investor_id AND i.deleted_at IS NULL
+                WHERE c.deleted_at IS NULL AND e.type = 'text'
+                ORDER BY c.id
+                """
+        )
+        for row in contactRows {
+            guard let address = EmailAddress.normalized(row["email"]), contacts[address] == nil else { continue }
+            contacts[address] = (contact: row["id"], investor: row["investor_id"])
+        }
+        var domains: [String: Int64] = [:]
+        let domainRows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT i.id, e.value AS domain FROM fundraising_investors i JOIN json_each(i.email_domains) e
+                WHERE i.deleted_at IS NULL AND e.type = 'text' ORDER BY i.id
+                """
+        )
+        for row in domainRows {
+            guard let domain = EmailAddress.domain(row["domain"]), domains[domain] == nil else { continue }
+            domains[domain] = row["id"]
+        }
+        let settings = try AppSettings.all(db)
+        var blocked: Set<String> = []
+        if case .array(let entries)? = settings[AppSettings.Key.emailBlocked.rawValue] {
+            for case .string(let entry) in entries { blocked.insert(entry) }
+        }
+        var maxRecipients = 20
+        if case .number(let limit)? = settings[AppSettings.Key.emailMaxRecipients.rawValue] {
+            maxRecipients = Int(limit)
+        }
+        return Self(
+            teamDomains: Set(try EmailAccountStore.teamDomains(db)),
+            contacts: contacts,
+            investorDomains: domains,
+            blocked: blocked,
+            maxRecipients: maxRecipients
+        )
+    }
+}
