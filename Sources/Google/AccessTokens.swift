@@ -14,7 +14,7 @@ public actor AccessTokens {
         let renewAt: Date
     }
 
-    public let key: ServiceAccountKey
+    public nonisolated let key: ServiceAccountKey
     private let keys: JWTKeyCollection
     private let http: GoogleHTTP
     private let now: @Sendable () -> Date

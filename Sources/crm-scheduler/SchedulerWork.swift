@@ -1,7 +1,9 @@
+import Foundation
+import Google
 import Shared
 
 /// crm-scheduler's work: on start, every poll and every wake-up, do what time has made due —
-/// today the daily refresh of formulas that read the clock.
+/// the daily refresh of formulas that read the clock, and Gmail capture's round.
 enum SchedulerWork {
     static func build(
         _ database: AppDatabase,
@@ -16,6 +18,18 @@ enum SchedulerWork {
             heartbeat: heartbeat,
             logger: environment.logger
         )
-        return { _ in await refresh.run() }
+        let variables = ProcessInfo.processInfo.environment
+        let mail = MailSync(
+            database: database,
+            config: try GoogleConfig(environment: variables, dataDir: environment.config.dataDir),
+            heartbeat: heartbeat,
+            logger: environment.logger,
+            interval: try EnvironmentReader(values: variables)
+                .seconds("CRM_GMAIL_SYNC_INTERVAL_S", default: 900, in: 1...86_400).timeInterval
+        )
+        return { _ in
+            await refresh.run()
+            await mail.run()
+        }
     }
 }

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-const { entries, stateText } = await import("../../Sources/crm-api/Resources/web/adminmail.js");
+const { entries, skippedText, stateText } = await import("../../Sources/crm-api/Resources/web/adminmail.js");
 
 const account = (fields) => ({ sync_enabled: true, state: "active", throttled_until: null, last_error: null, sync_requested_at: null, ...fields });
 
@@ -18,4 +18,9 @@ test("a mailbox's state says off, until when it is throttled, and why it fails",
 test("lists are read one entry per line or comma, blanks dropped", () => {
   assert.deepEqual(entries("fund.example, partners.example\n\n lawyer@firm.example ,"), ["fund.example", "partners.example", "lawyer@firm.example"]);
   assert.deepEqual(entries("   "), []);
+});
+
+test("skip counts read most first, in words", () => {
+  assert.equal(skippedText({ bulk: 3, no_known_participant: 12, chat: 0 }), "12 no known contact, 3 bulk or lists");
+  assert.equal(skippedText({}), "—");
 });

@@ -15,6 +15,6 @@ extension DerivableRequest where RowDecoder: SoftDeletable {
 public enum SoftDeletedTables {
     public static let names: Set<String> = [
         "users", "fundraising_investors", "fundraising_contacts", "fundraising_funds", "fundraising_commitments",
-        "fundraising_fields", "feature_requests", "backups", "outbound_mail", "views",
+        "fundraising_fields", "feature_requests", "backups", "outbound_mail", "views", "email_messages",
     ]
 }

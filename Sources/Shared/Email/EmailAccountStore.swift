@@ -81,3 +81,75 @@ public enum EmailAccountStore {
         return Array(Set(domains).subtracting(FreeMailDomains.all)).sorted()
     }
 }
+
+/// How a mailbox's sync goes, as crm-scheduler records it.
+extension EmailAccountStore {
+    /// The cursor (Gmail history id) the next incremental sync starts after; nil before the
+    /// first backfill finished.
+    public static func cursor(_ userId: Int64, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT history_id FROM email_accounts WHERE user_id = ?", arguments: [userId])
+    }
+
+    /// A sync starts: "sync now" is answered, the attempt is timed, and the state changes when
+    /// one is given (a backfill says so; an incremental sync keeps the state it had).
+    public static func begin(_ userId: Int64, state: EmailAccount.State?, at now: Date, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE email_accounts SET state = coalesce(?, state), last_attempt_at = ?, sync_requested_at = NULL,
+                    updated_at = ? WHERE user_id = ?
+                """,
+            arguments: [state, now, now, userId]
+        )
+    }
+
+    /// Moves the cursor; called in the transaction that stored what came before it.
+    public static func advance(_ userId: Int64, to historyId: String, _ db: Database) throws {
+        try db.execute(
+            sql: "UPDATE email_accounts SET history_id = ? WHERE user_id = ?",
+            arguments: [historyId, userId]
+        )
+    }
+
+    /// The sync went through: active, with this time as the last good sync.
+    public static func succeed(_ userId: Int64, at now: Date, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE email_accounts SET state = 'active', last_sync_at = ?, last_error = NULL, throttled_until = NULL,
+                    updated_at = ? WHERE user_id = ?
+                """,
+            arguments: [now, now, userId]
+        )
+    }
+
+    /// The sync stopped: throttled until a time (kept across restarts), or failing with the sentence.
+    public static func fail(
+        _ userId: Int64,
+        sentence: String,
+        throttledUntil: Date?,
+        at now: Date,
+        _ db: Database
+    )
+        throws
+    {
+        try db.execute(
+            sql: """
+                UPDATE email_accounts SET state = ?, last_error = ?, throttled_until = ?, updated_at = ? WHERE user_id = ?
+                """,
+            arguments: [
+                throttledUntil == nil ? "failing" : "throttled", String(sentence.prefix(1000)), throttledUntil, now,
+                userId,
+            ]
+        )
+    }
+
+    /// Whether the mailbox is due: not throttled, and asked for, never tried, back from being
+    /// throttled, or its interval since the last try has passed.
+    public static func isDue(_ account: EmailAccount, interval: TimeInterval, now: Date) -> Bool {
+        if let until = account.throttledUntil {
+            return until <= now
+        }
+        if account.syncRequestedAt != nil { return true }
+        guard let last = account.lastAttemptAt else { return true }
+        return now.timeIntervalSince(last) >= interval
+    }
+}

@@ -16,8 +16,11 @@ struct EmailAccountResponse: Encodable {
     let fetched: Int
     let kept: Int
     let syncRequestedAt: Date?
+    /// Messages skipped unread beyond their headers, per reason.
+    let skipped: [String: Int]
 
-    init(_ account: EmailAccount) {
+    init(_ account: EmailAccount, skipped: [String: Int] = [:]) {
+        self.skipped = skipped
         self.id = account.userId
         self.email = account.email
         self.name = account.name
@@ -33,7 +36,7 @@ struct EmailAccountResponse: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, email, name, state, fetched, kept
+        case id, email, name, state, fetched, kept, skipped
         case syncEnabled = "sync_enabled"
         case lastSyncAt = "last_sync_at"
         case lastAttemptAt = "last_attempt_at"
@@ -57,6 +60,7 @@ struct EmailAccountResponse: Encodable {
         try container.encode(self.fetched, forKey: .fetched)
         try container.encode(self.kept, forKey: .kept)
         try container.encode(self.syncRequestedAt, forKey: .syncRequestedAt)
+        try container.encode(self.skipped, forKey: .skipped)
     }
 }
 

@@ -31,10 +31,13 @@ struct EmailAccountsController {
 
     func list(_ request: Request, context: AppRequestContext) async throws -> AccountList {
         let (accounts, domains) = try await self.services.database.pool.read { db in
-            (try EmailAccountStore.all(db), try EmailAccountStore.teamDomains(db))
+            let accounts = try EmailAccountStore.all(db).map { account in
+                EmailAccountResponse(account, skipped: try CaptureStore.skips(userId: account.userId, db))
+            }
+            return (accounts, try EmailAccountStore.teamDomains(db))
         }
         return AccountList(
-            accounts: accounts.map(EmailAccountResponse.init),
+            accounts: accounts,
             teamDomains: domains,
             serviceAccountSaved: FileManager.default.fileExists(atPath: self.services.config.googleKeyFile)
         )

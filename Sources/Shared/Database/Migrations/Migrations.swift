@@ -18,6 +18,7 @@ public enum Migrations {
         migrator.registerMigration(Migration011Hardening.identifier, migrate: Migration011Hardening.apply)
         migrator.registerMigration(Migration012MailDelivery.identifier, migrate: Migration012MailDelivery.apply)
         migrator.registerMigration(Migration013EmailAccounts.identifier, migrate: Migration013EmailAccounts.apply)
+        migrator.registerMigration(Migration014EmailCapture.identifier, migrate: Migration014EmailCapture.apply)
         return migrator
     }()
 

@@ -5,6 +5,11 @@ import { api, el, explain } from "./api.js";
 const STATES = {
   not_connected: "Not connected", backfilling: "Backfilling", active: "Active", throttled: "Throttled", failing: "Failing",
 };
+const REASONS = {
+  draft: "drafts", spam_or_trash: "spam or trash", chat: "chat", bulk: "bulk or lists", automated_sender: "automated senders",
+  too_many_recipients: "too many recipients", blocked: "blocked", team_only: "team only", no_known_participant: "no known contact",
+  no_sender: "no sender",
+};
 const LEVELS = { metadata: "who and when only", subject: "who, when and the subject", full: "subject and text (for the digest)" };
 
 function when(date) { return date ? new Date(date).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—"; }
@@ -16,6 +21,12 @@ export function stateText(account) {
   if (account.state === "throttled" && account.throttled_until) return `${state} until ${when(account.throttled_until)}`;
   if (account.state === "failing" && account.last_error) return `${state}: ${account.last_error}`;
   return account.sync_requested_at && account.state !== "failing" ? `${state} (sync asked)` : state;
+}
+
+/** What was skipped, most first: "12 no known contact, 3 bulk or lists". */
+export function skippedText(skipped) {
+  const entries = Object.entries(skipped || {}).filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]);
+  return entries.length ? entries.map(([reason, count]) => `${count.toLocaleString()} ${REASONS[reason] || reason}`).join(", ") : "—";
 }
 
 /** One entry per line or comma, blanks dropped. */
@@ -52,7 +63,7 @@ export async function mailCaptureSection(target, say) {
         ? "A Google service account key is saved. Check delegation with crm-scheduler google-doctor."
         : "No Google service account key is saved yet: save one with crm-scheduler set-service-account (or the StartOS action)."),
       el("table", { class: "admin-table mailboxes" },
-        el("thead", {}, el("tr", {}, ["Member", "Email", "Sync", "State", "Last good sync", "Fetched", "Kept", ""]
+        el("thead", {}, el("tr", {}, ["Member", "Email", "Sync", "State", "Last good sync", "Fetched", "Kept", "Skipped", ""]
           .map((heading) => el("th", { scope: "col" }, heading)))),
         el("tbody", {}, accounts.map((account) => el("tr", { "data-account": account.email, class: `mailbox-${account.state}` },
           el("td", {}, account.name), el("td", {}, account.email),
@@ -63,6 +74,7 @@ export async function mailCaptureSection(target, say) {
           el("td", { class: "mailbox-state" }, stateText(account)),
           el("td", {}, when(account.last_sync_at)),
           el("td", {}, account.fetched.toLocaleString()), el("td", {}, account.kept.toLocaleString()),
+          el("td", { class: "mailbox-skipped" }, skippedText(account.skipped)),
           el("td", {}, account.sync_enabled ? el("button", { type: "button", class: "link sync-now",
             onclick: () => change(account, null, `Syncing ${account.name}'s mailbox.`) }, "Sync now") : null))))),
       el("div", { class: "row" }, "When a mailbox is first synced, read the last ", inputs.gmail_sync_window_days, " days."),

@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+import Google
+import Logging
+import Shared
+
+/// One sync of one mailbox. The first one backfills (the profile's history id taken before
+/// listing, so nothing arriving meanwhile is lost; the window's messages listed page by page);
+/// later ones read history from the stored cursor, page by page, moving the cursor after each
+/// page's messages are stored. A cursor Gmail no longer knows (404) falls back to listing again
+/// from two days before the last good sync, never to "now". Each message is decided from its
+/// headers; only kept ones are fetched in full.
+struct MailboxSync {
+    let account: EmailAccount
+    let gmail: GmailClient
+    let database: AppDatabase
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    /// Days read back by the first sync (`gmail_sync_window_days`).
+    let windowDays: Int
+
+    func run() async throws(GoogleFailure) {
+        let mailbox = self.account.email
+        let context: CaptureRules.Context
+        let privacy: CaptureStore.PrivacyLevel
+        let cursor: String?
+        do {
+            (context, privacy, cursor) = try await self.database.pool.read { db in
+                (
+                    try CaptureRules.Context.load(db), try CaptureStore.PrivacyLevel.current(db),
+                    try EmailAccountStore.cursor(self.account.userId, db)
+                )
+            }
+        } catch {
+            throw GoogleFailure(.other, "The CRM could not read its own database (\(error)).")
+        }
+        try await self.write { db in
+            try EmailAccountStore.begin(
+                self.account.userId,
+                state: cursor == nil ? .backfilling : nil,
+                at: self.now(),
+                db
+            )
+        }
+        if let cursor {
+            do {
+                try await self.incremental(from: cursor, context, privacy)
+                return
+            } catch let failure where failure.kind == .notFound {
+                self.logger.warning("history expired; listing again", metadata: ["mailbox": "\(mailbox)"])
+                let from = (self.account.lastSyncAt ?? self.now()).addingTimeInterval(-2 * 86_400)
+                try await self.backfill(since: from, context, privacy)
+                return
+            }
+        }
+        try await self.backfill(
+            since: self.now().addingTimeInterval(-Double(self.windowDays) * 86_400),
+            context,
+            privacy
+        )
+    }
+
+    private func backfill(
+        since: Date,
+        _ context: CaptureRules.Context,
+        _ privacy: CaptureStore.PrivacyLevel
+    )
+        async throws(GoogleFailure)
+    {
+        try await self.write { db in
+            try EmailAccountStore.begin(self.account.userId, state: .backfilling, at: self.now(), db)
+        }
+        let start = try await self.gmail.profile(self.account.email).historyId
+        let query = "after:\(Int(since.timeIntervalSince1970)) -in:chats"
+        var token: String? = nil
+        repeat {
+            let page = try await self.gmail.list(self.account.email, query: query, pageToken: token)
+            for listed in page.messages ?? [] {
+                try await self.process(listed.id, threadId: listed.threadId, context, privacy)
+            }
+            token = page.nextPageToken
+        } while token != nil
+        try await self.write { db in try EmailAccountStore.advance(self.account.userId, to: start, db) }
+    }
+
+    private func incremental(
+        from cursor: String,
+        _ context: CaptureRules.Context,
+        _ privacy: CaptureStore.PrivacyLevel
+    )
+        async throws(GoogleFailure)
+    {
+        var token: String? = nil
+        repeat {
+            let page = try await self.gmail.history(self.account.email, after: cursor, pageToken: token)
+            var last: String? = nil
+            for record in page.history ?? [] {
+                for added in record.messagesAdded ?? [] {
+                    try await self.process(added.message.id, threadId: added.message.threadId, context, privacy)
+                }
+                last = record.id
+            }
+            token = page.nextPageToken
+            // The last page's history id, else the last record read: a crash replays, never skips.
+            if let next = token == nil ? page.historyId : last {
+                try await self.write { db in try EmailAccountStore.advance(self.account.userId, to: next, db) }
+            }
+        } while token != nil
+    }
+
+    /// Decides one message from its headers; fetches and stores it in full only when it is kept.
+    private func process(
+        _ id: String,
+        threadId: String,
+        _ context: CaptureRules.Context,
+        _ privacy: CaptureStore.PrivacyLevel
+    ) async throws(GoogleFailure) {
+        let user = self.account.userId
+        if try await self.read({ db in try CaptureStore.isSeen(userId: user, gmailId: id, db) }) { return }
+        let metadata: GmailMessage
+        do {
+            metadata = try await self.gmail.message(
+                self.account.email,
+                id: id,
+                format: .metadata(CaptureRules.headerNames)
+            )
+        } catch let failure where failure.kind == .notFound {
+            try await self.write { db in try CaptureStore.gone(userId: user, gmailId: id, db) }
+            return
+        }
+        let message = CaptureRules.Message(labels: metadata.labels, headers: metadata.headers)
+        switch CaptureRules.decide(message, context) {
+        case .skip(let reason):
+            try await self.write { db in try CaptureStore.skip(userId: user, gmailId: id, reason: reason, db) }
+        case .keep(let match):
+            var body: String? = nil
+            if privacy == .full {
+                do {
+                    let full = try await self.gmail.message(self.account.email, id: id, format: .full)
+                    body = full.mime.map(MessageText.extract)
+                } catch let failure where failure.kind == .notFound {
+                    try await self.write { db in try CaptureStore.gone(userId: user, gmailId: id, db) }
+                    return
+                }
+            }
+            let kept = CaptureStore.Kept(
+                userId: user,
+                gmailId: id,
+                gmailThreadId: metadata.threadId,
+                headers: message,
+                body: body,
+                sentAt: metadata.receivedAt ?? self.now(),
+                privacy: privacy,
+                match: match
+            )
+            let now = self.now()
+            try await self.write { db in try CaptureStore.keep(kept, at: now, db) }
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(GoogleFailure) -> T
+    {
+        do {
+            return try await self.database.pool.read(body)
+        } catch {
+            throw GoogleFailure(.other, "The CRM could not read its own database (\(error)).")
+        }
+    }
+
+    private func write(_ body: @Sendable @escaping (Database) throws -> Void) async throws(GoogleFailure) {
+        do {
+            try await self.database.pool.write(body)
+        } catch {
+            throw GoogleFailure(.other, "The CRM could not write its own database (\(error)).")
+        }
+    }
+}
