@@ -24,8 +24,7 @@ enum SchedulerWork {
             config: try GoogleConfig(environment: variables, dataDir: environment.config.dataDir),
             heartbeat: heartbeat,
             logger: environment.logger,
-            interval: try EnvironmentReader(values: variables)
-                .seconds("CRM_GMAIL_SYNC_INTERVAL_S", default: 900, in: 1...86_400).timeInterval
+            interval: environment.config.gmailSyncInterval.timeInterval
         )
         return { _ in
             await refresh.run()

@@ -67,4 +67,53 @@ import Testing
             #expect(try await member.send(.get, "/api/admin/status").status == .forbidden)
         }
     }
+
+    @Test func aSyncedMailboxWithoutAGoodSyncForThreeIntervalsIsStalled() async throws {
+        let app = try TestApp(environment: ["CRM_GMAIL_SYNC_INTERVAL_S": "600"])
+        try await app.createUser("root@example.com", role: .admin)
+        let users = [
+            try await app.createUser("fresh@example.com"), try await app.createUser("stale@example.com"),
+            try await app.createUser("new@example.com"), try await app.createUser("never@example.com"),
+            try await app.createUser("off@example.com"),
+        ]
+        let now = app.clock.clock.now()
+        try await app.database.pool.write { db in
+            for (user, enabled, lastSync, created) in [
+                (users[0], true, now.addingTimeInterval(-1000), now.addingTimeInterval(-90_000)),
+                (users[1], true, now.addingTimeInterval(-1900), now.addingTimeInterval(-90_000)),
+                (users[2], true, nil, now.addingTimeInterval(-60)),
+                (users[3], true, nil, now.addingTimeInterval(-3600)),
+                (users[4], false, nil, now.addingTimeInterval(-90_000)),
+            ] as [(User, Bool, Date?, Date)] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO email_accounts (user_id, sync_enabled, state, last_sync_at, last_error, created_at)
+                        VALUES (?, ?, 'failing', ?, 'Scopes not authorised.', ?)
+                        """,
+                    arguments: [user.id, enabled, lastSync, created]
+                )
+            }
+        }
+        try await app.test { admin in
+            try await admin.login("root@example.com")
+            let report = try await admin.send(.get, "/api/admin/status")
+            guard case .array(let mailboxes)? = report.value("mailboxes") else {
+                Issue.record("no mailboxes in \(report.body)")
+                return
+            }
+            var stalled: [String: Bool] = [:]
+            for case .object(let mailbox) in mailboxes {
+                if case .string(let email)? = mailbox["email"], case .bool(let flag)? = mailbox["stalled"] {
+                    stalled[email] = flag
+                }
+            }
+            #expect(
+                stalled == [
+                    "fresh@example.com": false, "stale@example.com": true, "new@example.com": false,
+                    "never@example.com": true,
+                ]
+            )
+            #expect(report.body.contains(#""last_error":"Scopes not authorised.""#))
+        }
+    }
 }

@@ -48,6 +48,8 @@ public struct CRMConfig: Sendable {
     public var trustedProxies: TrustedProxies
     /// `GOOGLE_SERVICE_ACCOUNT_FILE`: where the Gmail service account key is saved.
     public var googleKeyFile: String
+    /// `CRM_GMAIL_SYNC_INTERVAL_S`: time between syncs of one mailbox.
+    public var gmailSyncInterval: Duration
     /// Things worth one warning line at start-up (not errors).
     public var warnings: [String]
 
@@ -124,6 +126,7 @@ public struct CRMConfig: Sendable {
         }
 
         self.googleKeyFile = try Self.googleKeyFile(env, dataDir: self.dataDir)
+        self.gmailSyncInterval = try env.seconds("CRM_GMAIL_SYNC_INTERVAL_S", default: 900, in: 1...86_400)
 
         self.bcryptCost = try env.integer("CRM_BCRYPT_COST", default: 12, in: 4...16)
         if self.mode == .production && self.bcryptCost < 12 {

@@ -90,6 +90,11 @@ extension EmailAccountStore {
         try String.fetchOne(db, sql: "SELECT history_id FROM email_accounts WHERE user_id = ?", arguments: [userId])
     }
 
+    /// When the account row was made (sync first turned on).
+    public static func syncTurnedOnAt(_ userId: Int64, _ db: Database) throws -> Date? {
+        try Date.fetchOne(db, sql: "SELECT created_at FROM email_accounts WHERE user_id = ?", arguments: [userId])
+    }
+
     /// A sync starts: "sync now" is answered, the attempt is timed, and the state changes when
     /// one is given (a backfill says so; an incremental sync keeps the state it had).
     public static func begin(_ userId: Int64, state: EmailAccount.State?, at now: Date, _ db: Database) throws {

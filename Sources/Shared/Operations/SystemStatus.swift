@@ -18,9 +18,20 @@ public struct SystemStatus: Sendable {
     public var queues: [String: [String: Int]]
     public var lastBackup: BackupRecord?
     public var lastFailedBackupJob: Date?
+    /// The synced mailboxes, each with `stalled` when it has had no good sync for three intervals.
+    public var mailboxes: [(account: EmailAccount, stalled: Bool)]
 
-    /// Read in one snapshot; a heartbeat older than `late` makes its daemon `silent`.
-    public static func read(now: Date, late: TimeInterval, _ db: Database) throws -> SystemStatus {
+    /// Read in one snapshot; a heartbeat older than `late` makes its daemon `silent`, and a
+    /// mailbox without a good sync for three `syncInterval`s (since sync was turned on, for one
+    /// that never had one) is `stalled`.
+    public static func read(
+        now: Date,
+        late: TimeInterval,
+        syncInterval: TimeInterval,
+        _ db: Database
+    ) throws
+        -> SystemStatus
+    {
         let rows = try DaemonStatus.fetchAll(db)
         let daemons = DaemonName.allCases.map { name -> Daemon in
             guard let row = rows.first(where: { $0.name == name }) else {
@@ -53,7 +64,11 @@ public struct SystemStatus: Sendable {
             lastFailedBackupJob: try Date.fetchOne(
                 db,
                 sql: "SELECT max(updated_at) FROM backup_jobs WHERE status = 'failed'"
-            )
+            ),
+            mailboxes: try EmailAccountStore.synced(db).map { account in
+                let since = try account.lastSyncAt ?? EmailAccountStore.syncTurnedOnAt(account.userId, db) ?? now
+                return (account, now.timeIntervalSince(since) > 3 * syncInterval)
+            }
         )
     }
 

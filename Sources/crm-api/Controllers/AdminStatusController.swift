@@ -40,9 +40,11 @@ struct AdminStatusController {
         let queues: [String: [String: Int]]
         let lastBackup: BackupController.BackupResponse?
         let lastFailedBackupJob: Date?
+        /// Each synced mailbox's sync state; `stalled` when it had no good sync for three intervals.
+        let mailboxes: [Mailbox]
 
         enum CodingKeys: String, CodingKey {
-            case daemons, queues
+            case daemons, queues, mailboxes
             case checkedAt = "checked_at"
             case lastBackup = "last_backup"
             case lastFailedBackupJob = "last_failed_backup_job_at"
@@ -56,6 +58,30 @@ struct AdminStatusController {
             try container.encode(self.queues, forKey: .queues)
             try container.encode(self.lastBackup, forKey: .lastBackup)
             try container.encode(self.lastFailedBackupJob, forKey: .lastFailedBackupJob)
+            try container.encode(self.mailboxes, forKey: .mailboxes)
+        }
+    }
+
+    struct Mailbox: Encodable {
+        let email: String
+        let state: EmailAccount.State
+        let lastSyncAt: Date?
+        let lastError: String?
+        let stalled: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case email, state, stalled
+            case lastSyncAt = "last_sync_at"
+            case lastError = "last_error"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(self.email, forKey: .email)
+            try container.encode(self.state, forKey: .state)
+            try container.encode(self.lastSyncAt, forKey: .lastSyncAt)
+            try container.encode(self.lastError, forKey: .lastError)
+            try container.encode(self.stalled, forKey: .stalled)
         }
     }
 
@@ -63,7 +89,9 @@ struct AdminStatusController {
         let now = self.services.clock.now()
         // A heartbeat three intervals late (and never less than 30 s) means the daemon is not well.
         let late = max(30, self.services.config.heartbeatInterval.timeInterval * 3)
-        let status = try await self.services.database.pool.read { db in try SystemStatus.read(now: now, late: late, db)
+        let interval = self.services.config.gmailSyncInterval.timeInterval
+        let status = try await self.services.database.pool.read { db in
+            try SystemStatus.read(now: now, late: late, syncInterval: interval, db)
         }
         return Report(
             checkedAt: now,
@@ -81,7 +109,16 @@ struct AdminStatusController {
             },
             queues: status.queues,
             lastBackup: status.lastBackup.map(BackupController.BackupResponse.init),
-            lastFailedBackupJob: status.lastFailedBackupJob
+            lastFailedBackupJob: status.lastFailedBackupJob,
+            mailboxes: status.mailboxes.map {
+                Mailbox(
+                    email: $0.account.email,
+                    state: $0.account.state,
+                    lastSyncAt: $0.account.lastSyncAt,
+                    lastError: $0.account.lastError,
+                    stalled: $0.stalled
+                )
+            }
         )
     }
 }

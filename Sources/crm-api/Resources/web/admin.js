@@ -191,6 +191,9 @@ export async function adminPage(container) {
         ? `Newest backup: ${backup.file_name}, ${when(backup.created_at)}, ${bytes(backup.size_bytes)}, ${backup.verify_ok === true ? "verified" : backup.verify_ok === false ? "FAILED verification" : "not verified yet"}.`
         : "No backup yet."),
       report.last_failed_backup_job_at ? el("p", { class: "state error" }, `A backup job failed at ${when(report.last_failed_backup_job_at)}.`) : null,
+      ...(report.mailboxes || []).filter((mailbox) => mailbox.stalled).map((mailbox) => el("p", { class: "state error mailbox-stalled" },
+        `Mail sync for ${mailbox.email} has not gone through ${mailbox.last_sync_at ? `since ${when(mailbox.last_sync_at)}` : "yet"}`,
+        mailbox.last_error ? `: ${mailbox.last_error}` : ".")),
       el("button", { type: "button", class: "refresh-status", onclick: () => loadDaemons().catch((error) => say(error.message)) }, "Refresh"),
     ].filter(Boolean));
   };
