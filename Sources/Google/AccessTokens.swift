@@ -16,6 +16,7 @@ public actor AccessTokens {
 
     public nonisolated let key: ServiceAccountKey
     private let keys: JWTKeyCollection
+    private let kid: JWKIdentifier?
     private let http: GoogleHTTP
     private let now: @Sendable () -> Date
     private var held: [String: Held] = [:]
@@ -29,11 +30,8 @@ public actor AccessTokens {
     public init(key: ServiceAccountKey, now: @escaping @Sendable () -> Date = { Date() }) async {
         self.key = key
         self.keys = JWTKeyCollection()
-        await self.keys.add(
-            rsa: key.privateKey,
-            digestAlgorithm: .sha256,
-            kid: key.privateKeyId.map { JWKIdentifier(string: $0) }
-        )
+        self.kid = key.privateKeyId.map { JWKIdentifier(string: $0) }
+        await self.keys.add(rsa: key.privateKey, digestAlgorithm: .sha256, kid: self.kid)
         self.http = GoogleHTTP(timeout: .seconds(30))
         self.now = now
     }
@@ -73,7 +71,7 @@ public actor AccessTokens {
             iat: issued,
             exp: issued + 3600
         )
-        let assertion = try await self.keys.sign(claims, kid: self.key.privateKeyId.map { JWKIdentifier(string: $0) })
+        let assertion = try await self.keys.sign(claims, kid: self.kid)
         var form = URLComponents()
         form.queryItems = [
             URLQueryItem(name: "grant_type", value: "urn:ietf:params:oauth:grant-type:jwt-bearer"),

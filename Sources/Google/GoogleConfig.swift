@@ -10,9 +10,9 @@ public struct GoogleConfig: Sendable {
     /// `GMAIL_API_BASE`, default `https://gmail.googleapis.com`.
     public var gmailBase: String
 
-    public init(environment: [String: String], dataDir: String) throws(ConfigError) {
+    public init(environment: [String: String]) throws(ConfigError) {
         let env = EnvironmentReader(values: environment)
-        self.keyFile = try CRMConfig.googleKeyFile(env, dataDir: dataDir)
+        self.keyFile = try CRMConfig.googleKeyFile(env, dataDir: CRMConfig.dataDir(env))
         self.tokenURL = try env.httpURL("GOOGLE_TOKEN_URL")
         self.gmailBase = try env.httpURL("GMAIL_API_BASE") ?? "https://gmail.googleapis.com"
     }

@@ -18,10 +18,9 @@ enum SchedulerWork {
             heartbeat: heartbeat,
             logger: environment.logger
         )
-        let variables = ProcessInfo.processInfo.environment
         let mail = MailSync(
             database: database,
-            config: try GoogleConfig(environment: variables, dataDir: environment.config.dataDir),
+            config: try GoogleConfig(environment: ProcessInfo.processInfo.environment),
             heartbeat: heartbeat,
             logger: environment.logger,
             interval: environment.config.gmailSyncInterval.timeInterval

@@ -109,6 +109,12 @@ def test_backfill_keeps_only_relevant_mail_and_reads_only_its_bodies(start_stack
     time.sleep(2)
     assert len(google.requests) == asked, "a synced mailbox is not asked again before its interval"
 
+    # The tokens the sync used and the key it signed with are in no log and no database file.
+    secrets = [*google.tokens, google.account.pem().splitlines()[3]]
+    assert secrets[0]
+    places = [stack.output().encode()] + [path.read_bytes() for path in data_dir.glob("crm.sqlite*")]
+    assert not [secret for secret in secrets for place in places if secret.encode() in place]
+
 
 def test_a_throttled_mailbox_waits_as_told_without_holding_up_the_other(start_stack, data_dir, google):
     stack, api, alder, jane = set_up(start_stack, data_dir, google)

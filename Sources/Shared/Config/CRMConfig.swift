@@ -67,7 +67,7 @@ public struct CRMConfig: Sendable {
         self.mode = try env.choice("CRM_ENV", default: Mode.development)
         self.warnings = []
 
-        self.dataDir = try env.path("CRM_DATA_DIR", default: self.mode == .production ? "/data" : "./.data")
+        self.dataDir = try Self.dataDir(env)
         if let key = env.string("CRM_SECRET_KEY") {
             self.secretKey = Secret(key)
         } else {
@@ -132,6 +132,13 @@ public struct CRMConfig: Sendable {
         if self.mode == .production && self.bcryptCost < 12 {
             throw ConfigError("CRM_BCRYPT_COST", "must be at least 12 when CRM_ENV=production")
         }
+    }
+
+    /// `CRM_DATA_DIR`, default `./.data` in development and `/data` in production; commands that
+    /// must work before the rest of the configuration does (a key saved on a fresh box) read it alone.
+    public static func dataDir(_ env: EnvironmentReader) throws(ConfigError) -> String {
+        let mode = try env.choice("CRM_ENV", default: Mode.development)
+        return try env.path("CRM_DATA_DIR", default: mode == .production ? "/data" : "./.data")
     }
 
     /// `GOOGLE_SERVICE_ACCOUNT_FILE`, default `$CRM_DATA_DIR/secrets/google/service-account.json`.

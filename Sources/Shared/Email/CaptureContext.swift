@@ -4,7 +4,8 @@ import GRDB
 extension CaptureRules.Context {
     /// The context as the database has it now: live contacts and investors only, so a deleted
     /// contact's mail is no longer captured.
-    public static func load(_ db: Database) throws -> Self {
+    public static func load(_ db: Database, settings: AppSettings.Values? = nil) throws -> Self {
+        let settings = try settings ?? AppSettings.values(db)
         var contacts: [String: (contact: Int64, investor: Int64?)] = [:]
         let contactRows = try Row.fetchAll(
             db,
@@ -33,21 +34,12 @@ extension CaptureRules.Context {
             guard let domain = EmailAddress.domain(row["domain"]), domains[domain] == nil else { continue }
             domains[domain] = row["id"]
         }
-        let settings = try AppSettings.all(db)
-        var blocked: Set<String> = []
-        if case .array(let entries)? = settings[AppSettings.Key.emailBlocked.rawValue] {
-            for case .string(let entry) in entries { blocked.insert(entry) }
-        }
-        var maxRecipients = 20
-        if case .number(let limit)? = settings[AppSettings.Key.emailMaxRecipients.rawValue] {
-            maxRecipients = Int(limit)
-        }
         return Self(
-            teamDomains: Set(try EmailAccountStore.teamDomains(db)),
+            teamDomains: Set(try EmailAccountStore.teamDomains(db, settings: settings)),
             contacts: contacts,
             investorDomains: domains,
-            blocked: blocked,
-            maxRecipients: maxRecipients
+            blocked: Set(settings.strings(.emailBlocked)),
+            maxRecipients: settings.integer(.emailMaxRecipients)
         )
     }
 }

@@ -21,7 +21,8 @@ public enum CaptureStore {
         public let privacy: PrivacyLevel
         public let match: CaptureRules.Match
 
-        public init(
+        /// Nil for a message without a sender, which the rules never keep.
+        public init?(
             userId: Int64,
             gmailId: String,
             gmailThreadId: String,
@@ -31,6 +32,7 @@ public enum CaptureStore {
             privacy: PrivacyLevel,
             match: CaptureRules.Match
         ) {
+            guard let from = message.from else { return nil }
             self.userId = userId
             self.gmailId = gmailId
             self.gmailThreadId = gmailThreadId
@@ -41,7 +43,7 @@ public enum CaptureStore {
             self.threadKey = references.first ?? Self.messageId(message.header("In-Reply-To")) ?? own
             self.subject = privacy == .metadata ? nil : message.header("Subject").map(EncodedWords.decode)
             self.body = privacy == .full ? body : nil
-            self.from = message.from!
+            self.from = from
             self.recipients = ["To", "Cc", "Bcc"].flatMap { name in
                 (message.header(name).map(MailAddress.list) ?? []).map { (kind: name.lowercased(), address: $0) }
             }
@@ -63,11 +65,8 @@ public enum CaptureStore {
     public enum PrivacyLevel: String, Sendable {
         case metadata, subject, full
 
-        public static func current(_ db: Database) throws -> PrivacyLevel {
-            guard case .string(let level)? = try AppSettings.all(db)[AppSettings.Key.emailPrivacyLevel.rawValue] else {
-                return .full
-            }
-            return PrivacyLevel(rawValue: level) ?? .full
+        public init(_ settings: AppSettings.Values) {
+            self = PrivacyLevel(rawValue: settings.string(.emailPrivacyLevel)) ?? .full
         }
     }
 

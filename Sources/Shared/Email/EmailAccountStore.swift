@@ -70,12 +70,9 @@ public enum EmailAccountStore {
     /// The team's own mail domains: the `email_team_domains` setting, or else the domains of
     /// live, active members' addresses but free-mail ones (a member at gmail.com does not make
     /// every gmail.com address the team's). Mail among these only is never captured.
-    public static func teamDomains(_ db: Database) throws -> [String] {
-        if case .array(let listed)? = try AppSettings.all(db)[AppSettings.Key.emailTeamDomains.rawValue],
-            !listed.isEmpty
-        {
-            return listed.compactMap { if case .string(let domain) = $0 { domain } else { nil } }
-        }
+    public static func teamDomains(_ db: Database, settings: AppSettings.Values? = nil) throws -> [String] {
+        let listed = try (settings ?? AppSettings.values(db)).strings(.emailTeamDomains)
+        if !listed.isEmpty { return listed }
         let emails = try String.fetchAll(db, sql: "SELECT email FROM users WHERE deleted_at IS NULL AND active = 1")
         let domains = emails.compactMap { $0.split(separator: "@").last.map { $0.lowercased() } }
         return Array(Set(domains).subtracting(FreeMailDomains.all)).sorted()

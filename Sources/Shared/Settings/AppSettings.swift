@@ -100,6 +100,37 @@ public enum AppSettings {
         return values
     }
 
+    /// Every setting, read once, for typed reads.
+    public static func values(_ db: Database) throws -> Values { Values(try Self.all(db)) }
+
+    /// Settings as read in one go; each typed read falls back to the setting's default when the
+    /// stored value has another shape.
+    public struct Values: Sendable {
+        let values: [String: JSONValue]
+
+        init(_ values: [String: JSONValue]) { self.values = values }
+
+        private func value(_ key: Key) -> JSONValue { self.values[key.rawValue] ?? key.defaultValue }
+
+        public func integer(_ key: Key) -> Int {
+            if case .number(let number) = self.value(key) { return Int(number) }
+            if case .number(let number) = key.defaultValue { return Int(number) }
+            return 0
+        }
+
+        public func string(_ key: Key) -> String {
+            if case .string(let text) = self.value(key) { return text }
+            if case .string(let text) = key.defaultValue { return text }
+            return ""
+        }
+
+        /// A list setting's strings (others in it left out).
+        public func strings(_ key: Key) -> [String] {
+            guard case .array(let items) = self.value(key) else { return [] }
+            return items.compactMap { if case .string(let text) = $0 { text } else { nil } }
+        }
+    }
+
     /// The team's time zone (the `time_zone` setting), UTC until one is chosen.
     public static func timeZone(_ db: Database) throws -> TimeZone {
         TimeZone(identifier: try Self.timeZoneName(db)) ?? TimeZone(identifier: "UTC")!

@@ -25,7 +25,7 @@ struct GoogleDoctorCommand: AsyncParsableCommand {
         let config: GoogleConfig
         var mailboxes = self.mailboxes
         do {
-            config = try GoogleCommandConfig.load()
+            config = try GoogleConfig(environment: ProcessInfo.processInfo.environment)
             if mailboxes.isEmpty { mailboxes = try await Self.synced() }
         } catch {
             throw StartupFailure.exit(error, command: "crm-scheduler google-doctor")

@@ -19,7 +19,7 @@ struct SetServiceAccountCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let config = try GoogleCommandConfig.load()
+            let config = try GoogleConfig(environment: ProcessInfo.processInfo.environment)
             let files = SecretFiles(directory: (config.keyFile as NSString).deletingLastPathComponent)
             let name = (config.keyFile as NSString).lastPathComponent
             if self.clear {

@@ -35,13 +35,8 @@ actor MailSync {
     func run() async {
         guard FileManager.default.fileExists(atPath: self.config.keyFile) else { return }
         let accounts: [EmailAccount]
-        let windowDays: Int
         do {
-            (accounts, windowDays) = try await self.database.pool.read { db in
-                let days = try AppSettings.all(db)[AppSettings.Key.gmailSyncWindowDays.rawValue]
-                if case .number(let value)? = days { return (try EmailAccountStore.synced(db), Int(value)) }
-                return (try EmailAccountStore.synced(db), 90)
-            }
+            accounts = try await self.database.pool.read { db in try EmailAccountStore.synced(db) }
         } catch {
             self.logger.error("mail sync could not read the accounts", metadata: .error(error))
             return
@@ -61,8 +56,7 @@ actor MailSync {
                 gmail: gmail,
                 database: self.database,
                 now: self.now,
-                logger: self.logger,
-                windowDays: windowDays
+                logger: self.logger
             )
             do {
                 try await sync.run()

@@ -17,23 +17,15 @@ struct MailboxSync {
     let now: @Sendable () -> Date
     let logger: Logger
 
-    /// Days read back by the first sync (`gmail_sync_window_days`).
-    let windowDays: Int
-
     func run() async throws(GoogleFailure) {
         let mailbox = self.account.email
-        let context: CaptureRules.Context
-        let privacy: CaptureStore.PrivacyLevel
-        let cursor: String?
-        do {
-            (context, privacy, cursor) = try await self.database.pool.read { db in
-                (
-                    try CaptureRules.Context.load(db), try CaptureStore.PrivacyLevel.current(db),
-                    try EmailAccountStore.cursor(self.account.userId, db)
-                )
-            }
-        } catch {
-            throw GoogleFailure(.other, "The CRM could not read its own database (\(error)).")
+        // One read of the settings: the rules' context, the privacy level, the backfill window.
+        let (context, privacy, windowDays, cursor) = try await self.read { db in
+            let settings = try AppSettings.values(db)
+            return (
+                try CaptureRules.Context.load(db, settings: settings), CaptureStore.PrivacyLevel(settings),
+                settings.integer(.gmailSyncWindowDays), try EmailAccountStore.cursor(self.account.userId, db)
+            )
         }
         try await self.write { db in
             try EmailAccountStore.begin(
@@ -55,7 +47,7 @@ struct MailboxSync {
             }
         }
         try await self.backfill(
-            since: self.now().addingTimeInterval(-Double(self.windowDays) * 86_400),
+            since: self.now().addingTimeInterval(-Double(windowDays) * 86_400),
             context,
             privacy
         )
@@ -144,16 +136,18 @@ struct MailboxSync {
                     return
                 }
             }
-            let kept = CaptureStore.Kept(
-                userId: user,
-                gmailId: id,
-                gmailThreadId: metadata.threadId,
-                headers: message,
-                body: body,
-                sentAt: metadata.receivedAt ?? self.now(),
-                privacy: privacy,
-                match: match
-            )
+            guard
+                let kept = CaptureStore.Kept(
+                    userId: user,
+                    gmailId: id,
+                    gmailThreadId: metadata.threadId,
+                    headers: message,
+                    body: body,
+                    sentAt: metadata.receivedAt ?? self.now(),
+                    privacy: privacy,
+                    match: match
+                )
+            else { return }
             let now = self.now()
             try await self.write { db in try CaptureStore.keep(kept, at: now, db) }
         }

@@ -35,7 +35,7 @@ struct CaptureStoreTests {
             sentAt: Date(timeIntervalSince1970: 1_800_000_000),
             privacy: privacy,
             match: CaptureRules.Match(direction: direction, contactIds: [7], investorIds: [3])
-        )
+        )!
     }
 
     func database() throws -> (TemporaryDirectory, AppDatabase) {
@@ -78,6 +78,21 @@ struct CaptureStoreTests {
             #expect(try Int.fetchOne(db, sql: "SELECT kept_count FROM email_accounts WHERE user_id = 1") == 2)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM email_message_links") == 2)
         }
+    }
+
+    @Test func aMessageWithoutASenderIsNeverKept() {
+        let senderless = CaptureRules.Message(labels: [], headers: [("To", "ann@fund.example")])
+        let kept = CaptureStore.Kept(
+            userId: 1,
+            gmailId: "x",
+            gmailThreadId: "x",
+            headers: senderless,
+            body: nil,
+            sentAt: Date(),
+            privacy: .full,
+            match: self.match
+        )
+        #expect(kept == nil)
     }
 
     @Test func thePrivacyLevelDecidesWhatIsStored() throws {

@@ -3,13 +3,11 @@
 // checklist and the daemons' status.
 import { mailCaptureSection } from "./adminmail.js";
 import { api, el, explain } from "./api.js";
-import { bytes } from "./cells.js";
+import { bytes, when } from "./cells.js";
 
 function section(title, ...children) {
   return el("section", { class: "admin-section", "aria-label": title }, el("h2", {}, title), ...children);
 }
-
-function when(date) { return date ? new Date(date).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—"; }
 
 export async function adminPage(container) {
   const status = el("p", { class: "admin-status", role: "status" });

@@ -1,6 +1,7 @@
 // The Admin page's mail capture section: whose mailboxes are read and how their sync goes, and
 // what is never captured (the team's own domains, blocked addresses, bulk mail, the privacy level).
 import { api, el, explain } from "./api.js";
+import { when } from "./cells.js";
 
 const STATES = {
   not_connected: "Not connected", backfilling: "Backfilling", active: "Active", throttled: "Throttled", failing: "Failing",
@@ -11,8 +12,6 @@ const REASONS = {
   no_sender: "no sender",
 };
 const LEVELS = { metadata: "who and when only", subject: "who, when and the subject", full: "subject and text (for the digest)" };
-
-function when(date) { return date ? new Date(date).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—"; }
 
 /** What a mailbox's state cell says: the state, and until when or why when there is more to say. */
 export function stateText(account) {

@@ -41,6 +41,11 @@ export function isUserField(field) {
   return field.type === "last_modified_by" || (field.type === "link" && field.options?.table === "users");
 }
 
+/** A moment as the page shows it ("7 Dec 2026, 12:40"), or "—" when there is none. */
+export function when(date) {
+  return date ? new Date(date).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
+}
+
 /** A file's size as people read it: "250 kB", "1.2 MB". */
 export function bytes(count) {
   return count > 1e6 ? `${(count / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(count / 1e3))} kB`;
