@@ -7,13 +7,23 @@ import Shared
 /// drafts, people send.
 public struct GmailClient: Sendable {
     public let tokens: AccessTokens
+    /// The mailbox's share of Gmail's quota; every request spends from it.
+    public let quota: GmailQuota
     let base: String
+    let backoff: Backoff
     let http: GoogleHTTP
     let now: @Sendable () -> Date
 
-    public init(tokens: AccessTokens, config: GoogleConfig, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        tokens: AccessTokens,
+        config: GoogleConfig,
+        quota: GmailQuota = GmailQuota(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.tokens = tokens
+        self.quota = quota
         self.base = config.gmailBase
+        self.backoff = config.backoff
         self.http = GoogleHTTP()
         self.now = now
     }
@@ -26,7 +36,7 @@ public struct GmailClient: Sendable {
     }
 
     public func profile(_ mailbox: String) async throws(GoogleFailure) -> Profile {
-        try await self.get(mailbox, "profile", scopes: [.readonly])
+        try await self.get(mailbox, "profile", units: self.quota.costs.profile)
     }
 
     /// One page of the mailbox's message ids, newest first, matching Gmail search `query`.
@@ -49,7 +59,7 @@ public struct GmailClient: Sendable {
     {
         var items = [URLQueryItem(name: "q", value: query), URLQueryItem(name: "maxResults", value: String(pageSize))]
         if let pageToken { items.append(URLQueryItem(name: "pageToken", value: pageToken)) }
-        return try await self.get(mailbox, "messages" + Self.query(items), scopes: [.readonly])
+        return try await self.get(mailbox, "messages" + Self.query(items), units: self.quota.costs.list)
     }
 
     public enum Format: Sendable {
@@ -68,7 +78,7 @@ public struct GmailClient: Sendable {
             items = [URLQueryItem(name: "format", value: "full")]
         }
         let path = "messages/" + (id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id)
-        return try await self.get(mailbox, path + Self.query(items), scopes: [.readonly])
+        return try await self.get(mailbox, path + Self.query(items), units: self.quota.costs.get)
     }
 
     /// One page of the mailbox's changes after `startHistoryId`: messages added.
@@ -97,7 +107,7 @@ public struct GmailClient: Sendable {
             URLQueryItem(name: "historyTypes", value: "messageAdded"), URLQueryItem(name: "maxResults", value: "500"),
         ]
         if let pageToken { items.append(URLQueryItem(name: "pageToken", value: pageToken)) }
-        return try await self.get(mailbox, "history" + Self.query(items), scopes: [.readonly])
+        return try await self.get(mailbox, "history" + Self.query(items), units: self.quota.costs.history)
     }
 
     private static func query(_ items: [URLQueryItem]) -> String {
@@ -107,34 +117,60 @@ public struct GmailClient: Sendable {
         return "?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
     }
 
-    /// GETs `users/me/<path>` and decodes the answer; a refused token is replaced once.
-    func get<T: Decodable>(_ mailbox: String, _ path: String, scopes: [GoogleScope]) async throws(GoogleFailure) -> T {
-        var retried = false
+    /// GETs `users/me/<path>` and decodes the answer, spending `units` of the mailbox's quota
+    /// each try. A refused token is replaced once; a 429 or 5xx is tried again after a backoff
+    /// (or as long as `Retry-After` says, when that is short), then handed on.
+    func get<T: Decodable>(_ mailbox: String, _ path: String, units: Int) async throws(GoogleFailure) -> T {
+        let scopes: [GoogleScope] = [.readonly]
+        var refreshed = false
+        var attempt = 0
         while true {
             let token = try await self.tokens.token(for: mailbox, scopes: scopes)
-            let answer = try await self.http.send(
-                .GET,
-                "\(self.base)/gmail/v1/users/me/\(path)",
-                headers: [("Authorization", "Bearer \(token.reveal())"), ("Accept", "application/json")],
-                now: self.now()
-            )
-            if (200..<300).contains(answer.status) {
+            await self.quota.acquire(units)
+            let outcome: Result<GoogleHTTP.Answer, GoogleFailure>
+            do {
+                outcome = .success(
+                    try await self.http.send(
+                        .GET,
+                        "\(self.base)/gmail/v1/users/me/\(path)",
+                        headers: [("Authorization", "Bearer \(token.reveal())"), ("Accept", "application/json")],
+                        now: self.now()
+                    )
+                )
+            } catch {
+                outcome = .failure(error)
+            }
+            await self.quota.release()
+            let failure: GoogleFailure
+            switch outcome {
+            case .success(let answer) where (200..<300).contains(answer.status):
                 do {
                     return try JSONDecoder().decode(T.self, from: answer.body)
                 } catch {
                     throw GoogleFailure(.unavailable, "Gmail sent an answer the CRM could not read.")
                 }
+            case .success(let answer):
+                failure = GoogleFailure.gmail(
+                    status: answer.status,
+                    body: answer.body,
+                    mailbox: mailbox,
+                    retryAfter: answer.retryAfter,
+                    now: self.now()
+                )
+            case .failure(let error):
+                failure = error
             }
-            let failure = GoogleFailure.gmail(
-                status: answer.status,
-                body: answer.body,
-                mailbox: mailbox,
-                retryAfter: answer.retryAfter,
-                now: self.now()
-            )
-            guard failure.kind == .unauthenticated, !retried else { throw failure }
-            retried = true
-            await self.tokens.forget(mailbox, scopes: scopes)
+            if failure.kind == .unauthenticated, !refreshed {
+                refreshed = true
+                await self.tokens.forget(mailbox, scopes: scopes)
+                continue
+            }
+            guard failure.isTransient,
+                let wait = self.backoff.delay(attempt: attempt, retryAfter: failure.retryAfter, now: self.now())
+            else { throw failure }
+            attempt += 1
+            if let until = failure.retryAfter { await self.quota.pause(until: until) }
+            try? await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up))))
         }
     }
 }

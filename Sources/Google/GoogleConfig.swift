@@ -9,11 +9,15 @@ public struct GoogleConfig: Sendable {
     public var tokenURL: String?
     /// `GMAIL_API_BASE`, default `https://gmail.googleapis.com`.
     public var gmailBase: String
+    /// How requests are retried; `GMAIL_BACKOFF_BASE_S` (default 1) scales every wait, for tests.
+    public var backoff: Backoff
 
     public init(environment: [String: String]) throws(ConfigError) {
         let env = EnvironmentReader(values: environment)
         self.keyFile = try CRMConfig.googleKeyFile(env, dataDir: CRMConfig.dataDir(env))
         self.tokenURL = try env.httpURL("GOOGLE_TOKEN_URL")
         self.gmailBase = try env.httpURL("GMAIL_API_BASE") ?? "https://gmail.googleapis.com"
+        let base = try env.seconds("GMAIL_BACKOFF_BASE_S", default: 1, in: 0.001...60)
+        self.backoff = Backoff(base: base.timeInterval)
     }
 }

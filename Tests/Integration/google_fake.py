@@ -120,6 +120,9 @@ class FakeGoogle:
         # Quota units a mailbox may spend a minute (Google's current table: 6,000), and spent.
         self.quota_per_minute = 6000
         self.spent: dict[str, list] = {}
+        # Units each mailbox spent in all, and the requests refused for quota (429).
+        self.units_spent: Counter = Counter()
+        self.quota_refusals: Counter = Counter()
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -190,9 +193,11 @@ class FakeGoogle:
             window = [(at, cost) for at, cost in self.spent.get(user, []) if at > now - 60]
             if sum(cost for _, cost in window) + units > self.quota_per_minute:
                 self.spent[user] = window
+                self.quota_refusals[user] += 1
                 return False
             window.append((now, units))
             self.spent[user] = window
+            self.units_spent[user] += units
             return True
 
     # MARK: Token endpoint
@@ -294,7 +299,8 @@ class FakeGoogle:
                                     "PERMISSION_DENIED")
         route = rest.split("?")[0]
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query, keep_blank_values=True)
-        units = {"profile": 1, "messages": 5, "history": 2}.get(route, 5)
+        # Google's table since May 2026: messages.get costs 20 units.
+        units = {"profile": 1, "messages": 5, "history": 2}.get(route, 20)
         if not self.charge(mailbox.address, units):
             return self.gmail_error(429, "rateLimitExceeded", "Quota exceeded for quota metric 'Queries' and limit "
                                     "'Queries per minute per user' of service 'gmail.googleapis.com'",

@@ -27,7 +27,7 @@ def state(data_dir):
 
 
 def set_up(start_stack, data_dir, google):
-    env_extra = dict(GMAIL_API_BASE=google.base, CRM_GMAIL_SYNC_INTERVAL_S="3600")
+    env_extra = dict(GMAIL_API_BASE=google.base, CRM_GMAIL_SYNC_INTERVAL_S="3600", GMAIL_BACKOFF_BASE_S="0.05")
     stack = start_stack(**env_extra)
     assert run("crm-api", "create-admin", "--email", ANN, env=stack.env, input=PASSWORD + "\n").returncode == 0
     assert run("crm-scheduler", "set-service-account", env=stack.env,
@@ -65,8 +65,8 @@ def synced(data_dir, since: float):
 def test_backfill_keeps_only_relevant_mail_and_reads_only_its_bodies(start_stack, data_dir, google):
     stack, api, alder, jane = set_up(start_stack, data_dir, google)
     shared_id = "<q3-close@alder.example>"
-    kept = google.deliver(ANN, mail("Jane <jane@lp-personal.example>", ANN, "Q3 close", "Can we meet on Thursday?\n\n"
-                                    "On Mon, Jane wrote:\n> old", message_id=shared_id))
+    q3_text = "Can we meet on Thursday?\n\nOn Mon, Jane wrote:\n> old"
+    kept = google.deliver(ANN, mail("Jane <jane@lp-personal.example>", ANN, "Q3 close", q3_text, message_id=shared_id))
     partner = google.deliver(ANN, mail("Piet <piet@alder.example>", ANN, "Side letter"))
     skipped = {
         "bulk": google.deliver(ANN, mail("news@alder.example", ANN, "Newsletter", extra="List-Id: <news.alder.example>\r\n")),
@@ -77,9 +77,10 @@ def test_backfill_keeps_only_relevant_mail_and_reads_only_its_bodies(start_stack
         "old": google.deliver(ANN, mail("Jane <jane@lp-personal.example>", ANN, "Last year"), when=time.time() - 200 * 86400),
     }
     api.call("PATCH", "/api/settings", {"email_blocked": ["firm.example"]})
-    # The same mail in Bob's mailbox, sent by him to Jane with Ann in copy.
-    sent = google.deliver(BOB, mail(BOB, "jane@lp-personal.example", "Q3 close", message_id=shared_id, extra=f"Cc: {ANN}\r\n"),
-                          labels=["SENT"])
+    # The same mail in Bob's mailbox, sent by him to Jane with Ann in copy (the mailboxes sync at
+    # the same time, so either copy may be stored first).
+    sent = google.deliver(BOB, mail(BOB, "jane@lp-personal.example", "Q3 close", q3_text, message_id=shared_id,
+                                    extra=f"Cc: {ANN}\r\n"), labels=["SENT"])
 
     started = time.time() - 1
     sync_everyone(api, data_dir, stack)
@@ -123,7 +124,7 @@ def test_a_throttled_mailbox_waits_as_told_without_holding_up_the_other(start_st
     google.fail("messages", 429, {"error": {"code": 429, "message": "Too many concurrent requests for user",
                                             "errors": [{"reason": "rateLimitExceeded", "domain": "usageLimits"}],
                                             "status": "RESOURCE_EXHAUSTED"}},
-                times=1, user=BOB, headers={"Retry-After": "3"})
+                times=1, user=BOB, headers={"Retry-After": "12"})
     started = time.time() - 1
     sync_everyone(api, data_dir, stack)
     wait_until(lambda: state(data_dir) == {ANN: "active", BOB: "throttled"}, 30, message="ann synced, bob throttled")
@@ -131,6 +132,39 @@ def test_a_throttled_mailbox_waits_as_told_without_holding_up_the_other(start_st
     assert until[0][0], "the wait is kept in the database, so a restart does not hammer Google"
     wait_until(lambda: synced(data_dir, started), 30, message="bob synced after the wait")
     assert sorted(s for s, in rows(data_dir, "SELECT subject FROM email_messages")) == ["For Ann", "For Bob"]
+
+
+def test_failed_reads_are_retried_and_a_message_google_keeps_failing_on_waits_in_the_queue(start_stack, data_dir, google):
+    stack, api, alder, jane = set_up(start_stack, data_dir, google)
+    flaky = google.deliver(ANN, mail("jane@lp-personal.example", ANN, "Flaky"))
+    slow = google.deliver(ANN, mail("jane@lp-personal.example", ANN, "Slow down"))
+    broken = google.deliver(ANN, mail("jane@lp-personal.example", ANN, "Broken"))
+    fine = google.deliver(ANN, mail("jane@lp-personal.example", ANN, "Fine"))
+    backend_error = {"error": {"code": 500, "message": "Backend Error", "status": "INTERNAL",
+                               "errors": [{"reason": "backendError", "domain": "global", "message": "Backend Error"}]}}
+    google.fail(f"messages/{flaky}", 500, backend_error, times=2, user=ANN)
+    google.fail(f"messages/{slow}", 429, {"error": {"code": 429, "message": "Too many concurrent requests for user",
+                                                    "status": "RESOURCE_EXHAUSTED",
+                                                    "errors": [{"reason": "rateLimitExceeded", "domain": "usageLimits"}]}},
+                times=1, user=ANN, headers={"Retry-After": "1"})
+    google.fail(f"messages/{broken}", 503, backend_error, times=100, user=ANN)
+    started = time.time() - 1
+    sync_everyone(api, data_dir, stack)
+    wait_until(lambda: synced(data_dir, started), 60, message="both mailboxes synced despite the failures")
+    subjects = sorted(s for s, in rows(data_dir, "SELECT subject FROM email_messages"))
+    assert subjects == ["Fine", "Flaky", "Slow down"], "a 500 and a short 429 are retried within the sync"
+    ann = next(a for a in api.call("GET", "/api/email/accounts")[1]["accounts"] if a["email"] == ANN)
+    assert ann["state"] == "active" and ann["retrying"] == 1, ann
+    assert rows(data_dir, "SELECT gmail_id, attempts FROM email_retries") == [(broken, 1)]
+
+    google.failures.clear()
+    started = time.time() - 1
+    assert api.call("POST", f"/api/email/accounts/{ann['id']}/sync", {})[0] == 202
+    wait_until(lambda: rows(data_dir, "SELECT count(*) FROM email_messages")[0][0] == 4, 30,
+               message="sync now tried the queued message again")
+    assert rows(data_dir, "SELECT count(*) FROM email_retries") == [(0,)]
+    assert [f for f in google.body_fetches if f[1] == fine] == [(ANN, fine)], "each body read once"
+    assert not google.quota_refusals, "the sync paced itself within Google's quota"
 
 
 def test_new_mail_after_a_restart_and_after_history_expired_is_captured_once(start_stack, data_dir, google):
@@ -150,7 +184,8 @@ def test_new_mail_after_a_restart_and_after_history_expired_is_captured_once(sta
     started = time.time() - 1
     sync_everyone(api, data_dir, stack)
     wait_until(lambda: synced(data_dir, started), 60, message="the incremental sync")
-    history_calls = [r for r in google.requests if "/history?" in r["path"]]
+    history_calls = [r for r in google.requests if "/history?" in r["path"]
+                     and google.tokens[r["headers"]["Authorization"].removeprefix("Bearer ")]["sub"] == ANN]
     assert history_calls and f"startHistoryId={cursor}" in history_calls[0]["path"], "it went on from the stored cursor"
     google.deliver(ANN, mail("jane@lp-personal.example", ANN, "After expiry"))
     google.expire_history(ANN)

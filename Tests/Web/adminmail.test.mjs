@@ -13,6 +13,7 @@ test("a mailbox's state says off, until when it is throttled, and why it fails",
   assert.match(stateText(account({ state: "throttled", throttled_until: "2026-12-07T12:00:00Z" })), /^Throttled until /);
   assert.equal(stateText(account({ state: "failing", last_error: "Scopes not authorised." })), "Failing: Scopes not authorised.");
   assert.equal(stateText(account({ state: "not_connected", sync_requested_at: "2026-12-07T12:00:00Z" })), "Not connected (sync asked)");
+  assert.equal(stateText(account({ retrying: 3 })), "Active, 3 to retry");
 });
 
 test("lists are read one entry per line or comma, blanks dropped", () => {
@@ -23,4 +24,5 @@ test("lists are read one entry per line or comma, blanks dropped", () => {
 test("skip counts read most first, in words", () => {
   assert.equal(skippedText({ bulk: 3, no_known_participant: 12, chat: 0 }), "12 no known contact, 3 bulk or lists");
   assert.equal(skippedText({}), "—");
+  assert.equal(skippedText({ unreadable: 1 }), "1 unreadable (Google kept failing)");
 });

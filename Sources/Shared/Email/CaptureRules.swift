@@ -21,6 +21,8 @@ public enum CaptureRules {
         case teamOnly = "team_only"
         case noKnownParticipant = "no_known_participant"
         case noSender = "no_sender"
+        /// Google failed on this message at every attempt of the retry queue.
+        case unreadable
     }
 
     public enum Direction: String, Sendable, Codable {

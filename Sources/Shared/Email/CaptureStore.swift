@@ -165,9 +165,14 @@ public enum CaptureStore {
         return Dictionary(uniqueKeysWithValues: rows.map { ($0["reason"], $0["count"]) })
     }
 
+    /// Remembers a decided message; a decided message leaves the retry queue.
     private static func seen(_ userId: Int64, _ gmailId: String, _ db: Database) throws {
         try db.execute(
             sql: "INSERT INTO email_seen (user_id, gmail_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            arguments: [userId, gmailId]
+        )
+        try db.execute(
+            sql: "DELETE FROM email_retries WHERE user_id = ? AND gmail_id = ?",
             arguments: [userId, gmailId]
         )
     }

@@ -25,6 +25,8 @@ public struct EmailAccount: Sendable, Equatable {
     public var lastError: String?
     public var fetchedCount: Int
     public var keptCount: Int
+    /// Messages waiting in the retry queue.
+    public var retryCount: Int
     /// When someone last pressed "sync now" (cleared when a sync starts).
     public var syncRequestedAt: Date?
 
@@ -40,6 +42,7 @@ public struct EmailAccount: Sendable, Equatable {
         self.lastError = row["last_error"]
         self.fetchedCount = row["fetched_count"] ?? 0
         self.keptCount = row["kept_count"] ?? 0
+        self.retryCount = row["retry_count"] ?? 0
         self.syncRequestedAt = row["sync_requested_at"]
     }
 }

@@ -13,7 +13,8 @@ public enum EmailAccountStore {
 
     private static let select = """
         SELECT u.id, u.email, u.name, a.sync_enabled, a.state, a.last_sync_at, a.last_attempt_at, a.throttled_until,
-            a.last_error, a.fetched_count, a.kept_count, a.sync_requested_at
+            a.last_error, a.fetched_count, a.kept_count, a.sync_requested_at,
+            (SELECT count(*) FROM email_retries r WHERE r.user_id = u.id) AS retry_count
         FROM users u LEFT JOIN email_accounts a ON a.user_id = u.id
         WHERE u.deleted_at IS NULL AND u.active = 1
         """

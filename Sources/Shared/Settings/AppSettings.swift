@@ -19,6 +19,10 @@ public enum AppSettings {
         case emailBlocked = "email_blocked"
         /// Mail to more recipients than this is bulk, and never captured.
         case emailMaxRecipients = "email_max_recipients"
+        /// Gmail quota units each mailbox may spend a minute (Google's table since May 2026: 6,000).
+        case gmailQuotaPerMinute = "gmail_quota_per_minute"
+        /// What one `messages.get` costs in those units (since May 2026: 20; before: 5).
+        case gmailMessageGetUnits = "gmail_message_get_units"
 
         public var defaultValue: JSONValue {
             switch self {
@@ -31,6 +35,8 @@ public enum AppSettings {
             case .emailPrivacyLevel: "full"
             case .emailBlocked: []
             case .emailMaxRecipients: 20
+            case .gmailQuotaPerMinute: 6_000
+            case .gmailMessageGetUnits: 20
             }
         }
 
@@ -71,6 +77,18 @@ public enum AppSettings {
                 return .success(value)
             case (.emailMaxRecipients, _):
                 return .failure(FieldProblem("The recipient limit is a whole number from 2 to 500."))
+            case (.gmailQuotaPerMinute, .number(let units))
+            where units == units.rounded() && (100...1_200_000).contains(units):
+                return .success(value)
+            case (.gmailQuotaPerMinute, _):
+                return .failure(
+                    FieldProblem("The Gmail quota is a whole number of units a minute from 100 to 1,200,000.")
+                )
+            case (.gmailMessageGetUnits, .number(let units))
+            where units == units.rounded() && (1...100).contains(units):
+                return .success(value)
+            case (.gmailMessageGetUnits, _):
+                return .failure(FieldProblem("A message read costs a whole number of units from 1 to 100."))
             }
         }
 

@@ -15,6 +15,8 @@ struct EmailAccountResponse: Encodable {
     let lastError: String?
     let fetched: Int
     let kept: Int
+    /// Messages Google failed on, waiting to be tried again.
+    let retrying: Int
     let syncRequestedAt: Date?
     /// Messages skipped unread beyond their headers, per reason.
     let skipped: [String: Int]
@@ -32,11 +34,12 @@ struct EmailAccountResponse: Encodable {
         self.lastError = account.lastError
         self.fetched = account.fetchedCount
         self.kept = account.keptCount
+        self.retrying = account.retryCount
         self.syncRequestedAt = account.syncRequestedAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, email, name, state, fetched, kept, skipped
+        case id, email, name, state, fetched, kept, retrying, skipped
         case syncEnabled = "sync_enabled"
         case lastSyncAt = "last_sync_at"
         case lastAttemptAt = "last_attempt_at"
@@ -59,6 +62,7 @@ struct EmailAccountResponse: Encodable {
         try container.encode(self.lastError, forKey: .lastError)
         try container.encode(self.fetched, forKey: .fetched)
         try container.encode(self.kept, forKey: .kept)
+        try container.encode(self.retrying, forKey: .retrying)
         try container.encode(self.syncRequestedAt, forKey: .syncRequestedAt)
         try container.encode(self.skipped, forKey: .skipped)
     }

@@ -5,8 +5,10 @@ import Logging
 import Shared
 
 /// Gmail capture's round: every synced mailbox that is due (asked for, or its interval passed,
-/// and not throttled) is synced in turn; one mailbox failing never stops the others. Without a
-/// saved key nothing is tried. Tokens are kept between rounds while the key stays the same.
+/// and not throttled) and not already syncing starts its own sync, so a long backfill or a
+/// throttled mailbox never holds up the others (or the scheduler's other work). Each mailbox
+/// keeps its own share of Gmail's quota between rounds. Without a saved key nothing is tried.
+/// Tokens are kept between rounds while the key stays the same.
 actor MailSync {
     let database: AppDatabase
     let config: GoogleConfig
@@ -15,6 +17,8 @@ actor MailSync {
     let interval: TimeInterval
     let now: @Sendable () -> Date
     private var tokens: AccessTokens?
+    private var quotas: [Int64: GmailQuota] = [:]
+    private var running: Set<Int64> = []
 
     init(
         database: AppDatabase,
@@ -35,39 +39,67 @@ actor MailSync {
     func run() async {
         guard FileManager.default.fileExists(atPath: self.config.keyFile) else { return }
         let accounts: [EmailAccount]
+        let settings: AppSettings.Values
         do {
-            accounts = try await self.database.pool.read { db in try EmailAccountStore.synced(db) }
+            (accounts, settings) = try await self.database.pool.read { db in
+                (try EmailAccountStore.synced(db), try AppSettings.values(db))
+            }
         } catch {
             self.logger.error("mail sync could not read the accounts", metadata: .error(error))
             return
         }
-        let due = accounts.filter { EmailAccountStore.isDue($0, interval: self.interval, now: self.now()) }
+        let due = accounts.filter {
+            !self.running.contains($0.userId)
+                && EmailAccountStore.isDue($0, interval: self.interval, now: self.now())
+        }
         guard !due.isEmpty else { return }
-        let gmail: GmailClient
+        let tokens: AccessTokens
         do {
-            gmail = GmailClient(tokens: try await self.currentTokens(), config: self.config, now: self.now)
+            tokens = try await self.currentTokens()
         } catch {
             for account in due { await self.record(account, error) }
             return
         }
         for account in due {
-            let sync = MailboxSync(
-                account: account,
-                gmail: gmail,
-                database: self.database,
-                now: self.now,
-                logger: self.logger
+            let gmail = GmailClient(
+                tokens: tokens,
+                config: self.config,
+                quota: self.quota(account.userId, settings),
+                now: self.now
             )
-            do {
-                try await sync.run()
-                let now = self.now()
-                try? await self.database.pool.write { db in try EmailAccountStore.succeed(account.userId, at: now, db) }
-                self.logger.info("mailbox synced", metadata: ["user.id": "\(account.userId)"])
-            } catch {
-                await self.record(account, error)
-            }
+            self.running.insert(account.userId)
+            Task { await self.sync(account, gmail) }
+        }
+    }
+
+    private func sync(_ account: EmailAccount, _ gmail: GmailClient) async {
+        defer { self.running.remove(account.userId) }
+        let sync = MailboxSync(
+            account: account,
+            gmail: gmail,
+            database: self.database,
+            now: self.now,
+            logger: self.logger
+        )
+        do {
+            try await sync.run()
+            let now = self.now()
+            try? await self.database.pool.write { db in try EmailAccountStore.succeed(account.userId, at: now, db) }
+            self.logger.info("mailbox synced", metadata: ["user.id": "\(account.userId)"])
+        } catch {
+            await self.record(account, error)
         }
         await self.heartbeat.set("mail_synced_at", .string(ISO8601.string(self.now())))
+    }
+
+    /// The mailbox's quota, made again when an admin changed the quota settings.
+    private func quota(_ userId: Int64, _ settings: AppSettings.Values) -> GmailQuota {
+        let perMinute = settings.integer(.gmailQuotaPerMinute)
+        let costs = GmailQuota.Costs(get: settings.integer(.gmailMessageGetUnits))
+        if let quota = self.quotas[userId], quota.unitsPerMinute == perMinute, quota.costs == costs { return quota }
+        let quota = GmailQuota(unitsPerMinute: perMinute, costs: costs, now: self.now)
+        self.quotas[userId] = quota
+        return quota
     }
 
     /// The key as saved now, and tokens signed with it (new ones when the key changed).

@@ -9,8 +9,13 @@ import Shared
 /// later ones read history from the stored cursor, page by page, moving the cursor after each
 /// page's messages are stored. A cursor Gmail no longer knows (404) falls back to listing again
 /// from two days before the last good sync, never to "now". Each message is decided from its
-/// headers; only kept ones are fetched in full.
+/// headers; only kept ones are fetched in full, a few at a time. A message Google keeps failing
+/// on goes to the retry queue instead of failing the run; queued messages are tried first (all
+/// of them when someone pressed "sync now").
 struct MailboxSync {
+    /// Messages decided at once; the quota bounds the requests in flight as well.
+    static let concurrency = 4
+
     let account: EmailAccount
     let gmail: GmailClient
     let database: AppDatabase
@@ -35,6 +40,11 @@ struct MailboxSync {
                 db
             )
         }
+        let asked = self.account.syncRequestedAt != nil
+        let retries = try await self.read { [user = self.account.userId, now = self.now()] db in
+            try CaptureStore.dueRetries(userId: user, now: asked ? nil : now, db)
+        }
+        try await self.each(retries.map { ($0.gmailId, $0.gmailThreadId) }, context, privacy)
         if let cursor {
             do {
                 try await self.incremental(from: cursor, context, privacy)
@@ -68,9 +78,7 @@ struct MailboxSync {
         var token: String? = nil
         repeat {
             let page = try await self.gmail.list(self.account.email, query: query, pageToken: token)
-            for listed in page.messages ?? [] {
-                try await self.process(listed.id, threadId: listed.threadId, context, privacy)
-            }
+            try await self.each((page.messages ?? []).map { ($0.id, $0.threadId) }, context, privacy)
             token = page.nextPageToken
         } while token != nil
         try await self.write { db in try EmailAccountStore.advance(self.account.userId, to: start, db) }
@@ -86,19 +94,76 @@ struct MailboxSync {
         var token: String? = nil
         repeat {
             let page = try await self.gmail.history(self.account.email, after: cursor, pageToken: token)
-            var last: String? = nil
-            for record in page.history ?? [] {
-                for added in record.messagesAdded ?? [] {
-                    try await self.process(added.message.id, threadId: added.message.threadId, context, privacy)
-                }
-                last = record.id
-            }
+            let added = (page.history ?? []).flatMap { $0.messagesAdded ?? [] }
+            try await self.each(added.map { ($0.message.id, $0.message.threadId) }, context, privacy)
+            let last = page.history?.last?.id
             token = page.nextPageToken
             // The last page's history id, else the last record read: a crash replays, never skips.
             if let next = token == nil ? page.historyId : last {
                 try await self.write { db in try EmailAccountStore.advance(self.account.userId, to: next, db) }
             }
         } while token != nil
+    }
+
+    /// Decides these messages, `concurrency` at a time; the first failure that stops the run
+    /// (throttled, refused) stops starting new ones and is thrown once the started ones end.
+    private func each(
+        _ messages: [(id: String, threadId: String)],
+        _ context: CaptureRules.Context,
+        _ privacy: CaptureStore.PrivacyLevel
+    ) async throws(GoogleFailure) {
+        let stop = await withTaskGroup(of: GoogleFailure?.self, returning: GoogleFailure?.self) { group in
+            var pending = messages[...]
+            var stop: GoogleFailure? = nil
+            for _ in 0..<Self.concurrency {
+                guard let next = pending.popFirst() else { break }
+                group.addTask { await self.attempt(next.id, threadId: next.threadId, context, privacy) }
+            }
+            for await failure in group {
+                if stop == nil, let failure { stop = failure }
+                if stop == nil, let next = pending.popFirst() {
+                    group.addTask { await self.attempt(next.id, threadId: next.threadId, context, privacy) }
+                }
+            }
+            return stop
+        }
+        if let stop { throw stop }
+    }
+
+    /// One message, with Google's transient failures and its own bad answers put in the retry
+    /// queue; what comes back is a failure that should stop the mailbox's run.
+    private func attempt(
+        _ id: String,
+        threadId: String,
+        _ context: CaptureRules.Context,
+        _ privacy: CaptureStore.PrivacyLevel
+    ) async -> GoogleFailure? {
+        do {
+            try await self.process(id, threadId: threadId, context, privacy)
+            return nil
+        } catch let failure where [.unavailable, .other].contains(failure.kind) {
+            do {
+                try await self.write { [user = self.account.userId, now = self.now()] db in
+                    try CaptureStore.retryLater(
+                        userId: user,
+                        gmailId: id,
+                        gmailThreadId: threadId,
+                        error: failure.sentence,
+                        at: now,
+                        db
+                    )
+                }
+                self.logger.warning(
+                    "message queued for another try",
+                    metadata: ["user.id": "\(self.account.userId)", "kind": "\(failure.kind)"]
+                )
+                return nil
+            } catch {
+                return error
+            }
+        } catch {
+            return error
+        }
     }
 
     /// Decides one message from its headers; fetches and stores it in full only when it is kept.

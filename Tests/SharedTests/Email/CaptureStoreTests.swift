@@ -132,4 +132,54 @@ struct CaptureStoreTests {
         #expect(skips == ["bulk": 2])
         #expect(gone)
     }
+
+    @Test func aFailingMessageWaitsLongerEachTimeThenCountsAsUnreadable() throws {
+        let (directory, database) = try self.database()
+        defer { withExtendedLifetime(directory) {} }
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        var waits: [TimeInterval] = []
+        var now = start
+        for _ in 1..<CaptureStore.retryAttempts {
+            try database.pool.write { db in
+                try CaptureStore.retryLater(userId: 1, gmailId: "m1", gmailThreadId: "t1", error: "500", at: now, db)
+            }
+            let next = try database.pool.read { db in
+                try Date.fetchOne(db, sql: "SELECT next_attempt_at FROM email_retries WHERE gmail_id = 'm1'")
+            }
+            let due = try #require(next)
+            waits.append(due.timeIntervalSince(now))
+            let early = try database.pool.read { db in try CaptureStore.dueRetries(userId: 1, now: now, db) }
+            #expect(early.isEmpty, "not due before its time")
+            let asked = try database.pool.read { db in try CaptureStore.dueRetries(userId: 1, now: nil, db) }
+            #expect(asked.map(\.gmailId) == ["m1"], "sync now tries it at once")
+            now = due
+        }
+        #expect(waits == [60, 120, 240, 480, 960, 1920, 3840])
+        try database.pool.write { db in
+            try CaptureStore.retryLater(userId: 1, gmailId: "m1", gmailThreadId: "t1", error: "500", at: now, db)
+        }
+        let (queued, skips, seen) = try database.pool.read { db in
+            (
+                try CaptureStore.dueRetries(userId: 1, now: nil, db), try CaptureStore.skips(userId: 1, db),
+                try CaptureStore.isSeen(userId: 1, gmailId: "m1", db)
+            )
+        }
+        #expect(queued.isEmpty)
+        #expect(skips == ["unreadable": 1])
+        #expect(seen)
+    }
+
+    @Test func aQueuedMessageLeavesTheQueueOnceDecided() throws {
+        let (directory, database) = try self.database()
+        defer { withExtendedLifetime(directory) {} }
+        let now = Date()
+        try database.pool.write { db in
+            try CaptureStore.retryLater(userId: 1, gmailId: "g1", gmailThreadId: "t-g1", error: "500", at: now, db)
+            try CaptureStore.retryLater(userId: 2, gmailId: "g2", gmailThreadId: "t-g2", error: "500", at: now, db)
+            try CaptureStore.keep(self.kept(1, "g1", privacy: .full), at: now, db)
+            try CaptureStore.skip(userId: 2, gmailId: "g2", reason: .bulk, db)
+        }
+        let left = try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM email_retries") }
+        #expect(left == 0)
+    }
 }

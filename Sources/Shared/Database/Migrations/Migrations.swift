@@ -19,6 +19,7 @@ public enum Migrations {
         migrator.registerMigration(Migration012MailDelivery.identifier, migrate: Migration012MailDelivery.apply)
         migrator.registerMigration(Migration013EmailAccounts.identifier, migrate: Migration013EmailAccounts.apply)
         migrator.registerMigration(Migration014EmailCapture.identifier, migrate: Migration014EmailCapture.apply)
+        migrator.registerMigration(Migration015EmailRetries.identifier, migrate: Migration015EmailRetries.apply)
         return migrator
     }()
 

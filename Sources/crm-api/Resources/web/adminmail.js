@@ -9,7 +9,7 @@ const STATES = {
 const REASONS = {
   draft: "drafts", spam_or_trash: "spam or trash", chat: "chat", bulk: "bulk or lists", automated_sender: "automated senders",
   too_many_recipients: "too many recipients", blocked: "blocked", team_only: "team only", no_known_participant: "no known contact",
-  no_sender: "no sender",
+  no_sender: "no sender", unreadable: "unreadable (Google kept failing)",
 };
 const LEVELS = { metadata: "who and when only", subject: "who, when and the subject", full: "subject and text (for the digest)" };
 
@@ -19,7 +19,8 @@ export function stateText(account) {
   const state = STATES[account.state] || account.state;
   if (account.state === "throttled" && account.throttled_until) return `${state} until ${when(account.throttled_until)}`;
   if (account.state === "failing" && account.last_error) return `${state}: ${account.last_error}`;
-  return account.sync_requested_at && account.state !== "failing" ? `${state} (sync asked)` : state;
+  const retrying = account.retrying ? `, ${account.retrying.toLocaleString()} to retry` : "";
+  return (account.sync_requested_at && account.state !== "failing" ? `${state} (sync asked)` : state) + retrying;
 }
 
 /** What was skipped, most first: "12 no known contact, 3 bulk or lists". */
