@@ -85,6 +85,8 @@ func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     FeatureRequestsController(services: services).addRoutes(to: routes)
     MailController(services: services).addRoutes(to: routes)
     EmailAccountsController(services: services).addRoutes(to: routes)
+    EmailActivityController(services: services).addRoutes(to: routes)
+    CommunicationsController(services: services).addRoutes(to: routes)
     RestoreController(services: services).addRoutes(to: routes)
     ImportController(services: services).addRoutes(to: routes)
     ViewsController(services: services).addRoutes(to: routes)

@@ -3,7 +3,8 @@ import Google
 import Shared
 
 /// crm-scheduler's work: on start, every poll and every wake-up, do what time has made due —
-/// the daily refresh of formulas that read the clock, and Gmail capture's round.
+/// the daily refresh of formulas that read the clock, the Admin page's Google check, Gmail
+/// capture's round, and the hourly refresh of relationship signals.
 enum SchedulerWork {
     static func build(
         _ database: AppDatabase,
@@ -18,16 +19,21 @@ enum SchedulerWork {
             heartbeat: heartbeat,
             logger: environment.logger
         )
+        let google = try GoogleConfig(environment: ProcessInfo.processInfo.environment)
         let mail = MailSync(
             database: database,
-            config: try GoogleConfig(environment: ProcessInfo.processInfo.environment),
+            config: google,
             heartbeat: heartbeat,
             logger: environment.logger,
             interval: environment.config.gmailSyncInterval.timeInterval
         )
+        let signals = SignalRefresh(database: database, logger: environment.logger)
+        let doctor = DoctorRequests(database: database, config: google, logger: environment.logger)
         return { _ in
             await refresh.run()
+            await doctor.run()
             await mail.run()
+            await signals.run()
         }
     }
 }

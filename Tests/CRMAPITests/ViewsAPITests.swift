@@ -274,7 +274,8 @@ import Testing
             #expect(list.count == 2, "passed is filtered out; intro and meeting remain")
             #expect(
                 list.first == [
-                    "key": "intro", "count": 2, "sums": ["check_size_min": 1_500_000, "check_size_max": .null],
+                    "key": "intro", "count": 2,
+                    "sums": ["check_size_min": 1_500_000, "check_size_max": .null, "emails_30d": 0, "emails_90d": 0],
                 ]
             )
             let byStage = try await bob.send(.get, "/api/tables/investors/records/groups?group_by=-stage")

@@ -195,3 +195,27 @@ def test_new_mail_after_a_restart_and_after_history_expired_is_captured_once(sta
     subjects = sorted(s for s, in rows(data_dir, "SELECT subject FROM email_messages WHERE deleted_at IS NULL"))
     assert subjects == ["After expiry", "First", "While it was down"], "nothing lost, nothing doubled"
     assert len(rows(data_dir, "SELECT * FROM email_participations")) == 3
+
+
+def test_the_admin_pages_google_check_runs_in_crm_scheduler_and_says_what_to_fix(start_stack, data_dir, google):
+    stack, api, alder, jane = set_up(start_stack, data_dir, google)
+    assert api.call("GET", "/api/email/doctor")[1] == {"run": None}
+    sync_everyone(api, data_dir, stack)
+    google.delegated = {"https://www.googleapis.com/auth/gmail.readonly"}
+
+    def finished():
+        run = api.call("GET", "/api/email/doctor")[1]["run"]
+        return run if run and run["state"] == "done" else None
+
+    status, asked, _ = api.call("POST", "/api/email/doctor", {})
+    assert status == 202 and asked["run"]["state"] in ("waiting", "running", "done")
+    assert api.call("POST", "/api/email/doctor", {})[1]["run"]["id"] == asked["run"]["id"] or finished()
+    run = wait_until(finished, 30, message="crm-scheduler ran the doctor")
+    assert run["ok"] is False
+    problems = [c["sentence"] for c in run["report"]["checks"] if not c["ok"]]
+    assert problems and all(google.account.client_id in p for p in problems), problems
+    assert any("gmail.compose" in p for p in problems), "the scope that is not delegated is named"
+    assert any(c["subject"] == "gmail" and c["ok"] for c in run["report"]["checks"]), "reading still works"
+    body = str(api.call("GET", "/api/email/doctor")[1])
+    assert not [t for t in google.tokens if t in body], "no token in the report"
+

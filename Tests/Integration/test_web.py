@@ -68,11 +68,11 @@ def browsers(request):
         driver.quit()
 
 
-def admin_stack(start_stack, data_dir, records=()):
+def admin_stack(start_stack, data_dir, records=(), **env):
     assert run("crm-api", "migrate", env=base_env(data_dir)).returncode == 0
     created = run("crm-api", "create-admin", "--email", EMAIL, "--name", "Rosa Root", env=base_env(data_dir), input=PASSWORD + "\n")
     assert created.returncode == 0, created.stderr
-    stack = start_stack(CRM_WRITE_RATE_PER_S="1000", CRM_WRITE_BURST="10000").wait_ready()
+    stack = start_stack(CRM_WRITE_RATE_PER_S="1000", CRM_WRITE_BURST="10000", **env).wait_ready()
     api = Browser(stack)
     assert api.call("POST", "/api/auth/login", {"email": EMAIL, "password": PASSWORD})[0] == 200
     for fields in records:
@@ -528,6 +528,10 @@ def test_admins_choose_whose_mail_is_read_and_what_is_never_captured(start_stack
     rows = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".mailboxes tbody tr"))
     assert [row.get_attribute("data-account") for row in rows] == ["ada@example.com", EMAIL]
     assert "No Google service account key is saved yet" in driver.find_element(By.CSS_SELECTOR, ".admin").text
+    driver.find_element(By.CSS_SELECTOR, "button.doctor").click()
+    wait(driver, 40).until(lambda d: d.execute_script(
+        "return document.querySelector('.doctor-checks li.error')?.textContent || ''").startswith("✗"))
+    wait(driver).until(lambda d: "needs fixing" in d.find_element(By.CSS_SELECTOR, ".admin-status").text)
 
     ada = driver.find_element(By.CSS_SELECTOR, "tr[data-account='ada@example.com']")
     assert ada.find_element(By.CSS_SELECTOR, ".mailbox-state").text == "Off"
@@ -551,6 +555,10 @@ def test_admins_choose_whose_mail_is_read_and_what_is_never_captured(start_stack
     domains.clear()
     domains.send_keys("Fund.Example, example.com")
     driver.find_element(By.CSS_SELECTOR, "textarea.setting-blocked").send_keys("Lawyer@Firm.example\nfamily.example")
+    driver.find_element(By.CSS_SELECTOR, "textarea.setting-private").send_keys("Doctor@Clinic.example")
+    aging = driver.find_element(By.CSS_SELECTOR, "input.setting-aging")
+    aging.clear()
+    aging.send_keys("21")
     pick(driver, "select.setting-privacy", value="subject")
     driver.find_element(By.CSS_SELECTOR, "button.save-mail-settings").click()
     wait(driver).until(lambda d: "Mail capture settings saved." in d.find_element(By.CSS_SELECTOR, ".admin-status").text)
@@ -558,6 +566,71 @@ def test_admins_choose_whose_mail_is_read_and_what_is_never_captured(start_stack
     assert settings["email_team_domains"] == ["fund.example", "example.com"]
     assert settings["email_blocked"] == ["lawyer@firm.example", "family.example"]
     assert settings["email_privacy_level"] == "subject"
+    assert settings["email_private"] == ["doctor@clinic.example"] and settings["staleness_aging_days"] == 21
+    no_csp_violations(driver)
+
+
+def test_captured_mail_fills_the_relationship_columns_and_an_admin_can_erase_it(start_stack, data_dir, browsers, google):
+    from google_fake import Mailbox
+
+    google.mailboxes[EMAIL] = Mailbox(EMAIL)
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Alder", "email_domains": ["alder.example"]}, {"name": "Birch"}],
+                             GMAIL_API_BASE=google.base, CRM_GMAIL_SYNC_INTERVAL_S="3600")
+    assert run("crm-scheduler", "set-service-account", env=stack.env, input=google.account.key_file(google.token_uri)).returncode == 0
+    google.deliver(EMAIL, f"From: Piet <piet@alder.example>\r\nTo: {EMAIL}\r\nSubject: Q3\r\nMessage-ID: <q3@alder.example>\r\n\r\nHi\r\n",
+                   when=time.time() - 3 * 86400)
+    google.deliver(EMAIL, f"From: {EMAIL}\r\nTo: piet@alder.example\r\nSubject: Re: Q3\r\nMessage-ID: <re-q3@example.com>\r\n"
+                          "In-Reply-To: <q3@alder.example>\r\n\r\nThanks\r\n", labels=["SENT"])
+    me = next(a for a in api.call("GET", "/api/email/accounts")[1]["accounts"] if a["email"] == EMAIL)
+    assert api.call("PATCH", f"/api/email/accounts/{me['id']}", {"sync_enabled": True})[0] == 200
+    def captured():
+        with sqlite3.connect(data_dir / "crm.sqlite") as db:
+            return db.execute("SELECT count(*) FROM email_messages WHERE deleted_at IS NULL").fetchone()[0]
+    WebDriverWait(None, 60, poll_frequency=0.2).until(lambda _: captured() == 2)
+
+    driver = browsers()
+    sign_in(driver, stack)
+    wait(driver).until(lambda d: "Rosa Root" in cell_texts(d, 0)[column(d, "Last contacted by")])
+    row = cell_texts(driver, 0)
+    assert row[column(driver, "Name")] == "Alder"
+    assert row[column(driver, "Closest teammate")] == "Rosa Root", "she wrote and was written to"
+    assert row[column(driver, "Staleness")] == "Fresh"
+    assert row[column(driver, "Last contacted")], "the reply's time"
+    assert cell_texts(driver, 1)[column(driver, "Staleness")] == "", "no mail with Birch"
+    readonly = driver.execute_script(
+        "return document.querySelectorAll(`.grid-row[aria-rowindex='2'] .cell`)[arguments[0]].getAttribute('aria-readonly')",
+        column(driver, "Staleness"))
+    assert readonly == "true"
+    go_to(driver, 0, "Staleness")
+    type_keys(driver, Keys.ENTER)
+    assert not driver.find_elements(By.CSS_SELECTOR, ".grid input, .grid select, .listbox"), "a signal has no editor"
+
+    # An admin erases Alder's captured mail from the drawer, and undoes it.
+    go_to(driver, 0, "Name")
+    ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.SPACE).key_up(Keys.SHIFT).perform()
+    button = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".drawer button.erase-mail"))[0]
+    button.click()
+    driver.switch_to.alert.accept()
+    wait(driver).until(lambda d: "Erased 2 captured emails." in d.find_element(By.CSS_SELECTOR, ".captured-mail").text)
+    assert captured() == 0
+    status, alder, _ = api.call("GET", "/api/tables/investors/records?limit=1")
+    assert alder["records"][0]["fields"]["staleness"] is None
+    driver.find_element(By.CSS_SELECTOR, ".drawer button.undo-erase").click()
+    wait(driver).until(lambda d: "The captured mail is back." in d.find_element(By.CSS_SELECTOR, ".captured-mail").text)
+    assert captured() == 2
+
+    # The drawer's timeline shows both emails; a call logged there joins it.
+    timeline = lambda d: d.execute_script("return document.querySelector('.timeline-entries')?.textContent || ''")
+    wait(driver).until(lambda d: "Email sent" in timeline(d) and "Email received" in timeline(d))
+    driver.find_element(By.CSS_SELECTOR, ".quick-log .log-summary").send_keys("Called about the Q3 close")
+    driver.find_element(By.CSS_SELECTOR, ".quick-log .log-submit").click()
+    wait(driver).until(lambda d: "Call logged." in d.find_element(By.CSS_SELECTOR, ".communications").text)
+    wait(driver).until(lambda d: "Called about the Q3 close" in timeline(d))
+    assert timeline(driver).index("Called about the Q3 close") < timeline(driver).index("Email received"), "newest first"
+    status, logged, _ = api.call("GET", "/api/communications")
+    assert [c["summary"] for c in logged["communications"]] == ["Called about the Q3 close"]
+    assert logged["communications"][0]["source"] == "app"
+    screenshot(driver, "relationship-columns.png")
     no_csp_violations(driver)
 
 

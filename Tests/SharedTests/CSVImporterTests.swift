@@ -219,7 +219,10 @@ import Testing
         }
         let teamZone = try await fixture.run(path)
         #expect(teamZone.timeZone == "Europe/Zurich")
-        #expect(teamZone.updated == 2 && teamZone.rows[0].changes["last_contacted_at"]?.new == "2024-01-15T14:04:00Z")
+        #expect(
+            teamZone.updated == 2
+                && teamZone.rows[0].changes["last_contacted_entered_at"]?.new == "2024-01-15T14:04:00Z"
+        )
     }
 
     @Test func linkedTablesResolveByNameOrRecordId() async throws {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-const { entries, skippedText, stateText } = await import("../../Sources/crm-api/Resources/web/adminmail.js");
+const { doctorItems, entries, skippedText, stateText } = await import("../../Sources/crm-api/Resources/web/adminmail.js");
 
 const account = (fields) => ({ sync_enabled: true, state: "active", throttled_until: null, last_error: null, sync_requested_at: null, ...fields });
 
@@ -25,4 +25,11 @@ test("skip counts read most first, in words", () => {
   assert.equal(skippedText({ bulk: 3, no_known_participant: 12, chat: 0 }), "12 no known contact, 3 bulk or lists");
   assert.equal(skippedText({}), "—");
   assert.equal(skippedText({ unreadable: 1 }), "1 unreadable (Google kept failing)");
+});
+
+test("the Google check reads as a tick or a cross per check, and waits in words", () => {
+  assert.deepEqual(doctorItems(null), []);
+  assert.equal(doctorItems({ state: "waiting" })[0].ok, null);
+  assert.deepEqual(doctorItems({ state: "done", report: { checks: [{ ok: true, sentence: "Key saved." }, { ok: false, sentence: "Fix scopes." }] } }),
+    [{ ok: true, text: "Key saved." }, { ok: false, text: "Fix scopes." }]);
 });

@@ -36,4 +36,15 @@ extension EmailAddress {
         else { return nil }
         return domain
     }
+
+    /// An entry of an address-or-domain list (blocked, private): a plain address (ASCII, a domain
+    /// of letters, digits and hyphens) or a domain, lower-cased; nil for anything else.
+    public static func listEntry(_ raw: String) -> String? {
+        guard let address = Self.normalized(raw) else { return Self.domain(raw) }
+        let parts = address.split(separator: "@")
+        let atext = Set("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~-")
+        guard parts.count == 2, parts[0].allSatisfy({ atext.contains($0) }), Self.domain(String(parts[1])) != nil
+        else { return nil }
+        return address
+    }
 }

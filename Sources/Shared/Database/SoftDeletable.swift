@@ -16,5 +16,6 @@ public enum SoftDeletedTables {
     public static let names: Set<String> = [
         "users", "fundraising_investors", "fundraising_contacts", "fundraising_funds", "fundraising_commitments",
         "fundraising_fields", "feature_requests", "backups", "outbound_mail", "views", "email_messages",
+        "communications",
     ]
 }

@@ -39,6 +39,7 @@ extension CaptureRules.Context {
             contacts: contacts,
             investorDomains: domains,
             blocked: Set(settings.strings(.emailBlocked)),
+            marked: Set(settings.strings(.emailPrivate)),
             maxRecipients: settings.integer(.emailMaxRecipients)
         )
     }

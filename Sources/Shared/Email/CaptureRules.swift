@@ -41,6 +41,15 @@ public enum CaptureRules {
         public let direction: Direction
         public let contactIds: [Int64]
         public let investorIds: [Int64]
+        /// A participant is marked private: only who and when are kept.
+        public let isPrivate: Bool
+
+        public init(direction: Direction, contactIds: [Int64], investorIds: [Int64], isPrivate: Bool = false) {
+            self.direction = direction
+            self.contactIds = contactIds
+            self.investorIds = investorIds
+            self.isPrivate = isPrivate
+        }
     }
 
     /// One message's labels and the headers in `headerNames` (names compared without case;
@@ -74,6 +83,8 @@ public enum CaptureRules {
         /// Every domain of every live investor → that investor.
         public let investorDomains: [String: Int64]
         public let blocked: Set<String>
+        /// Addresses and domains whose mail is kept as metadata only.
+        public let marked: Set<String>
         public let maxRecipients: Int
 
         public init(
@@ -81,12 +92,14 @@ public enum CaptureRules {
             contacts: [String: (contact: Int64, investor: Int64?)],
             investorDomains: [String: Int64],
             blocked: Set<String>,
+            marked: Set<String> = [],
             maxRecipients: Int
         ) {
             self.teamDomains = teamDomains
             self.contacts = contacts
             self.investorDomains = investorDomains
             self.blocked = blocked
+            self.marked = marked
             self.maxRecipients = maxRecipients
         }
     }
@@ -101,9 +114,7 @@ public enum CaptureRules {
         let recipients = message.recipients
         if recipients.count > context.maxRecipients { return .skip(.tooManyRecipients) }
         let everyone = [sender] + recipients
-        if everyone.contains(where: { context.blocked.contains($0.address) || context.blocked.contains($0.domain) }) {
-            return .skip(.blocked)
-        }
+        if everyone.contains(where: { Self.listed($0, in: context.blocked) }) { return .skip(.blocked) }
         let outside = everyone.filter { !context.teamDomains.contains($0.domain) }
         if outside.isEmpty { return .skip(.teamOnly) }
         var contactIds: [Int64] = []
@@ -124,9 +135,23 @@ public enum CaptureRules {
             Match(
                 direction: message.labels.contains("SENT") ? .sent : .received,
                 contactIds: contactIds,
-                investorIds: investorIds
+                investorIds: investorIds,
+                isPrivate: everyone.contains { Self.listed($0, in: context.marked) }
             )
         )
+    }
+
+    /// Whether a list of addresses and domains names this address, its domain, or a domain it
+    /// is under (`firm.example` covers `mail.firm.example`).
+    public static func listed(_ address: MailAddress, in list: Set<String>) -> Bool {
+        if list.isEmpty { return false }
+        if list.contains(address.address) { return true }
+        var domain = Substring(address.domain)
+        while true {
+            if list.contains(String(domain)) { return true }
+            guard let dot = domain.firstIndex(of: ".") else { return false }
+            domain = domain[domain.index(after: dot)...]
+        }
     }
 
     /// Mailing lists, newsletters and auto-replies, by their own headers.

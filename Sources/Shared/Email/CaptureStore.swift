@@ -41,6 +41,7 @@ public enum CaptureStore {
             let references = (message.header("References") ?? "").split(whereSeparator: \.isWhitespace)
                 .compactMap { Self.messageId(String($0)) }
             self.threadKey = references.first ?? Self.messageId(message.header("In-Reply-To")) ?? own
+            let privacy = match.isPrivate ? .metadata : privacy
             self.subject = privacy == .metadata ? nil : message.header("Subject").map(EncodedWords.decode)
             self.body = privacy == .full ? body : nil
             self.from = from
@@ -118,15 +119,18 @@ public enum CaptureStore {
                 """,
             arguments: [kept.userId, kept.gmailId, messageId, kept.gmailThreadId, kept.match.direction.rawValue, now]
         )
-        for (table, ids) in [("contacts", kept.match.contactIds), ("investors", kept.match.investorIds)] {
+        var records = Set<RelationshipSignals.Record>()
+        for (table, ids) in [(RecordTable.contacts, kept.match.contactIds), (.investors, kept.match.investorIds)] {
             for id in ids {
                 try db.execute(
                     sql: "INSERT INTO email_message_links (message_id, record_table, record_id) VALUES (?, ?, ?) "
                         + "ON CONFLICT DO NOTHING",
-                    arguments: [messageId, table, id]
+                    arguments: [messageId, table.rawValue, id]
                 )
+                records.insert(.init(table, id))
             }
         }
+        try RelationshipSignals.refresh(records, at: now, settings: try AppSettings.values(db), db)
         try db.execute(
             sql:
                 "UPDATE email_accounts SET fetched_count = fetched_count + 1, kept_count = kept_count + 1 WHERE user_id = ?",

@@ -2,11 +2,12 @@ import Foundation
 import GRDB
 
 /// The unified activity feed, newest first: the audit trail (`record_history`) of live records,
-/// backups taken and pruned, restores and imports. Automation and email entries join it with
+/// backups taken and pruned, restores, imports and logged communications (with the investor
+/// they were with). Automation and email entries join it with
 /// their issues, as more arms of the same query. Pages continue from an opaque cursor of (time, type, id).
 public enum ActivityFeed {
     public enum EntryType: String, CaseIterable, Sendable {
-        case audit, automation, backup, email, `import`
+        case audit, automation, backup, communication, email, `import`
     }
 
     public struct Filter: Sendable {
@@ -91,6 +92,28 @@ public enum ActivityFeed {
                 SELECT 'audit' AS type, h.id AS id, h.changed_at AS at, h.changed_by AS user_id, h.table_name AS tbl,
                        h.record_id AS record_id, h.action AS action, h.field_key AS field, h.old_value AS old, h.new_value AS new
                 FROM record_history h WHERE \(conditions.joined(separator: " AND "))
+                """
+            )
+        }
+        // A communication is the investor's: a contacts or other table filter leaves it out.
+        if filter.types.contains(.communication) && (filter.table == nil || filter.table == .investors) {
+            var conditions = ["1 = 1"]
+            if let recordId = filter.recordId {
+                conditions.append("c.investor_id = ?")
+                arguments.append(recordId)
+            }
+            if let userId = filter.userId {
+                conditions.append("h.changed_by = ?")
+                arguments.append(userId)
+            }
+            // reads deleted rows: the feed is history; a deleted communication's entries say it was deleted.
+            arms.append(
+                """
+                SELECT 'communication' AS type, h.id AS id, h.changed_at AS at, h.changed_by AS user_id, 'investors' AS tbl,
+                       c.investor_id AS record_id, 'communication_' || h.action AS action, NULL AS field,
+                       h.old_value AS old, h.new_value AS new
+                FROM communication_history h JOIN communications c ON c.id = h.communication_id
+                WHERE \(conditions.joined(separator: " AND "))
                 """
             )
         }

@@ -20,6 +20,12 @@ public struct FieldDefinition: Sendable, Equatable, FetchableRecord {
     public var hiddenByDefault: Bool
     public var isCore: Bool
 
+    /// Values the server computes (formulas, record metadata, signals from mail); a write to one
+    /// is refused.
+    public var isComputed: Bool {
+        self.type.isComputed || (self.isCore && RelationshipSignals.isComputed(self.tableName, self.key))
+    }
+
     /// The options object, decoded once when the field is read.
     public private(set) var optionValues: [String: JSONValue]
 

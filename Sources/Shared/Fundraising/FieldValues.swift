@@ -25,7 +25,7 @@ public enum FieldValues {
 
     /// The canonical value for the field's type alone.
     static func typed(_ value: JSONValue, for field: FieldDefinition) -> Result<JSONValue, FieldProblem> {
-        if field.type.isComputed { return .failure(FieldProblem("\(field.label) is computed and cannot be set.")) }
+        if field.isComputed { return .failure(FieldProblem("\(field.label) is computed and cannot be set.")) }
         if value == .null || value == .string("") || value == .array([]) {
             return .success(field.type == .checkbox ? .bool(false) : field.type == .multiSelect ? .array([]) : .null)
         }

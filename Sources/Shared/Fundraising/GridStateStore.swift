@@ -84,7 +84,7 @@ public struct GridStateStore: Sendable {
                 )
                 var kept = Set<Int64>()
                 // A state read back carries computed values (formulas, timestamps); they are not edits.
-                let computed = Set(catalog.filter(\.type.isComputed).map(\.key))
+                let computed = Set(catalog.filter(\.isComputed).map(\.key))
                 for (index, incoming) in rows.enumerated() {
                     var row = incoming
                     row.fields = row.fields.filter { !computed.contains($0.key) }

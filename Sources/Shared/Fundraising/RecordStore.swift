@@ -268,6 +268,9 @@ public struct RecordStore: Sendable {
             at: stamp
         )
         try FormulaFields.recompute(table, id: id, changed: nil, catalog: catalog, at: now, db)
+        if table == .investors, let entered = values[RelationshipSignals.enteredKey], entered != .null {
+            try RelationshipSignals.refresh([.init(table, id)], at: now, settings: try AppSettings.values(db), db)
+        }
         return id
     }
 
@@ -322,6 +325,14 @@ public struct RecordStore: Sendable {
             at: stamp
         )
         try FormulaFields.recompute(table, id: current.id, changed: Array(changed.keys), catalog: catalog, at: now, db)
+        if table == .investors, changed[RelationshipSignals.enteredKey] != nil {
+            try RelationshipSignals.refresh(
+                [.init(table, current.id)],
+                at: now,
+                settings: try AppSettings.values(db),
+                db
+            )
+        }
         return changed.keys.sorted()
     }
 
@@ -396,7 +407,10 @@ public struct RecordStore: Sendable {
         let byKey = Dictionary(uniqueKeysWithValues: catalog.map { ($0.key, $0) })
         var values: [String: JSONValue] = [:]
         var problems: [String: String] = [:]
-        for (key, raw) in input {
+        let entered = RelationshipSignals.entered(input, table: table)
+        // A problem with an aliased "Last contacted" is reported under the key the client sent.
+        let aliased = entered[RelationshipSignals.enteredKey] != input[RelationshipSignals.enteredKey]
+        for (key, raw) in entered {
             guard let field = byKey[key] else {
                 problems[String(key.prefix(64))] = "There is no field with this key."
                 continue
@@ -412,6 +426,9 @@ public struct RecordStore: Sendable {
                     values[key] = value
                 }
             }
+        }
+        if aliased, let problem = problems.removeValue(forKey: RelationshipSignals.enteredKey) {
+            problems["last_contacted_at"] = problem
         }
         if !problems.isEmpty { throw RecordStoreError.invalid(problems) }
         return values

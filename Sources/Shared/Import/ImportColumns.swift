@@ -70,7 +70,7 @@ enum ImportColumns {
                         "\(options.table.rawValue.capitalized) have no field \"\(key)\"."
                     )
                 }
-                guard !field.type.isComputed else {
+                guard !field.isComputed else {
                     throw CSVImporter.Failure.invalidOption(
                         "mapping",
                         "\(field.label) is computed by the CRM; it cannot be imported."
@@ -110,7 +110,13 @@ enum ImportColumns {
             } else if let field = catalog.first(where: {
                 FieldValues.comparable($0.label) == comparable || FieldValues.comparable($0.key) == comparable
             }) {
-                if field.type.isComputed {
+                if field.isComputed, field.key == "last_contacted_at",
+                    let entered = catalog.first(where: { $0.key == RelationshipSignals.enteredKey }),
+                    !trimmed.contains(where: { FieldValues.comparable($0) == FieldValues.comparable(entered.label) })
+                {
+                    column.target = .field(entered)
+                    column.note = "\(field.label) also counts captured mail; the column fills \(entered.label)."
+                } else if field.isComputed {
                     column.note = "\(field.label) is computed by the CRM; the column is not read."
                 } else {
                     column.target = .field(field)

@@ -11,6 +11,8 @@ public enum WakeMessage: Equatable, Sendable, CustomStringConvertible {
     case formulas
     /// A mailbox's sync was turned on or asked for (for crm-scheduler).
     case sync
+    /// An admin asked for a check of the Google set-up (for crm-scheduler).
+    case doctor
     /// The database was restored: drop caches and re-read.
     case reload
     /// Rows of a table changed (crm-api forwards these to live clients).
@@ -25,6 +27,7 @@ public enum WakeMessage: Equatable, Sendable, CustomStringConvertible {
         case .backup: "backup"
         case .formulas: "formulas"
         case .sync: "sync"
+        case .doctor: "doctor"
         case .reload: "reload"
         case .changed(let table): "changed \(table)"
         }
@@ -39,6 +42,7 @@ public enum WakeMessage: Equatable, Sendable, CustomStringConvertible {
         case "backup": self = .backup
         case "formulas": self = .formulas
         case "sync": self = .sync
+        case "doctor": self = .doctor
         case "reload": self = .reload
         default:
             guard line.hasPrefix("changed ") else { return nil }

@@ -17,12 +17,18 @@ public enum AppSettings {
         case emailPrivacyLevel = "email_privacy_level"
         /// Addresses and domains whose mail is never captured (the team's lawyer, doctor, family).
         case emailBlocked = "email_blocked"
+        /// Addresses and domains whose mail is captured as metadata only: who and when, never the
+        /// subject or the text (a contact's personal matters, a sensitive counterparty).
+        case emailPrivate = "email_private"
         /// Mail to more recipients than this is bulk, and never captured.
         case emailMaxRecipients = "email_max_recipients"
         /// Gmail quota units each mailbox may spend a minute (Google's table since May 2026: 6,000).
         case gmailQuotaPerMinute = "gmail_quota_per_minute"
         /// What one `messages.get` costs in those units (since May 2026: 20; before: 5).
         case gmailMessageGetUnits = "gmail_message_get_units"
+        /// Days without contact after which a relationship is "aging", and "stale".
+        case stalenessAgingDays = "staleness_aging_days"
+        case stalenessStaleDays = "staleness_stale_days"
 
         public var defaultValue: JSONValue {
             switch self {
@@ -34,9 +40,12 @@ public enum AppSettings {
             case .emailTeamDomains: []
             case .emailPrivacyLevel: "full"
             case .emailBlocked: []
+            case .emailPrivate: []
             case .emailMaxRecipients: 20
             case .gmailQuotaPerMinute: 6_000
             case .gmailMessageGetUnits: 20
+            case .stalenessAgingDays: 30
+            case .stalenessStaleDays: 60
             }
         }
 
@@ -65,10 +74,15 @@ public enum AppSettings {
             case (.emailTeamDomains, _):
                 return .failure(FieldProblem("The team domains are a list of up to 50 mail domains."))
             case (.emailBlocked, .array(let items)) where items.count <= 1000:
-                return Self.list(items) { EmailAddress.normalized($0) ?? EmailAddress.domain($0) }
+                return Self.list(items, EmailAddress.listEntry)
                     .mapError { _ in FieldProblem("Each blocked entry is an email address or a mail domain.") }
             case (.emailBlocked, _):
                 return .failure(FieldProblem("The blocked list holds up to 1,000 addresses and domains."))
+            case (.emailPrivate, .array(let items)) where items.count <= 1000:
+                return Self.list(items, EmailAddress.listEntry)
+                    .mapError { _ in FieldProblem("Each private entry is an email address or a mail domain.") }
+            case (.emailPrivate, _):
+                return .failure(FieldProblem("The private list holds up to 1,000 addresses and domains."))
             case (.emailPrivacyLevel, .string(let level)) where ["metadata", "subject", "full"].contains(level):
                 return .success(value)
             case (.emailPrivacyLevel, _):
@@ -89,6 +103,13 @@ public enum AppSettings {
                 return .success(value)
             case (.gmailMessageGetUnits, _):
                 return .failure(FieldProblem("A message read costs a whole number of units from 1 to 100."))
+            // One `where` per pattern: a clause after two patterns guards the last one only.
+            case (.stalenessAgingDays, .number(let days)) where days == days.rounded() && (1...3650).contains(days):
+                return .success(value)
+            case (.stalenessStaleDays, .number(let days)) where days == days.rounded() && (1...3650).contains(days):
+                return .success(value)
+            case (.stalenessAgingDays, _), (.stalenessStaleDays, _):
+                return .failure(FieldProblem("Staleness is counted in whole days from 1 to 3,650."))
             }
         }
 
@@ -185,6 +206,24 @@ public enum AppSettings {
                     """,
                 arguments: [key.rawValue, JSONValue.encode(value), now, now, userId]
             )
+        }
+        if valid.contains(where: { [.emailPrivacyLevel, .emailPrivate].contains($0.0) }) {
+            try CaptureStore.narrow(settings: try Self.values(db), at: now, db)
+        }
+        if valid.contains(where: { [.stalenessAgingDays, .stalenessStaleDays].contains($0.0) }) {
+            let settings = try Self.values(db)
+            guard settings.integer(.stalenessAgingDays) < settings.integer(.stalenessStaleDays) else {
+                let problem = "A relationship turns aging before it turns stale: fewer days for aging than for stale."
+                throw RecordStoreError.invalid(
+                    Dictionary(
+                        uniqueKeysWithValues: valid.map(\.0).filter {
+                            [.stalenessAgingDays, .stalenessStaleDays].contains($0)
+                        }
+                        .map { ($0.rawValue, problem) }
+                    )
+                )
+            }
+            try RelationshipSignals.restale(at: now, settings: settings, db)
         }
     }
 }

@@ -72,3 +72,53 @@ struct EmailAccountResponse: Encodable {
 struct EmailAccountEnvelope: ResponseEncodable {
     let account: EmailAccountResponse
 }
+
+/// One check of the Google set-up: waiting for crm-scheduler, running, or done with its report.
+struct DoctorRunResponse: Encodable {
+    let id: Int64
+    let state: String
+    let requestedAt: Date
+    let finishedAt: Date?
+    let ok: Bool?
+    /// `{"checks": [{"subject", "mailbox", "ok", "sentence", "code"}], "ok"}` once done.
+    let report: JSONValue?
+
+    init(_ run: DoctorRuns.Run) {
+        self.id = run.id
+        self.state = run.finishedAt != nil ? "done" : run.startedAt != nil ? "running" : "waiting"
+        self.requestedAt = run.requestedAt
+        self.finishedAt = run.finishedAt
+        self.ok = run.ok
+        self.report = run.report
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, state, ok, report
+        case requestedAt = "requested_at"
+        case finishedAt = "finished_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.id, forKey: .id)
+        try container.encode(self.state, forKey: .state)
+        try container.encode(self.requestedAt, forKey: .requestedAt)
+        try container.encode(self.finishedAt, forKey: .finishedAt)
+        try container.encode(self.ok, forKey: .ok)
+        try container.encode(self.report, forKey: .report)
+    }
+}
+
+/// `{"run": {...} | null}`
+struct DoctorRunEnvelope: ResponseEncodable {
+    let run: DoctorRunResponse?
+
+    enum CodingKeys: String, CodingKey {
+        case run
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.run, forKey: .run)
+    }
+}

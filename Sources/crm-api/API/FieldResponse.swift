@@ -13,6 +13,8 @@ struct FieldResponse: ResponseEncodable {
     let position: Int
     let hiddenByDefault: Bool
     let isCore: Bool
+    /// Computed by the server (formulas, record metadata, signals from captured mail).
+    let readOnly: Bool
     /// A formula being recomputed over a large table in the background, and how far it is.
     let recompute: FormulaJobResponse?
     /// A select's options as people read them (`soft_circle` → "Soft circle"), so the browser
@@ -25,6 +27,7 @@ struct FieldResponse: ResponseEncodable {
         case resultType = "result_type"
         case hiddenByDefault = "hidden_by_default"
         case isCore = "is_core"
+        case readOnly = "read_only"
     }
 
     init(_ field: FieldDefinition) { self.init(field, job: nil) }
@@ -40,6 +43,7 @@ struct FieldResponse: ResponseEncodable {
         self.position = field.position
         self.hiddenByDefault = field.hiddenByDefault
         self.isCore = field.isCore
+        self.readOnly = field.isComputed
         if case .array(let choices)? = field.optionValues["choices"] {
             let names = choices.compactMap { if case .string(let name) = $0 { name } else { nil } }
             self.choiceLabels = Dictionary(names.map { ($0, FieldValues.optionLabel($0)) }) { first, _ in first }

@@ -13,6 +13,8 @@ struct EmailAccountsController {
         routes.get("/api/email/accounts", .admin, use: self.list)
         routes.patch("/api/email/accounts/:id", .admin, use: self.update)
         routes.post("/api/email/accounts/:id/sync", .admin, use: self.sync)
+        routes.get("/api/email/doctor", .admin, use: self.doctorReport)
+        routes.post("/api/email/doctor", .admin, use: self.doctor)
     }
 
     struct AccountList: ResponseEncodable {
@@ -76,5 +78,26 @@ struct EmailAccountsController {
         _ = self.services.wake.send(.sync, to: .scheduler)
         return try EmailAccountEnvelope(account: EmailAccountResponse(account))
             .response(status: .accepted, from: request, context: context)
+    }
+
+    /// Asks crm-scheduler to check the Google set-up (it alone talks to Google); the report
+    /// follows at `GET /api/email/doctor`.
+    func doctor(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.requireIdentity()
+        let now = self.services.clock.now()
+        let run = try await self.services.database.pool.write { db in
+            try DoctorRuns.request(by: admin.userId, at: now, db)
+        }
+        _ = self.services.wake.send(.doctor, to: .scheduler)
+        return try DoctorRunEnvelope(run: DoctorRunResponse(run)).response(
+            status: .accepted,
+            from: request,
+            context: context
+        )
+    }
+
+    func doctorReport(_ request: Request, context: AppRequestContext) async throws -> DoctorRunEnvelope {
+        let run = try await self.services.database.pool.read { db in try DoctorRuns.latest(db) }
+        return DoctorRunEnvelope(run: run.map(DoctorRunResponse.init))
     }
 }

@@ -192,7 +192,7 @@ struct MailboxSync {
             try await self.write { db in try CaptureStore.skip(userId: user, gmailId: id, reason: reason, db) }
         case .keep(let match):
             var body: String? = nil
-            if privacy == .full {
+            if privacy == .full, !match.isPrivate {
                 do {
                     let full = try await self.gmail.message(self.account.email, id: id, format: .full)
                     body = full.mime.map(MessageText.extract)

@@ -20,6 +20,13 @@ public enum Migrations {
         migrator.registerMigration(Migration013EmailAccounts.identifier, migrate: Migration013EmailAccounts.apply)
         migrator.registerMigration(Migration014EmailCapture.identifier, migrate: Migration014EmailCapture.apply)
         migrator.registerMigration(Migration015EmailRetries.identifier, migrate: Migration015EmailRetries.apply)
+        migrator.registerMigration(
+            Migration016RelationshipSignals.identifier,
+            migrate: Migration016RelationshipSignals.apply
+        )
+        migrator.registerMigration(Migration017EmailErasures.identifier, migrate: Migration017EmailErasures.apply)
+        migrator.registerMigration(Migration018EmailDoctor.identifier, migrate: Migration018EmailDoctor.apply)
+        migrator.registerMigration(Migration019Communications.identifier, migrate: Migration019Communications.apply)
         return migrator
     }()
 

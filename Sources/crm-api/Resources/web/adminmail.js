@@ -34,6 +34,33 @@ export function entries(text) {
   return text.split(/[\n,]/).map((entry) => entry.trim()).filter(Boolean);
 }
 
+/** The doctor's checks as a list: ✓ or ✗, and the sentence (with the fix for a failure). */
+export function doctorItems(run) {
+  if (!run) return [];
+  if (run.state !== "done") return [{ ok: null, text: "Checking… (crm-scheduler runs the check)" }];
+  return (run.report?.checks || []).map((c) => ({ ok: c.ok, text: c.sentence }));
+}
+
+async function runDoctor(target, say) {
+  const draw = (run) => target.replaceChildren(el("ul", { class: "doctor-checks" }, doctorItems(run).map((item) =>
+    el("li", { class: item.ok === null ? "state" : item.ok ? "ok" : "state error" }, `${item.ok === null ? "…" : item.ok ? "✓" : "✗"} ${item.text}`))));
+  try {
+    let { run } = await api("POST", "/api/email/doctor");
+    const started = Date.now();
+    draw(run);
+    while (run.state !== "done") {
+      if (Date.now() - started > 90000) {
+        target.replaceChildren(el("p", { class: "state error" }, "crm-scheduler did not answer: is it running? (Admin → Daemons)"));
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      ({ run } = await api("GET", "/api/email/doctor"));
+      draw(run);
+    }
+    say(run.ok ? "Google accepts the set-up." : "The Google set-up needs fixing: see the checks.");
+  } catch (error) { say(explain(error)); }
+}
+
 export async function mailCaptureSection(target, say) {
   const load = async () => {
     const [{ accounts, team_domains: domains, service_account_saved: keySaved }, { settings }] = await Promise.all([
@@ -53,15 +80,25 @@ export async function mailCaptureSection(target, say) {
         placeholder: domains.join(", "), "aria-label": "The team's own mail domains" }),
       email_blocked: el("textarea", { class: "setting-blocked", rows: 3, "aria-label": "Addresses and domains never captured",
         placeholder: "lawyer@firm.example, family.example" }, settings.email_blocked.join("\n")),
+      email_private: el("textarea", { class: "setting-private", rows: 2, "aria-label": "Addresses and domains kept as who and when only",
+        placeholder: "partner@personal.example, family-office.example" }, settings.email_private.join("\n")),
+      staleness_aging_days: el("input", { type: "number", min: 1, max: 3650, value: settings.staleness_aging_days,
+        class: "setting-aging", "aria-label": "Days without contact before a relationship is aging" }),
+      staleness_stale_days: el("input", { type: "number", min: 1, max: 3650, value: settings.staleness_stale_days,
+        class: "setting-stale", "aria-label": "Days without contact before a relationship is stale" }),
       email_max_recipients: el("input", { type: "number", min: 2, max: 500, value: settings.email_max_recipients,
         "aria-label": "Most recipients a captured mail may have" }),
       email_privacy_level: el("select", { class: "setting-privacy", "aria-label": "How much of captured mail is kept" },
         Object.entries(LEVELS).map(([value, label]) => el("option", { value, selected: settings.email_privacy_level === value }, label))),
     };
+    const report = el("div", { class: "doctor-report", "aria-live": "polite" });
+    const check = el("button", { type: "button", class: "doctor", onclick: () => runDoctor(report, say) }, "Check Google set-up");
     target.replaceChildren(
       el("p", { class: keySaved ? "hint" : "state error" }, keySaved
-        ? "A Google service account key is saved. Check delegation with crm-scheduler google-doctor."
-        : "No Google service account key is saved yet: save one with crm-scheduler set-service-account (or the StartOS action)."),
+        ? "A Google service account key is saved. Check that Google accepts it for every synced mailbox: "
+        : "No Google service account key is saved yet: save one with crm-scheduler set-service-account (or the StartOS action). ",
+      check),
+      report,
       el("table", { class: "admin-table mailboxes" },
         el("thead", {}, el("tr", {}, ["Member", "Email", "Sync", "State", "Last good sync", "Fetched", "Kept", "Skipped", ""]
           .map((heading) => el("th", { scope: "col" }, heading)))),
@@ -80,6 +117,9 @@ export async function mailCaptureSection(target, say) {
       el("div", { class: "row" }, "When a mailbox is first synced, read the last ", inputs.gmail_sync_window_days, " days."),
       el("div", { class: "row" }, "The team's own domains (mail among them only is never captured): ", inputs.email_team_domains),
       el("div", { class: "row" }, "Never capture mail with: ", inputs.email_blocked),
+      el("div", { class: "row" }, "Keep only who and when of mail with: ", inputs.email_private),
+      el("div", { class: "row" }, "A relationship is aging after ", inputs.staleness_aging_days, " days without contact, and stale after ",
+        inputs.staleness_stale_days, " days."),
       el("div", { class: "row" }, "Skip mail to more than ", inputs.email_max_recipients, " recipients. Keep ", inputs.email_privacy_level, " ",
         el("button", { type: "button", class: "save-mail-settings", onclick: async () => {
           try {
@@ -87,6 +127,9 @@ export async function mailCaptureSection(target, say) {
               gmail_sync_window_days: Number(inputs.gmail_sync_window_days.value),
               email_team_domains: entries(inputs.email_team_domains.value),
               email_blocked: entries(inputs.email_blocked.value),
+              email_private: entries(inputs.email_private.value),
+              staleness_aging_days: Number(inputs.staleness_aging_days.value),
+              staleness_stale_days: Number(inputs.staleness_stale_days.value),
               email_max_recipients: Number(inputs.email_max_recipients.value),
               email_privacy_level: inputs.email_privacy_level.value,
             });

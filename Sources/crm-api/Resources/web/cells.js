@@ -19,7 +19,7 @@ export function isNumeric(field) {
 }
 
 /** Values the server computes (formulas, timestamps): never edited. */
-export function isReadOnly(field) { return rules().types[field.type]?.read_only !== false; }
+export function isReadOnly(field) { return field.read_only === true || rules().types[field.type]?.read_only !== false; }
 
 /** A select field's defined options (empty for free-text lists such as tags). */
 export function choicesOf(field) { return (field.options && field.options.choices) || []; }

@@ -2,6 +2,7 @@
 // history (who, when, old → new) with a way to bring an older value back.
 import { api, el } from "./api.js";
 import { display, isReadOnly } from "./cells.js";
+import { timelineSection } from "./timeline.js";
 
 function ago(date) {
   const seconds = Math.round((Date.now() - new Date(date).getTime()) / 1000);
@@ -43,11 +44,34 @@ export class Drawer {
     this.node = el("aside", {
       class: "drawer", role: "dialog", "aria-modal": "false", "aria-label": `Record: ${title}`,
       onkeydown: (event) => { if (event.key === "Escape") { event.preventDefault(); this.close(); } },
-    }, el("header", {}, el("h2", {}, title), closeButton), fields, links, el("h3", {}, "History"), history);
+    }, el("header", {}, el("h2", {}, title), closeButton), fields, links, timelineSection(grid, record), this.mailSection(record),
+      el("h3", {}, "History"), history);
     document.body.append(this.node);
     closeButton.focus();
     this.loadLinks(record, links);
     this.loadHistory(record, history);
+  }
+
+  /** For admins, on investors and contacts: erase the record's captured mail, with an undo. */
+  mailSection(record) {
+    const table = this.grid.table;
+    if (this.grid.me?.role !== "admin" || !["investors", "contacts"].includes(table)) return null;
+    const say = el("p", { class: "state", role: "status" });
+    const key = table === "investors" ? "investor_id" : "contact_id";
+    const erase = el("button", { type: "button", class: "danger erase-mail", onclick: async () => {
+      if (!window.confirm("Erase every captured email of this record? Admins can undo it.")) return;
+      try {
+        const { erasure } = await api("POST", "/api/email/erasures", { [key]: record.id });
+        const undo = el("button", { type: "button", class: "link undo-erase", onclick: async () => {
+          try {
+            await api("POST", `/api/email/erasures/${erasure.id}/restore`);
+            say.replaceChildren("The captured mail is back.");
+          } catch (error) { say.replaceChildren(error.message); }
+        } }, "Undo");
+        say.replaceChildren(`Erased ${erasure.messages} captured email${erasure.messages === 1 ? "" : "s"}. `, undo);
+      } catch (error) { say.replaceChildren(error.message); }
+    } }, "Erase captured mail…");
+    return el("section", { class: "captured-mail", "aria-label": "Captured mail" }, el("h3", {}, "Captured mail"), erase, say);
   }
 
   async loadLinks(record, section) {

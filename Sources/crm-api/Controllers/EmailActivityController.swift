@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import Shared
+
+/// Captured mail for people: the activity list any member reads (no more than the privacy level
+/// and private marks allow), and the admins' erasures of a record's captured mail.
+struct EmailActivityController {
+    let services: AppServices
+
+    func addRoutes(to routes: GuardedRouter) {
+        routes.get("/api/email/activity", .member, use: self.activity)
+        routes.get("/api/email/erasures", .admin, use: self.erasures)
+        routes.post("/api/email/erasures", .admin, use: self.erase)
+        routes.post("/api/email/erasures/:id/restore", .admin, use: self.restore)
+    }
+
+    func activity(_ request: Request, context: AppRequestContext) async throws -> EmailActivityPage {
+        let parameters = request.uri.queryParameters
+        var query = EmailActivity.Query()
+        query.investorId = try ActivityController.positive(parameters.get("investor_id"), name: "investor_id")
+        query.contactId = try ActivityController.positive(parameters.get("contact_id"), name: "contact_id")
+        query.memberId = try ActivityController.positive(parameters.get("member_id"), name: "member_id")
+        query.since = try Self.instant(parameters.get("since"), name: "since")
+        query.until = try Self.instant(parameters.get("until"), name: "until")
+        if let text = parameters.get("limit") {
+            guard let limit = Int(text), (1...200).contains(limit) else {
+                throw APIError(.badRequest, "invalid_limit", "limit must be a whole number from 1 to 200.")
+            }
+            query.limit = limit
+        }
+        if let token = parameters.get("cursor") {
+            guard let cursor = EmailActivity.Cursor(token: token) else {
+                throw APIError(.badRequest, "invalid_cursor", "The cursor is not valid.")
+            }
+            query.after = cursor
+        }
+        let chosen = query
+        let page = try await self.services.database.pool.read { db in try EmailActivity.page(chosen, db) }
+        return EmailActivityPage(messages: page.items.map(EmailActivityItem.init), nextCursor: page.next?.token)
+    }
+
+    static func instant(_ text: String?, name: String) throws -> Date? {
+        guard let text else { return nil }
+        guard text.count <= 64, let date = ISO8601.date(text) else {
+            throw APIError(.badRequest, "invalid_\(name)", "\(name) is a date and time such as 2026-12-01T00:00:00Z.")
+        }
+        return date
+    }
+
+    func erasures(_ request: Request, context: AppRequestContext) async throws -> EmailErasureList {
+        let all = try await self.services.database.pool.read { db in try EmailErasures.all(db) }
+        return EmailErasureList(erasures: all.map(EmailErasureResponse.init))
+    }
+
+    struct EraseRequest: Decodable {
+        let contactId: Int64?
+        let investorId: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case contactId = "contact_id"
+            case investorId = "investor_id"
+        }
+    }
+
+    func erase(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let admin = try context.requireIdentity()
+        let body = try await request.decode(as: EraseRequest.self, context: context)
+        let target: (RecordTable, Int64)
+        switch (body.contactId, body.investorId) {
+        case (let id?, nil) where id > 0: target = (.contacts, id)
+        case (nil, let id?) where id > 0: target = (.investors, id)
+        default:
+            throw APIError(
+                .badRequest,
+                "invalid_target",
+                "Name one record whose mail to erase: contact_id or investor_id, a positive whole number."
+            )
+        }
+        let now = self.services.clock.now()
+        let erasure = try await self.services.database.pool.write { db in
+            try EmailErasures.erase(target.0, id: target.1, by: admin.userId, at: now, db)
+        }
+        context.logger.info(
+            "captured mail erased",
+            metadata: [
+                "admin.id": "\(admin.userId)", "record.table": "\(target.0.rawValue)", "record.id": "\(target.1)",
+                "messages": "\(erasure.messageCount)",
+            ]
+        )
+        return try EmailErasureEnvelope(erasure: EmailErasureResponse(erasure))
+            .response(status: .created, from: request, context: context)
+    }
+
+    func restore(_ request: Request, context: AppRequestContext) async throws -> EmailErasureEnvelope {
+        let admin = try context.requireIdentity()
+        let id = try context.parameters.requireID()
+        let now = self.services.clock.now()
+        let erasure = try await self.services.database.pool.write { db in
+            try EmailErasures.restore(id, by: admin.userId, at: now, db)
+        }
+        context.logger.info("captured mail restored", metadata: ["admin.id": "\(admin.userId)", "erasure.id": "\(id)"])
+        return EmailErasureEnvelope(erasure: EmailErasureResponse(erasure))
+    }
+}

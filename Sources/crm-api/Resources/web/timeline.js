@@ -1,0 +1,65 @@
+// The record drawer's Communications section: a quick-log form, and the timeline of logged
+// communications and captured emails with the investor (and its contacts) or the contact,
+// newest first. Text comes as the server allows it (the privacy level); nothing here renders HTML.
+import { api, el, explain } from "./api.js";
+import { when } from "./cells.js";
+
+export const KINDS = { call: "Call", meeting: "Meeting", email: "Email", note: "Note", intro: "Intro" };
+
+/** Logged communications and captured emails as one list, newest first. */
+export function merge(communications, messages) {
+  const logged = communications.map((c) => ({
+    key: `c${c.id}`, at: c.occurred_at, kind: KINDS[c.kind] || c.kind, who: c.member_id, text: c.summary, source: c.source,
+  }));
+  const mail = messages.map((m) => ({
+    key: `m${m.id}`, at: m.sent_at, kind: m.direction === "outbound" ? "Email sent" : "Email received",
+    who: (m.members.find((p) => p.direction === "sent") || m.members[0] || {}).user_id ?? null,
+    text: m.subject ?? "(subject not kept)", detail: m.snippet, source: "email",
+  }));
+  return [...logged, ...mail].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.key < b.key ? 1 : -1));
+}
+
+/** The local date and time a datetime-local input shows for an instant. */
+export function localInput(date) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+export function timelineSection(grid, record) {
+  const table = grid.table;
+  if (!["investors", "contacts"].includes(table)) return null;
+  const filter = table === "investors" ? `investor_id=${record.id}` : `contact_id=${record.id}`;
+  const list = el("ol", { class: "timeline-entries" });
+  const say = el("p", { class: "state", role: "status" });
+  const kind = el("select", { class: "log-kind", "aria-label": "Kind" },
+    Object.entries(KINDS).map(([value, label]) => el("option", { value }, label)));
+  const at = el("input", { type: "datetime-local", class: "log-when", "aria-label": "When", value: localInput(new Date()) });
+  const summary = el("input", { type: "text", class: "log-summary", maxlength: 2000, "aria-label": "What it was about",
+    placeholder: "What it was about" });
+  const load = async () => {
+    try {
+      const [{ communications }, { messages }] = await Promise.all([
+        api("GET", `/api/communications?${filter}&limit=50`), api("GET", `/api/email/activity?${filter}&limit=50`),
+      ]);
+      const entries = merge(communications, messages);
+      list.replaceChildren(...(entries.length ? entries.map((entry) => el("li", { class: `timeline-entry source-${entry.source}` },
+        el("span", { class: "when" }, when(entry.at)), " ", el("strong", {}, entry.kind),
+        entry.who ? ` · ${grid.names.get(entry.who) || "someone"}` : "", " — ", entry.text,
+        entry.detail ? el("div", { class: "detail" }, entry.detail) : null))
+        : [el("li", { class: "state" }, "Nothing logged or captured yet.")]));
+    } catch (error) { list.replaceChildren(el("li", { class: "state error" }, explain(error))); }
+  };
+  const form = el("form", { class: "quick-log", onsubmit: async (event) => {
+    event.preventDefault();
+    const body = { kind: kind.value, summary: summary.value, occurred_at: new Date(at.value).toISOString(),
+      [table === "investors" ? "investor_id" : "contact_ids"]: table === "investors" ? record.id : [record.id] };
+    try {
+      await api("POST", "/api/communications", body);
+      summary.value = "";
+      say.replaceChildren(`${KINDS[body.kind]} logged.`);
+      await load();
+    } catch (error) { say.replaceChildren(explain(error)); }
+  } }, kind, at, summary, el("button", { type: "submit", class: "log-submit" }, "Log"));
+  load();
+  return el("section", { class: "communications", "aria-label": "Communications" }, el("h3", {}, "Communications"), form, say, list);
+}

@@ -1,0 +1,24 @@
+// The drawer's timeline, alone: logged communications and captured emails merge newest first,
+// and an email whose subject the privacy level hides says so.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+const { merge, localInput } = await import("../../Sources/crm-api/Resources/web/timeline.js");
+
+test("logged and captured entries merge newest first", () => {
+  const entries = merge(
+    [{ id: 1, occurred_at: "2026-12-01T10:00:00Z", kind: "call", member_id: 2, summary: "Q3", source: "app" }],
+    [
+      { id: 7, sent_at: "2026-12-03T09:00:00Z", direction: "outbound", members: [{ user_id: 3, direction: "sent" }], subject: "Re: Q3", snippet: "Thanks" },
+      { id: 8, sent_at: "2026-11-30T09:00:00Z", direction: "inbound", members: [{ user_id: 2, direction: "received" }], subject: null, snippet: null },
+    ]);
+  assert.deepEqual(entries.map((e) => e.key), ["m7", "c1", "m8"]);
+  assert.equal(entries[0].kind, "Email sent");
+  assert.equal(entries[0].who, 3);
+  assert.equal(entries[1].kind, "Call");
+  assert.equal(entries[2].text, "(subject not kept)");
+});
+
+test("the quick-log's time starts as the local now, to the minute", () => {
+  assert.equal(localInput(new Date(2026, 11, 7, 9, 5)), "2026-12-07T09:05");
+});
