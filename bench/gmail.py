@@ -92,8 +92,9 @@ def main():
         call(server, "POST", f"/api/email/accounts/{me['id']}/sync", {})
         wait_for(lambda: kept(server.database) >= kept_count + NEW, 600)
         with sqlite3.connect(server.database) as db:
-            rows = db.execute("SELECT rfc_message_id, strftime('%s', created_at) + (strftime('%f', created_at) % 1) "
-                              "FROM email_messages WHERE rfc_message_id IN (%s)" % ",".join("?" * NEW), list(delivered)).fetchall()
+            marks = ",".join("?" * NEW)
+            rows = db.execute("SELECT rfc_message_id, (julianday(created_at) - 2440587.5) * 86400.0 "
+                              f"FROM email_messages WHERE rfc_message_id IN ({marks})", list(delivered)).fetchall()
         latencies = [(float(at) - delivered[mid]) * 1000 for mid, at in rows]
     finally:
         scheduler.terminate()

@@ -217,4 +217,64 @@ import Testing
             #expect(try await client.send(.post, "/api/email/erasures/999/restore").status == .notFound)
         }
     }
+
+    @Test func searchFindsSubjectsAndTextTheReaderMaySeeAndForgetsErasedMail() async throws {
+        let seeded = try await self.seeded()
+        try await seeded.app.test { client in
+            try await client.login("bob@fund.example")
+            let q3 = try await client.send(.get, "/api/email/search?q=q3")
+            #expect(self.subjects(q3) == ["Re: Q3 close", "Q3 close"])
+            #expect(
+                self.subjects(try await client.send(.get, "/api/email/search?q=TEXT%20of%20side")) == ["Side letter"]
+            )
+            #expect(
+                self.subjects(try await client.send(.get, "/api/email/search?q=clo")) == ["Re: Q3 close", "Q3 close"],
+                "prefixes"
+            )
+            #expect(
+                self.subjects(try await client.send(.get, "/api/email/search?q=q3&contact_id=\(seeded.piet)")).isEmpty
+            )
+            for hostile in ["%22OR%20NEAR(", "subject%3Aq3%20OR%20*", "q3%22%20OR%20%22family"] {
+                let reply = try await client.send(.get, "/api/email/search?q=\(hostile)")
+                #expect(reply.status == .ok, "\(hostile): \(reply.body)")
+                #expect(!reply.body.contains("Family"), "FTS5 syntax in q is only words")
+            }
+            for bad in ["", "?q=", "?q=%20%2A%22"] {
+                #expect(try await client.send(.get, "/api/email/search\(bad)").status == .badRequest, "\(bad)")
+            }
+
+            guard case .array(let found)? = q3.value("messages"), case .object(let first)? = found.first,
+                case .number(let id)? = first["id"]
+            else { return }
+            let full = try await client.send(.get, "/api/email/messages/\(Int(id))")
+            #expect(full.status == .ok)
+            #expect(full.value("text") == "Text of Re: Q3 close")
+            #expect(try await client.send(.get, "/api/email/messages/999").status == .notFound)
+
+            try await client.login("ann@fund.example")
+            #expect(
+                try await client.send(.patch, "/api/settings", json: #"{"email_private": ["private.example"]}"#).status
+                    == .ok
+            )
+            #expect(
+                self.subjects(try await client.send(.get, "/api/email/search?q=family")).isEmpty,
+                "a private subject is not found"
+            )
+            let erased = try await client.send(.post, "/api/email/erasures", json: #"{"contact_id": \#(seeded.jane)}"#)
+            #expect(self.subjects(try await client.send(.get, "/api/email/search?q=q3")).isEmpty)
+            #expect(try await client.send(.get, "/api/email/messages/\(Int(id))").status == .notFound)
+            guard case .number(let erasure)? = erased.value("erasure", "id") else { return }
+            #expect(try await client.send(.post, "/api/email/erasures/\(Int(erasure))/restore").status == .ok)
+            #expect(self.subjects(try await client.send(.get, "/api/email/search?q=q3")).count == 2)
+            #expect(
+                try await client.send(.patch, "/api/settings", json: #"{"email_privacy_level": "subject"}"#).status
+                    == .ok
+            )
+            #expect(
+                self.subjects(try await client.send(.get, "/api/email/search?q=text")).isEmpty,
+                "stripped text is not found"
+            )
+            #expect(try await client.send(.get, "/api/email/messages/\(Int(id))").value("text") == .null)
+        }
+    }
 }

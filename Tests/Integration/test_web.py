@@ -630,6 +630,12 @@ def test_captured_mail_fills_the_relationship_columns_and_an_admin_can_erase_it(
     status, logged, _ = api.call("GET", "/api/communications")
     assert [c["summary"] for c in logged["communications"]] == ["Called about the Q3 close"]
     assert logged["communications"][0]["source"] == "app"
+    search = driver.find_element(By.CSS_SELECTOR, ".timeline-search")
+    search.send_keys("thanks", Keys.ENTER)
+    wait(driver).until(lambda d: "Email received" not in timeline(d) and "Email sent" in timeline(d))
+    assert "Called about" not in timeline(driver), "the log is searched too"
+    driver.find_element(By.CSS_SELECTOR, ".timeline-entries button.show-text").click()
+    wait(driver).until(lambda d: d.execute_script("return document.querySelector('.full-text')?.textContent") == "Thanks")
     screenshot(driver, "relationship-columns.png")
     no_csp_violations(driver)
 

@@ -12,6 +12,8 @@ public enum EmailActivity {
         public var since: Date?
         public var until: Date?
         public var limit = 50
+        /// Words every message found has in its subject or text (as stored; prefixes match).
+        public var search: String?
         /// The last message of the previous page.
         public var after: Cursor?
 
@@ -91,6 +93,11 @@ public enum EmailActivity {
             conditions.append("m.sent_at < ?")
             arguments += [until]
         }
+        if let search = query.search {
+            guard let match = Self.match(search) else { return ([], nil) }
+            conditions.append("m.id IN (SELECT rowid FROM email_search WHERE email_search MATCH ?)")
+            arguments += [match]
+        }
         if let after = query.after {
             conditions.append("(m.sent_at < ? OR (m.sent_at = ? AND m.id < ?))")
             arguments += [after.sentAt, after.sentAt, after.id]
@@ -99,14 +106,45 @@ public enum EmailActivity {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT m.id, m.sent_at, m.from_address, m.from_name, m.recipients, m.subject, m.body_text, m.privacy,
-                    m.thread_key
+                SELECT \(Self.columns)
                 FROM email_messages m WHERE m.deleted_at IS NULL\(conditions.map { " AND " + $0 }.joined())
                 ORDER BY m.sent_at DESC, m.id DESC LIMIT ?
                 """,
             arguments: arguments + [limit + 1]
         )
-        let shown = rows.prefix(limit)
+        let items = try Self.items(Array(rows.prefix(limit)), settings: settings, db)
+        let next = rows.count > limit ? items.last.map { Cursor(sentAt: $0.sentAt, id: $0.id) } : nil
+        return (items, next)
+    }
+
+    /// One live message with its whole stored text, when the privacy level lets the reader see it.
+    public static func message(_ id: Int64, _ db: Database) throws -> (item: Item, text: String?)? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT \(Self.columns) FROM email_messages m WHERE m.id = ? AND m.deleted_at IS NULL",
+                arguments: [id]
+            )
+        else { return nil }
+        guard let item = try Self.items([row], settings: try AppSettings.values(db), db).first else { return nil }
+        return (item, item.privacy == .full ? row["body_text"] : nil)
+    }
+
+    /// The FTS5 query for what someone typed: each word (letters and digits) as a quoted prefix,
+    /// all of them required; nil when nothing searchable is left. Quoting keeps FTS5's own syntax
+    /// (`OR`, `NEAR`, `*`, `:`) out of reach of the text.
+    public static func match(_ text: String) -> String? {
+        let words = text.split { !$0.isLetter && !$0.isNumber }.prefix(10).map { String($0.prefix(64)) }
+        guard !words.isEmpty else { return nil }
+        return words.map { "\"\($0)\"*" }.joined(separator: " ")
+    }
+
+    static let columns = """
+        m.id, m.sent_at, m.from_address, m.from_name, m.recipients, m.subject, m.body_text, m.privacy, m.thread_key
+        """
+
+    /// Messages as their readers may see them, with their members and linked records.
+    static func items(_ shown: [Row], settings: AppSettings.Values, _ db: Database) throws -> [Item] {
         let ids = shown.map { $0["id"] as Int64 }
         var members: [Int64: [Member]] = [:]
         var links: [Int64: (investors: [Int64], contacts: [Int64])] = [:]
@@ -140,7 +178,7 @@ public enum EmailActivity {
                 links[message] = entry
             }
         }
-        let items = shown.map { row -> Item in
+        return shown.map { row -> Item in
             let id: Int64 = row["id"]
             let recipients = CaptureStore.addresses(row["recipients"])
             let stored = CaptureStore.PrivacyLevel(rawValue: row["privacy"]) ?? .metadata
@@ -168,7 +206,5 @@ public enum EmailActivity {
                 contactIds: links[id]?.contacts ?? []
             )
         }
-        let next = rows.count > limit ? items.last.map { Cursor(sentAt: $0.sentAt, id: $0.id) } : nil
-        return (items, next)
     }
 }

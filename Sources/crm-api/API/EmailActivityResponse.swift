@@ -90,6 +90,22 @@ struct EmailActivityItem: Encodable {
     }
 }
 
+/// `{"message": {...}, "text": "…" | null}`: the whole stored text when the privacy level shows it.
+struct EmailMessageEnvelope: ResponseEncodable {
+    let message: EmailActivityItem
+    let text: String?
+
+    enum CodingKeys: String, CodingKey {
+        case message, text
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.message, forKey: .message)
+        try container.encode(self.text, forKey: .text)
+    }
+}
+
 /// One erasure of a record's captured mail.
 struct EmailErasureResponse: Encodable {
     let id: Int64

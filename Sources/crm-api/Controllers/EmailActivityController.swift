@@ -11,12 +11,42 @@ struct EmailActivityController {
 
     func addRoutes(to routes: GuardedRouter) {
         routes.get("/api/email/activity", .member, use: self.activity)
+        routes.get("/api/email/search", .member, use: self.search)
+        routes.get("/api/email/messages/:id", .member, use: self.message)
         routes.get("/api/email/erasures", .admin, use: self.erasures)
         routes.post("/api/email/erasures", .admin, use: self.erase)
         routes.post("/api/email/erasures/:id/restore", .admin, use: self.restore)
     }
 
     func activity(_ request: Request, context: AppRequestContext) async throws -> EmailActivityPage {
+        try await self.page(try Self.query(request), context: context)
+    }
+
+    /// The activity list narrowed to messages with every word of `q` in their subject or text.
+    func search(_ request: Request, context: AppRequestContext) async throws -> EmailActivityPage {
+        var query = try Self.query(request)
+        let text: String = request.uri.queryParameters.get("q") ?? ""
+        guard text.count <= 500, EmailActivity.match(text) != nil else {
+            throw APIError(.badRequest, "invalid_q", "q is the words to look for (up to 500 characters).")
+        }
+        query.search = text
+        return try await self.page(query, context: context)
+    }
+
+    func message(_ request: Request, context: AppRequestContext) async throws -> EmailMessageEnvelope {
+        let id = try context.parameters.requireID()
+        guard let found = try await self.services.database.pool.read({ db in try EmailActivity.message(id, db) }) else {
+            throw APIError.notFound("There is no such captured message.")
+        }
+        return EmailMessageEnvelope(message: EmailActivityItem(found.item), text: found.text)
+    }
+
+    private func page(_ query: EmailActivity.Query, context: AppRequestContext) async throws -> EmailActivityPage {
+        let page = try await self.services.database.pool.read { db in try EmailActivity.page(query, db) }
+        return EmailActivityPage(messages: page.items.map(EmailActivityItem.init), nextCursor: page.next?.token)
+    }
+
+    static func query(_ request: Request) throws -> EmailActivity.Query {
         let parameters = request.uri.queryParameters
         var query = EmailActivity.Query()
         query.investorId = try ActivityController.positive(parameters.get("investor_id"), name: "investor_id")
@@ -36,9 +66,7 @@ struct EmailActivityController {
             }
             query.after = cursor
         }
-        let chosen = query
-        let page = try await self.services.database.pool.read { db in try EmailActivity.page(chosen, db) }
-        return EmailActivityPage(messages: page.items.map(EmailActivityItem.init), nextCursor: page.next?.token)
+        return query
     }
 
     static func instant(_ text: String?, name: String) throws -> Date? {

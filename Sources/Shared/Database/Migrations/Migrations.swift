@@ -27,6 +27,7 @@ public enum Migrations {
         migrator.registerMigration(Migration017EmailErasures.identifier, migrate: Migration017EmailErasures.apply)
         migrator.registerMigration(Migration018EmailDoctor.identifier, migrate: Migration018EmailDoctor.apply)
         migrator.registerMigration(Migration019Communications.identifier, migrate: Migration019Communications.apply)
+        migrator.registerMigration(Migration020EmailSearch.identifier, migrate: Migration020EmailSearch.apply)
         return migrator
     }()
 

@@ -56,7 +56,7 @@ export class Drawer {
   mailSection(record) {
     const table = this.grid.table;
     if (this.grid.me?.role !== "admin" || !["investors", "contacts"].includes(table)) return null;
-    const say = el("p", { class: "state", role: "status" });
+    const say = el("p", { class: "hint", role: "status" });
     const key = table === "investors" ? "investor_id" : "contact_id";
     const erase = el("button", { type: "button", class: "danger erase-mail", onclick: async () => {
       if (!window.confirm("Erase every captured email of this record? Admins can undo it.")) return;

@@ -14,7 +14,7 @@ export function merge(communications, messages) {
   const mail = messages.map((m) => ({
     key: `m${m.id}`, at: m.sent_at, kind: m.direction === "outbound" ? "Email sent" : "Email received",
     who: (m.members.find((p) => p.direction === "sent") || m.members[0] || {}).user_id ?? null,
-    text: m.subject ?? "(subject not kept)", detail: m.snippet, source: "email",
+    text: m.subject ?? "(subject not kept)", detail: m.snippet, source: "email", messageId: m.privacy === "full" ? m.id : null,
   }));
   return [...logged, ...mail].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.key < b.key ? 1 : -1));
 }
@@ -30,23 +30,37 @@ export function timelineSection(grid, record) {
   if (!["investors", "contacts"].includes(table)) return null;
   const filter = table === "investors" ? `investor_id=${record.id}` : `contact_id=${record.id}`;
   const list = el("ol", { class: "timeline-entries" });
-  const say = el("p", { class: "state", role: "status" });
+  const say = el("p", { class: "hint", role: "status" });
   const kind = el("select", { class: "log-kind", "aria-label": "Kind" },
     Object.entries(KINDS).map(([value, label]) => el("option", { value }, label)));
   const at = el("input", { type: "datetime-local", class: "log-when", "aria-label": "When", value: localInput(new Date()) });
   const summary = el("input", { type: "text", class: "log-summary", maxlength: 2000, "aria-label": "What it was about",
     placeholder: "What it was about" });
+  const search = el("input", { type: "search", class: "timeline-search", "aria-label": "Search the mail and the log",
+    placeholder: "Search the mail and the log", onchange: () => load() });
+  /** An email's whole text, fetched when asked for; shown as text, never as HTML. */
+  const expand = (entry) => el("button", { type: "button", class: "link show-text", onclick: async (event) => {
+    const button = event.target;
+    try {
+      const { text } = await api("GET", `/api/email/messages/${entry.messageId}`);
+      button.replaceWith(el("pre", { class: "full-text" }, text ?? "The privacy level keeps no text of this email."));
+    } catch (error) { button.replaceWith(el("p", { class: "state error" }, explain(error))); }
+  } }, "Show the whole email");
   const load = async () => {
+    const q = search.value.trim();
     try {
       const [{ communications }, { messages }] = await Promise.all([
-        api("GET", `/api/communications?${filter}&limit=50`), api("GET", `/api/email/activity?${filter}&limit=50`),
+        api("GET", `/api/communications?${filter}&limit=50`),
+        api("GET", q ? `/api/email/search?${filter}&limit=50&q=${encodeURIComponent(q)}` : `/api/email/activity?${filter}&limit=50`),
       ]);
-      const entries = merge(communications, messages);
+      const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+      const logged = communications.filter((c) => words.every((word) => c.summary.toLowerCase().includes(word)));
+      const entries = merge(logged, messages);
       list.replaceChildren(...(entries.length ? entries.map((entry) => el("li", { class: `timeline-entry source-${entry.source}` },
         el("span", { class: "when" }, when(entry.at)), " ", el("strong", {}, entry.kind),
         entry.who ? ` · ${grid.names.get(entry.who) || "someone"}` : "", " — ", entry.text,
-        entry.detail ? el("div", { class: "detail" }, entry.detail) : null))
-        : [el("li", { class: "state" }, "Nothing logged or captured yet.")]));
+        entry.detail ? el("div", { class: "detail" }, entry.detail) : null, entry.messageId ? expand(entry) : null))
+        : [el("li", { class: "state" }, q ? "Nothing found." : "Nothing logged or captured yet.")]));
     } catch (error) { list.replaceChildren(el("li", { class: "state error" }, explain(error))); }
   };
   const form = el("form", { class: "quick-log", onsubmit: async (event) => {
@@ -61,5 +75,6 @@ export function timelineSection(grid, record) {
     } catch (error) { say.replaceChildren(explain(error)); }
   } }, kind, at, summary, el("button", { type: "submit", class: "log-submit" }, "Log"));
   load();
-  return el("section", { class: "communications", "aria-label": "Communications" }, el("h3", {}, "Communications"), form, say, list);
+  return el("section", { class: "communications", "aria-label": "Communications" }, el("h3", {}, "Communications"), form, say,
+    search, list);
 }
