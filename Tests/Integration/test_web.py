@@ -636,6 +636,9 @@ def test_captured_mail_fills_the_relationship_columns_and_an_admin_can_erase_it(
     assert "Called about" not in timeline(driver), "the log is searched too"
     driver.find_element(By.CSS_SELECTOR, ".timeline-entries button.show-text").click()
     wait(driver).until(lambda d: d.execute_script("return document.querySelector('.full-text')?.textContent") == "Thanks")
+    driver.find_element(By.CSS_SELECTOR, ".timeline-search").clear()
+    pick(driver, "select.timeline-show", value="call")
+    wait(driver).until(lambda d: "Called about the Q3 close" in timeline(d) and "Email" not in timeline(d))
     screenshot(driver, "relationship-columns.png")
     no_csp_violations(driver)
 

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-const { merge, localInput } = await import("../../Sources/crm-api/Resources/web/timeline.js");
+const { merge, localInput, timelineQueries } = await import("../../Sources/crm-api/Resources/web/timeline.js");
 
 test("logged and captured entries merge newest first", () => {
   const entries = merge(
@@ -21,4 +21,16 @@ test("logged and captured entries merge newest first", () => {
 
 test("the quick-log's time starts as the local now, to the minute", () => {
   assert.equal(localInput(new Date(2026, 11, 7, 9, 5)), "2026-12-07T09:05");
+});
+
+test("the filters choose which lists are read and narrow both", () => {
+  const all = timelineQueries("investor_id=4", {});
+  assert.equal(all.logged, "/api/communications?investor_id=4&limit=50");
+  assert.equal(all.mail, "/api/email/activity?investor_id=4&limit=50");
+  const calls = timelineQueries("contact_id=2", { show: "call", member: "3" });
+  assert.equal(calls.mail, null, "captured mail is not a logged call");
+  assert.equal(calls.logged, "/api/communications?contact_id=2&limit=50&member_id=3&kind=call");
+  const mail = timelineQueries("investor_id=4", { show: "email", q: " side letter ", since: "2026-12-01" });
+  assert.equal(mail.logged, null);
+  assert.match(mail.mail, /^\/api\/email\/search\?investor_id=4&limit=50&since=2026-1[12]-\d\dT\d\d%3A00%3A00\.000Z&q=side%20letter$/);
 });

@@ -25,6 +25,23 @@ export function localInput(date) {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+/**
+ * The two lists a timeline reads, for the record's `filter` (`investor_id=1`) and what is chosen:
+ * `show` is "all", "email" (captured mail only) or a kind (that kind of logged communication
+ * only); `member` a user id; `since` a local date (yyyy-mm-dd); `q` words. Null: not read.
+ */
+export function timelineQueries(filter, { show = "all", member = "", since = "", q = "" } = {}) {
+  const common = [filter, "limit=50"];
+  if (member) common.push(`member_id=${encodeURIComponent(member)}`);
+  if (since) common.push(`since=${encodeURIComponent(new Date(`${since}T00:00`).toISOString())}`);
+  const words = q.trim();
+  const mail = show === "all" || show === "email"
+    ? (words ? `/api/email/search?${common.join("&")}&q=${encodeURIComponent(words)}` : `/api/email/activity?${common.join("&")}`)
+    : null;
+  const logged = show === "email" ? null : `/api/communications?${[...common, ...(show === "all" ? [] : [`kind=${show}`])].join("&")}`;
+  return { logged, mail };
+}
+
 export function timelineSection(grid, record) {
   const table = grid.table;
   if (!["investors", "contacts"].includes(table)) return null;
@@ -46,21 +63,40 @@ export function timelineSection(grid, record) {
       button.replaceWith(el("pre", { class: "full-text" }, text ?? "The privacy level keeps no text of this email."));
     } catch (error) { button.replaceWith(el("p", { class: "state error" }, explain(error))); }
   } }, "Show the whole email");
-  const load = async () => {
-    const q = search.value.trim();
+  const show = el("select", { class: "timeline-show", "aria-label": "Show", onchange: () => load() },
+    el("option", { value: "all" }, "Everything"), el("option", { value: "email" }, "Captured emails"),
+    Object.entries(KINDS).map(([value, label]) => el("option", { value }, `${label}s logged`)));
+  const member = el("select", { class: "timeline-member", "aria-label": "Who on the team", onchange: () => load() },
+    el("option", { value: "" }, "Anyone"), [...grid.names].map(([id, name]) => el("option", { value: id }, name)));
+  const since = el("input", { type: "date", class: "timeline-since", "aria-label": "Since", onchange: () => load() });
+  const more = el("button", { type: "button", class: "link timeline-more", hidden: true, onclick: () => load(true) }, "Show more");
+  let loaded = { logged: [], mail: [], cursors: { logged: null, mail: null } };
+  const draw = () => {
+    const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const logged = loaded.logged.filter((c) => words.every((word) => c.summary.toLowerCase().includes(word)));
+    const entries = merge(logged, loaded.mail);
+    list.replaceChildren(...(entries.length ? entries.map((entry) => el("li", { class: `timeline-entry source-${entry.source}` },
+      el("span", { class: "when" }, when(entry.at)), " ", el("strong", {}, entry.kind),
+      entry.who ? ` · ${grid.names.get(entry.who) || "someone"}` : "", " — ", entry.text,
+      entry.detail ? el("div", { class: "detail" }, entry.detail) : null, entry.messageId ? expand(entry) : null))
+      : [el("li", { class: "state" }, words.length ? "Nothing found." : "Nothing logged or captured yet.")]));
+    more.hidden = !loaded.cursors.logged && !loaded.cursors.mail;
+  };
+  /** Reads the first pages again, or (`further`) the next page of each list that has one. */
+  const load = async (further = false) => {
+    const urls = timelineQueries(filter, { show: show.value, member: member.value, since: since.value, q: search.value });
+    if (!further) loaded = { logged: [], mail: [], cursors: { logged: null, mail: null } };
+    const page = (key) => {
+      const url = urls[key];
+      if (!url || (further && !loaded.cursors[key])) return Promise.resolve(null);
+      return api("GET", further ? `${url}&cursor=${encodeURIComponent(loaded.cursors[key])}` : url);
+    };
     try {
-      const [{ communications }, { messages }] = await Promise.all([
-        api("GET", `/api/communications?${filter}&limit=50`),
-        api("GET", q ? `/api/email/search?${filter}&limit=50&q=${encodeURIComponent(q)}` : `/api/email/activity?${filter}&limit=50`),
-      ]);
-      const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-      const logged = communications.filter((c) => words.every((word) => c.summary.toLowerCase().includes(word)));
-      const entries = merge(logged, messages);
-      list.replaceChildren(...(entries.length ? entries.map((entry) => el("li", { class: `timeline-entry source-${entry.source}` },
-        el("span", { class: "when" }, when(entry.at)), " ", el("strong", {}, entry.kind),
-        entry.who ? ` · ${grid.names.get(entry.who) || "someone"}` : "", " — ", entry.text,
-        entry.detail ? el("div", { class: "detail" }, entry.detail) : null, entry.messageId ? expand(entry) : null))
-        : [el("li", { class: "state" }, q ? "Nothing found." : "Nothing logged or captured yet.")]));
+      const [logged, mail] = await Promise.all([page("logged"), page("mail")]);
+      if (logged) loaded.logged.push(...logged.communications);
+      if (mail) loaded.mail.push(...mail.messages);
+      loaded.cursors = { logged: logged ? logged.next_cursor : null, mail: mail ? mail.next_cursor : null };
+      draw();
     } catch (error) { list.replaceChildren(el("li", { class: "state error" }, explain(error))); }
   };
   const form = el("form", { class: "quick-log", onsubmit: async (event) => {
@@ -76,5 +112,5 @@ export function timelineSection(grid, record) {
   } }, kind, at, summary, el("button", { type: "submit", class: "log-submit" }, "Log"));
   load();
   return el("section", { class: "communications", "aria-label": "Communications" }, el("h3", {}, "Communications"), form, say,
-    search, list);
+    search, el("div", { class: "timeline-filters" }, show, member, since), list, more);
 }
