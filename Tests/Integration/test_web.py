@@ -1311,3 +1311,26 @@ def test_while_the_crm_is_down_the_page_says_so_and_comes_back_by_itself(start_s
     start_stack(port=stack.port, CRM_WRITE_RATE_PER_S="1000", CRM_WRITE_BURST="10000").wait_ready()
     wait(driver, 60).until(lambda d: "Dana" in cell_texts(d, 0))
     wait(driver, 30).until(lambda d: not d.find_element(By.CSS_SELECTOR, ".topbar .offline").is_displayed())
+
+
+def test_quick_log_offers_the_likely_investor_before_making_a_new_one(start_stack, data_dir, browsers):
+    stack, api = admin_stack(start_stack, data_dir, [{"name": "Alder Family Office"}])
+    driver = browsers()
+    sign_in(driver, stack)
+    driver.find_element(By.CSS_SELECTOR, "button.quick-log-open").click()
+    dialog = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".quick-log-dialog"))[0]
+    pick(driver, "#quick-kind", value="meeting")
+    driver.find_element(By.ID, "quick-investor").send_keys("Alder")
+    driver.find_element(By.ID, "quick-summary").send_keys("Lunch about the Q3 close", Keys.ENTER)
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".quick-log-dialog button.use-candidate"))
+    assert "No, “Alder” is new" in dialog.text
+    driver.find_element(By.CSS_SELECTOR, ".quick-log-dialog button.use-candidate").click()
+    # The grid reloads (and draws its toolbar again) before it says so: read the status afresh.
+    wait(driver).until(lambda d: "Meeting logged." in d.execute_script(
+        "return document.querySelector('.grid-status')?.textContent || ''"))
+    assert not driver.find_elements(By.CSS_SELECTOR, ".quick-log-dialog")
+    status, logged, _ = api.call("GET", "/api/communications")
+    assert [(c["kind"], c["investor_id"]) for c in logged["communications"]] == [("meeting", 1)], "no second Alder"
+    wait(driver).until(lambda d: cell_texts(d, 0)[column(d, "Last contacted by")] == "Rosa Root")
+    assert cell_texts(driver, 0)[column(driver, "Staleness")] == "Fresh"
+    no_csp_violations(driver)

@@ -174,20 +174,7 @@ struct CommunicationsController {
             }
             query.kind = chosen
         }
-        query.since = try EmailActivityController.instant(parameters.get("since"), name: "since")
-        query.until = try EmailActivityController.instant(parameters.get("until"), name: "until")
-        if let text = parameters.get("limit") {
-            guard let limit = Int(text), (1...200).contains(limit) else {
-                throw APIError(.badRequest, "invalid_limit", "limit must be a whole number from 1 to 200.")
-            }
-            query.limit = limit
-        }
-        if let token = parameters.get("cursor") {
-            guard let cursor = EmailActivity.Cursor(token: token) else {
-                throw APIError(.badRequest, "invalid_cursor", "The cursor is not valid.")
-            }
-            query.after = cursor
-        }
+        (query.since, query.until, query.limit, query.after) = try request.timePaging()
         let chosen = query
         let page = try await self.services.database.pool.read { db in try CommunicationQuery.page(chosen, db) }
         return CommunicationPage(

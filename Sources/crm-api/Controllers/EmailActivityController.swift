@@ -52,29 +52,8 @@ struct EmailActivityController {
         query.investorId = try ActivityController.positive(parameters.get("investor_id"), name: "investor_id")
         query.contactId = try ActivityController.positive(parameters.get("contact_id"), name: "contact_id")
         query.memberId = try ActivityController.positive(parameters.get("member_id"), name: "member_id")
-        query.since = try Self.instant(parameters.get("since"), name: "since")
-        query.until = try Self.instant(parameters.get("until"), name: "until")
-        if let text = parameters.get("limit") {
-            guard let limit = Int(text), (1...200).contains(limit) else {
-                throw APIError(.badRequest, "invalid_limit", "limit must be a whole number from 1 to 200.")
-            }
-            query.limit = limit
-        }
-        if let token = parameters.get("cursor") {
-            guard let cursor = EmailActivity.Cursor(token: token) else {
-                throw APIError(.badRequest, "invalid_cursor", "The cursor is not valid.")
-            }
-            query.after = cursor
-        }
+        (query.since, query.until, query.limit, query.after) = try request.timePaging()
         return query
-    }
-
-    static func instant(_ text: String?, name: String) throws -> Date? {
-        guard let text else { return nil }
-        guard text.count <= 64, let date = ISO8601.date(text) else {
-            throw APIError(.badRequest, "invalid_\(name)", "\(name) is a date and time such as 2026-12-01T00:00:00Z.")
-        }
-        return date
     }
 
     func erasures(_ request: Request, context: AppRequestContext) async throws -> EmailErasureList {

@@ -17,6 +17,7 @@ import { fieldPanel } from "./fields.js";
 import { newCommitmentDialog } from "./newcommitment.js";
 import { linkEditor } from "./picker.js";
 import { isRecordTable, recordName, recordNames } from "./tables.js";
+import { quickLogDialog } from "./quicklog.js";
 import { ViewsBar } from "./views.js";
 
 const HEIGHTS = { short: 32, medium: 56, tall: 88 };
@@ -347,13 +348,18 @@ export class Grid {
     const expand = el("button", { type: "button", title: "Shift+Space", onclick: () => this.expand() }, "Expand record");
     this.archiveButton = el("button", { type: "button", "aria-pressed": "false", onclick: () => this.toggleArchive() }, "Show deleted");
     const addField = el("button", { type: "button", class: "add-field", onclick: () => this.editField(null) }, "+ Field");
+    // Logging moves the investor's and contacts' "Last contacted": the grid reads them again.
+    const log = el("button", { type: "button", class: "quick-log-open", onclick: () => quickLogDialog(this, async (text) => {
+      if (["investors", "contacts"].includes(this.table)) await this.load();
+      this.flash(text);
+    }) }, "Log a communication");
     this.status = el("span", { class: "grid-status", role: "status" });
     this.fieldArea = el("div", { class: "field-area" });
     this.notices = el("div", { class: "notices" });
     this.grid.style.setProperty("--row", `${this.rowHeight}px`);
     this.grid.classList.toggle("tall-rows", this.rowHeight > HEIGHTS.short);
     const toolbar = el("div", { class: "toolbar" }, this.views.node, this.addButton, this.removeButton, this.restoreButton, expand,
-      this.archiveButton, addField, this.status);
+      this.archiveButton, addField, log, this.status);
     this.container.replaceChildren(toolbar, this.notices, this.fieldArea, this.grid);
     this.scroller.addEventListener("scroll", () => this.schedule(), { passive: true });
     const cellOf = (event) => (event.target.closest(".cell-editor") ? null : event.target.closest(".grid-body .cell[data-col]"));
