@@ -13,9 +13,12 @@ struct DoctorRequests: Sendable {
 
     func run() async {
         do {
-            guard let run = try await self.database.pool.write({ db in try DoctorRuns.claim(at: Date(), db) }) else {
-                return
+            // Asked on every poll: a read finds nothing waiting without taking the write lock.
+            let waiting = try await self.database.pool.read { db in
+                try DoctorRuns.open(now: Date(), db)?.startedAt == nil
             }
+            guard waiting, let run = try await self.database.pool.write({ db in try DoctorRuns.claim(at: Date(), db) })
+            else { return }
             let mailboxes = try await self.database.pool.read { db in try EmailAccountStore.synced(db).map(\.email) }
             let report = await GoogleDoctor(config: self.config).run(mailboxes: mailboxes)
             let encoder = JSONEncoder()
